@@ -1,0 +1,105 @@
+//! Wiring: the route table, middleware, Swagger UI, and the HTTP server.
+
+use crate::auth::Tokens;
+use crate::config::Settings;
+use crate::extract::{json_error, path_error, query_error};
+use crate::metrics::Metrics;
+use crate::middleware::{RouteTable, edge, fallback, idempotency};
+use crate::openapi::ApiDoc;
+use crate::routes;
+use crate::state::AppState;
+use actix_web::body::BoxBody;
+use actix_web::dev::{Server, ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::middleware::from_fn;
+use actix_web::{App, HttpResponse, HttpServer, web};
+use std::net::{SocketAddr, TcpListener};
+use std::sync::Arc;
+use usul_persistence::Store;
+use utoipa::OpenApi;
+use utoipa_actix_web::{AppExt, UtoipaApp, scope};
+use utoipa_swagger_ui::SwaggerUi;
+
+/// Registers every documented path.
+fn register<T>(app: UtoipaApp<T>) -> UtoipaApp<T>
+where
+    T: ServiceFactory<ServiceRequest, Config = (), Error = actix_web::Error, InitError = ()>,
+{
+    app.service(
+        scope("/api/v1")
+            .configure(routes::auth::configure)
+            .configure(routes::districts::configure)
+            .configure(routes::schools::configure)
+            .configure(routes::subjects::configure)
+            .configure(routes::staff::configure)
+            .configure(routes::catalogue::configure),
+    )
+    .configure(routes::ops::configure)
+}
+
+/// The routes and the OpenAPI document they make.
+#[must_use]
+pub fn split_routes() -> (
+    App<
+        impl ServiceFactory<
+            ServiceRequest,
+            Config = (),
+            Response = ServiceResponse<BoxBody>,
+            Error = actix_web::Error,
+            InitError = (),
+        >,
+    >,
+    utoipa::openapi::OpenApi,
+) {
+    register(App::new().into_utoipa_app().openapi(ApiDoc::openapi())).split_for_parts()
+}
+
+/// A running server and the address it listens on.
+pub struct Running {
+    /// The server future; await it or spawn it.
+    pub server: Server,
+    /// The bound address (useful with port 0).
+    pub addr: SocketAddr,
+}
+
+/// Binds and starts the HTTP server.
+///
+/// # Errors
+/// When the address cannot be bound.
+pub fn start(store: Store, settings: Settings, bind: &str, workers: usize) -> std::io::Result<Running> {
+    let listener = TcpListener::bind(bind)?;
+    let addr = listener.local_addr()?;
+    let doc = crate::openapi::document();
+    let table = web::Data::new(RouteTable::from_openapi(&doc));
+    let state = web::Data::new(AppState {
+        store,
+        tokens: Tokens::new(settings.jwt_secret.0.as_bytes()),
+        metrics: Arc::new(Metrics::default()),
+        settings: settings.clone(),
+    });
+    let limit = settings.max_body_bytes;
+    let mut server = HttpServer::new(move || {
+        let (app, _) = split_routes();
+        app.app_data(state.clone())
+            .app_data(table.clone())
+            .app_data(web::PayloadConfig::new(limit))
+            .app_data(web::JsonConfig::default().limit(limit).error_handler(json_error))
+            .app_data(web::PathConfig::default().error_handler(path_error))
+            .app_data(web::QueryConfig::default().error_handler(query_error))
+            .service(SwaggerUi::new("/swagger-ui/{_:.*}").url("/api-docs/openapi.json", doc.clone()))
+            .service(web::resource("/swagger-ui").to(|| async {
+                HttpResponse::PermanentRedirect().insert_header(("location", "/swagger-ui/")).finish()
+            }))
+            .service(
+                web::resource("/")
+                    .to(|| async { HttpResponse::Found().insert_header(("location", "/swagger-ui/")).finish() }),
+            )
+            .default_service(web::to(fallback))
+            .wrap(from_fn(idempotency))
+            .wrap(from_fn(edge))
+    })
+    .listen(listener)?;
+    if workers > 0 {
+        server = server.workers(workers);
+    }
+    Ok(Running { server: server.run(), addr })
+}

@@ -1,0 +1,276 @@
+//! Authentication: password hashing, access tokens (HS256 JWT), refresh tokens, and the
+//! extractor that turns a bearer token into the policy's [`Actor`].
+
+use crate::problem::ApiError;
+use crate::state::AppState;
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{FromRequest, HttpRequest, web};
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier, phc::PasswordHash};
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::future::Future;
+use std::pin::Pin;
+use usul_domain::ids::{ServiceAccountId, StaffId};
+use usul_domain::org::ServiceAccount;
+use usul_domain::policy::Actor;
+use usul_domain::staff::{Affiliation, Role, Staff};
+use usul_persistence::TokenSubject;
+use uuid::Uuid;
+
+/// The claims of an access token. The role and school are informative: every request loads
+/// the account again, so a deactivation or a role change takes effect at once.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Claims {
+    /// The account id.
+    pub sub: Uuid,
+    /// `staff` or `service`.
+    pub typ: String,
+    /// The role at issue time.
+    pub role: String,
+    /// The school at issue time, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub school_id: Option<Uuid>,
+    /// The district at issue time, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub district_id: Option<Uuid>,
+    /// Issued at (seconds since the epoch).
+    pub iat: i64,
+    /// Expires at (seconds since the epoch).
+    pub exp: i64,
+}
+
+/// Signs and verifies access tokens.
+#[derive(Clone)]
+pub struct Tokens {
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+    validation: Validation,
+}
+
+impl std::fmt::Debug for Tokens {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Tokens(***)")
+    }
+}
+
+impl Tokens {
+    /// Keys from the shared secret.
+    #[must_use]
+    pub fn new(secret: &[u8]) -> Self {
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.leeway = 0;
+        validation.set_required_spec_claims(&["exp", "sub"]);
+        Self { encoding: EncodingKey::from_secret(secret), decoding: DecodingKey::from_secret(secret), validation }
+    }
+
+    /// Signs claims.
+    ///
+    /// # Errors
+    /// [`ApiError::Internal`] when signing fails.
+    pub fn sign(&self, claims: &Claims) -> Result<String, ApiError> {
+        jsonwebtoken::encode(&Header::new(Algorithm::HS256), claims, &self.encoding)
+            .map_err(|e| ApiError::Internal(format!("jwt encode: {e}")))
+    }
+
+    /// Verifies a token and returns its claims.
+    ///
+    /// # Errors
+    /// 401 `invalid_token` for a bad signature, a malformed token or an expired one.
+    pub fn verify(&self, token: &str) -> Result<Claims, ApiError> {
+        jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
+            .map(|d| d.claims)
+            .map_err(|_| ApiError::Unauthorized { code: "invalid_token" })
+    }
+}
+
+/// Hashes a password with argon2 (its own random salt), off the async workers.
+///
+/// # Errors
+/// [`ApiError::Internal`] when hashing fails.
+pub async fn hash_password(password: String) -> Result<String, ApiError> {
+    web::block(move || hash_password_blocking(&password))
+        .await
+        .map_err(|e| ApiError::Internal(format!("blocking pool: {e}")))?
+}
+
+/// Hashes a password on the current thread (CLI and demo loader).
+///
+/// # Errors
+/// [`ApiError::Internal`] when hashing fails.
+pub fn hash_password_blocking(password: &str) -> Result<String, ApiError> {
+    Argon2::default()
+        .hash_password(password.as_bytes())
+        .map(|h| h.to_string())
+        .map_err(|e| ApiError::Internal(format!("argon2: {e}")))
+}
+
+/// Checks a password against a stored hash, off the async workers.
+pub async fn verify_password(password: String, hash: String) -> bool {
+    web::block(move || {
+        PasswordHash::new(&hash)
+            .is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+    })
+    .await
+    .unwrap_or(false)
+}
+
+/// A fresh refresh token (256 random bits) and its SHA-256 hash, which is all we store.
+#[must_use]
+pub fn new_refresh_token() -> (String, String) {
+    let token = crate::config::random_secret();
+    let hash = sha256_hex(&token);
+    (token, hash)
+}
+
+/// SHA-256 of a text, hex-encoded.
+#[must_use]
+pub fn sha256_hex(text: &str) -> String {
+    Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The authenticated caller: the policy's actor plus the stored account.
+#[derive(Debug, Clone)]
+pub struct Auth {
+    /// For the policy.
+    pub actor: Actor,
+    /// The stored account.
+    pub principal: Principal,
+}
+
+/// The stored account behind a token.
+#[derive(Debug, Clone)]
+pub enum Principal {
+    /// A person.
+    Staff(Box<Staff>),
+    /// A district service account.
+    Service(ServiceAccount),
+}
+
+impl Auth {
+    /// The audit record's actor fields.
+    #[must_use]
+    pub fn audit(&self, summary: impl Into<String>) -> usul_persistence::Audit {
+        let (actor_kind, actor_id) = match &self.principal {
+            Principal::Staff(s) => ("staff", s.id.uuid()),
+            Principal::Service(s) => ("service_account", s.id.uuid()),
+        };
+        usul_persistence::Audit { actor_kind, actor_id: Some(actor_id), summary: summary.into() }
+    }
+
+    /// The acting person, if a person.
+    #[must_use]
+    pub fn staff_id(&self) -> Option<StaffId> {
+        match &self.principal {
+            Principal::Staff(s) => Some(s.id),
+            Principal::Service(_) => None,
+        }
+    }
+}
+
+/// The policy's actor for a stored person.
+#[must_use]
+pub fn actor_of(staff: &Staff) -> Option<Actor> {
+    Some(match (staff.role, staff.affiliation) {
+        (Role::Admin, _) => Actor::Admin { id: staff.id },
+        (Role::DistrictMethodologist, Affiliation::District(district)) => {
+            Actor::DistrictUser { id: staff.id, district }
+        }
+        (role, Affiliation::School { school, district }) if role.is_school_role() => {
+            Actor::SchoolStaff { id: staff.id, school, district, role }
+        }
+        _ => return None,
+    })
+}
+
+/// Claims for a person or a service account.
+#[must_use]
+pub fn claims_for(subject: &Principal, ttl: u64) -> Claims {
+    let iat = chrono::Utc::now().timestamp();
+    let exp = iat.saturating_add(i64::try_from(ttl).unwrap_or(i64::MAX / 2));
+    match subject {
+        Principal::Staff(s) => {
+            let (school_id, district_id) = match s.affiliation {
+                Affiliation::Service => (None, None),
+                Affiliation::District(d) => (None, Some(d.uuid())),
+                Affiliation::School { school, district } => (Some(school.uuid()), Some(district.uuid())),
+            };
+            Claims {
+                sub: s.id.uuid(),
+                typ: "staff".into(),
+                role: s.role.code().into(),
+                school_id,
+                district_id,
+                iat,
+                exp,
+            }
+        }
+        Principal::Service(a) => Claims {
+            sub: a.id.uuid(),
+            typ: "service".into(),
+            role: "district_service".into(),
+            school_id: None,
+            district_id: Some(a.district.uuid()),
+            iat,
+            exp,
+        },
+    }
+}
+
+/// Loads the live account behind a token subject; `None` when it is gone or inactive.
+///
+/// # Errors
+/// [`ApiError`] on storage failure.
+pub async fn load_principal(state: &AppState, subject: TokenSubject) -> Result<Option<(Actor, Principal)>, ApiError> {
+    Ok(match subject {
+        TokenSubject::Staff(id) => match state.store.get_staff(id).await? {
+            Some(s) if s.active => actor_of(&s).map(|a| (a, Principal::Staff(Box::new(s)))),
+            _ => None,
+        },
+        TokenSubject::Service(id) => match state.store.get_service_account(id).await? {
+            Some(a) if a.active => {
+                Some((Actor::DistrictService { id: a.id, district: a.district }, Principal::Service(a)))
+            }
+            _ => None,
+        },
+    })
+}
+
+/// The token subject of verified claims.
+#[must_use]
+pub fn subject_of(claims: &Claims) -> Option<TokenSubject> {
+    match claims.typ.as_str() {
+        "staff" => Some(TokenSubject::Staff(StaffId::from_uuid(claims.sub))),
+        "service" => Some(TokenSubject::Service(ServiceAccountId::from_uuid(claims.sub))),
+        _ => None,
+    }
+}
+
+/// The bearer token of a request, if any.
+#[must_use]
+pub fn bearer(req: &HttpRequest) -> Option<String> {
+    let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim().to_owned())
+}
+
+impl FromRequest for Auth {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let token = bearer(req);
+        Box::pin(async move {
+            let state = state.ok_or_else(|| ApiError::Internal("application state missing".into()))?;
+            let token = token.ok_or(ApiError::Unauthorized { code: "unauthorized" })?;
+            let claims = state.tokens.verify(&token)?;
+            let subject = subject_of(&claims).ok_or(ApiError::Unauthorized { code: "invalid_token" })?;
+            let (actor, principal) =
+                load_principal(&state, subject).await?.ok_or(ApiError::Unauthorized { code: "invalid_token" })?;
+            Ok(Self { actor, principal })
+        })
+    }
+}

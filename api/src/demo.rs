@@ -1,0 +1,352 @@
+//! The demo school: "КТО №95 мектеп-гимназиясы" in a demo district, with its director, deputy,
+//! seventeen teachers across eight subjects and the 2022-2023 year's methodological theme.
+//! Loaded only by `usul demo` or `usul serve --demo`, and only into an empty database.
+
+use crate::auth::hash_password_blocking;
+use crate::problem::ApiError;
+use usul_domain::org::Theme;
+use usul_domain::staff::{Affiliation, Experience, QualificationCategory as Q, Role, SchoolSettings};
+use usul_domain::values::{Email, Name};
+use usul_domain::year::AcademicYear;
+use usul_persistence::{Audit, NewDistrict, NewSchool, NewStaff, PageRequest, Store};
+
+/// The password of every demo login.
+pub const DEMO_PASSWORD: &str = "usul-demo-2022";
+/// The demo district's service account.
+pub const DEMO_CLIENT_ID: &str = "demo-district";
+/// Its secret.
+pub const DEMO_CLIENT_SECRET: &str = "demo-district-secret-2022";
+
+const SUBJECTS: [&str; 8] = [
+    "Кыргыз тили жана адабияты",
+    "Орус тили жана адабияты",
+    "Математика",
+    "Физика",
+    "Химия",
+    "Биология",
+    "Англис тили",
+    "Тарых",
+];
+
+/// (email, last, first, patronymic, position, role, subject indexes, category, years)
+type Person = (&'static str, &'static str, &'static str, &'static str, &'static str, Role, &'static [usize], Q, u8);
+
+const PEOPLE: [Person; 19] = [
+    (
+        "director@demo.usul.kg",
+        "Сардарбекова",
+        "Айгүл",
+        "Кубанычбековна",
+        "Директор",
+        Role::Director,
+        &[2],
+        Q::Highest,
+        25,
+    ),
+    (
+        "deputy@demo.usul.kg",
+        "Жумабаева",
+        "Гүлнара",
+        "Асановна",
+        "Директордун усулдук иштер боюнча орун басары",
+        Role::Deputy,
+        &[1],
+        Q::Highest,
+        18,
+    ),
+    (
+        "a.usenova@demo.usul.kg",
+        "Үсөнова",
+        "Айнура",
+        "Бакытовна",
+        "Математика мугалими",
+        Role::Teacher,
+        &[2],
+        Q::Highest,
+        12,
+    ),
+    (
+        "b.toktogulov@demo.usul.kg",
+        "Токтогулов",
+        "Бакыт",
+        "Асанович",
+        "Физика мугалими",
+        Role::Teacher,
+        &[3],
+        Q::First,
+        7,
+    ),
+    (
+        "n.mamytova@demo.usul.kg",
+        "Мамытова",
+        "Нургүл",
+        "Эркиновна",
+        "Кыргыз тили жана адабияты мугалими",
+        Role::Teacher,
+        &[0],
+        Q::Highest,
+        20,
+    ),
+    (
+        "e.abdykadyrov@demo.usul.kg",
+        "Абдыкадыров",
+        "Эрлан",
+        "Жолдошбекович",
+        "Математика мугалими",
+        Role::Teacher,
+        &[2],
+        Q::Second,
+        4,
+    ),
+    (
+        "ch.osmonova@demo.usul.kg",
+        "Осмонова",
+        "Чолпон",
+        "Сагынбековна",
+        "Кыргыз тили жана адабияты мугалими",
+        Role::Teacher,
+        &[0],
+        Q::First,
+        9,
+    ),
+    (
+        "zh.kerimbaeva@demo.usul.kg",
+        "Керимбаева",
+        "Жылдыз",
+        "Туратбековна",
+        "Орус тили жана адабияты мугалими",
+        Role::Teacher,
+        &[1],
+        Q::Highest,
+        15,
+    ),
+    ("n.isakov@demo.usul.kg", "Исаков", "Нурлан", "Маратович", "Тарых мугалими", Role::Teacher, &[7], Q::First, 11),
+    (
+        "a.bokonbaeva@demo.usul.kg",
+        "Бөкөнбаева",
+        "Айзада",
+        "Улановна",
+        "Англис тили мугалими",
+        Role::Teacher,
+        &[6],
+        Q::None,
+        3,
+    ),
+    (
+        "m.sharshenalieva@demo.usul.kg",
+        "Шаршеналиева",
+        "Мээрим",
+        "Кубатовна",
+        "Математика мугалими",
+        Role::Teacher,
+        &[2],
+        Q::First,
+        6,
+    ),
+    (
+        "a.sydykov@demo.usul.kg",
+        "Сыдыков",
+        "Азамат",
+        "Ырысбекович",
+        "Физика жана математика мугалими",
+        Role::Teacher,
+        &[3, 2],
+        Q::Highest,
+        14,
+    ),
+    (
+        "g.tologonova@demo.usul.kg",
+        "Төлөгөнова",
+        "Гүлзат",
+        "Эсенбековна",
+        "Кыргыз тили жана адабияты мугалими",
+        Role::Teacher,
+        &[0],
+        Q::None,
+        2,
+    ),
+    (
+        "d.zheenbekova@demo.usul.kg",
+        "Жээнбекова",
+        "Динара",
+        "Мухтаровна",
+        "Орус тили жана адабияты мугалими",
+        Role::Teacher,
+        &[1],
+        Q::First,
+        8,
+    ),
+    (
+        "t.ryskulov@demo.usul.kg",
+        "Рыскулов",
+        "Тилек",
+        "Каныбекович",
+        "Химия мугалими",
+        Role::Teacher,
+        &[4],
+        Q::First,
+        10,
+    ),
+    (
+        "a.alybaeva@demo.usul.kg",
+        "Алыбаева",
+        "Асел",
+        "Нурбековна",
+        "Биология мугалими",
+        Role::Teacher,
+        &[5],
+        Q::Highest,
+        16,
+    ),
+    (
+        "b.kurmanalieva@demo.usul.kg",
+        "Курманалиева",
+        "Бермет",
+        "Жаныбековна",
+        "Англис тили мугалими",
+        Role::Teacher,
+        &[6],
+        Q::Second,
+        5,
+    ),
+    (
+        "m.esengulov@demo.usul.kg",
+        "Эсенгулов",
+        "Марат",
+        "Өмүрбекович",
+        "Тарых мугалими",
+        Role::Teacher,
+        &[7],
+        Q::Highest,
+        22,
+    ),
+    (
+        "n.baiyshova@demo.usul.kg",
+        "Байышова",
+        "Нуриза",
+        "Алмазбековна",
+        "Математика мугалими",
+        Role::Teacher,
+        &[2],
+        Q::None,
+        1,
+    ),
+];
+
+/// The demo logins, for the console and the README.
+#[must_use]
+pub fn logins() -> String {
+    format!(
+        "Demo logins (password for every person: {DEMO_PASSWORD}):\n  \
+         admin@demo.usul.kg       administrator\n  \
+         methodist@demo.usul.kg   district methodologist\n  \
+         director@demo.usul.kg    director, Сардарбекова А.К.\n  \
+         deputy@demo.usul.kg      deputy director for methodological work\n  \
+         a.usenova@demo.usul.kg   teacher of mathematics (and 16 more teachers)\n  \
+         service account: client_id {DEMO_CLIENT_ID}, client_secret {DEMO_CLIENT_SECRET}"
+    )
+}
+
+fn name(s: &str) -> Result<Name, ApiError> {
+    Name::parse(s).map_err(|e| ApiError::Internal(format!("demo name {s}: {e}")))
+}
+
+fn email(s: &str) -> Result<Email, ApiError> {
+    Email::parse(s).map_err(|e| ApiError::Internal(format!("demo email {s}: {e}")))
+}
+
+/// Loads the demo into an empty database. Returns `false` (and changes nothing) when the
+/// database already has districts.
+///
+/// # Errors
+/// [`ApiError`] when a write fails.
+pub async fn load(store: &Store) -> Result<bool, ApiError> {
+    if !store.list_districts(None, PageRequest { after: None, limit: 1 }).await?.items.is_empty() {
+        return Ok(false);
+    }
+    let audit = Audit::system("demo data");
+    // One hash for the one shared demo password: hashing is deliberately slow.
+    let hash = hash_password_blocking(DEMO_PASSWORD)?;
+    let district = store
+        .create_district(
+            NewDistrict {
+                name: name("Демо району боюнча билим берүү бөлүмү")?, region: Some(name("Бишкек")?)
+            },
+            &audit,
+        )
+        .await?;
+    let school = store
+        .create_school(
+            NewSchool {
+                district: district.id,
+                name: name("КТО №95 мектеп-гимназиясы")?,
+                address: Some(name("Бишкек ш.")?),
+                settings: SchoolSettings::default(),
+            },
+            &audit,
+        )
+        .await?;
+    let mut subjects = Vec::new();
+    for s in SUBJECTS {
+        subjects.push(store.create_subject(&school, name(s)?, &audit).await?.id);
+    }
+    let year = AcademicYear::parse("2022-2023").map_err(|e| ApiError::Internal(e.to_string()))?;
+    let theme = Theme::parse("Окутуу-тарбия процессинде заманбап педагогикалык технологияларды колдонуу аркылуу билим берүүнүн сапатын жогорулатуу")
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let goal = Theme::parse("Мугалимдердин кесиптик чеберчилигин жана чыгармачыл дараметин өнүктүрүү, алдыңкы педагогикалык тажрыйбаны жайылтуу")
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    store.put_school_year(&school, year, theme, Some(goal), None, &audit).await?;
+
+    let admin = (Affiliation::Service, "admin@demo.usul.kg", "Администратор", "Usul", Role::Admin);
+    let methodist = (
+        Affiliation::District(district.id),
+        "methodist@demo.usul.kg",
+        "Абдраимова",
+        "Жаркын",
+        Role::DistrictMethodologist,
+    );
+    for (affiliation, mail, last, first, role) in [admin, methodist] {
+        let new = NewStaff {
+            affiliation,
+            email: email(mail)?,
+            password_hash: hash.clone(),
+            last_name: name(last)?,
+            first_name: name(first)?,
+            patronymic: None,
+            position: None,
+            role,
+            subjects: Vec::new(),
+            category: Q::None,
+            experience: Experience::parse(0).map_err(|_| ApiError::Internal("experience".into()))?,
+        };
+        store.create_staff(new, &audit).await?;
+    }
+    let at_school = Affiliation::School { school: school.id, district: district.id };
+    for (mail, last, first, patronymic, position, role, taught, category, years) in PEOPLE {
+        let new = NewStaff {
+            affiliation: at_school,
+            email: email(mail)?,
+            password_hash: hash.clone(),
+            last_name: name(last)?,
+            first_name: name(first)?,
+            patronymic: Some(name(patronymic)?),
+            position: Some(name(position)?),
+            role,
+            subjects: taught.iter().filter_map(|i| subjects.get(*i).copied()).collect(),
+            category,
+            experience: Experience::parse(i64::from(years)).map_err(|_| ApiError::Internal("experience".into()))?,
+        };
+        store.create_staff(new, &audit).await?;
+    }
+    let secret_hash = hash_password_blocking(DEMO_CLIENT_SECRET)?;
+    store
+        .create_service_account(
+            district.id,
+            name("Демо район: отчет системасы")?,
+            DEMO_CLIENT_ID.to_owned(),
+            secret_hash,
+            &audit,
+        )
+        .await?;
+    Ok(true)
+}

@@ -1,0 +1,240 @@
+//! Extractors that answer problem+json: JSON bodies with per-field errors, path ids, paging,
+//! `If-Match`, and the client's language.
+
+use crate::problem::{ApiError, FieldError, FieldErrorKind};
+use crate::state::AppState;
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
+use serde::de::DeserializeOwned;
+use std::future::Future;
+use std::pin::Pin;
+use usul_domain::lang::Lang;
+use uuid::Uuid;
+
+/// A JSON body, deserialized with the path of any offending field.
+#[derive(Debug)]
+pub struct ValidJson<T>(pub T);
+
+impl<T: DeserializeOwned + 'static> FromRequest for ValidJson<T> {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let json = req
+            .mime_type()
+            .ok()
+            .flatten()
+            .is_some_and(|m| m.subtype() == mime_json() || m.suffix().is_some_and(|s| s == mime_json()));
+        let limit = req.app_data::<web::Data<AppState>>().map_or(262_144, |s| s.settings.max_body_bytes);
+        let bytes = web::Bytes::from_request(req, payload);
+        Box::pin(async move {
+            if !json {
+                return Err(ApiError::UnsupportedMediaType);
+            }
+            let bytes = bytes.await.map_err(|e| payload_error(&e, limit))?;
+            if bytes.len() > limit {
+                return Err(ApiError::PayloadTooLarge { limit });
+            }
+            parse_json(&bytes).map(ValidJson)
+        })
+    }
+}
+
+fn mime_json() -> &'static str {
+    "json"
+}
+
+/// Maps an error reading the body.
+pub fn payload_error(e: &actix_web::Error, limit: usize) -> ApiError {
+    match e.as_error::<actix_web::error::PayloadError>() {
+        Some(actix_web::error::PayloadError::Overflow) => ApiError::PayloadTooLarge { limit },
+        _ => ApiError::BadRequest {
+            code: "malformed_json",
+            detail: "the request body could not be read".into(),
+            errors: Vec::new(),
+        },
+    }
+}
+
+/// Deserializes `bytes`, naming the offending field of a data error.
+///
+/// # Errors
+/// 400 `malformed_json` for syntax errors, 422 `validation_failed` for data errors.
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let de = &mut serde_json::Deserializer::from_slice(bytes);
+    match serde_path_to_error::deserialize::<_, T>(de) {
+        Ok(v) => Ok(v),
+        Err(err) => {
+            let path = err.path().to_string();
+            let inner = err.into_inner();
+            if inner.is_syntax() || inner.is_eof() {
+                return Err(ApiError::BadRequest {
+                    code: "malformed_json",
+                    detail: format!("The body is not valid JSON: {inner}"),
+                    errors: Vec::new(),
+                });
+            }
+            Err(ApiError::Validation(vec![data_error(&path, &inner.to_string())]))
+        }
+    }
+}
+
+/// Turns a serde data error into a field error: `missing field `x``, `unknown field `x``,
+/// `invalid type`, `unknown variant`.
+fn data_error(path: &str, message: &str) -> FieldError {
+    let quoted = || message.split('`').nth(1).unwrap_or("").to_owned();
+    let join = |field: String| if path == "." || path.is_empty() { field } else { format!("{path}.{field}") };
+    if message.starts_with("missing field") {
+        FieldError::new(join(quoted()), FieldErrorKind::Required)
+    } else if message.starts_with("unknown field") {
+        // The path already ends with the unknown key.
+        let field = if path == "." || path.is_empty() { quoted() } else { path.to_owned() };
+        FieldError::new(field, FieldErrorKind::UnknownField)
+    } else if message.starts_with("invalid type") {
+        let field = if path == "." { "body".to_owned() } else { path.to_owned() };
+        FieldError::new(field, FieldErrorKind::InvalidType)
+    } else {
+        let field = if path == "." { "body".to_owned() } else { path.to_owned() };
+        FieldError::new(field, FieldErrorKind::InvalidValue)
+    }
+}
+
+/// Parses a UUID path segment named `field`.
+///
+/// # Errors
+/// 400 `invalid_parameter` naming the field.
+pub fn path_id(field: &str, raw: &str) -> Result<Uuid, ApiError> {
+    Uuid::parse_str(raw).map_err(|_| ApiError::BadRequest {
+        code: "invalid_parameter",
+        detail: format!("`{field}` must be a UUID"),
+        errors: vec![FieldError::new(field, FieldErrorKind::InvalidFormat)],
+    })
+}
+
+/// A bad query or path parameter.
+#[must_use]
+pub fn bad_param(field: &str, kind: FieldErrorKind) -> ApiError {
+    ApiError::BadRequest {
+        code: "invalid_parameter",
+        detail: format!("the parameter `{field}` is invalid"),
+        errors: vec![FieldError::new(field, kind)],
+    }
+}
+
+/// Paging of a list: `limit` (default 50, 1–200) and an opaque `cursor`.
+#[derive(Debug, Clone, Copy)]
+pub struct Paging {
+    pub limit: u64,
+    pub after: Option<Uuid>,
+}
+
+impl Paging {
+    /// The default page size.
+    pub const DEFAULT: u64 = 50;
+    /// The largest page size.
+    pub const MAX: u64 = 200;
+
+    /// Parses the raw query values.
+    ///
+    /// # Errors
+    /// 400 `invalid_parameter` naming `limit` or `cursor`.
+    pub fn parse(limit: Option<&str>, cursor: Option<&str>) -> Result<Self, ApiError> {
+        let limit = match limit {
+            None => Self::DEFAULT,
+            Some(l) => match l.parse::<u64>() {
+                Ok(n) if (1..=Self::MAX).contains(&n) => n,
+                Ok(_) => return Err(bad_param("limit", FieldErrorKind::OutOfRange)),
+                Err(_) => return Err(bad_param("limit", FieldErrorKind::InvalidType)),
+            },
+        };
+        let after = match cursor {
+            None | Some("") => None,
+            Some(c) => Some(decode_cursor(c).ok_or_else(|| bad_param("cursor", FieldErrorKind::InvalidFormat))?),
+        };
+        Ok(Self { limit, after })
+    }
+
+    /// As the store's page request.
+    #[must_use]
+    pub const fn request(self) -> usul_persistence::PageRequest {
+        usul_persistence::PageRequest { after: self.after, limit: self.limit }
+    }
+}
+
+/// The opaque cursor for "after this id".
+#[must_use]
+pub fn encode_cursor(id: Uuid) -> String {
+    format!("c1{}", id.simple())
+}
+
+fn decode_cursor(c: &str) -> Option<Uuid> {
+    c.strip_prefix("c1").and_then(|hex| Uuid::try_parse(hex).ok())
+}
+
+/// The version named by `If-Match` (`"3"` or `W/"3"`); `Some(-1)` for a tag that is no
+/// version of ours, so that it never matches; `None` without the header or with `*`.
+#[must_use]
+pub fn if_match(req: &HttpRequest) -> Option<i32> {
+    let raw = req.headers().get(header::IF_MATCH)?.to_str().ok()?.trim();
+    if raw == "*" {
+        return None;
+    }
+    Some(parse_etag(raw).unwrap_or(-1))
+}
+
+/// Whether `If-None-Match` names `version` (or `*`).
+#[must_use]
+pub fn if_none_match(req: &HttpRequest, version: i32) -> bool {
+    req.headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|raw| raw.split(',').any(|t| t.trim() == "*" || parse_etag(t.trim()) == Some(version)))
+}
+
+fn parse_etag(raw: &str) -> Option<i32> {
+    raw.trim_start_matches("W/").trim_matches('"').parse().ok()
+}
+
+/// The ETag of a version.
+#[must_use]
+pub fn etag(version: i32) -> String {
+    format!("\"{version}\"")
+}
+
+/// The client's language from `Accept-Language`.
+#[must_use]
+pub fn lang(req: &HttpRequest) -> Lang {
+    Lang::negotiate(req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()))
+}
+
+/// A query-string error (actix's own extractor), as problem+json.
+pub fn query_error(err: actix_web::error::QueryPayloadError, _req: &HttpRequest) -> actix_web::Error {
+    ApiError::BadRequest {
+        code: "invalid_parameter",
+        detail: format!("the query string is invalid: {err}"),
+        errors: Vec::new(),
+    }
+    .into()
+}
+
+/// A path error (actix's own extractor), as problem+json.
+pub fn path_error(err: actix_web::error::PathError, _req: &HttpRequest) -> actix_web::Error {
+    ApiError::BadRequest {
+        code: "invalid_parameter",
+        detail: format!("a path parameter is invalid: {err}"),
+        errors: Vec::new(),
+    }
+    .into()
+}
+
+/// A JSON error from actix's own `Json` extractor, as problem+json.
+pub fn json_error(err: actix_web::error::JsonPayloadError, _req: &HttpRequest) -> actix_web::Error {
+    use actix_web::error::JsonPayloadError as J;
+    match err {
+        J::ContentType => ApiError::UnsupportedMediaType,
+        J::Overflow { limit } | J::OverflowKnownLength { limit, .. } => ApiError::PayloadTooLarge { limit },
+        other => ApiError::BadRequest { code: "malformed_json", detail: other.to_string(), errors: Vec::new() },
+    }
+    .into()
+}

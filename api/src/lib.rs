@@ -1,0 +1,14 @@
+//! Usul's HTTP API: routes, auth, problem+json errors, the OpenAPI contract, and the CLI's
+//! building blocks. The binary `usul` is in `main.rs`.
+
+pub mod app;
+pub mod auth;
+pub mod config;
+pub mod demo;
+pub mod extract;
+pub mod metrics;
+pub mod middleware;
+pub mod openapi;
+pub mod problem;
+pub mod routes;
+pub mod state;

@@ -1,0 +1,206 @@
+//! Cross-cutting request handling: request ids, logging, metrics, localised problems,
+//! idempotent POSTs, and the 404/405 fallback.
+
+use crate::auth::{bearer, subject_of};
+use crate::extract::lang;
+use crate::problem::ApiError;
+use crate::state::AppState;
+use actix_web::body::{BoxBody, to_bytes};
+use actix_web::dev::{ResourceDef, ServiceRequest, ServiceResponse};
+use actix_web::http::header::{self, HeaderName, HeaderValue};
+use actix_web::http::{Method, StatusCode};
+use actix_web::middleware::Next;
+use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
+use std::time::Instant;
+use tracing::Instrument;
+use usul_persistence::{Begin, StoredResponse};
+
+/// The request id header.
+pub const REQUEST_ID: &str = "x-request-id";
+/// The idempotency header.
+pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
+
+/// A request's id, kept in its extensions.
+#[derive(Debug, Clone)]
+pub struct RequestId(pub String);
+
+/// The outermost layer: assigns the request id (or keeps a sane one sent by the client),
+/// logs and counts the request, and renders any [`ApiError`] in the client's language.
+pub async fn edge(req: ServiceRequest, next: Next<BoxBody>) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let started = Instant::now();
+    let id = req
+        .headers()
+        .get(REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| {
+            !v.is_empty() && v.len() <= 64 && v.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
+        })
+        .map_or_else(|| uuid::Uuid::now_v7().to_string(), str::to_owned);
+    req.extensions_mut().insert(RequestId(id.clone()));
+    let language = lang(req.request());
+    let method = req.method().to_string();
+    let path = req.path().to_owned();
+    let metrics = req.app_data::<web::Data<AppState>>().map(|s| s.metrics.clone());
+    let span = tracing::info_span!("request", request_id = %id, %method, %path);
+    let res = next.call(req).instrument(span.clone()).await;
+    let mut res = match res {
+        Ok(res) => res,
+        Err(err) => {
+            let req_res = match err.as_error::<ApiError>() {
+                Some(api) => api.render(language),
+                None => err.error_response(),
+            };
+            return Err(actix_web::error::InternalError::from_response(err, req_res).into());
+        }
+    };
+    if let Some(api) = res.response().error().and_then(|e| e.as_error::<ApiError>()) {
+        let localised = api.render(language);
+        res = res.into_response(localised);
+    }
+    let route = res.request().match_pattern().unwrap_or_else(|| "unmatched".to_owned());
+    let status = res.status();
+    if let Ok(v) = HeaderValue::from_str(&id) {
+        res.headers_mut().insert(HeaderName::from_static(REQUEST_ID), v);
+    }
+    let elapsed = started.elapsed();
+    if let Some(m) = metrics {
+        m.observe(&method, &route, status.as_u16(), elapsed);
+    }
+    span.in_scope(|| tracing::info!(status = status.as_u16(), elapsed_ms = elapsed.as_secs_f64() * 1000.0, "answered"));
+    Ok(res)
+}
+
+/// Replays the first successful answer to a POST that carries an `Idempotency-Key`, per
+/// caller. A failed first attempt (any non-2xx) releases the key, so a corrected retry runs;
+/// bad input changes nothing, so running it again is safe.
+pub async fn idempotency(
+    mut req: ServiceRequest,
+    next: Next<BoxBody>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let key = req.headers().get(IDEMPOTENCY_KEY).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let state = req.app_data::<web::Data<AppState>>().cloned();
+    let (Some(key), Some(state), true) = (key, state, req.method() == Method::POST) else {
+        return next.call(req).await;
+    };
+    if key.is_empty() || key.len() > 200 {
+        return Err(crate::extract::bad_param("Idempotency-Key", crate::problem::FieldErrorKind::TooLong(200)).into());
+    }
+    // The key is scoped to the caller; without a valid token the handler answers 401 anyway.
+    let owner = bearer(req.request())
+        .and_then(|t| state.tokens.verify(&t).ok())
+        .and_then(|c| subject_of(&c).map(|_| c.sub.to_string()));
+    let Some(owner) = owner else {
+        return next.call(req).await;
+    };
+    let body = req
+        .extract::<web::Bytes>()
+        .await
+        .map_err(|e| crate::extract::payload_error(&e, state.settings.max_body_bytes))?;
+    let fingerprint = crate::auth::sha256_hex(&format!(
+        "{} {}?{}\n{}",
+        req.method(),
+        req.path(),
+        req.query_string(),
+        String::from_utf8_lossy(&body)
+    ));
+    req.set_payload(bytes_payload(body));
+    match state.store.begin_idempotent(&owner, &key, &fingerprint).await.map_err(ApiError::from)? {
+        Begin::Proceed => {}
+        Begin::Replay(stored) => return Ok(req.into_response(replay(&stored))),
+        Begin::Mismatch => {
+            return Err(ApiError::Rule {
+                code: "idempotency_key_reused",
+                detail: "This Idempotency-Key was used with a different request.".into(),
+            }
+            .into());
+        }
+        Begin::InProgress => return Err(ApiError::Conflict("idempotency_in_progress").into()),
+    }
+    let res = next.call(req).await;
+    let res = match res {
+        Ok(r) if r.status().is_success() => r,
+        other => {
+            state.store.abandon_idempotent(&owner, &key).await.map_err(ApiError::from)?;
+            return other;
+        }
+    };
+    let (http_req, response) = res.into_parts();
+    let status = response.status();
+    let kept: Vec<(String, String)> = response
+        .headers()
+        .iter()
+        .filter(|(n, _)| [header::CONTENT_TYPE, header::ETAG, header::LOCATION, header::CONTENT_LANGUAGE].contains(n))
+        .filter_map(|(n, v)| v.to_str().ok().map(|v| (n.as_str().to_owned(), v.to_owned())))
+        .collect();
+    let (head, body) = response.into_parts();
+    let bytes = to_bytes(body).await.map_err(|_| ApiError::Internal("response body unreadable".into()))?;
+    let stored = StoredResponse {
+        status: status.as_u16(),
+        headers: serde_json::to_string(&kept).unwrap_or_else(|_| "[]".into()),
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+    };
+    state.store.finish_idempotent(&owner, &key, stored).await.map_err(ApiError::from)?;
+    let response = head.set_body(bytes).map_into_boxed_body();
+    Ok(ServiceResponse::new(http_req, response))
+}
+
+fn bytes_payload(bytes: web::Bytes) -> actix_web::dev::Payload {
+    actix_web::dev::Payload::from(bytes)
+}
+
+fn replay(stored: &StoredResponse) -> HttpResponse {
+    let mut res = HttpResponse::build(StatusCode::from_u16(stored.status).unwrap_or(StatusCode::OK));
+    let headers: Vec<(String, String)> = serde_json::from_str(&stored.headers).unwrap_or_default();
+    for (n, v) in headers {
+        res.insert_header((n, v));
+    }
+    res.insert_header(("idempotent-replayed", "true"));
+    res.body(stored.body.clone())
+}
+
+/// The methods each documented path answers, from the OpenAPI document, for 405s.
+#[derive(Debug, Default)]
+pub struct RouteTable {
+    routes: Vec<(ResourceDef, String)>,
+}
+
+impl RouteTable {
+    /// Builds the table from the contract's paths.
+    #[must_use]
+    pub fn from_openapi(doc: &utoipa::openapi::OpenApi) -> Self {
+        let value = serde_json::to_value(&doc.paths).unwrap_or_default();
+        let mut routes = Vec::new();
+        if let Some(paths) = value.get("paths").or(Some(&value)).and_then(|p| p.as_object()) {
+            for (path, item) in paths {
+                let Some(ops) = item.as_object() else { continue };
+                let mut methods: Vec<String> = ops
+                    .keys()
+                    .filter(|k| ["get", "put", "post", "delete", "patch"].contains(&k.as_str()))
+                    .map(|k| k.to_uppercase())
+                    .collect();
+                if methods.iter().any(|m| m == "GET") {
+                    methods.push("HEAD".into());
+                }
+                routes.push((ResourceDef::new(path.as_str()), methods.join(", ")));
+            }
+        }
+        Self { routes }
+    }
+
+    /// The `Allow` value for a path we serve, if any.
+    #[must_use]
+    pub fn allow(&self, path: &str) -> Option<&str> {
+        self.routes.iter().find(|(def, _)| def.is_match(path)).map(|(_, allow)| allow.as_str())
+    }
+}
+
+/// Answers what no route matched: 405 with `Allow` for a known path, 404 otherwise.
+pub async fn fallback(req: HttpRequest, table: web::Data<RouteTable>) -> HttpResponse {
+    let language = lang(&req);
+    let err = match table.allow(req.path()) {
+        Some(allow) if req.method() != Method::OPTIONS => ApiError::MethodNotAllowed { allow: allow.to_owned() },
+        Some(allow) => return HttpResponse::NoContent().insert_header((header::ALLOW, allow.to_owned())).finish(),
+        None => ApiError::NotFound,
+    };
+    err.render(language)
+}

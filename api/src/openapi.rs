@@ -1,0 +1,173 @@
+//! The OpenAPI document: info, tags, security and the reusable error responses. Paths are
+//! collected from the handlers by `utoipa_actix_web` scopes.
+
+use crate::problem::Problem;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi, ToResponse};
+
+/// Tag names, one per resource family.
+pub mod tags {
+    pub const AUTH: &str = "auth";
+    pub const DISTRICTS: &str = "districts";
+    pub const SCHOOLS: &str = "schools";
+    pub const STAFF: &str = "staff";
+    pub const SUBJECTS: &str = "subjects";
+    pub const CATALOGUE: &str = "catalogue";
+    pub const OPS: &str = "operations";
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Usul — methodological work of schools",
+        description = "Usul (*усул*, \"method\") runs a school's methodological work (*усулдук иш*) as the Regulation on Methodological Work describes it: commissions, annual plans and their approval, meetings and minutes, activities, year-end reports — for a school and for the district education department above it.\n\n**Conventions.** JSON in `snake_case`; ids are UUIDs; dates `YYYY-MM-DD`; timestamps RFC 3339 UTC. Lists take `limit` (default 50, max 200) and an opaque `cursor`, and answer `{\"items\": [...], \"next_cursor\": \"…\" | null}`. Errors are RFC 9457 `application/problem+json` with a stable `code` and, for validation, `errors: [{field, code, message}]`. Titles, messages and catalogue labels follow `Accept-Language` (`ky`, `ru`, `en`; default `en`). Mutable resources carry a `version`, sent as `ETag`: send it back in `If-Match` to update (a stale one answers 412); `If-None-Match` answers 304. A POST with an `Idempotency-Key` is answered once and replayed to retries. Every response carries `X-Request-Id`.\n\n**Authentication.** `POST /api/v1/auth/token` with a password, refresh-token or client-credentials grant returns a bearer access token; in Swagger UI, use *Authorize* with the access token.\n\n**Access.** A school user sees only their school; a district user reads the schools of their district; an administrator manages districts and schools. Another school's resource answers 404.",
+        license(name = "MIT", identifier = "MIT"),
+        version = env!("CARGO_PKG_VERSION"),
+    ),
+    servers((url = "/", description = "This server")),
+    tags(
+        (name = "auth", description = "Tokens and the current account."),
+        (name = "districts", description = "District education departments (*билим берүү бөлүмү*, R-3.1), their methodologists and service accounts."),
+        (name = "schools", description = "Schools and their academic years with the methodological theme (R-3.2.1)."),
+        (name = "staff", description = "Pedagogical staff (*педагогикалык кызматкерлер*, R-1.3): directors, deputies, teachers."),
+        (name = "subjects", description = "Subjects taught at a school."),
+        (name = "catalogue", description = "The catalogue of forms of methodological work (R-4.1, R-4.2, R-4.3)."),
+        (name = "operations", description = "Health, readiness and metrics."),
+    ),
+    components(schemas(Problem, crate::problem::ProblemField), responses(BadRequest, Unauthorized, Forbidden, NotFound, Conflict, PreconditionFailed, ValidationFailed, PayloadTooLarge, UnsupportedMediaType, TooManyRequests)),
+    modifiers(&Security),
+)]
+pub struct ApiDoc;
+
+struct Security;
+
+impl Modify for Security {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .description(Some("An access token from `POST /api/v1/auth/token`."))
+                    .build(),
+            ),
+        );
+    }
+}
+
+// The response types below exist only to describe error responses in the contract; their
+// field is never read.
+
+/// The request is malformed: not JSON, or a path or query parameter cannot be parsed.
+#[allow(dead_code)]
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json", example = json!({
+    "type": "urn:usul:problem:invalid_parameter", "title": "Invalid parameter", "status": 400,
+    "detail": "`id` must be a UUID", "code": "invalid_parameter",
+    "errors": [{"field": "id", "code": "invalid_format", "message": "Invalid format"}]
+}))]
+pub struct BadRequest(Problem);
+
+/// No valid bearer token: missing, malformed, expired, or its account is deactivated.
+#[allow(dead_code)]
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json", headers(("WWW-Authenticate" = String, description = "`Bearer`")), example = json!({
+    "type": "urn:usul:problem:invalid_token", "title": "Invalid or expired token", "status": 401,
+    "detail": "Send a valid Bearer access token.", "code": "invalid_token"
+}))]
+pub struct Unauthorized(Problem);
+
+/// The caller sees the resource but their role does not allow this action.
+#[allow(dead_code)]
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json", example = json!({
+    "type": "urn:usul:problem:forbidden", "title": "Not allowed", "status": 403,
+    "detail": "Your role does not allow this action.", "code": "forbidden"
+}))]
+pub struct Forbidden(Problem);
+
+/// No such resource, or it belongs to a school or district the caller cannot see.
+#[allow(dead_code)]
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json", example = json!({
+    "type": "urn:usul:problem:not_found", "title": "Not found", "status": 404,
+    "detail": "The resource does not exist or is not visible to you.", "code": "not_found"
+}))]
+pub struct NotFound(Problem);
+
+/// The request conflicts with existing data (the `code` says which rule), or a request with
+/// the same `Idempotency-Key` is still running.
+#[allow(dead_code)]
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json", example = json!({
+    "type": "urn:usul:problem:email_taken", "title": "This e-mail address is already in use", "status": 409,
+    "detail": "The request conflicts with the current state.", "code": "email_taken"
+}))]
+pub struct Conflict(Problem);
+
+/// `If-Match` named a version that is no longer current.
+#[allow(dead_code)]
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json", example = json!({
+    "type": "urn:usul:problem:precondition_failed", "title": "The resource has changed", "status": 412,
+    "detail": "The current version is \"3\"; read it again and retry.", "code": "precondition_failed"
+}))]
+pub struct PreconditionFailed(Problem);
+
+/// The body failed validation; `errors` names every offending field.
+#[allow(dead_code)]
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json", example = json!({
+    "type": "urn:usul:problem:validation_failed", "title": "Validation failed", "status": 422,
+    "detail": "2 field(s) are invalid.", "code": "validation_failed",
+    "errors": [
+        {"field": "email", "code": "invalid_format", "message": "Invalid format"},
+        {"field": "last_name", "code": "empty", "message": "Must not be empty"}
+    ]
+}))]
+pub struct ValidationFailed(Problem);
+
+/// The body is larger than the server accepts.
+#[allow(dead_code)]
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json", example = json!({
+    "type": "urn:usul:problem:payload_too_large", "title": "Request body too large", "status": 413,
+    "detail": "At most 262144 bytes are accepted.", "code": "payload_too_large"
+}))]
+pub struct PayloadTooLarge(Problem);
+
+/// The body is not `application/json`.
+#[allow(dead_code)]
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json", example = json!({
+    "type": "urn:usul:problem:unsupported_media_type", "title": "Unsupported media type", "status": 415,
+    "detail": "Send Content-Type: application/json.", "code": "unsupported_media_type"
+}))]
+pub struct UnsupportedMediaType(Problem);
+
+/// Too many failed logins; wait for `Retry-After` seconds.
+#[allow(dead_code)]
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json", headers(("Retry-After" = u64, description = "Seconds to wait")), example = json!({
+    "type": "urn:usul:problem:too_many_attempts", "title": "Too many failed attempts", "status": 429,
+    "detail": "Try again in 900 seconds.", "code": "too_many_attempts"
+}))]
+pub struct TooManyRequests(Problem);
+
+/// The document served at `/api-docs/openapi.json` and committed as `openapi/openapi.json`.
+#[must_use]
+pub fn document() -> utoipa::openapi::OpenApi {
+    crate::app::split_routes().1
+}
+
+/// The document as pretty JSON with a final newline, exactly as committed.
+///
+/// # Errors
+/// When serialisation fails.
+pub fn document_json() -> Result<String, serde_json::Error> {
+    let mut s = serde_json::to_string_pretty(&document())?;
+    s.push('\n');
+    Ok(s)
+}

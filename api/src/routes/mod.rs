@@ -1,0 +1,98 @@
+//! HTTP handlers, one file per resource, each with a `configure()` that registers its paths.
+
+pub mod auth;
+pub mod catalogue;
+pub mod districts;
+pub mod ops;
+pub mod schools;
+pub mod staff;
+pub mod subjects;
+
+use crate::auth::Auth;
+use crate::extract::{encode_cursor, etag, if_none_match};
+use crate::problem::ApiError;
+use crate::state::AppState;
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse};
+use serde::{Deserialize, Deserializer, Serialize};
+use usul_domain::ids::SchoolId;
+use usul_domain::org::School;
+use usul_domain::policy::{Action, Resource, authorize};
+
+/// Asks the policy; refusals become 403 or 404.
+///
+/// # Errors
+/// [`ApiError::Forbidden`] or [`ApiError::NotFound`].
+pub fn allow(auth: &Auth, action: Action, resource: Resource) -> Result<(), ApiError> {
+    match authorize(auth.actor, action, resource) {
+        usul_domain::policy::Decision::Allow => Ok(()),
+        other => Err(other.into()),
+    }
+}
+
+/// Loads a school and checks `action` on it; a missing or invisible school is 404.
+///
+/// # Errors
+/// 404, 403, or a storage failure.
+pub async fn school_for(state: &AppState, auth: &Auth, id: SchoolId, action: Action) -> Result<School, ApiError> {
+    let school = state.store.get_school(id).await?.ok_or(ApiError::NotFound)?;
+    // Visibility first: even a refused write to another school's resource is a 404.
+    allow(auth, Action::Read, school_resource(&school))?;
+    allow(auth, action, school_resource(&school))?;
+    Ok(school)
+}
+
+/// The policy's view of a school.
+#[must_use]
+pub const fn school_resource(school: &School) -> Resource {
+    Resource::School { school: school.id, district: school.district }
+}
+
+/// 200 with the body and its version as `ETag`, or 304 when `If-None-Match` names it.
+#[must_use]
+pub fn versioned<T: Serialize>(req: &HttpRequest, version: i32, body: &T) -> HttpResponse {
+    if if_none_match(req, version) {
+        return HttpResponse::NotModified().insert_header((header::ETAG, etag(version))).finish();
+    }
+    HttpResponse::Ok().insert_header((header::ETAG, etag(version))).json(body)
+}
+
+/// 201 with `Location`, `ETag` and the body.
+#[must_use]
+pub fn created<T: Serialize>(location: String, version: i32, body: &T) -> HttpResponse {
+    HttpResponse::Created()
+        .insert_header((header::LOCATION, location))
+        .insert_header((header::ETAG, etag(version)))
+        .json(body)
+}
+
+/// The `next_cursor` of a page.
+#[must_use]
+pub fn next_cursor(next: Option<uuid::Uuid>) -> Option<String> {
+    next.map(encode_cursor)
+}
+
+/// Deserializes a present field (even `null`) as `Some`, so that PATCH can tell "absent"
+/// (`None`) from "clear it" (`Some(None)`).
+///
+/// # Errors
+/// When the inner value does not deserialize.
+pub fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<T>, D::Error> {
+    T::deserialize(d).map(Some)
+}
+
+/// Declares a list response type: `{"items": [...], "next_cursor": …}`.
+macro_rules! list_of {
+    ($name:ident, $item:ty, $doc:literal) => {
+        #[doc = $doc]
+        #[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+        pub struct $name {
+            /// The page's items.
+            pub items: Vec<$item>,
+            /// Pass as `cursor` to read the next page; `null` on the last page.
+            #[schema(example = json!(null))]
+            pub next_cursor: Option<String>,
+        }
+    };
+}
+pub(crate) use list_of;

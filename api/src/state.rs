@@ -1,0 +1,16 @@
+//! What every request handler shares.
+
+use crate::auth::Tokens;
+use crate::config::Settings;
+use crate::metrics::Metrics;
+use std::sync::Arc;
+use usul_persistence::Store;
+
+/// Shared by every worker.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub settings: Settings,
+    pub tokens: Tokens,
+    pub metrics: Arc<Metrics>,
+}

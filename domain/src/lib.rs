@@ -1,0 +1,13 @@
+//! Usul's domain: the rules of the Regulation on Methodological Work as pure code.
+//!
+//! No I/O, no web or database types: everything here is tested by unit tests that cite the
+//! regulation's `R-` ids.
+
+pub mod catalogue;
+pub mod ids;
+pub mod lang;
+pub mod org;
+pub mod policy;
+pub mod staff;
+pub mod values;
+pub mod year;

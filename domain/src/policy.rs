@@ -1,0 +1,384 @@
+//! The access policy: one pure function of (actor, action, resource).
+//!
+//! Visibility comes first: what an actor cannot see answers *not found*, so another school's
+//! data is indistinguishable from data that does not exist. Among visible things the role
+//! decides; a visible thing the actor may not change answers *forbidden*.
+
+use crate::ids::{DistrictId, SchoolId, ServiceAccountId, StaffId};
+use crate::staff::Role;
+
+/// Who is asking, as established from a verified token and the stored account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Actor {
+    /// An administrator of the service.
+    Admin {
+        /// The account.
+        id: StaffId,
+    },
+    /// A district methodologist.
+    DistrictUser {
+        /// The account.
+        id: StaffId,
+        /// Their district.
+        district: DistrictId,
+    },
+    /// A district's machine client (`client_credentials`).
+    DistrictService {
+        /// The account.
+        id: ServiceAccountId,
+        /// Its district.
+        district: DistrictId,
+    },
+    /// A member of a school's staff.
+    SchoolStaff {
+        /// The account.
+        id: StaffId,
+        /// Their school.
+        school: SchoolId,
+        /// The school's district.
+        district: DistrictId,
+        /// Director, deputy or teacher.
+        role: Role,
+    },
+}
+
+/// What is acted upon, with the ownership facts the policy needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resource {
+    /// The service as a whole (the list of districts, creating schools).
+    Service,
+    /// The reference catalogue of forms, the same for everyone.
+    Catalogue,
+    /// A district.
+    District(DistrictId),
+    /// A school, or anything that belongs to a school as a whole (years, subjects).
+    School {
+        /// The school.
+        school: SchoolId,
+        /// Its district.
+        district: DistrictId,
+    },
+    /// One person on a school's staff.
+    StaffMember {
+        /// The person.
+        staff: StaffId,
+        /// Their current role.
+        role: Role,
+        /// Their school.
+        school: SchoolId,
+        /// Its district.
+        district: DistrictId,
+    },
+}
+
+/// What the actor wants to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// Read the resource.
+    Read,
+    /// Create a district (on [`Resource::Service`]).
+    CreateDistrict,
+    /// Edit a district.
+    UpdateDistrict,
+    /// Create a district's methodologists and service accounts.
+    ManageDistrictAccounts,
+    /// Create a school (on [`Resource::Service`]).
+    CreateSchool,
+    /// Edit a school's name, address and settings.
+    UpdateSchool,
+    /// Set the theme and goal of a school year.
+    WriteSchoolYear,
+    /// Add a subject to a school.
+    CreateSubject,
+    /// Add a person with this role to a school's staff.
+    CreateStaff(Role),
+    /// Edit a person's record.
+    UpdateStaff,
+    /// Give a person this role.
+    AssignRole(Role),
+    /// Deactivate or reactivate a person.
+    DeactivateStaff,
+}
+
+/// The policy's answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    /// Go ahead.
+    Allow,
+    /// The actor sees the resource but may not do this (403).
+    Forbidden,
+    /// The actor may not even know the resource exists (404).
+    NotFound,
+}
+
+/// Decides whether `actor` may do `action` on `resource`.
+#[must_use]
+pub fn authorize(actor: Actor, action: Action, resource: Resource) -> Decision {
+    match visibility(actor, resource) {
+        Visibility::Hidden => return Decision::NotFound,
+        Visibility::OutOfReach => return Decision::Forbidden,
+        Visibility::Visible => {}
+    }
+    if permits(actor, action, resource) { Decision::Allow } else { Decision::Forbidden }
+}
+
+enum Visibility {
+    Visible,
+    /// Not a tenant's thing at all (the service's district list): refuse, do not hide.
+    OutOfReach,
+    Hidden,
+}
+
+fn visibility(actor: Actor, resource: Resource) -> Visibility {
+    let seen = |yes: bool| if yes { Visibility::Visible } else { Visibility::Hidden };
+    match (actor, resource) {
+        (Actor::Admin { .. }, _) | (_, Resource::Catalogue) => Visibility::Visible,
+        (_, Resource::Service) => Visibility::OutOfReach,
+        (
+            Actor::DistrictUser { district, .. } | Actor::DistrictService { district, .. },
+            Resource::District(d) | Resource::School { district: d, .. } | Resource::StaffMember { district: d, .. },
+        ) => seen(district == d),
+        (Actor::SchoolStaff { district, .. }, Resource::District(d)) => seen(district == d),
+        (
+            Actor::SchoolStaff { school, .. },
+            Resource::School { school: s, .. } | Resource::StaffMember { school: s, .. },
+        ) => seen(school == s),
+    }
+}
+
+fn permits(actor: Actor, action: Action, resource: Resource) -> bool {
+    use Action as A;
+    let school_role = match actor {
+        Actor::Admin { .. } => return admin_permits(action),
+        // District users support and read their schools; they change nothing.
+        Actor::DistrictUser { .. } | Actor::DistrictService { .. } => return action == A::Read,
+        Actor::SchoolStaff { role, .. } => role,
+    };
+    let target_role = match resource {
+        Resource::StaffMember { role, .. } => Some(role),
+        _ => None,
+    };
+    match (school_role, action) {
+        (_, A::Read) => true,
+        (Role::Director, A::UpdateSchool | A::WriteSchoolYear | A::CreateSubject) => true,
+        (Role::Director, A::CreateStaff(r) | A::AssignRole(r)) => r.is_school_role(),
+        (Role::Director, A::UpdateStaff | A::DeactivateStaff) => true,
+        (Role::Deputy, A::WriteSchoolYear | A::CreateSubject) => true,
+        // The deputy manages teachers, not the director or other deputies.
+        (Role::Deputy, A::CreateStaff(r) | A::AssignRole(r)) => r == Role::Teacher,
+        (Role::Deputy, A::UpdateStaff | A::DeactivateStaff) => target_role == Some(Role::Teacher),
+        _ => false,
+    }
+}
+
+fn admin_permits(action: Action) -> bool {
+    match action {
+        Action::Read
+        | Action::CreateDistrict
+        | Action::UpdateDistrict
+        | Action::ManageDistrictAccounts
+        | Action::CreateSchool
+        | Action::UpdateSchool
+        | Action::UpdateStaff
+        | Action::DeactivateStaff => true,
+        // An admin starts a school by appointing its staff.
+        Action::CreateStaff(r) | Action::AssignRole(r) => r.is_school_role(),
+        // The year's theme and the school's subjects are the school's own methodological work.
+        Action::WriteSchoolYear | Action::CreateSubject => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Decision::{Allow, Forbidden, NotFound};
+    use uuid::Uuid;
+
+    fn id(n: u128) -> Uuid {
+        Uuid::from_u128(n)
+    }
+
+    const D1: u128 = 1;
+    const D2: u128 = 2;
+    const S1: u128 = 11;
+    const S2: u128 = 12;
+
+    fn staff(role: Role, school: u128) -> Actor {
+        Actor::SchoolStaff {
+            id: StaffId::from_uuid(id(100 + school)),
+            school: SchoolId::from_uuid(id(school)),
+            district: DistrictId::from_uuid(id(if school == S1 { D1 } else { D2 })),
+            role,
+        }
+    }
+    fn admin() -> Actor {
+        Actor::Admin { id: StaffId::from_uuid(id(999)) }
+    }
+    fn methodologist(d: u128) -> Actor {
+        Actor::DistrictUser { id: StaffId::from_uuid(id(500 + d)), district: DistrictId::from_uuid(id(d)) }
+    }
+    fn service(d: u128) -> Actor {
+        Actor::DistrictService { id: ServiceAccountId::from_uuid(id(600 + d)), district: DistrictId::from_uuid(id(d)) }
+    }
+    fn school(s: u128) -> Resource {
+        Resource::School {
+            school: SchoolId::from_uuid(id(s)),
+            district: DistrictId::from_uuid(id(if s == S1 { D1 } else { D2 })),
+        }
+    }
+    fn member(role: Role, s: u128) -> Resource {
+        Resource::StaffMember {
+            staff: StaffId::from_uuid(id(700)),
+            role,
+            school: SchoolId::from_uuid(id(s)),
+            district: DistrictId::from_uuid(id(if s == S1 { D1 } else { D2 })),
+        }
+    }
+    fn district(d: u128) -> Resource {
+        Resource::District(DistrictId::from_uuid(id(d)))
+    }
+
+    #[test]
+    fn the_policy_table_holds() {
+        let director = staff(Role::Director, S1);
+        let deputy = staff(Role::Deputy, S1);
+        let teacher = staff(Role::Teacher, S1);
+        let table: Vec<(&str, Actor, Action, Resource, Decision)> = vec![
+            // districts: the admin writes, district users read their own
+            ("admin creates a district", admin(), Action::CreateDistrict, Resource::Service, Allow),
+            (
+                "methodologist cannot create a district",
+                methodologist(D1),
+                Action::CreateDistrict,
+                Resource::Service,
+                Forbidden,
+            ),
+            ("director cannot create a district", director, Action::CreateDistrict, Resource::Service, Forbidden),
+            ("methodologist reads own district", methodologist(D1), Action::Read, district(D1), Allow),
+            ("methodologist does not see another district", methodologist(D1), Action::Read, district(D2), NotFound),
+            (
+                "methodologist cannot edit own district",
+                methodologist(D1),
+                Action::UpdateDistrict,
+                district(D1),
+                Forbidden,
+            ),
+            ("admin manages district accounts", admin(), Action::ManageDistrictAccounts, district(D2), Allow),
+            (
+                "director cannot manage district accounts",
+                director,
+                Action::ManageDistrictAccounts,
+                district(D1),
+                Forbidden,
+            ),
+            // schools
+            ("admin creates a school", admin(), Action::CreateSchool, Resource::Service, Allow),
+            (
+                "methodologist cannot create a school",
+                methodologist(D1),
+                Action::CreateSchool,
+                Resource::Service,
+                Forbidden,
+            ),
+            ("director cannot create a school", director, Action::CreateSchool, Resource::Service, Forbidden),
+            ("director edits own school", director, Action::UpdateSchool, school(S1), Allow),
+            ("deputy cannot edit the school", deputy, Action::UpdateSchool, school(S1), Forbidden),
+            ("director does not see another school", director, Action::UpdateSchool, school(S2), NotFound),
+            ("teacher reads own school", teacher, Action::Read, school(S1), Allow),
+            ("teacher does not see another school", teacher, Action::Read, school(S2), NotFound),
+            ("methodologist reads a school of the district", methodologist(D1), Action::Read, school(S1), Allow),
+            (
+                "methodologist does not see a school of another district",
+                methodologist(D1),
+                Action::Read,
+                school(S2),
+                NotFound,
+            ),
+            ("service account reads a school of its district", service(D2), Action::Read, school(S2), Allow),
+            ("service account does not see another district's school", service(D2), Action::Read, school(S1), NotFound),
+            ("service account writes nothing", service(D1), Action::WriteSchoolYear, school(S1), Forbidden),
+            // school years (R-3.2.1: the theme is the school's)
+            ("deputy writes the year's theme", deputy, Action::WriteSchoolYear, school(S1), Allow),
+            ("director writes the year's theme", director, Action::WriteSchoolYear, school(S1), Allow),
+            ("teacher cannot write the year's theme", teacher, Action::WriteSchoolYear, school(S1), Forbidden),
+            ("admin does not write the year's theme", admin(), Action::WriteSchoolYear, school(S1), Forbidden),
+            // subjects
+            ("deputy adds a subject", deputy, Action::CreateSubject, school(S1), Allow),
+            ("teacher cannot add a subject", teacher, Action::CreateSubject, school(S1), Forbidden),
+            // staff
+            ("director hires a deputy", director, Action::CreateStaff(Role::Deputy), school(S1), Allow),
+            ("deputy hires a teacher", deputy, Action::CreateStaff(Role::Teacher), school(S1), Allow),
+            ("deputy cannot hire a director", deputy, Action::CreateStaff(Role::Director), school(S1), Forbidden),
+            ("teacher cannot hire", teacher, Action::CreateStaff(Role::Teacher), school(S1), Forbidden),
+            ("director cannot make an admin", director, Action::CreateStaff(Role::Admin), school(S1), Forbidden),
+            ("admin appoints a director", admin(), Action::CreateStaff(Role::Director), school(S2), Allow),
+            (
+                "director hires nobody at another school",
+                director,
+                Action::CreateStaff(Role::Teacher),
+                school(S2),
+                NotFound,
+            ),
+            ("deputy edits a teacher", deputy, Action::UpdateStaff, member(Role::Teacher, S1), Allow),
+            ("deputy cannot edit the director", deputy, Action::UpdateStaff, member(Role::Director, S1), Forbidden),
+            (
+                "deputy cannot promote to deputy",
+                deputy,
+                Action::AssignRole(Role::Deputy),
+                member(Role::Teacher, S1),
+                Forbidden,
+            ),
+            (
+                "director promotes to deputy",
+                director,
+                Action::AssignRole(Role::Deputy),
+                member(Role::Teacher, S1),
+                Allow,
+            ),
+            (
+                "director cannot make a district methodologist",
+                director,
+                Action::AssignRole(Role::DistrictMethodologist),
+                member(Role::Teacher, S1),
+                Forbidden,
+            ),
+            ("director deactivates a teacher", director, Action::DeactivateStaff, member(Role::Teacher, S1), Allow),
+            ("deputy deactivates a teacher", deputy, Action::DeactivateStaff, member(Role::Teacher, S1), Allow),
+            (
+                "deputy cannot deactivate the director",
+                deputy,
+                Action::DeactivateStaff,
+                member(Role::Director, S1),
+                Forbidden,
+            ),
+            ("teacher cannot deactivate", teacher, Action::DeactivateStaff, member(Role::Teacher, S1), Forbidden),
+            ("teacher reads a colleague", teacher, Action::Read, member(Role::Teacher, S1), Allow),
+            ("teacher does not see another school's staff", teacher, Action::Read, member(Role::Teacher, S2), NotFound),
+            (
+                "methodologist reads staff of the district",
+                methodologist(D2),
+                Action::Read,
+                member(Role::Teacher, S2),
+                Allow,
+            ),
+            (
+                "methodologist cannot edit staff",
+                methodologist(D2),
+                Action::UpdateStaff,
+                member(Role::Teacher, S2),
+                Forbidden,
+            ),
+            // catalogue
+            ("everyone reads the catalogue", teacher, Action::Read, Resource::Catalogue, Allow),
+            ("a service account reads the catalogue", service(D1), Action::Read, Resource::Catalogue, Allow),
+        ];
+        let failures: Vec<String> = table
+            .iter()
+            .filter(|(_, actor, action, resource, want)| authorize(*actor, *action, *resource) != *want)
+            .map(|(name, actor, action, resource, want)| {
+                format!("{name}: want {want:?}, got {:?}", authorize(*actor, *action, *resource))
+            })
+            .collect();
+        assert!(failures.is_empty(), "{failures:#?}");
+    }
+}

@@ -1,0 +1,12 @@
+//! sea-orm entities: private to this crate, never seen by the API.
+
+pub mod audit_event;
+pub mod district;
+pub mod idempotency_key;
+pub mod refresh_token;
+pub mod school;
+pub mod school_year;
+pub mod service_account;
+pub mod staff;
+pub mod staff_subject;
+pub mod subject;

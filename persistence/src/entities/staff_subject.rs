@@ -1,0 +1,17 @@
+//! The `staff_subjects` table.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "staff_subjects")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub staff_id: Uuid,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub subject_id: Uuid,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

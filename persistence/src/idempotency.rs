@@ -1,0 +1,103 @@
+//! Idempotency records: the first response to a POST with an `Idempotency-Key`, replayed to
+//! retries. The primary key (owner, key) makes two concurrent first attempts impossible.
+
+use crate::entities::idempotency_key;
+use crate::{Store, StoreError, StoreResult, now};
+use sea_orm::ActiveValue::Set;
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter};
+
+/// A stored response.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredResponse {
+    /// HTTP status.
+    pub status: u16,
+    /// Selected headers, as JSON pairs.
+    pub headers: String,
+    /// The body.
+    pub body: String,
+}
+
+/// What starting an idempotent request came to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Begin {
+    /// First time: go ahead, then [`Store::finish_idempotent`].
+    Proceed,
+    /// Seen and answered: replay this.
+    Replay(StoredResponse),
+    /// The key was used with a different request.
+    Mismatch,
+    /// The first attempt is still running.
+    InProgress,
+}
+
+impl Store {
+    /// Claims `(owner, key)` for a request whose body hashes to `request_hash`.
+    ///
+    /// # Errors
+    /// [`StoreError::Db`].
+    pub async fn begin_idempotent(&self, owner: &str, key: &str, request_hash: &str) -> StoreResult<Begin> {
+        let claim = idempotency_key::ActiveModel {
+            owner: Set(owner.to_owned()),
+            key: Set(key.to_owned()),
+            request_hash: Set(request_hash.to_owned()),
+            status: Set(None),
+            headers: Set(None),
+            body: Set(None),
+            created_at: Set(now()),
+        }
+        .insert(&self.db)
+        .await;
+        match claim {
+            Ok(_) => return Ok(Begin::Proceed),
+            Err(e) => match StoreError::unique(e, "idempotency_key_taken") {
+                StoreError::Conflict(_) => {}
+                other => return Err(other),
+            },
+        }
+        let Some(row) = idempotency_key::Entity::find_by_id((owner.to_owned(), key.to_owned())).one(&self.db).await?
+        else {
+            return Ok(Begin::InProgress);
+        };
+        if row.request_hash != request_hash {
+            return Ok(Begin::Mismatch);
+        }
+        Ok(match (row.status, row.body) {
+            (Some(status), Some(body)) => Begin::Replay(StoredResponse {
+                status: u16::try_from(status).unwrap_or(500),
+                headers: row.headers.unwrap_or_else(|| "[]".to_owned()),
+                body,
+            }),
+            _ => Begin::InProgress,
+        })
+    }
+
+    /// Records the response to replay.
+    ///
+    /// # Errors
+    /// [`StoreError::Db`].
+    pub async fn finish_idempotent(&self, owner: &str, key: &str, response: StoredResponse) -> StoreResult<()> {
+        idempotency_key::Entity::update_many()
+            .col_expr(idempotency_key::Column::Status, Expr::value(i32::from(response.status)))
+            .col_expr(idempotency_key::Column::Headers, Expr::value(response.headers))
+            .col_expr(idempotency_key::Column::Body, Expr::value(response.body))
+            .filter(idempotency_key::Column::Owner.eq(owner))
+            .filter(idempotency_key::Column::Key.eq(key))
+            .exec(&self.db)
+            .await?;
+        Ok(())
+    }
+
+    /// Releases a claim whose request failed on the server, so that a retry can run.
+    ///
+    /// # Errors
+    /// [`StoreError::Db`].
+    pub async fn abandon_idempotent(&self, owner: &str, key: &str) -> StoreResult<()> {
+        idempotency_key::Entity::delete_many()
+            .filter(idempotency_key::Column::Owner.eq(owner))
+            .filter(idempotency_key::Column::Key.eq(key))
+            .exec(&self.db)
+            .await?;
+        Ok(())
+    }
+}

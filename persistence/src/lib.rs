@@ -1,0 +1,205 @@
+//! Usul's storage: sea-orm entities, migrations and repositories that load and save domain
+//! types, on SQLite and PostgreSQL alike.
+//!
+//! Entities stay private to this crate; callers see domain types and [`StoreError`].
+
+mod entities;
+mod idempotency;
+mod migrations;
+mod org;
+mod people;
+mod tokens;
+
+pub use idempotency::{Begin, StoredResponse};
+pub use org::{DistrictPatch, NewDistrict, NewSchool, SchoolPatch};
+pub use people::{LoginRecord, NewStaff, StaffFilter, StaffPatch};
+pub use tokens::{RefreshOutcome, TokenSubject};
+
+use chrono::{DateTime, SubsecRound, Utc};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbErr, SqlErr};
+use sea_orm_migration::MigratorTrait;
+use std::time::Duration;
+use uuid::Uuid;
+
+/// Why a storage operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The row does not exist.
+    #[error("not found")]
+    NotFound,
+    /// The row changed since the caller read it (optimistic concurrency).
+    #[error("the row is at version {current}")]
+    VersionMismatch {
+        /// The stored version.
+        current: i32,
+    },
+    /// A uniqueness rule was broken; the code names which (e.g. `email_taken`).
+    #[error("conflict: {0}")]
+    Conflict(&'static str),
+    /// A stored row no longer satisfies the domain's rules.
+    #[error("stored row is invalid: {0}")]
+    Corrupt(String),
+    /// The database failed.
+    #[error(transparent)]
+    Db(#[from] DbErr),
+}
+
+impl StoreError {
+    /// Maps a unique-constraint violation to `code`, anything else to [`StoreError::Db`].
+    pub(crate) fn unique(err: DbErr, code: &'static str) -> Self {
+        match err.sql_err() {
+            Some(SqlErr::UniqueConstraintViolation(_)) => Self::Conflict(code),
+            _ => Self::Db(err),
+        }
+    }
+}
+
+/// Result of a storage operation.
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// One page of a list, ordered by id (ids are time-ordered UUID v7).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page<T> {
+    /// The rows.
+    pub items: Vec<T>,
+    /// The id to continue after, when there are more rows.
+    pub next: Option<Uuid>,
+}
+
+/// Which page to read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageRequest {
+    /// Continue after this id.
+    pub after: Option<Uuid>,
+    /// At most this many rows.
+    pub limit: u64,
+}
+
+impl<T> Page<T> {
+    /// Builds a page from `limit + 1` fetched rows.
+    pub(crate) fn from_rows(mut items: Vec<T>, limit: u64, id: impl Fn(&T) -> Uuid) -> Self {
+        let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+        let next = if items.len() > limit {
+            items.truncate(limit);
+            items.last().map(id)
+        } else {
+            None
+        };
+        Self { items, next }
+    }
+}
+
+/// Who did what, for the audit trail. The repository adds the entity, its id and its school.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Audit {
+    /// `staff` or `service_account` or `system`.
+    pub actor_kind: &'static str,
+    /// The acting account.
+    pub actor_id: Option<Uuid>,
+    /// A one-line human summary.
+    pub summary: String,
+}
+
+impl Audit {
+    /// An action by the system itself (CLI, demo loader).
+    #[must_use]
+    pub fn system(summary: impl Into<String>) -> Self {
+        Self { actor_kind: "system", actor_id: None, summary: summary.into() }
+    }
+}
+
+/// The current time, truncated to microseconds so that SQLite and PostgreSQL return the same.
+#[must_use]
+pub fn now() -> DateTime<Utc> {
+    Utc::now().trunc_subsecs(6)
+}
+
+/// The database, with every repository operation.
+#[derive(Debug, Clone)]
+pub struct Store {
+    db: DatabaseConnection,
+}
+
+impl Store {
+    /// Connects to `url` (`sqlite://…` or `postgres://…`).
+    ///
+    /// # Errors
+    /// [`StoreError::Db`] when the database cannot be reached.
+    pub async fn connect(url: &str) -> StoreResult<Self> {
+        let mut options = ConnectOptions::new(url.to_owned());
+        options
+            .max_connections(if url.starts_with("sqlite") { 8 } else { 16 })
+            .min_connections(1)
+            .connect_timeout(Duration::from_secs(10))
+            .sqlx_logging(false);
+        let db = Database::connect(options).await?;
+        if url.starts_with("sqlite") {
+            // WAL lets readers proceed while one writer writes; busy_timeout makes writers wait
+            // for each other instead of failing with "database is locked".
+            for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA busy_timeout=5000", "PRAGMA foreign_keys=ON"] {
+                db.execute_unprepared(pragma).await?;
+            }
+        }
+        Ok(Self { db })
+    }
+
+    /// Brings the schema up to date.
+    ///
+    /// # Errors
+    /// [`StoreError::Db`] when a migration fails.
+    pub async fn migrate(&self) -> StoreResult<()> {
+        migrations::Migrator::up(&self.db, None).await?;
+        Ok(())
+    }
+
+    /// Checks that the database answers.
+    ///
+    /// # Errors
+    /// [`StoreError::Db`] when it does not.
+    pub async fn ping(&self) -> StoreResult<()> {
+        self.db.ping().await?;
+        Ok(())
+    }
+
+    /// Closes the pool.
+    ///
+    /// # Errors
+    /// [`StoreError::Db`] when closing fails.
+    pub async fn close(self) -> StoreResult<()> {
+        self.db.close().await?;
+        Ok(())
+    }
+}
+
+/// Writes one audit event inside the caller's transaction.
+pub(crate) async fn record_audit(
+    db: &impl ConnectionTrait,
+    audit: &Audit,
+    action: &str,
+    entity: &str,
+    entity_id: Option<Uuid>,
+    school_id: Option<Uuid>,
+    district_id: Option<Uuid>,
+) -> StoreResult<()> {
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+    entities::audit_event::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        at: Set(now()),
+        actor_kind: Set(audit.actor_kind.to_owned()),
+        actor_id: Set(audit.actor_id),
+        school_id: Set(school_id),
+        district_id: Set(district_id),
+        action: Set(action.to_owned()),
+        entity: Set(entity.to_owned()),
+        entity_id: Set(entity_id),
+        summary: Set(audit.summary.clone()),
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// Turns a stored text back into a domain value, or reports the row as corrupt.
+pub(crate) fn stored<T, E: std::fmt::Debug>(what: &str, r: Result<T, E>) -> StoreResult<T> {
+    r.map_err(|e| StoreError::Corrupt(format!("{what}: {e:?}")))
+}

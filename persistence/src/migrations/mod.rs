@@ -1,0 +1,16 @@
+//! Schema migrations, identical on SQLite and PostgreSQL. One file per migration: the
+//! migration's name is taken from its file name.
+
+use sea_orm_migration::prelude::*;
+
+mod m20261126_000001_foundation;
+
+/// Every migration, in order.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261126_000001_foundation::Migration)]
+    }
+}
