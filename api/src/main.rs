@@ -101,6 +101,8 @@ async fn run(cli: Cli) -> Result<(), String> {
             if args.demo {
                 if demo::load(&store).await.map_err(|e| e.to_string())? {
                     tracing::info!("demo school loaded");
+                } else {
+                    tracing::info!("the database is not empty; the demo data was left as it is");
                 }
             }
             let running = app::start(store, settings, &args.bind, args.workers)

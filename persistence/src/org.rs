@@ -111,7 +111,8 @@ impl TryFrom<subject::Model> for Subject {
     }
 }
 
-fn check_version(expected: Option<i32>, current: i32) -> StoreResult<()> {
+/// Refuses a write whose expected version is not the stored one.
+pub(crate) fn check_version(expected: Option<i32>, current: i32) -> StoreResult<()> {
     match expected {
         Some(v) if v != current => Err(StoreError::VersionMismatch { current }),
         _ => Ok(()),

@@ -1,7 +1,7 @@
 //! Staff (people with logins) and district service accounts.
 
 use crate::entities::{service_account, staff, staff_subject};
-use crate::org::bump;
+use crate::org::{bump, check_version};
 use crate::{Audit, Page, PageRequest, Store, StoreError, StoreResult, now, record_audit, stored};
 use chrono::{DateTime, Utc};
 use sea_orm::ActiveValue::Set;
@@ -226,14 +226,14 @@ impl Store {
     /// # Errors
     /// [`StoreError::Db`].
     pub async fn record_login_failure(&self, id: StaffId, lock_until: Option<DateTime<Utc>>) -> StoreResult<()> {
-        let mut q = staff::Entity::update_many()
-            .col_expr(staff::Column::FailedLogins, Expr::col(staff::Column::FailedLogins).add(1))
-            .filter(staff::Column::Id.eq(id.uuid()));
-        if let Some(until) = lock_until {
-            q = q
+        let q = staff::Entity::update_many().filter(staff::Column::Id.eq(id.uuid()));
+        // A lock starts a fresh count; PostgreSQL refuses two assignments to one column.
+        let q = match lock_until {
+            Some(until) => q
                 .col_expr(staff::Column::LockedUntil, Expr::value(until))
-                .col_expr(staff::Column::FailedLogins, Expr::value(0));
-        }
+                .col_expr(staff::Column::FailedLogins, Expr::value(0)),
+            None => q.col_expr(staff::Column::FailedLogins, Expr::col(staff::Column::FailedLogins).add(1)),
+        };
         q.exec(&self.db).await?;
         Ok(())
     }
@@ -308,11 +308,7 @@ impl Store {
     ) -> StoreResult<Staff> {
         let txn = self.db.begin().await?;
         let current = staff::Entity::find_by_id(id.uuid()).one(&txn).await?.ok_or(StoreError::NotFound)?;
-        if let Some(v) = expected {
-            if v != current.version {
-                return Err(StoreError::VersionMismatch { current: current.version });
-            }
-        }
+        check_version(expected, current.version)?;
         let mut am = staff::ActiveModel { id: Set(current.id), ..Default::default() };
         if let Some(e) = &patch.email {
             am.email = Set(e.as_str().to_owned());

@@ -1,1 +1,291 @@
-//! placeholder
+//! Test harness for Usul's black-box HTTP tests: a real server on port 0 over a fresh
+//! database per test — SQLite by default, PostgreSQL when `USUL_TEST_DATABASE_URL` is set —
+//! dropped when the test ends.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use reqwest::{Method, RequestBuilder, Response, StatusCode};
+use sea_orm::{ConnectionTrait, Database};
+use serde_json::{Value, json};
+use std::sync::Once;
+use usul_api::config::{Secret, Settings};
+use usul_persistence::Store;
+use uuid::Uuid;
+
+/// The demo password.
+pub const PASSWORD: &str = usul_api::demo::DEMO_PASSWORD;
+/// The JWT secret of every test server (tests sign expired tokens with it).
+pub const JWT_SECRET: &str = "test-secret-test-secret-test-secret-0123456789";
+
+static TRACING: Once = Once::new();
+
+/// A fresh database and what it takes to drop it.
+enum TestDb {
+    Sqlite(String),
+    Postgres { admin_url: String, name: String },
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        match self {
+            Self::Sqlite(path) => {
+                for suffix in ["", "-wal", "-shm"] {
+                    let _ = std::fs::remove_file(format!("{path}{suffix}"));
+                }
+            }
+            Self::Postgres { admin_url, name } => {
+                let (url, name) = (admin_url.clone(), name.clone());
+                // Drop runs inside the test's runtime; use a thread with its own.
+                let _ = std::thread::spawn(move || {
+                    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+                    rt.block_on(async move {
+                        if let Ok(db) = Database::connect(&url).await {
+                            let _ = db
+                                .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                                .await;
+                            let _ = db.close().await;
+                        }
+                    });
+                })
+                .join();
+            }
+        }
+    }
+}
+
+/// A running server with the demo school loaded.
+pub struct TestApp {
+    /// `http://127.0.0.1:PORT`
+    pub address: String,
+    /// A client with no default headers.
+    pub client: reqwest::Client,
+    /// The store the server uses, for assertions about what was (not) written.
+    pub store: Store,
+    handle: actix_web::dev::ServerHandle,
+    _db: TestDb,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        // Stop accepting and drop the server's connections; the database is dropped after.
+        let handle = self.handle.clone();
+        std::mem::drop(handle.stop(false));
+    }
+}
+
+/// Options for [`spawn_app_with`].
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub max_body_bytes: usize,
+    pub access_token_ttl: u64,
+    pub demo: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self { max_body_bytes: 262_144, access_token_ttl: 900, demo: true }
+    }
+}
+
+/// A server with the demo school.
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(Options::default()).await
+}
+
+async fn fresh_database() -> (String, TestDb) {
+    match std::env::var("USUL_TEST_DATABASE_URL") {
+        Ok(admin_url) if !admin_url.is_empty() => {
+            let name = format!("usul_test_{}", Uuid::new_v4().simple());
+            let admin = Database::connect(&admin_url).await.expect("connect to USUL_TEST_DATABASE_URL");
+            admin.execute_unprepared(&format!("CREATE DATABASE \"{name}\"")).await.expect("create test database");
+            admin.close().await.expect("close");
+            let (base, _) = admin_url.rsplit_once('/').expect("database url has a path");
+            (format!("{base}/{name}"), TestDb::Postgres { admin_url, name })
+        }
+        _ => {
+            let path = std::env::temp_dir().join(format!("usul-test-{}.db", Uuid::new_v4().simple()));
+            let path = path.to_string_lossy().into_owned();
+            (format!("sqlite://{path}?mode=rwc"), TestDb::Sqlite(path))
+        }
+    }
+}
+
+/// A server with chosen options.
+pub async fn spawn_app_with(options: Options) -> TestApp {
+    TRACING.call_once(|| {
+        if std::env::var("TEST_LOG").is_ok() {
+            let _ = tracing_subscriber::fmt()
+                .with_env_filter(tracing_subscriber::EnvFilter::new("info"))
+                .with_test_writer()
+                .try_init();
+        }
+    });
+    let (url, db) = fresh_database().await;
+    let store = Store::connect(&url).await.expect("connect");
+    store.migrate().await.expect("migrate");
+    if options.demo {
+        usul_api::demo::load(&store).await.expect("demo");
+    }
+    let settings = Settings {
+        jwt_secret: Secret(JWT_SECRET.to_owned()),
+        access_token_ttl: options.access_token_ttl,
+        refresh_token_ttl: 3600,
+        max_body_bytes: options.max_body_bytes,
+        max_failed_logins: 5,
+        lockout_seconds: 900,
+    };
+    let running = usul_api::app::start(store.clone(), settings, "127.0.0.1:0", 1).expect("bind");
+    let handle = running.server.handle();
+    tokio::spawn(running.server);
+    TestApp { address: format!("http://{}", running.addr), client: reqwest::Client::new(), store, handle, _db: db }
+}
+
+/// An answer read whole.
+#[derive(Debug)]
+pub struct Answer {
+    pub status: StatusCode,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: Value,
+    pub text: String,
+}
+
+impl Answer {
+    async fn read(res: Response) -> Self {
+        let status = res.status();
+        let headers = res.headers().clone();
+        let text = res.text().await.unwrap_or_default();
+        let body = serde_json::from_str(&text).unwrap_or(Value::Null);
+        Self { status, headers, body, text }
+    }
+
+    /// A header as text.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// The problem `code`.
+    pub fn code(&self) -> &str {
+        self.body["code"].as_str().unwrap_or("")
+    }
+
+    /// The fields named in a problem's `errors`.
+    pub fn error_fields(&self) -> Vec<String> {
+        self.body["errors"]
+            .as_array()
+            .map(|a| a.iter().filter_map(|e| e["field"].as_str().map(str::to_owned)).collect())
+            .unwrap_or_default()
+    }
+
+    /// Asserts a problem+json answer of `status` and `code`.
+    pub fn assert_problem(&self, status: u16, code: &str) {
+        assert_eq!(self.status.as_u16(), status, "status; body: {}", self.text);
+        assert_eq!(self.header("content-type"), Some("application/problem+json"), "content type; body: {}", self.text);
+        assert_eq!(self.code(), code, "problem code; body: {}", self.text);
+        assert_eq!(self.body["status"].as_u64(), Some(u64::from(status)));
+        assert!(self.body["title"].as_str().is_some_and(|t| !t.is_empty()), "a title");
+        assert!(self.body["type"].as_str().is_some_and(|t| t.starts_with("urn:usul:problem:")), "a type");
+    }
+
+    /// A string field of the body.
+    pub fn str(&self, key: &str) -> String {
+        self.body[key].as_str().unwrap_or_else(|| panic!("no string `{key}` in {}", self.text)).to_owned()
+    }
+}
+
+impl TestApp {
+    /// The full URL of a path.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    /// A request with an optional bearer token.
+    pub fn request(&self, method: Method, path: &str, token: Option<&str>) -> RequestBuilder {
+        let rb = self.client.request(method, self.url(path));
+        match token {
+            Some(t) => rb.bearer_auth(t),
+            None => rb,
+        }
+    }
+
+    /// Sends and reads a request.
+    pub async fn send(&self, rb: RequestBuilder) -> Answer {
+        Answer::read(rb.send().await.expect("request")).await
+    }
+
+    /// GET with a token.
+    pub async fn get(&self, path: &str, token: &str) -> Answer {
+        self.send(self.request(Method::GET, path, Some(token))).await
+    }
+
+    /// POST JSON with a token.
+    pub async fn post(&self, path: &str, token: &str, body: &Value) -> Answer {
+        self.send(self.request(Method::POST, path, Some(token)).json(body)).await
+    }
+
+    /// PATCH JSON with a token.
+    pub async fn patch(&self, path: &str, token: &str, body: &Value) -> Answer {
+        self.send(self.request(Method::PATCH, path, Some(token)).json(body)).await
+    }
+
+    /// PUT JSON with a token.
+    pub async fn put(&self, path: &str, token: &str, body: &Value) -> Answer {
+        self.send(self.request(Method::PUT, path, Some(token)).json(body)).await
+    }
+
+    /// The token endpoint with any body.
+    pub async fn token(&self, body: &Value) -> Answer {
+        self.send(self.client.post(self.url("/api/v1/auth/token")).json(body)).await
+    }
+
+    /// Signs in with the password grant; panics unless it works.
+    pub async fn login_with(&self, email: &str, password: &str) -> Answer {
+        let a = self.token(&json!({"grant_type": "password", "username": email, "password": password})).await;
+        assert_eq!(a.status, StatusCode::OK, "login of {email}: {}", a.text);
+        a
+    }
+
+    /// An access token of a demo login.
+    pub async fn login(&self, email: &str) -> String {
+        self.login_with(email, PASSWORD).await.str("access_token")
+    }
+
+    /// The demo school's id.
+    pub async fn demo_school(&self) -> String {
+        let token = self.login("director@demo.usul.kg").await;
+        let me = self.get("/api/v1/me", &token).await;
+        me.body["school"]["id"].as_str().expect("school").to_owned()
+    }
+
+    /// A demo person's id by e-mail.
+    pub async fn staff_id(&self, email: &str) -> String {
+        let token = self.login(email).await;
+        self.get("/api/v1/me", &token).await.body["staff"]["id"].as_str().expect("staff").to_owned()
+    }
+
+    /// A second district with a school and its director, made by the admin. Returns
+    /// (district id, school id, director token).
+    pub async fn other_school(&self) -> (String, String, String) {
+        let admin = self.login("admin@demo.usul.kg").await;
+        let d = self.post("/api/v1/districts", &admin, &json!({"name": "Башка район", "region": "Ош"})).await;
+        assert_eq!(d.status, StatusCode::CREATED, "{}", d.text);
+        let district = d.str("id");
+        let s = self.post("/api/v1/schools", &admin, &json!({"district_id": district, "name": "№7 мектеп"})).await;
+        assert_eq!(s.status, StatusCode::CREATED, "{}", s.text);
+        let school = s.str("id");
+        let p = self
+            .post(
+                &format!("/api/v1/schools/{school}/staff"),
+                &admin,
+                &json!({"email": "director7@other.kg", "password": "other-pass-7", "last_name": "Асанов", "first_name": "Асан", "role": "director"}),
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::CREATED, "{}", p.text);
+        let token = self.login_with("director7@other.kg", "other-pass-7").await.str("access_token");
+        (district, school, token)
+    }
+
+    /// How many people are stored (to prove a refused request wrote nothing).
+    pub async fn count_staff(&self) -> u64 {
+        self.store.count_staff().await.expect("count")
+    }
+}

@@ -503,19 +503,20 @@ pub async fn update(
         .map(|y| check.check("experience_years", Experience::parse(y), |_| FieldErrorKind::OutOfRange));
     let role = parse_role(&mut check, body.role.as_deref()).flatten();
     let category = parse_category(&mut check, body.qualification_category.as_deref()).flatten();
-    if let (Some(r), Some(_)) = (role, s.school()) {
-        if !r.is_school_role() {
-            check.push("role", FieldErrorKind::InvalidValue);
-        }
+    // School staff hold school roles; district and service accounts keep theirs.
+    if let Some(r) = role
+        && !(if s.school().is_some() { r.is_school_role() } else { r == s.role })
+    {
+        check.push("role", FieldErrorKind::InvalidValue);
     }
     if let (Some(ids), Some(school)) = (&body.subject_ids, s.school()) {
         check_subjects(&state, school, ids, &mut check).await?;
     }
     check.finish()?;
-    if let (Some(r), Affiliation::School { school, district }) = (role, s.affiliation) {
-        if r != s.role {
-            allow(&auth, Action::AssignRole(r), Resource::StaffMember { staff: s.id, role: s.role, school, district })?;
-        }
+    if let (Some(r), Affiliation::School { school, district }) = (role, s.affiliation)
+        && r != s.role
+    {
+        allow(&auth, Action::AssignRole(r), Resource::StaffMember { staff: s.id, role: s.role, school, district })?;
     }
     let password_hash = match password.flatten() {
         Some(p) => Some(hash_password(p.expose().to_owned()).await?),

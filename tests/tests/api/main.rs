@@ -1,0 +1,10 @@
+//! Black-box HTTP tests: one binary, one module per area.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod access;
+mod auth;
+mod contract;
+mod conventions;
+mod resources;
+mod validation;
