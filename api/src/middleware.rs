@@ -3,7 +3,7 @@
 
 use crate::auth::{bearer, subject_of};
 use crate::extract::lang;
-use crate::problem::ApiError;
+use crate::problem::{ApiError, FieldErrorKind};
 use crate::state::AppState;
 use actix_web::body::{BoxBody, to_bytes};
 use actix_web::dev::{ResourceDef, ServiceRequest, ServiceResponse};
@@ -82,9 +82,6 @@ pub async fn idempotency(
     let (Some(key), Some(state), true) = (key, state, req.method() == Method::POST) else {
         return next.call(req).await;
     };
-    if key.is_empty() || key.len() > 200 {
-        return Err(crate::extract::bad_param("Idempotency-Key", crate::problem::FieldErrorKind::TooLong(200)).into());
-    }
     // The key is scoped to the caller; without a valid token the handler answers 401 anyway.
     let owner = bearer(req.request())
         .and_then(|t| state.tokens.verify(&t).ok())
@@ -92,6 +89,10 @@ pub async fn idempotency(
     let Some(owner) = owner else {
         return next.call(req).await;
     };
+    if key.is_empty() || key.len() > 200 || !key.bytes().all(|b| b.is_ascii_graphic()) {
+        let kind = if key.len() > 200 { FieldErrorKind::TooLong(200) } else { FieldErrorKind::InvalidFormat };
+        return Err(crate::extract::bad_param("Idempotency-Key", kind).into());
+    }
     let body = req
         .extract::<web::Bytes>()
         .await
@@ -173,14 +174,11 @@ impl RouteTable {
         if let Some(paths) = value.get("paths").or(Some(&value)).and_then(|p| p.as_object()) {
             for (path, item) in paths {
                 let Some(ops) = item.as_object() else { continue };
-                let mut methods: Vec<String> = ops
+                let methods: Vec<String> = ops
                     .keys()
                     .filter(|k| ["get", "put", "post", "delete", "patch"].contains(&k.as_str()))
                     .map(|k| k.to_uppercase())
                     .collect();
-                if methods.iter().any(|m| m == "GET") {
-                    methods.push("HEAD".into());
-                }
                 routes.push((ResourceDef::new(path.as_str()), methods.join(", ")));
             }
         }

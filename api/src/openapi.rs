@@ -3,7 +3,7 @@
 
 use crate::problem::Problem;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::{Modify, OpenApi, ToResponse};
+use utoipa::{IntoParams, Modify, OpenApi, ToResponse};
 
 /// Tag names, one per resource family.
 pub mod tags {
@@ -34,7 +34,7 @@ pub mod tags {
         (name = "catalogue", description = "The catalogue of forms of methodological work (R-4.1, R-4.2, R-4.3)."),
         (name = "operations", description = "Health, readiness and metrics."),
     ),
-    components(schemas(Problem, crate::problem::ProblemField), responses(BadRequest, Unauthorized, Forbidden, NotFound, Conflict, PreconditionFailed, ValidationFailed, PayloadTooLarge, UnsupportedMediaType, TooManyRequests)),
+    components(schemas(Problem, crate::problem::ProblemField, crate::routes::catalogue::FormGroupCode), responses(BadRequest, Unauthorized, Forbidden, NotFound, Conflict, PreconditionFailed, ValidationFailed, PayloadTooLarge, UnsupportedMediaType, TooManyRequests)),
     modifiers(&Security),
 )]
 pub struct ApiDoc;
@@ -55,6 +55,40 @@ impl Modify for Security {
             ),
         );
     }
+}
+
+/// The `Idempotency-Key` header of a POST.
+#[derive(Debug, IntoParams)]
+#[into_params(parameter_in = Header)]
+#[allow(dead_code)]
+pub struct IdempotencyKey {
+    /// Any unique string per intended operation (1–200 visible characters). A retry with the
+    /// same key and the same request replays the first successful answer (with
+    /// `idempotent-replayed: true`) instead of acting twice; the same key with another request
+    /// answers 422 `idempotency_key_reused`.
+    #[param(rename = "Idempotency-Key", min_length = 1, max_length = 200, pattern = "^[\\x21-\\x7E]+$")]
+    pub key: Option<String>,
+}
+
+/// The `If-Match` header of a change.
+#[derive(Debug, IntoParams)]
+#[into_params(parameter_in = Header)]
+#[allow(dead_code)]
+pub struct IfMatch {
+    /// The `ETag` you read (e.g. `"3"`). When it is no longer current the answer is 412 and
+    /// nothing changes. Without it, the last write wins.
+    #[param(rename = "If-Match", pattern = "^(W/)?\"[0-9]+\"$", example = "\"1\"")]
+    pub etag: Option<String>,
+}
+
+/// The `If-None-Match` header of a read.
+#[derive(Debug, IntoParams)]
+#[into_params(parameter_in = Header)]
+#[allow(dead_code)]
+pub struct IfNoneMatch {
+    /// An `ETag` you hold; 304 Not Modified when it is still current.
+    #[param(rename = "If-None-Match", pattern = "^(W/)?\"[0-9]+\"$", example = "\"1\"")]
+    pub etag: Option<String>,
 }
 
 // The response types below exist only to describe error responses in the contract; their

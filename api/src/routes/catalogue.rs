@@ -83,12 +83,25 @@ fn form_view(f: &Form, lang: Lang) -> FormView {
     }
 }
 
+/// The code of a group of forms.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum FormGroupCode {
+    /// raising qualification and mastery.
+    Qualification,
+    /// obtaining, generalising, showing and spreading innovative experience.
+    Innovation,
+    /// information-methodological support.
+    Information,
+}
+
 /// Filter of the catalogue.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct FormQuery {
     /// Only forms of this group: `qualification`, `innovation`,
     /// `information`.
+    #[param(value_type = Option<FormGroupCode>)]
     pub group: Option<String>,
 }
 

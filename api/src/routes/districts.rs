@@ -68,8 +68,10 @@ list_of!(DistrictList, DistrictView, "A page of districts.");
 #[schema(example = json!({"name": "Бишкек шаарынын Октябрь району боюнча билим берүү бөлүмү", "region": "Бишкек"}))]
 pub struct CreateDistrictBody {
     /// 1–200 characters, unique (case-insensitively).
+    #[schema(min_length = 1, max_length = 200, pattern = "\\S")]
     pub name: String,
     /// Region or city, up to 200 characters.
+    #[schema(min_length = 1, max_length = 200, pattern = "\\S")]
     pub region: Option<String>,
 }
 
@@ -78,9 +80,11 @@ pub struct CreateDistrictBody {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"region": "Бишкек шаары"}))]
 pub struct UpdateDistrictBody {
+    #[schema(min_length = 1, max_length = 200, pattern = "\\S")]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<String>)]
+    #[schema(min_length = 1, max_length = 200, pattern = "\\S")]
     pub region: Option<Option<String>>,
 }
 
@@ -89,8 +93,10 @@ pub struct UpdateDistrictBody {
 #[into_params(parameter_in = Query)]
 pub struct PageQuery {
     /// Page size, 1–200 (default 50).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 200, example = 50)]
     pub limit: Option<String>,
     /// `next_cursor` of the previous page.
+    #[param(pattern = "^(c1[0-9a-f]{32})?$")]
     pub cursor: Option<String>,
 }
 
@@ -144,7 +150,7 @@ pub async fn list(state: web::Data<AppState>, auth: Auth, q: web::Query<PageQuer
 #[utoipa::path(
     tag = tags::DISTRICTS,
     request_body = CreateDistrictBody,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Replays the first answer to a retried request.")),
+    params(crate::openapi::IdempotencyKey),
     responses(
         (status = 201, description = "Created.", body = DistrictView, headers(("Location" = String), ("ETag" = String))),
         (status = 400, response = crate::openapi::BadRequest),
@@ -177,7 +183,7 @@ pub async fn create(
 /// Read a district.
 #[utoipa::path(
     tag = tags::DISTRICTS,
-    params(("id" = Uuid, Path, description = "District id"), ("If-None-Match" = Option<String>, Header, description = "An ETag; 304 when it is current.")),
+    params(("id" = Uuid, Path, description = "District id"), crate::openapi::IfNoneMatch),
     responses(
         (status = 200, description = "The district.", body = DistrictView, headers(("ETag" = String))),
         (status = 304, description = "Not modified."),
@@ -204,7 +210,7 @@ pub async fn read(
 #[utoipa::path(
     tag = tags::DISTRICTS,
     request_body = UpdateDistrictBody,
-    params(("id" = Uuid, Path, description = "District id"), ("If-Match" = Option<String>, Header, description = "The ETag you read.")),
+    params(("id" = Uuid, Path, description = "District id"), crate::openapi::IfMatch),
     responses(
         (status = 200, description = "Updated.", body = DistrictView, headers(("ETag" = String))),
         (status = 400, response = crate::openapi::BadRequest),
@@ -244,7 +250,7 @@ pub async fn update(
 #[utoipa::path(
     tag = tags::DISTRICTS,
     request_body = NewPersonBody,
-    params(("id" = Uuid, Path, description = "District id"), ("Idempotency-Key" = Option<String>, Header, description = "Replays the first answer to a retried request.")),
+    params(("id" = Uuid, Path, description = "District id"), crate::openapi::IdempotencyKey),
     responses(
         (status = 201, description = "Created.", body = StaffView, headers(("Location" = String), ("ETag" = String))),
         (status = 400, response = crate::openapi::BadRequest),
@@ -323,8 +329,10 @@ pub struct ServiceAccountList {
 #[schema(example = json!({"name": "District reporting system", "client_id": "oktyabr-reports"}))]
 pub struct CreateServiceAccountBody {
     /// What the client is.
+    #[schema(min_length = 1, max_length = 200, pattern = "\\S")]
     pub name: String,
     /// 3–64 characters of `a-z 0-9 - _`, unique.
+    #[schema(pattern = "^[a-z0-9_-]{3,64}$")]
     pub client_id: String,
 }
 
@@ -358,7 +366,7 @@ pub async fn list_service_accounts(
 #[utoipa::path(
     tag = tags::DISTRICTS,
     request_body = CreateServiceAccountBody,
-    params(("id" = Uuid, Path, description = "District id"), ("Idempotency-Key" = Option<String>, Header, description = "Replays the first answer to a retried request.")),
+    params(("id" = Uuid, Path, description = "District id"), crate::openapi::IdempotencyKey),
     responses(
         (status = 201, description = "Created; the secret is shown only now.", body = CreatedServiceAccount),
         (status = 400, response = crate::openapi::BadRequest),

@@ -36,6 +36,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 pub struct SchoolSettingsView {
     /// The fewest years of experience a commission head needs (R-3.2.2c), 0–70; default 5.
     #[schema(example = 5)]
+    #[schema(maximum = 70)]
     pub min_head_experience_years: u8,
 }
 
@@ -81,7 +82,9 @@ pub struct CreateSchoolBody {
     /// The district it belongs to.
     pub district_id: Uuid,
     /// 1–200 characters, unique in the district (case-insensitively).
+    #[schema(min_length = 1, max_length = 200, pattern = "\\S")]
     pub name: String,
+    #[schema(min_length = 1, max_length = 200, pattern = "\\S")]
     pub address: Option<String>,
     /// Default: 5 years for a commission head.
     pub settings: Option<SchoolSettingsView>,
@@ -92,9 +95,11 @@ pub struct CreateSchoolBody {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"settings": {"min_head_experience_years": 7}}))]
 pub struct UpdateSchoolBody {
+    #[schema(min_length = 1, max_length = 200, pattern = "\\S")]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<String>)]
+    #[schema(min_length = 1, max_length = 200, pattern = "\\S")]
     pub address: Option<Option<String>>,
     pub settings: Option<SchoolSettingsView>,
 }
@@ -104,10 +109,13 @@ pub struct UpdateSchoolBody {
 #[into_params(parameter_in = Query)]
 pub struct SchoolQuery {
     /// Only the schools of this district.
+    #[param(value_type = Option<Uuid>)]
     pub district_id: Option<String>,
     /// Page size, 1–200 (default 50).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 200, example = 50)]
     pub limit: Option<String>,
     /// `next_cursor` of the previous page.
+    #[param(pattern = "^(c1[0-9a-f]{32})?$")]
     pub cursor: Option<String>,
 }
 
@@ -166,7 +174,7 @@ pub async fn list(
 #[utoipa::path(
     tag = tags::SCHOOLS,
     request_body = CreateSchoolBody,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Replays the first answer to a retried request.")),
+    params(crate::openapi::IdempotencyKey),
     responses(
         (status = 201, description = "Created.", body = SchoolView, headers(("Location" = String), ("ETag" = String))),
         (status = 400, response = crate::openapi::BadRequest),
@@ -211,7 +219,7 @@ pub async fn create(
 /// Read a school.
 #[utoipa::path(
     tag = tags::SCHOOLS,
-    params(("id" = Uuid, Path, description = "School id"), ("If-None-Match" = Option<String>, Header, description = "An ETag; 304 when it is current.")),
+    params(("id" = Uuid, Path, description = "School id"), crate::openapi::IfNoneMatch),
     responses(
         (status = 200, description = "The school.", body = SchoolView, headers(("ETag" = String))),
         (status = 304, description = "Not modified."),
@@ -239,7 +247,7 @@ pub async fn read(
 #[utoipa::path(
     tag = tags::SCHOOLS,
     request_body = UpdateSchoolBody,
-    params(("id" = Uuid, Path, description = "School id"), ("If-Match" = Option<String>, Header, description = "The ETag you read.")),
+    params(("id" = Uuid, Path, description = "School id"), crate::openapi::IfMatch),
     responses(
         (status = 200, description = "Updated.", body = SchoolView, headers(("ETag" = String))),
         (status = 400, response = crate::openapi::BadRequest),
@@ -340,8 +348,10 @@ pub struct SchoolYearList {
 }))]
 pub struct PutSchoolYearBody {
     /// 1–2000 characters.
+    #[schema(min_length = 1, max_length = 2000, pattern = "\\S")]
     pub theme: String,
     /// Up to 2000 characters.
+    #[schema(min_length = 1, max_length = 2000, pattern = "\\S")]
     pub goal: Option<String>,
 }
 
@@ -378,7 +388,7 @@ pub async fn list_years(
     params(
         ("id" = Uuid, Path, description = "School id"),
         ("year" = String, Path, description = "Academic year, `YYYY-YYYY`", example = "2022-2023"),
-        ("If-None-Match" = Option<String>, Header, description = "An ETag; 304 when it is current."),
+        crate::openapi::IfNoneMatch,
     ),
     responses(
         (status = 200, description = "The year.", body = SchoolYearView, headers(("ETag" = String))),
@@ -413,7 +423,7 @@ pub async fn read_year(
     params(
         ("id" = Uuid, Path, description = "School id"),
         ("year" = String, Path, description = "Academic year, `YYYY-YYYY`", example = "2022-2023"),
-        ("If-Match" = Option<String>, Header, description = "The ETag you read."),
+        crate::openapi::IfMatch,
     ),
     responses(
         (status = 200, description = "Replaced.", body = SchoolYearView, headers(("ETag" = String))),

@@ -171,12 +171,18 @@ list_of!(StaffList, StaffView, "A page of staff.");
 }))]
 pub struct NewPersonBody {
     /// The login; unique case-insensitively.
+    #[schema(max_length = 254, pattern = "^[^@\\s]+@[^@\\s.][^@\\s]*\\.[^@\\s]*[^@\\s.]$")]
     pub email: String,
     /// The initial password, 8–128 characters.
+    #[schema(min_length = 8, max_length = 128)]
     pub password: String,
+    #[schema(min_length = 1, max_length = 200, pattern = "\\S")]
     pub last_name: String,
+    #[schema(min_length = 1, max_length = 200, pattern = "\\S")]
     pub first_name: String,
+    #[schema(min_length = 1, max_length = 200, pattern = "\\S")]
     pub patronymic: Option<String>,
+    #[schema(min_length = 1, max_length = 200, pattern = "\\S")]
     pub position: Option<String>,
     /// For school staff: `director`, `deputy` or `teacher` (default `teacher`).
     #[schema(value_type = Option<RoleDto>)]
@@ -188,6 +194,7 @@ pub struct NewPersonBody {
     #[schema(value_type = Option<CategoryDto>)]
     pub qualification_category: Option<String>,
     /// 0–70, default 0.
+    #[schema(minimum = 0, maximum = 70)]
     pub experience_years: Option<i64>,
 }
 
@@ -251,21 +258,28 @@ fn parse_category(check: &mut Checker, raw: Option<&str>) -> Option<Option<Quali
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"qualification_category": "highest", "experience_years": 13, "subject_ids": []}))]
 pub struct UpdateStaffBody {
+    #[schema(max_length = 254, pattern = "^[^@\\s]+@[^@\\s.][^@\\s]*\\.[^@\\s]*[^@\\s.]$")]
     pub email: Option<String>,
+    #[schema(min_length = 8, max_length = 128)]
     pub password: Option<String>,
+    #[schema(min_length = 1, max_length = 200, pattern = "\\S")]
     pub last_name: Option<String>,
+    #[schema(min_length = 1, max_length = 200, pattern = "\\S")]
     pub first_name: Option<String>,
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<String>)]
+    #[schema(min_length = 1, max_length = 200, pattern = "\\S")]
     pub patronymic: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<String>)]
+    #[schema(min_length = 1, max_length = 200, pattern = "\\S")]
     pub position: Option<Option<String>>,
     #[schema(value_type = Option<RoleDto>)]
     pub role: Option<String>,
     pub subject_ids: Option<Vec<Uuid>>,
     #[schema(value_type = Option<CategoryDto>)]
     pub qualification_category: Option<String>,
+    #[schema(minimum = 0, maximum = 70)]
     pub experience_years: Option<i64>,
 }
 
@@ -274,16 +288,22 @@ pub struct UpdateStaffBody {
 #[into_params(parameter_in = Query)]
 pub struct StaffQuery {
     /// Only this role: `director`, `deputy`, `teacher`.
+    #[param(value_type = Option<RoleDto>)]
     pub role: Option<String>,
     /// Only those who teach this subject.
+    #[param(value_type = Option<Uuid>)]
     pub subject_id: Option<String>,
     /// `true` (default: everyone) for active staff only, `false` for deactivated.
+    #[param(value_type = Option<bool>)]
     pub active: Option<String>,
     /// Only those changed at or after this time (RFC 3339), for syncing.
+    #[param(value_type = Option<DateTime<Utc>>)]
     pub updated_since: Option<String>,
     /// Page size, 1–200 (default 50).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 200, example = 50)]
     pub limit: Option<String>,
     /// `next_cursor` of the previous page.
+    #[param(pattern = "^(c1[0-9a-f]{32})?$")]
     pub cursor: Option<String>,
 }
 
@@ -359,7 +379,7 @@ pub async fn list(
 #[utoipa::path(
     tag = tags::STAFF,
     request_body = NewPersonBody,
-    params(("id" = Uuid, Path, description = "School id"), ("Idempotency-Key" = Option<String>, Header, description = "Replays the first answer to a retried request.")),
+    params(("id" = Uuid, Path, description = "School id"), crate::openapi::IdempotencyKey),
     responses(
         (status = 201, description = "Created.", body = StaffView, headers(("Location" = String), ("ETag" = String))),
         (status = 400, response = crate::openapi::BadRequest),
@@ -432,7 +452,7 @@ async fn load(state: &AppState, auth: &Auth, raw: &str, action: Action) -> Resul
 /// Read a person.
 #[utoipa::path(
     tag = tags::STAFF,
-    params(("id" = Uuid, Path, description = "Staff id"), ("If-None-Match" = Option<String>, Header, description = "An ETag; 304 when it is current.")),
+    params(("id" = Uuid, Path, description = "Staff id"), crate::openapi::IfNoneMatch),
     responses(
         (status = 200, description = "The person.", body = StaffView, headers(("ETag" = String))),
         (status = 304, description = "Not modified."),
@@ -460,7 +480,7 @@ pub async fn read(
 #[utoipa::path(
     tag = tags::STAFF,
     request_body = UpdateStaffBody,
-    params(("id" = Uuid, Path, description = "Staff id"), ("If-Match" = Option<String>, Header, description = "The ETag you read.")),
+    params(("id" = Uuid, Path, description = "Staff id"), crate::openapi::IfMatch),
     responses(
         (status = 200, description = "Updated.", body = StaffView, headers(("ETag" = String))),
         (status = 400, response = crate::openapi::BadRequest),
@@ -572,7 +592,7 @@ async fn set_active(
 /// deactivates anyone but themselves; the deputy deactivates teachers.
 #[utoipa::path(
     tag = tags::STAFF,
-    params(("id" = Uuid, Path, description = "Staff id"), ("If-Match" = Option<String>, Header, description = "The ETag you read.")),
+    params(("id" = Uuid, Path, description = "Staff id"), crate::openapi::IfMatch),
     responses(
         (status = 200, description = "Deactivated.", body = StaffView, headers(("ETag" = String))),
         (status = 400, response = crate::openapi::BadRequest),
@@ -597,7 +617,7 @@ pub async fn deactivate(
 /// Reactivate a person.
 #[utoipa::path(
     tag = tags::STAFF,
-    params(("id" = Uuid, Path, description = "Staff id"), ("If-Match" = Option<String>, Header, description = "The ETag you read.")),
+    params(("id" = Uuid, Path, description = "Staff id"), crate::openapi::IfMatch),
     responses(
         (status = 200, description = "Active again.", body = StaffView, headers(("ETag" = String))),
         (status = 400, response = crate::openapi::BadRequest),

@@ -46,6 +46,7 @@ list_of!(SubjectList, SubjectView, "A page of subjects.");
 #[schema(example = json!({"name": "Кыргыз тили жана адабияты"}))]
 pub struct CreateSubjectBody {
     /// 1–200 characters, unique in the school (case-insensitively).
+    #[schema(min_length = 1, max_length = 200, pattern = "\\S")]
     pub name: String,
 }
 
@@ -83,7 +84,7 @@ pub async fn list(
 #[utoipa::path(
     tag = tags::SUBJECTS,
     request_body = CreateSubjectBody,
-    params(("id" = Uuid, Path, description = "School id"), ("Idempotency-Key" = Option<String>, Header, description = "Replays the first answer to a retried request.")),
+    params(("id" = Uuid, Path, description = "School id"), crate::openapi::IdempotencyKey),
     responses(
         (status = 201, description = "Created.", body = SubjectView, headers(("Location" = String))),
         (status = 400, response = crate::openapi::BadRequest),
