@@ -31,7 +31,8 @@ where
             .configure(routes::schools::configure)
             .configure(routes::subjects::configure)
             .configure(routes::staff::configure)
-            .configure(routes::catalogue::configure),
+            .configure(routes::catalogue::configure)
+            .configure(routes::audit::configure),
     )
     .configure(routes::ops::configure)
 }

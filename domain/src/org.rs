@@ -74,6 +74,22 @@ pub struct Subject {
     pub created_at: DateTime<Utc>,
 }
 
+/// One recorded change: who did what to which entity, and when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditEvent {
+    pub id: uuid::Uuid,
+    pub at: DateTime<Utc>,
+    /// `staff`, `service_account` or `system`.
+    pub actor_kind: String,
+    pub actor_id: Option<uuid::Uuid>,
+    /// A dotted code such as `staff.deactivate`.
+    pub action: String,
+    /// The kind of entity, e.g. `staff`.
+    pub entity: String,
+    pub entity_id: Option<uuid::Uuid>,
+    pub summary: String,
+}
+
 /// A district's machine client, authenticated with `client_credentials`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ServiceAccount {

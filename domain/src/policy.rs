@@ -98,6 +98,8 @@ pub enum Action {
     AssignRole(Role),
     /// Deactivate or reactivate a person.
     DeactivateStaff,
+    /// Read a school's audit trail.
+    ReadAudit,
 }
 
 /// The policy's answer.
@@ -151,7 +153,7 @@ fn permits(actor: Actor, action: Action, resource: Resource) -> bool {
     let school_role = match actor {
         Actor::Admin { .. } => return admin_permits(action),
         // District users support and read their schools; they change nothing.
-        Actor::DistrictUser { .. } | Actor::DistrictService { .. } => return action == A::Read,
+        Actor::DistrictUser { .. } | Actor::DistrictService { .. } => return matches!(action, A::Read | A::ReadAudit),
         Actor::SchoolStaff { role, .. } => role,
     };
     let target_role = match resource {
@@ -163,6 +165,8 @@ fn permits(actor: Actor, action: Action, resource: Resource) -> bool {
         (Role::Director, A::UpdateSchool | A::WriteSchoolYear | A::CreateSubject) => true,
         (Role::Director, A::CreateStaff(r) | A::AssignRole(r)) => r.is_school_role(),
         (Role::Director, A::UpdateStaff | A::DeactivateStaff) => true,
+        // Those who lead the methodological work answer for its records.
+        (Role::Director | Role::Deputy, A::ReadAudit) => true,
         (Role::Deputy, A::WriteSchoolYear | A::CreateSubject) => true,
         // The deputy manages teachers, not the director or other deputies.
         (Role::Deputy, A::CreateStaff(r) | A::AssignRole(r)) => r == Role::Teacher,
@@ -180,7 +184,8 @@ fn admin_permits(action: Action) -> bool {
         | Action::CreateSchool
         | Action::UpdateSchool
         | Action::UpdateStaff
-        | Action::DeactivateStaff => true,
+        | Action::DeactivateStaff
+        | Action::ReadAudit => true,
         // An admin starts a school by appointing its staff.
         Action::CreateStaff(r) | Action::AssignRole(r) => r.is_school_role(),
         // The year's theme and the school's subjects are the school's own methodological work.
@@ -368,6 +373,18 @@ mod tests {
                 member(Role::Teacher, S2),
                 Forbidden,
             ),
+            // audit trail
+            ("director reads the audit trail", director, Action::ReadAudit, school(S1), Allow),
+            ("deputy reads the audit trail", deputy, Action::ReadAudit, school(S1), Allow),
+            ("teacher does not read the audit trail", teacher, Action::ReadAudit, school(S1), Forbidden),
+            (
+                "methodologist reads a district school's audit trail",
+                methodologist(D1),
+                Action::ReadAudit,
+                school(S1),
+                Allow,
+            ),
+            ("director does not see another school's audit trail", director, Action::ReadAudit, school(S2), NotFound),
             // catalogue
             ("everyone reads the catalogue", teacher, Action::Read, Resource::Catalogue, Allow),
             ("a service account reads the catalogue", service(D1), Action::Read, Resource::Catalogue, Allow),

@@ -1,11 +1,11 @@
 //! Districts, schools, school years and subjects.
 
-use crate::entities::{district, school, school_year, subject};
+use crate::entities::{audit_event, district, school, school_year, subject};
 use crate::{Audit, Page, PageRequest, Store, StoreError, StoreResult, now, record_audit, stored};
 use sea_orm::ActiveValue::Set;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait};
 use usul_domain::ids::{DistrictId, SchoolId, SubjectId};
-use usul_domain::org::{District, School, SchoolYear, Subject, Theme};
+use usul_domain::org::{AuditEvent, District, School, SchoolYear, Subject, Theme};
 use usul_domain::staff::SchoolSettings;
 use usul_domain::values::Name;
 use usul_domain::year::AcademicYear;
@@ -482,6 +482,46 @@ impl Store {
             .all(&self.db)
             .await?;
         Ok(ids.iter().copied().filter(|i| !found.contains(&i.uuid())).collect())
+    }
+}
+
+impl Store {
+    /// A school's audit trail, oldest first, optionally of one entity kind.
+    ///
+    /// # Errors
+    /// [`StoreError::Db`].
+    pub async fn list_audit(
+        &self,
+        school: SchoolId,
+        entity: Option<&str>,
+        page: PageRequest,
+    ) -> StoreResult<Page<AuditEvent>> {
+        let mut q = audit_event::Entity::find()
+            .filter(audit_event::Column::SchoolId.eq(school.uuid()))
+            .order_by_asc(audit_event::Column::Id)
+            .limit(page.limit + 1);
+        if let Some(e) = entity {
+            q = q.filter(audit_event::Column::Entity.eq(e));
+        }
+        if let Some(after) = page.after {
+            q = q.filter(audit_event::Column::Id.gt(after));
+        }
+        let rows = q
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|m| AuditEvent {
+                id: m.id,
+                at: m.at,
+                actor_kind: m.actor_kind,
+                actor_id: m.actor_id,
+                action: m.action,
+                entity: m.entity,
+                entity_id: m.entity_id,
+                summary: m.summary,
+            })
+            .collect();
+        Ok(Page::from_rows(rows, page.limit, |e: &AuditEvent| e.id))
     }
 }
 

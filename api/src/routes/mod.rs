@@ -1,5 +1,6 @@
 //! HTTP handlers, one file per resource, each with a `configure()` that registers its paths.
 
+pub mod audit;
 pub mod auth;
 pub mod catalogue;
 pub mod districts;

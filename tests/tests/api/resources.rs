@@ -198,3 +198,29 @@ async fn the_administrator_edits_a_district_with_if_match() {
     let dup = app.post("/api/v1/districts", &admin, &json!({"name": "демо району боюнча билим берүү бөлүмү"})).await;
     dup.assert_problem(409, "district_name_taken");
 }
+
+#[tokio::test]
+async fn every_change_is_in_the_schools_audit_trail() {
+    let app = spawn_app().await;
+    let school = app.demo_school().await;
+    let director = app.login("director@demo.usul.kg").await;
+    let director_id = app.staff_id("director@demo.usul.kg").await;
+    let teacher = app.staff_id("b.toktogulov@demo.usul.kg").await;
+    app.post(&format!("/api/v1/staff/{teacher}/deactivate"), &director, &json!({})).await;
+    let trail = app.get(&format!("/api/v1/schools/{school}/audit-events?entity=staff&limit=200"), &director).await;
+    assert_eq!(trail.status, StatusCode::OK, "{}", trail.text);
+    let items = trail.body["items"].as_array().unwrap();
+    let last = items.last().unwrap();
+    assert_eq!(last["action"], "staff.deactivate");
+    assert_eq!(last["entity_id"], json!(teacher));
+    assert_eq!(last["actor_kind"], "staff");
+    assert_eq!(last["actor_id"], json!(director_id));
+    assert!(items.iter().all(|e| e["entity"] == "staff"));
+    // The demo loader's own writes are there too, as the system's.
+    let all = app.get(&format!("/api/v1/schools/{school}/audit-events?limit=5"), &director).await;
+    assert_eq!(all.body["items"][0]["actor_kind"], "system");
+    let teacher_token = app.login("a.usenova@demo.usul.kg").await;
+    app.get(&format!("/api/v1/schools/{school}/audit-events"), &teacher_token).await.assert_problem(403, "forbidden");
+    let methodist = app.login("methodist@demo.usul.kg").await;
+    assert_eq!(app.get(&format!("/api/v1/schools/{school}/audit-events"), &methodist).await.status, StatusCode::OK);
+}
