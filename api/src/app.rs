@@ -76,6 +76,8 @@ pub fn start(store: Store, settings: Settings, bind: &str, workers: usize) -> st
         tokens: Tokens::new(settings.jwt_secret.0.as_bytes()),
         metrics: Arc::new(Metrics::default()),
         settings: settings.clone(),
+        decoy_hash: crate::auth::hash_password_blocking(&crate::config::random_secret())
+            .map_err(|e| std::io::Error::other(e.to_string()))?,
     });
     let limit = settings.max_body_bytes;
     let mut server = HttpServer::new(move || {

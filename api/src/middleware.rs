@@ -72,7 +72,8 @@ pub async fn edge(req: ServiceRequest, next: Next<BoxBody>) -> Result<ServiceRes
 
 /// Replays the first successful answer to a POST that carries an `Idempotency-Key`, per
 /// caller. A failed first attempt (any non-2xx) releases the key, so a corrected retry runs;
-/// bad input changes nothing, so running it again is safe.
+/// bad input changes nothing, so running it again is safe. A claim left unfinished (a crash
+/// mid-request) is taken over once it is older than [`usul_persistence::IDEMPOTENCY_STALE_SECONDS`].
 pub async fn idempotency(
     mut req: ServiceRequest,
     next: Next<BoxBody>,
@@ -89,14 +90,16 @@ pub async fn idempotency(
     let Some(owner) = owner else {
         return next.call(req).await;
     };
+    // Refusals below are answered as responses (not errors), so that the edge layer still
+    // stamps the request id, counts them and speaks the client's language.
     if key.is_empty() || key.len() > 200 || !key.bytes().all(|b| b.is_ascii_graphic()) {
         let kind = if key.len() > 200 { FieldErrorKind::TooLong(200) } else { FieldErrorKind::InvalidFormat };
-        return Err(crate::extract::bad_param("Idempotency-Key", kind).into());
+        return Ok(req.error_response(crate::extract::bad_param("Idempotency-Key", kind)));
     }
-    let body = req
-        .extract::<web::Bytes>()
-        .await
-        .map_err(|e| crate::extract::payload_error(&e, state.settings.max_body_bytes))?;
+    let body = match req.extract::<web::Bytes>().await {
+        Ok(body) => body,
+        Err(e) => return Ok(req.error_response(crate::extract::payload_error(&e, state.settings.max_body_bytes))),
+    };
     let fingerprint = crate::auth::sha256_hex(&format!(
         "{} {}?{}\n{}",
         req.method(),
@@ -105,23 +108,26 @@ pub async fn idempotency(
         String::from_utf8_lossy(&body)
     ));
     req.set_payload(bytes_payload(body));
-    match state.store.begin_idempotent(&owner, &key, &fingerprint).await.map_err(ApiError::from)? {
-        Begin::Proceed => {}
-        Begin::Replay(stored) => return Ok(req.into_response(replay(&stored))),
-        Begin::Mismatch => {
-            return Err(ApiError::Rule {
+    match state.store.begin_idempotent(&owner, &key, &fingerprint).await {
+        Ok(Begin::Proceed) => {}
+        Ok(Begin::Replay(stored)) => return Ok(req.into_response(replay(&stored))),
+        Ok(Begin::Mismatch) => {
+            let reused = ApiError::Rule {
                 code: "idempotency_key_reused",
                 detail: "This Idempotency-Key was used with a different request.".into(),
-            }
-            .into());
+            };
+            return Ok(req.error_response(reused));
         }
-        Begin::InProgress => return Err(ApiError::Conflict("idempotency_in_progress").into()),
+        Ok(Begin::InProgress) => return Ok(req.error_response(ApiError::Conflict("idempotency_in_progress"))),
+        Err(e) => return Ok(req.error_response(ApiError::from(e))),
     }
     let res = next.call(req).await;
     let res = match res {
         Ok(r) if r.status().is_success() => r,
         other => {
-            state.store.abandon_idempotent(&owner, &key).await.map_err(ApiError::from)?;
+            if let Err(e) = state.store.abandon_idempotent(&owner, &key).await {
+                tracing::error!(error = %e, "could not release an idempotency key; it frees itself when stale");
+            }
             return other;
         }
     };
@@ -140,7 +146,10 @@ pub async fn idempotency(
         headers: serde_json::to_string(&kept).unwrap_or_else(|_| "[]".into()),
         body: String::from_utf8_lossy(&bytes).into_owned(),
     };
-    state.store.finish_idempotent(&owner, &key, stored).await.map_err(ApiError::from)?;
+    // The operation succeeded: answer it even if the record cannot be kept.
+    if let Err(e) = state.store.finish_idempotent(&owner, &key, stored).await {
+        tracing::error!(error = %e, "could not record an idempotent answer");
+    }
     let response = head.set_body(bytes).map_into_boxed_body();
     Ok(ServiceResponse::new(http_req, response))
 }

@@ -13,4 +13,7 @@ pub struct AppState {
     pub settings: Settings,
     pub tokens: Tokens,
     pub metrics: Arc<Metrics>,
+    /// A hash to verify against when a login is unknown, so that unknown and known logins
+    /// take the same time. Made once at start-up.
+    pub decoy_hash: String,
 }

@@ -7,6 +7,9 @@ use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter};
 
+/// After this many seconds an unfinished claim counts as abandoned (no request runs that long).
+pub const IDEMPOTENCY_STALE_SECONDS: i64 = 120;
+
 /// A stored response.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredResponse {
@@ -68,6 +71,19 @@ impl Store {
                 headers: row.headers.unwrap_or_else(|| "[]".to_owned()),
                 body,
             }),
+            _ if row.created_at < now() - chrono::Duration::seconds(IDEMPOTENCY_STALE_SECONDS) => {
+                // The first attempt died without an answer: take the claim over, exactly once.
+                let taken = idempotency_key::Entity::update_many()
+                    .col_expr(idempotency_key::Column::CreatedAt, Expr::value(now()))
+                    .filter(idempotency_key::Column::Owner.eq(owner))
+                    .filter(idempotency_key::Column::Key.eq(key))
+                    .filter(idempotency_key::Column::CreatedAt.eq(row.created_at))
+                    .filter(idempotency_key::Column::Status.is_null())
+                    .exec(&self.db)
+                    .await?
+                    .rows_affected;
+                if taken == 1 { Begin::Proceed } else { Begin::InProgress }
+            }
             _ => Begin::InProgress,
         })
     }
@@ -99,5 +115,54 @@ impl Store {
             .exec(&self.db)
             .await?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use super::*;
+    use crate::testing::temp_store;
+
+    fn answer() -> StoredResponse {
+        StoredResponse { status: 201, headers: "[]".into(), body: "{\"id\":1}".into() }
+    }
+
+    #[tokio::test]
+    async fn a_key_is_claimed_once_then_replayed() {
+        let t = temp_store().await;
+        let s = &t.store;
+        assert_eq!(s.begin_idempotent("u1", "k", "h1").await.unwrap(), Begin::Proceed);
+        assert_eq!(s.begin_idempotent("u1", "k", "h1").await.unwrap(), Begin::InProgress);
+        s.finish_idempotent("u1", "k", answer()).await.unwrap();
+        assert_eq!(s.begin_idempotent("u1", "k", "h1").await.unwrap(), Begin::Replay(answer()));
+        assert_eq!(s.begin_idempotent("u1", "k", "other").await.unwrap(), Begin::Mismatch);
+        // Keys belong to their caller.
+        assert_eq!(s.begin_idempotent("u2", "k", "h1").await.unwrap(), Begin::Proceed);
+    }
+
+    #[tokio::test]
+    async fn an_abandoned_claim_is_released() {
+        let t = temp_store().await;
+        let s = &t.store;
+        assert_eq!(s.begin_idempotent("u1", "k", "h1").await.unwrap(), Begin::Proceed);
+        s.abandon_idempotent("u1", "k").await.unwrap();
+        assert_eq!(s.begin_idempotent("u1", "k", "h1").await.unwrap(), Begin::Proceed);
+    }
+
+    #[tokio::test]
+    async fn a_stale_unfinished_claim_is_taken_over_once() {
+        let t = temp_store().await;
+        let s = &t.store;
+        assert_eq!(s.begin_idempotent("u1", "k", "h1").await.unwrap(), Begin::Proceed);
+        let old = now() - chrono::Duration::seconds(IDEMPOTENCY_STALE_SECONDS + 5);
+        idempotency_key::Entity::update_many()
+            .col_expr(idempotency_key::Column::CreatedAt, Expr::value(old))
+            .exec(&s.db)
+            .await
+            .unwrap();
+        assert_eq!(s.begin_idempotent("u1", "k", "h1").await.unwrap(), Begin::Proceed);
+        assert_eq!(s.begin_idempotent("u1", "k", "h1").await.unwrap(), Begin::InProgress);
     }
 }

@@ -10,7 +10,7 @@ mod org;
 mod people;
 mod tokens;
 
-pub use idempotency::{Begin, StoredResponse};
+pub use idempotency::{Begin, IDEMPOTENCY_STALE_SECONDS, StoredResponse};
 pub use org::{DistrictPatch, NewDistrict, NewSchool, SchoolPatch};
 pub use people::{LoginRecord, NewStaff, StaffFilter, StaffPatch};
 pub use tokens::{RefreshOutcome, TokenSubject};
@@ -202,4 +202,33 @@ pub(crate) async fn record_audit(
 /// Turns a stored text back into a domain value, or reports the row as corrupt.
 pub(crate) fn stored<T, E: std::fmt::Debug>(what: &str, r: Result<T, E>) -> StoreResult<T> {
     r.map_err(|e| StoreError::Corrupt(format!("{what}: {e:?}")))
+}
+
+#[cfg(test)]
+#[allow(clippy::expect_used)]
+pub(crate) mod testing {
+    //! A migrated store over a temporary SQLite file, removed on drop.
+
+    use super::Store;
+
+    pub struct TempStore {
+        pub store: Store,
+        path: String,
+    }
+
+    impl Drop for TempStore {
+        fn drop(&mut self) {
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", self.path));
+            }
+        }
+    }
+
+    pub async fn temp_store() -> TempStore {
+        let path = std::env::temp_dir().join(format!("usul-store-{}.db", uuid::Uuid::new_v4().simple()));
+        let path = path.to_string_lossy().into_owned();
+        let store = Store::connect(&format!("sqlite://{path}?mode=rwc")).await.expect("connect");
+        store.migrate().await.expect("migrate");
+        TempStore { store, path }
+    }
 }

@@ -128,3 +128,37 @@ impl Store {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use super::*;
+    use crate::testing::temp_store;
+
+    #[tokio::test]
+    async fn a_refresh_token_is_spent_once_and_reuse_revokes_the_family() {
+        let t = temp_store().await;
+        let s = &t.store;
+        let subject = TokenSubject::Service(ServiceAccountId::new());
+        let family = Uuid::now_v7();
+        let later = now() + chrono::Duration::hours(1);
+        s.insert_refresh_token("h1".into(), family, subject, later).await.unwrap();
+        assert_eq!(s.use_refresh_token("h1").await.unwrap(), RefreshOutcome::Rotated { subject, family });
+        s.insert_refresh_token("h2".into(), family, subject, later).await.unwrap();
+        assert_eq!(s.use_refresh_token("h1").await.unwrap(), RefreshOutcome::Reused);
+        assert_eq!(s.use_refresh_token("h2").await.unwrap(), RefreshOutcome::Invalid, "the family is revoked");
+        assert_eq!(s.use_refresh_token("unknown").await.unwrap(), RefreshOutcome::Invalid);
+    }
+
+    #[tokio::test]
+    async fn an_expired_refresh_token_is_invalid() {
+        let t = temp_store().await;
+        let s = &t.store;
+        let subject = TokenSubject::Staff(StaffId::new());
+        s.insert_refresh_token("old".into(), Uuid::now_v7(), subject, now() - chrono::Duration::seconds(1))
+            .await
+            .unwrap();
+        assert_eq!(s.use_refresh_token("old").await.unwrap(), RefreshOutcome::Invalid);
+    }
+}

@@ -1,8 +1,6 @@
 //! `POST /auth/token` (password, refresh-token and client-credentials grants) and `GET /me`.
 
-use crate::auth::{
-    Auth, Principal, claims_for, hash_password_blocking, load_principal, new_refresh_token, verify_password,
-};
+use crate::auth::{Auth, Principal, claims_for, load_principal, new_refresh_token, verify_password};
 use crate::extract::ValidJson;
 use crate::openapi::tags;
 use crate::problem::{ApiError, Checker, FieldErrorKind};
@@ -14,7 +12,6 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, post, web};
 use chrono::Duration;
 use serde::{Deserialize, Serialize};
-use std::sync::OnceLock;
 use usul_domain::staff::Affiliation;
 use usul_persistence::{RefreshOutcome, TokenSubject};
 use utoipa::ToSchema;
@@ -164,16 +161,9 @@ fn invalid_grant() -> ApiError {
     ApiError::Grant { status: StatusCode::BAD_REQUEST, code: "invalid_grant" }
 }
 
-/// A fixed hash to verify against when the login is unknown, so that unknown and known
-/// logins take the same time.
-fn decoy_hash() -> &'static str {
-    static DECOY: OnceLock<String> = OnceLock::new();
-    DECOY.get_or_init(|| hash_password_blocking("decoy-password-for-timing").unwrap_or_default())
-}
-
 async fn password_grant(state: &AppState, username: String, password: String) -> Result<Principal, ApiError> {
     let Some(login) = state.store.find_login(&username).await? else {
-        let _ = verify_password(password, decoy_hash().to_owned()).await;
+        let _ = verify_password(password, state.decoy_hash.clone()).await;
         return Err(invalid_grant());
     };
     let now = usul_persistence::now();
@@ -203,7 +193,7 @@ async fn password_grant(state: &AppState, username: String, password: String) ->
 async fn client_grant(state: &AppState, client_id: &str, secret: String) -> Result<Principal, ApiError> {
     let invalid_client = ApiError::Grant { status: StatusCode::UNAUTHORIZED, code: "invalid_client" };
     let Some((account, hash)) = state.store.find_service_account(client_id).await? else {
-        let _ = verify_password(secret, decoy_hash().to_owned()).await;
+        let _ = verify_password(secret, state.decoy_hash.clone()).await;
         return Err(invalid_client);
     };
     if !account.active || !verify_password(secret, hash).await {
