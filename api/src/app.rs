@@ -32,7 +32,8 @@ where
             .configure(routes::subjects::configure)
             .configure(routes::staff::configure)
             .configure(routes::catalogue::configure)
-            .configure(routes::audit::configure),
+            .configure(routes::audit::configure)
+            .configure(routes::commissions::configure),
     )
     .configure(routes::ops::configure)
 }

@@ -233,6 +233,76 @@ const PEOPLE: [Person; 19] = [
     ),
 ];
 
+/// (name, subject indexes, member e-mails with the head first, order number)
+type DemoCommission = (&'static str, &'static [usize], &'static [&'static str], &'static str);
+
+const COMMISSIONS: [DemoCommission; 2] = [
+    (
+        "Табигый-математикалык циклдин усулдук комиссиясы",
+        &[2, 3],
+        &[
+            "a.usenova@demo.usul.kg",
+            "e.abdykadyrov@demo.usul.kg",
+            "m.sharshenalieva@demo.usul.kg",
+            "a.sydykov@demo.usul.kg",
+            "n.baiyshova@demo.usul.kg",
+            "b.toktogulov@demo.usul.kg",
+        ],
+        "45",
+    ),
+    (
+        "Филологиялык циклдин усулдук комиссиясы",
+        &[0, 1, 6],
+        &[
+            "n.mamytova@demo.usul.kg",
+            "ch.osmonova@demo.usul.kg",
+            "g.tologonova@demo.usul.kg",
+            "zh.kerimbaeva@demo.usul.kg",
+            "d.zheenbekova@demo.usul.kg",
+            "a.bokonbaeva@demo.usul.kg",
+            "b.kurmanalieva@demo.usul.kg",
+        ],
+        "46",
+    ),
+];
+
+/// Two commissions approved by the director's orders of September 5, 2022, each checked by
+/// the same rules as over HTTP (R-3.2.2a, R-3.2.2c).
+async fn commissions(
+    store: &Store,
+    school: &usul_domain::org::School,
+    year: AcademicYear,
+    subjects: &[usul_domain::ids::SubjectId],
+    people: &[usul_domain::staff::Staff],
+    audit: &Audit,
+) -> Result<(), ApiError> {
+    use usul_domain::commission::{MemberFacts, NewOrder, OrderNumber, check_approval};
+    let date = chrono::NaiveDate::from_ymd_opt(2022, 9, 5).ok_or_else(|| ApiError::Internal("date".into()))?;
+    for (title, taught, members, number) in COMMISSIONS {
+        let ids: Vec<_> =
+            members.iter().filter_map(|m| people.iter().find(|p| p.email.as_str() == *m)).map(|p| p.id).collect();
+        let subject_ids: Vec<_> = taught.iter().filter_map(|i| subjects.get(*i).copied()).collect();
+        let c = store.create_commission(school, year, name(title)?, &subject_ids, &ids, audit).await?;
+        let head = *ids.first().ok_or_else(|| ApiError::Internal("demo head".into()))?;
+        let c = store.set_commission_head(&c, None, head, audit).await?;
+        let facts: Vec<MemberFacts> = people
+            .iter()
+            .filter(|p| ids.contains(&p.id))
+            .map(|p| MemberFacts { id: p.id, subjects: p.subjects.clone(), experience: p.experience, active: p.active })
+            .collect();
+        check_approval(&c, &facts, school.settings)
+            .map_err(|e| ApiError::Internal(format!("demo commission: {e:?}")))?;
+        let order = NewOrder {
+            number: OrderNumber::parse(number).map_err(|e| ApiError::Internal(e.to_string()))?,
+            date,
+            title: "Циклдик усулдук комиссиянын курамын бекитүү жөнүндө".to_owned(),
+            decided: format!("«{title}» 2022-2023 окуу жылына бекитилсин."),
+        };
+        store.approve_commission(&c, None, &order, audit).await?;
+    }
+    Ok(())
+}
+
 /// The demo logins, for the console and the README.
 #[must_use]
 pub fn logins() -> String {
@@ -322,6 +392,7 @@ pub async fn load(store: &Store) -> Result<bool, ApiError> {
         store.create_staff(new, &audit).await?;
     }
     let at_school = Affiliation::School { school: school.id, district: district.id };
+    let mut people = Vec::new();
     for (mail, last, first, patronymic, position, role, taught, category, years) in PEOPLE {
         let new = NewStaff {
             affiliation: at_school,
@@ -336,8 +407,9 @@ pub async fn load(store: &Store) -> Result<bool, ApiError> {
             category,
             experience: Experience::parse(i64::from(years)).map_err(|_| ApiError::Internal("experience".into()))?,
         };
-        store.create_staff(new, &audit).await?;
+        people.push(store.create_staff(new, &audit).await?);
     }
+    commissions(store, &school, year, &subjects, &people, &audit).await?;
     let secret_hash = hash_password_blocking(DEMO_CLIENT_SECRET)?;
     store
         .create_service_account(

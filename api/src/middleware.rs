@@ -115,6 +115,7 @@ pub async fn idempotency(
             let reused = ApiError::Rule {
                 code: "idempotency_key_reused",
                 detail: "This Idempotency-Key was used with a different request.".into(),
+                extra: None,
             };
             return Ok(req.error_response(reused));
         }

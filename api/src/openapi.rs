@@ -13,6 +13,8 @@ pub mod tags {
     pub const STAFF: &str = "staff";
     pub const SUBJECTS: &str = "subjects";
     pub const CATALOGUE: &str = "catalogue";
+    pub const COMMISSIONS: &str = "commissions";
+    pub const MEETINGS: &str = "meetings";
     pub const OPS: &str = "operations";
 }
 
@@ -31,6 +33,7 @@ pub mod tags {
         (name = "schools", description = "Schools and their academic years with the methodological theme (R-3.2.1)."),
         (name = "staff", description = "Pedagogical staff (*педагогикалык кызматкерлер*, R-1.3): directors, deputies, teachers."),
         (name = "subjects", description = "Subjects taught at a school."),
+        (name = "commissions", description = "Cyclic methodological commissions (*циклдик усулдук комиссия*, R-3.2.2) and the school orders (*буйрук*) that approve, change and dissolve them."),
         (name = "catalogue", description = "The catalogue of forms of methodological work (R-4.1, R-4.2, R-4.3)."),
         (name = "operations", description = "Health, readiness and metrics."),
     ),

@@ -32,6 +32,8 @@ pub enum FieldErrorKind {
     OutOfRange,
     UnknownReference,
     InvalidYear,
+    Inactive,
+    Duplicate,
 }
 
 impl FieldErrorKind {
@@ -50,6 +52,8 @@ impl FieldErrorKind {
             Self::OutOfRange => "out_of_range",
             Self::UnknownReference => "unknown_reference",
             Self::InvalidYear => "invalid_year",
+            Self::Inactive => "inactive",
+            Self::Duplicate => "duplicate",
         }
     }
 
@@ -82,6 +86,8 @@ impl FieldErrorKind {
                 t("Уруксат берилген чектен тышкары", "Вне допустимого диапазона", "Out of the allowed range")
             }
             Self::UnknownReference => t("Мындай жазуу табылган жок", "Такая запись не найдена", "No such record"),
+            Self::Inactive => t("Бул кызматкер өчүрүлгөн", "Сотрудник деактивирован", "This person is deactivated"),
+            Self::Duplicate => t("Кайталанып калды", "Повторяется", "Listed more than once"),
             Self::InvalidYear => t(
                 "Окуу жылы ЖЖЖЖ-ЖЖЖЖ түрүндө жазылат, мисалы 2022-2023",
                 "Учебный год пишется ГГГГ-ГГГГ, например 2022-2023",
@@ -144,9 +150,10 @@ pub enum ApiError {
     /// `If-Match` named an old version (412).
     #[error("precondition failed")]
     PreconditionFailed { current: i32 },
-    /// A rule refused the request (422); the code names the rule.
+    /// A rule refused the request (422); the code names the rule, `extra` carries its facts as
+    /// problem extension members.
     #[error("rule refused: {code}")]
-    Rule { code: &'static str, detail: String },
+    Rule { code: &'static str, detail: String, extra: Option<serde_json::Value> },
     /// The body is larger than allowed (413).
     #[error("payload too large")]
     PayloadTooLarge { limit: usize },
@@ -189,6 +196,10 @@ pub struct Problem {
     /// For validation problems, each offending field.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<ProblemField>,
+    /// For a refused rule, its facts (e.g. `problems` of a refused approval).
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub extensions: Option<serde_json::Value>,
 }
 
 /// One offending field in a [`Problem`].
@@ -199,7 +210,7 @@ pub struct ProblemField {
     pub field: String,
     /// A stable code: `required`, `empty`, `too_long`, `too_short`, `invalid_format`,
     /// `invalid_value`, `invalid_type`, `unknown_field`, `out_of_range`, `unknown_reference`,
-    /// `invalid_year`.
+    /// `invalid_year`, `inactive`, `duplicate`.
     #[schema(example = "invalid_format")]
     pub code: String,
     /// A message in the chosen language.
@@ -264,6 +275,40 @@ fn title(code: &str) -> Text {
             t("Өзүңүздү өчүрө албайсыз", "Нельзя деактивировать себя", "You cannot deactivate yourself")
         }
         "unavailable" => t("Кызмат убактылуу жеткиликсиз", "Сервис временно недоступен", "Service unavailable"),
+        "commission_not_approvable" => {
+            t("Комиссияны бекитүүгө болбойт", "Комиссию нельзя утвердить", "The commission cannot be approved")
+        }
+        "head_not_eligible" => t(
+            "Бул кызматкер комиссияга жетекчи боло албайт",
+            "Этот сотрудник не может возглавить комиссию",
+            "This person cannot head the commission",
+        ),
+        "order_required" => t(
+            "Бекитилген комиссиянын курамы буйрук менен гана өзгөрөт",
+            "Состав утверждённой комиссии меняется только приказом",
+            "An approved commission's members change only by order",
+        ),
+        "head_cannot_leave" => t(
+            "Жетекчини чыгаруудан мурун жаңы жетекчи дайындаңыз",
+            "Прежде чем исключить руководителя, назначьте нового",
+            "Appoint another head before removing the head",
+        ),
+        "commission_not_draft" => {
+            t("Комиссия долбоор эмес", "Комиссия уже не черновик", "The commission is no longer a draft")
+        }
+        "commission_not_approved" => {
+            t("Комиссия бекитилген эмес", "Комиссия не утверждена", "The commission is not approved")
+        }
+        "commission_name_taken" => t(
+            "Бул окуу жылында мындай аталыштагы комиссия бар",
+            "Комиссия с таким названием в этом году уже есть",
+            "A commission of this name exists in this year",
+        ),
+        "order_number_taken" => t(
+            "Бул номердеги буйрук бар",
+            "Приказ с таким номером уже есть",
+            "An order with this number exists this year",
+        ),
         _ => t("Ички ката", "Внутренняя ошибка", "Internal error"),
     }
 }
@@ -391,6 +436,10 @@ impl ApiError {
             detail: self.detail(lang),
             code: code.to_owned(),
             errors,
+            extensions: match self {
+                Self::Rule { extra, .. } => extra.clone(),
+                _ => None,
+            },
         }
     }
 

@@ -52,4 +52,10 @@ typed_id! {
     SubjectId,
     /// A district's machine client.
     ServiceAccountId,
+    /// A cyclic methodological commission.
+    CommissionId,
+    /// A school order (*буйрук*).
+    OrderId,
+    /// A meeting of a body.
+    MeetingId,
 }

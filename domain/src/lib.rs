@@ -4,6 +4,7 @@
 //! regulation's `R-` ids.
 
 pub mod catalogue;
+pub mod commission;
 pub mod ids;
 pub mod lang;
 pub mod org;

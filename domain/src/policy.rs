@@ -100,6 +100,11 @@ pub enum Action {
     DeactivateStaff,
     /// Read a school's audit trail.
     ReadAudit,
+    /// Draft a commission: create it, edit it, change a draft's members.
+    DraftCommission,
+    /// The director's acts on a commission, each recorded by a school order: appoint its head
+    /// (R-3.2.2c), approve it, change an approved one's members (R-3.2.2d), dissolve it.
+    DecideCommission,
 }
 
 /// The policy's answer.
@@ -166,7 +171,9 @@ fn permits(actor: Actor, action: Action, resource: Resource) -> bool {
         (Role::Director, A::CreateStaff(r) | A::AssignRole(r)) => r.is_school_role(),
         (Role::Director, A::UpdateStaff | A::DeactivateStaff) => true,
         // Those who lead the methodological work answer for its records.
-        (Role::Director | Role::Deputy, A::ReadAudit) => true,
+        (Role::Director | Role::Deputy, A::ReadAudit | A::DraftCommission) => true,
+        // Orders are the director's (R-3.2.2c, R-3.2.2d).
+        (Role::Director, A::DecideCommission) => true,
         (Role::Deputy, A::WriteSchoolYear | A::CreateSubject) => true,
         // The deputy manages teachers, not the director or other deputies.
         (Role::Deputy, A::CreateStaff(r) | A::AssignRole(r)) => r == Role::Teacher,
@@ -189,7 +196,7 @@ fn admin_permits(action: Action) -> bool {
         // An admin starts a school by appointing its staff.
         Action::CreateStaff(r) | Action::AssignRole(r) => r.is_school_role(),
         // The year's theme and the school's subjects are the school's own methodological work.
-        Action::WriteSchoolYear | Action::CreateSubject => false,
+        Action::WriteSchoolYear | Action::CreateSubject | Action::DraftCommission | Action::DecideCommission => false,
     }
 }
 
@@ -385,6 +392,15 @@ mod tests {
                 Allow,
             ),
             ("director does not see another school's audit trail", director, Action::ReadAudit, school(S2), NotFound),
+            // commissions
+            ("deputy drafts a commission", deputy, Action::DraftCommission, school(S1), Allow),
+            ("director drafts a commission", director, Action::DraftCommission, school(S1), Allow),
+            ("teacher does not draft a commission", teacher, Action::DraftCommission, school(S1), Forbidden),
+            ("director approves by order r_3_2_2d", director, Action::DecideCommission, school(S1), Allow),
+            ("deputy does not approve r_3_2_2c", deputy, Action::DecideCommission, school(S1), Forbidden),
+            ("admin does not approve", admin(), Action::DecideCommission, school(S1), Forbidden),
+            ("methodologist does not approve", methodologist(D1), Action::DecideCommission, school(S1), Forbidden),
+            ("director approves nothing at another school", director, Action::DecideCommission, school(S2), NotFound),
             // catalogue
             ("everyone reads the catalogue", teacher, Action::Read, Resource::Catalogue, Allow),
             ("a service account reads the catalogue", service(D1), Action::Read, Resource::Catalogue, Allow),

@@ -3,6 +3,7 @@
 //!
 //! Entities stay private to this crate; callers see domain types and [`StoreError`].
 
+mod commissions;
 mod entities;
 mod idempotency;
 mod migrations;
@@ -10,6 +11,7 @@ mod org;
 mod people;
 mod tokens;
 
+pub use commissions::{CommissionFilter, Membership, MembershipChange};
 pub use idempotency::{Begin, IDEMPOTENCY_STALE_SECONDS, StoredResponse};
 pub use org::{DistrictPatch, NewDistrict, NewSchool, SchoolPatch};
 pub use people::{LoginRecord, NewStaff, StaffFilter, StaffPatch};
@@ -131,16 +133,29 @@ impl Store {
             .max_connections(if url.starts_with("sqlite") { 8 } else { 16 })
             .min_connections(1)
             .connect_timeout(Duration::from_secs(10))
-            .sqlx_logging(false);
+            .sqlx_logging(false)
+            // On every pooled SQLite connection: WAL lets readers proceed while one writer
+            // writes; busy_timeout makes writers wait for each other instead of failing.
+            .map_sqlx_sqlite_opts(|o| {
+                o.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
+                    .busy_timeout(Duration::from_secs(10))
+                    .foreign_keys(true)
+                    .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
+            });
         let db = Database::connect(options).await?;
-        if url.starts_with("sqlite") {
-            // WAL lets readers proceed while one writer writes; busy_timeout makes writers wait
-            // for each other instead of failing with "database is locked".
-            for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA busy_timeout=5000", "PRAGMA foreign_keys=ON"] {
-                db.execute_unprepared(pragma).await?;
-            }
-        }
         Ok(Self { db })
+    }
+
+    /// Starts a transaction that will write. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`), so that two writers queue instead of one failing when it upgrades
+    /// its read snapshot; PostgreSQL ignores the mode.
+    pub(crate) async fn write(&self) -> StoreResult<sea_orm::DatabaseTransaction> {
+        use sea_orm::{SqliteTransactionMode, TransactionOptions, TransactionTrait};
+        let options = TransactionOptions {
+            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+            ..Default::default()
+        };
+        Ok(self.db.begin_with_options(options).await?)
     }
 
     /// Brings the schema up to date.

@@ -3,7 +3,7 @@
 use crate::entities::{audit_event, district, school, school_year, subject};
 use crate::{Audit, Page, PageRequest, Store, StoreError, StoreResult, now, record_audit, stored};
 use sea_orm::ActiveValue::Set;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use usul_domain::ids::{DistrictId, SchoolId, SubjectId};
 use usul_domain::org::{AuditEvent, District, School, SchoolYear, Subject, Theme};
 use usul_domain::staff::SchoolSettings;
@@ -125,7 +125,7 @@ impl Store {
     /// # Errors
     /// [`StoreError::Conflict`] `district_name_taken` when the name is in use.
     pub async fn create_district(&self, new: NewDistrict, audit: &Audit) -> StoreResult<District> {
-        let txn = self.db.begin().await?;
+        let txn = self.write().await?;
         let at = now();
         let id = Uuid::now_v7();
         let model = district::ActiveModel {
@@ -180,7 +180,7 @@ impl Store {
         patch: DistrictPatch,
         audit: &Audit,
     ) -> StoreResult<District> {
-        let txn = self.db.begin().await?;
+        let txn = self.write().await?;
         let current = district::Entity::find_by_id(id.uuid()).one(&txn).await?.ok_or(StoreError::NotFound)?;
         check_version(expected, current.version)?;
         let mut am = district::ActiveModel { id: Set(current.id), ..Default::default() };
@@ -216,7 +216,7 @@ impl Store {
     /// # Errors
     /// [`StoreError::Conflict`] `school_name_taken` when the district has a school of that name.
     pub async fn create_school(&self, new: NewSchool, audit: &Audit) -> StoreResult<School> {
-        let txn = self.db.begin().await?;
+        let txn = self.write().await?;
         let at = now();
         let id = Uuid::now_v7();
         let model = school::ActiveModel {
@@ -281,7 +281,7 @@ impl Store {
         patch: SchoolPatch,
         audit: &Audit,
     ) -> StoreResult<School> {
-        let txn = self.db.begin().await?;
+        let txn = self.write().await?;
         let current = school::Entity::find_by_id(id.uuid()).one(&txn).await?.ok_or(StoreError::NotFound)?;
         check_version(expected, current.version)?;
         let mut am = school::ActiveModel { id: Set(current.id), ..Default::default() };
@@ -366,7 +366,7 @@ impl Store {
         expected: Option<i32>,
         audit: &Audit,
     ) -> StoreResult<(SchoolYear, bool)> {
-        let txn = self.db.begin().await?;
+        let txn = self.write().await?;
         let key = (school.id.uuid(), year.start_year());
         let current = school_year::Entity::find_by_id(key).one(&txn).await?;
         let created = current.is_none();
@@ -423,7 +423,7 @@ impl Store {
     /// [`StoreError::Conflict`] `subject_name_taken` when the school has it already
     /// (case-insensitively).
     pub async fn create_subject(&self, school: &School, name: Name, audit: &Audit) -> StoreResult<Subject> {
-        let txn = self.db.begin().await?;
+        let txn = self.write().await?;
         let id = Uuid::now_v7();
         let model = subject::ActiveModel {
             id: Set(id),

@@ -6,9 +6,7 @@ use crate::{Audit, Page, PageRequest, Store, StoreError, StoreResult, now, recor
 use chrono::{DateTime, Utc};
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use std::collections::HashMap;
 use usul_domain::ids::{DistrictId, SchoolId, ServiceAccountId, StaffId, SubjectId};
 use usul_domain::org::ServiceAccount;
@@ -163,7 +161,7 @@ impl Store {
     /// # Errors
     /// [`StoreError::Conflict`] `email_taken` when the address is in use (case-insensitively).
     pub async fn create_staff(&self, new: NewStaff, audit: &Audit) -> StoreResult<Staff> {
-        let txn = self.db.begin().await?;
+        let txn = self.write().await?;
         let at = now();
         let id = Uuid::now_v7();
         let (school_id, district_id) = affiliation_ids(new.affiliation);
@@ -204,6 +202,34 @@ impl Store {
     /// [`StoreError::Db`].
     pub async fn get_staff(&self, id: StaffId) -> StoreResult<Option<Staff>> {
         load_one(&self.db, id.uuid()).await
+    }
+
+    /// The people with these ids (any school; the caller checks), in one round of queries.
+    ///
+    /// # Errors
+    /// [`StoreError::Db`].
+    pub async fn staff_by_ids(&self, ids: &[StaffId]) -> StoreResult<Vec<Staff>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows =
+            staff::Entity::find().filter(staff::Column::Id.is_in(ids.iter().map(|i| i.uuid()))).all(&self.db).await?;
+        load_many(&self.db, rows).await
+    }
+
+    /// Every active member of a school's staff with a school role: the pedagogical council
+    ///
+    ///
+    /// # Errors
+    /// [`StoreError::Db`].
+    pub async fn active_school_staff(&self, school: SchoolId) -> StoreResult<Vec<Staff>> {
+        let rows = staff::Entity::find()
+            .filter(staff::Column::SchoolId.eq(school.uuid()))
+            .filter(staff::Column::Active.eq(true))
+            .order_by_asc(staff::Column::Id)
+            .all(&self.db)
+            .await?;
+        load_many(&self.db, rows).await
     }
 
     /// Finds an account by login (case-insensitively), with what a login check needs.
@@ -306,7 +332,7 @@ impl Store {
         action: &str,
         audit: &Audit,
     ) -> StoreResult<Staff> {
-        let txn = self.db.begin().await?;
+        let txn = self.write().await?;
         let current = staff::Entity::find_by_id(id.uuid()).one(&txn).await?.ok_or(StoreError::NotFound)?;
         check_version(expected, current.version)?;
         let mut am = staff::ActiveModel { id: Set(current.id), ..Default::default() };
@@ -376,7 +402,7 @@ impl Store {
         secret_hash: String,
         audit: &Audit,
     ) -> StoreResult<ServiceAccount> {
-        let txn = self.db.begin().await?;
+        let txn = self.write().await?;
         let id = Uuid::now_v7();
         let m = service_account::ActiveModel {
             id: Set(id),

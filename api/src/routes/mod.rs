@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod auth;
 pub mod catalogue;
+pub mod commissions;
 pub mod districts;
 pub mod ops;
 pub mod schools;

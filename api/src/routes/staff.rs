@@ -574,6 +574,7 @@ async fn set_active(
         return Err(ApiError::Rule {
             code: "cannot_deactivate_self",
             detail: "Ask the director or an administrator to deactivate your account.".into(),
+            extra: None,
         });
     }
     let patch = StaffPatch { active: Some(active), ..StaffPatch::default() };

@@ -1,8 +1,12 @@
 //! sea-orm entities: private to this crate, never seen by the API.
 
 pub mod audit_event;
+pub mod commission;
+pub mod commission_member;
+pub mod commission_subject;
 pub mod district;
 pub mod idempotency_key;
+pub mod order;
 pub mod refresh_token;
 pub mod school;
 pub mod school_year;
