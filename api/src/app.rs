@@ -33,7 +33,8 @@ where
             .configure(routes::staff::configure)
             .configure(routes::catalogue::configure)
             .configure(routes::audit::configure)
-            .configure(routes::commissions::configure),
+            .configure(routes::commissions::configure)
+            .configure(routes::meetings::configure),
     )
     .configure(routes::ops::configure)
 }

@@ -275,8 +275,9 @@ async fn commissions(
     subjects: &[usul_domain::ids::SubjectId],
     people: &[usul_domain::staff::Staff],
     audit: &Audit,
-) -> Result<(), ApiError> {
+) -> Result<Vec<usul_domain::commission::Commission>, ApiError> {
     use usul_domain::commission::{MemberFacts, NewOrder, OrderNumber, check_approval};
+    let mut approved = Vec::new();
     let date = chrono::NaiveDate::from_ymd_opt(2022, 9, 5).ok_or_else(|| ApiError::Internal("date".into()))?;
     for (title, taught, members, number) in COMMISSIONS {
         let ids: Vec<_> =
@@ -298,7 +299,100 @@ async fn commissions(
             title: "Циклдик усулдук комиссиянын курамын бекитүү жөнүндө".to_owned(),
             decided: format!("«{title}» 2022-2023 окуу жылына бекитилсин."),
         };
-        store.approve_commission(&c, None, &order, audit).await?;
+        approved.push(store.approve_commission(&c, None, &order, audit).await?.0);
+    }
+    Ok(approved)
+}
+
+/// One finalized meeting of every body: the pedagogical council that reviewed the regulation
+/// on 9 November 2022 (as its header records), the methodological council, each commission.
+async fn meetings(
+    store: &Store,
+    school: &usul_domain::org::School,
+    people: &[usul_domain::staff::Staff],
+    commissions: &[usul_domain::commission::Commission],
+    audit: &Audit,
+) -> Result<(), ApiError> {
+    use usul_domain::meeting::{Body, Decision, Presence};
+    use usul_persistence::{MeetingPatch, NewMeeting};
+    let by_mail = |m: &str| {
+        people
+            .iter()
+            .find(|p| p.email.as_str() == m)
+            .map(|p| p.id)
+            .ok_or_else(|| ApiError::Internal(format!("demo {m}")))
+    };
+    let director = by_mail("director@demo.usul.kg")?;
+    let deputy = by_mail("deputy@demo.usul.kg")?;
+    let everyone: Vec<_> = people.iter().map(|p| p.id).collect();
+    let mut council = vec![director, deputy];
+    council.extend(commissions.iter().filter_map(|c| c.head));
+    let day =
+        |m: u32, d: u32| chrono::NaiveDate::from_ymd_opt(2022, m, d).ok_or_else(|| ApiError::Internal("date".into()));
+    let mut plan = vec![
+        (
+            Body::PedagogicalCouncil,
+            day(11, 9)?,
+            everyone,
+            "Усулдук иш жөнүндө жобону кароо",
+            "«Усулдук иш жөнүндө жобо» каралсын жана директорго бекитүүгө сунушталсын.",
+            director,
+            deputy,
+        ),
+        (
+            Body::MethodologicalCouncil,
+            day(9, 8)?,
+            council,
+            "2022-2023-окуу жылына усулдук иштин бирдиктүү планын кароо",
+            "Усулдук иштин бирдиктүү планы жактырылсын.",
+            deputy,
+            director,
+        ),
+    ];
+    for c in commissions {
+        let head = c.head.ok_or_else(|| ApiError::Internal("demo head".into()))?;
+        let secretary = c.members.iter().copied().find(|m| *m != head).unwrap_or(head);
+        plan.push((
+            Body::Commission(c.id),
+            day(9, 12)?,
+            c.members.clone(),
+            "Комиссиянын 2022-2023-окуу жылына иш планын талкуулоо",
+            "Комиссиянын иш планы жактырылсын жана орун басарга макулдашууга берилсин.",
+            head,
+            secretary,
+        ));
+    }
+    for (body, date, members, agenda, decision, chair, secretary) in plan {
+        let new = NewMeeting {
+            body,
+            date,
+            title: None,
+            agenda: vec![agenda.to_owned()],
+            notes: None,
+            members: members.clone(),
+        };
+        let m = store.create_meeting(school, new, audit).await?;
+        // Everyone came but the last member, who was excused.
+        let attendance = members
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                (*s, if i + 1 == members.len() && members.len() > 3 { Presence::Excused } else { Presence::Present })
+            })
+            .collect();
+        let patch = MeetingPatch {
+            attendance: Some(attendance),
+            decisions: Some(vec![Decision { text: decision.to_owned(), responsible: vec![chair], deadline: None }]),
+            chair: Some(Some(chair)),
+            secretary: Some(Some(secretary)),
+            ..MeetingPatch::default()
+        };
+        let m = store.update_meeting(&m, None, patch, None, audit).await?;
+        let m = store
+            .update_meeting(&m, None, MeetingPatch::default(), Some(usul_domain::meeting::MeetingStatus::Held), audit)
+            .await?;
+        let quorum = m.check_finalize().map_err(|e| ApiError::Internal(format!("demo minutes: {e}")))?;
+        store.finalize_meeting(&m, None, quorum, audit).await?;
     }
     Ok(())
 }
@@ -409,7 +503,8 @@ pub async fn load(store: &Store) -> Result<bool, ApiError> {
         };
         people.push(store.create_staff(new, &audit).await?);
     }
-    commissions(store, &school, year, &subjects, &people, &audit).await?;
+    let commission_ids = commissions(store, &school, year, &subjects, &people, &audit).await?;
+    meetings(store, &school, &people, &commission_ids, &audit).await?;
     let secret_hash = hash_password_blocking(DEMO_CLIENT_SECRET)?;
     store
         .create_service_account(

@@ -5,6 +5,7 @@ pub mod app;
 pub mod auth;
 pub mod config;
 pub mod demo;
+pub mod documents;
 pub mod extract;
 pub mod metrics;
 pub mod middleware;

@@ -34,6 +34,7 @@ pub mod tags {
         (name = "staff", description = "Pedagogical staff (*педагогикалык кызматкерлер*, R-1.3): directors, deputies, teachers."),
         (name = "subjects", description = "Subjects taught at a school."),
         (name = "commissions", description = "Cyclic methodological commissions (*циклдик усулдук комиссия*, R-3.2.2) and the school orders (*буйрук*) that approve, change and dissolve them."),
+        (name = "meetings", description = "The pedagogical and methodological councils, meetings of every body and their minutes (*протокол*, R-3.2.3, R-5.2, R-5.3)."),
         (name = "catalogue", description = "The catalogue of forms of methodological work (R-4.1, R-4.2, R-4.3)."),
         (name = "operations", description = "Health, readiness and metrics."),
     ),

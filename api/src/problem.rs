@@ -293,6 +293,20 @@ fn title(code: &str) -> Text {
             "Прежде чем исключить руководителя, назначьте нового",
             "Appoint another head before removing the head",
         ),
+        "minutes_finalized" => t(
+            "Протокол бекитилген, аны өзгөртүүгө болбойт",
+            "Протокол оформлен, менять его нельзя",
+            "The minutes are finalized and read-only",
+        ),
+        "minutes_incomplete" => t("Протокол толук эмес", "Протокол не заполнен", "The minutes are incomplete"),
+        "meeting_wrong_state" => {
+            t("Жыйын бул абалда эмес", "Заседание не в том состоянии", "The meeting is not in the state this needs")
+        }
+        "protocol_numbering_busy" => t(
+            "Протоколго номер берүү мүмкүн болбоду, кайра аракет кылыңыз",
+            "Не удалось присвоить номер протоколу, повторите",
+            "Could not number the minutes; try again",
+        ),
         "commission_not_draft" => {
             t("Комиссия долбоор эмес", "Комиссия уже не черновик", "The commission is no longer a draft")
         }
@@ -437,7 +451,13 @@ impl ApiError {
             code: code.to_owned(),
             errors,
             extensions: match self {
-                Self::Rule { extra, .. } => extra.clone(),
+                // Extension members never shadow the standard ones.
+                Self::Rule { extra: Some(serde_json::Value::Object(map)), .. } => Some(serde_json::Value::Object(
+                    map.iter()
+                        .filter(|(k, _)| !["type", "title", "status", "detail", "code", "errors"].contains(&k.as_str()))
+                        .map(|(k, v)| (k.clone(), v.clone()))
+                        .collect(),
+                )),
                 _ => None,
             },
         }

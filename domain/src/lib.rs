@@ -7,6 +7,7 @@ pub mod catalogue;
 pub mod commission;
 pub mod ids;
 pub mod lang;
+pub mod meeting;
 pub mod org;
 pub mod policy;
 pub mod staff;

@@ -58,6 +58,20 @@ pub enum Resource {
         /// Its district.
         district: DistrictId,
     },
+    /// A body of the school that meets, with the facts about the actor that decide access:
+    /// members read its meetings; the head of an approved commission runs its meetings.
+    Body {
+        /// The school.
+        school: SchoolId,
+        /// Its district.
+        district: DistrictId,
+        /// Which kind of body.
+        kind: crate::meeting::BodyKind,
+        /// Whether the actor leads it (the head of an approved commission).
+        led_by_actor: bool,
+        /// Whether the actor sits on it.
+        actor_is_member: bool,
+    },
     /// One person on a school's staff.
     StaffMember {
         /// The person.
@@ -100,6 +114,12 @@ pub enum Action {
     DeactivateStaff,
     /// Read a school's audit trail.
     ReadAudit,
+    /// Read a body's meetings and minutes.
+    ReadMeetings,
+    /// Run a body's meetings: schedule, record attendance and decisions, finalize the minutes.
+    RunMeetings,
+    /// Change the methodological council's composition.
+    EditCouncil,
     /// Draft a commission: create it, edit it, change a draft's members.
     DraftCommission,
     /// The director's acts on a commission, each recorded by a school order: appoint its head
@@ -147,6 +167,15 @@ fn visibility(actor: Actor, resource: Resource) -> Visibility {
         ) => seen(district == d),
         (Actor::SchoolStaff { district, .. }, Resource::District(d)) => seen(district == d),
         (
+            Actor::DistrictUser { district, .. } | Actor::DistrictService { district, .. },
+            Resource::Body { district: d, .. },
+        ) => seen(district == d),
+        // A body's meetings are seen by its members and by those who lead the school's
+        // methodological work; to anyone else they do not exist.
+        (Actor::SchoolStaff { school, role, .. }, Resource::Body { school: s, actor_is_member, led_by_actor, .. }) => {
+            seen(school == s && (matches!(role, Role::Director | Role::Deputy) || actor_is_member || led_by_actor))
+        }
+        (
             Actor::SchoolStaff { school, .. },
             Resource::School { school: s, .. } | Resource::StaffMember { school: s, .. },
         ) => seen(school == s),
@@ -158,9 +187,23 @@ fn permits(actor: Actor, action: Action, resource: Resource) -> bool {
     let school_role = match actor {
         Actor::Admin { .. } => return admin_permits(action),
         // District users support and read their schools; they change nothing.
-        Actor::DistrictUser { .. } | Actor::DistrictService { .. } => return matches!(action, A::Read | A::ReadAudit),
+        Actor::DistrictUser { .. } | Actor::DistrictService { .. } => {
+            return matches!(action, A::Read | A::ReadAudit | A::ReadMeetings);
+        }
         Actor::SchoolStaff { role, .. } => role,
     };
+    if let Resource::Body { kind, led_by_actor, .. } = resource {
+        return match action {
+            A::Read | A::ReadMeetings => true,
+            // The director runs every body; the deputy the councils; a head their commission.
+            A::RunMeetings => match school_role {
+                Role::Director => true,
+                Role::Deputy => kind != crate::meeting::BodyKind::Commission,
+                _ => kind == crate::meeting::BodyKind::Commission && led_by_actor,
+            },
+            _ => false,
+        };
+    }
     let target_role = match resource {
         Resource::StaffMember { role, .. } => Some(role),
         _ => None,
@@ -171,7 +214,7 @@ fn permits(actor: Actor, action: Action, resource: Resource) -> bool {
         (Role::Director, A::CreateStaff(r) | A::AssignRole(r)) => r.is_school_role(),
         (Role::Director, A::UpdateStaff | A::DeactivateStaff) => true,
         // Those who lead the methodological work answer for its records.
-        (Role::Director | Role::Deputy, A::ReadAudit | A::DraftCommission) => true,
+        (Role::Director | Role::Deputy, A::ReadAudit | A::DraftCommission | A::EditCouncil) => true,
         // Orders are the director's (R-3.2.2c, R-3.2.2d).
         (Role::Director, A::DecideCommission) => true,
         (Role::Deputy, A::WriteSchoolYear | A::CreateSubject) => true,
@@ -192,17 +235,24 @@ fn admin_permits(action: Action) -> bool {
         | Action::UpdateSchool
         | Action::UpdateStaff
         | Action::DeactivateStaff
-        | Action::ReadAudit => true,
+        | Action::ReadAudit
+        | Action::ReadMeetings => true,
         // An admin starts a school by appointing its staff.
         Action::CreateStaff(r) | Action::AssignRole(r) => r.is_school_role(),
         // The year's theme and the school's subjects are the school's own methodological work.
-        Action::WriteSchoolYear | Action::CreateSubject | Action::DraftCommission | Action::DecideCommission => false,
+        Action::WriteSchoolYear
+        | Action::CreateSubject
+        | Action::DraftCommission
+        | Action::DecideCommission
+        | Action::RunMeetings
+        | Action::EditCouncil => false,
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::meeting::BodyKind;
     use Decision::{Allow, Forbidden, NotFound};
     use uuid::Uuid;
 
@@ -244,6 +294,15 @@ mod tests {
             role,
             school: SchoolId::from_uuid(id(s)),
             district: DistrictId::from_uuid(id(if s == S1 { D1 } else { D2 })),
+        }
+    }
+    fn body(kind: BodyKind, s: u128, led_by_actor: bool, actor_is_member: bool) -> Resource {
+        Resource::Body {
+            school: SchoolId::from_uuid(id(s)),
+            district: DistrictId::from_uuid(id(if s == S1 { D1 } else { D2 })),
+            kind,
+            led_by_actor,
+            actor_is_member,
         }
     }
     fn district(d: u128) -> Resource {
@@ -401,6 +460,93 @@ mod tests {
             ("admin does not approve", admin(), Action::DecideCommission, school(S1), Forbidden),
             ("methodologist does not approve", methodologist(D1), Action::DecideCommission, school(S1), Forbidden),
             ("director approves nothing at another school", director, Action::DecideCommission, school(S2), NotFound),
+            // meetings
+            (
+                "deputy runs the pedagogical council",
+                deputy,
+                Action::RunMeetings,
+                body(BodyKind::PedagogicalCouncil, S1, false, true),
+                Allow,
+            ),
+            (
+                "deputy runs the methodological council",
+                deputy,
+                Action::RunMeetings,
+                body(BodyKind::MethodologicalCouncil, S1, false, true),
+                Allow,
+            ),
+            (
+                "deputy does not run a commission's meetings",
+                deputy,
+                Action::RunMeetings,
+                body(BodyKind::Commission, S1, false, false),
+                Forbidden,
+            ),
+            (
+                "director runs a commission's meetings",
+                director,
+                Action::RunMeetings,
+                body(BodyKind::Commission, S1, false, false),
+                Allow,
+            ),
+            (
+                "a head runs their commission's meetings",
+                teacher,
+                Action::RunMeetings,
+                body(BodyKind::Commission, S1, true, true),
+                Allow,
+            ),
+            (
+                "a member reads but does not run",
+                teacher,
+                Action::RunMeetings,
+                body(BodyKind::Commission, S1, false, true),
+                Forbidden,
+            ),
+            (
+                "a member reads the meetings",
+                teacher,
+                Action::ReadMeetings,
+                body(BodyKind::Commission, S1, false, true),
+                Allow,
+            ),
+            (
+                "a non-member does not see a commission's meetings",
+                teacher,
+                Action::ReadMeetings,
+                body(BodyKind::Commission, S1, false, false),
+                NotFound,
+            ),
+            (
+                "a teacher does not run the pedagogical council",
+                teacher,
+                Action::RunMeetings,
+                body(BodyKind::PedagogicalCouncil, S1, false, true),
+                Forbidden,
+            ),
+            (
+                "methodologist reads meetings of the district",
+                methodologist(D1),
+                Action::ReadMeetings,
+                body(BodyKind::Commission, S1, false, false),
+                Allow,
+            ),
+            (
+                "methodologist runs nothing",
+                methodologist(D1),
+                Action::RunMeetings,
+                body(BodyKind::PedagogicalCouncil, S1, false, false),
+                Forbidden,
+            ),
+            (
+                "another school's director sees nothing",
+                staff(Role::Director, S2),
+                Action::ReadMeetings,
+                body(BodyKind::PedagogicalCouncil, S1, false, false),
+                NotFound,
+            ),
+            ("deputy edits the methodological council", deputy, Action::EditCouncil, school(S1), Allow),
+            ("teacher does not edit the council", teacher, Action::EditCouncil, school(S1), Forbidden),
             // catalogue
             ("everyone reads the catalogue", teacher, Action::Read, Resource::Catalogue, Allow),
             ("a service account reads the catalogue", service(D1), Action::Read, Resource::Catalogue, Allow),

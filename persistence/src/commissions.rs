@@ -474,6 +474,22 @@ impl Store {
             .collect())
     }
 
+    /// The commissions `staff` currently sits on.
+    ///
+    /// # Errors
+    /// [`StoreError::Db`].
+    pub async fn commissions_of_member(&self, staff: StaffId) -> StoreResult<Vec<CommissionId>> {
+        let ids: Vec<Uuid> = commission_member::Entity::find()
+            .select_only()
+            .column(commission_member::Column::CommissionId)
+            .filter(commission_member::Column::StaffId.eq(staff.uuid()))
+            .filter(commission_member::Column::Until.is_null())
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        Ok(ids.into_iter().map(CommissionId::from_uuid).collect())
+    }
+
     /// A school's orders, oldest first.
     ///
     /// # Errors

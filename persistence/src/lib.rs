@@ -6,6 +6,7 @@
 mod commissions;
 mod entities;
 mod idempotency;
+mod meetings;
 mod migrations;
 mod org;
 mod people;
@@ -13,6 +14,7 @@ mod tokens;
 
 pub use commissions::{CommissionFilter, Membership, MembershipChange};
 pub use idempotency::{Begin, IDEMPOTENCY_STALE_SECONDS, StoredResponse};
+pub use meetings::{MeetingFilter, MeetingPatch, NewMeeting};
 pub use org::{DistrictPatch, NewDistrict, NewSchool, SchoolPatch};
 pub use people::{LoginRecord, NewStaff, StaffFilter, StaffPatch};
 pub use tokens::{RefreshOutcome, TokenSubject};

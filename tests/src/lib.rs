@@ -62,7 +62,22 @@ pub struct TestApp {
     /// The store the server uses, for assertions about what was (not) written.
     pub store: Store,
     handle: actix_web::dev::ServerHandle,
+    db_url: String,
     _db: TestDb,
+}
+
+/// A second server over the same database, as another instance behind a load balancer would
+/// be: its own process state and connection pool.
+pub struct Twin {
+    /// `http://127.0.0.1:PORT`
+    pub address: String,
+    handle: actix_web::dev::ServerHandle,
+}
+
+impl Drop for Twin {
+    fn drop(&mut self) {
+        std::mem::drop(self.handle.stop(false));
+    }
 }
 
 impl Drop for TestApp {
@@ -126,18 +141,28 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
     if options.demo {
         usul_api::demo::load(&store).await.expect("demo");
     }
-    let settings = Settings {
+    let running = usul_api::app::start(store.clone(), settings(&options), "127.0.0.1:0", 1).expect("bind");
+    let handle = running.server.handle();
+    tokio::spawn(running.server);
+    TestApp {
+        address: format!("http://{}", running.addr),
+        client: reqwest::Client::new(),
+        store,
+        handle,
+        db_url: url,
+        _db: db,
+    }
+}
+
+fn settings(options: &Options) -> Settings {
+    Settings {
         jwt_secret: Secret(JWT_SECRET.to_owned()),
         access_token_ttl: options.access_token_ttl,
         refresh_token_ttl: 3600,
         max_body_bytes: options.max_body_bytes,
         max_failed_logins: 5,
         lockout_seconds: 900,
-    };
-    let running = usul_api::app::start(store.clone(), settings, "127.0.0.1:0", 1).expect("bind");
-    let handle = running.server.handle();
-    tokio::spawn(running.server);
-    TestApp { address: format!("http://{}", running.addr), client: reqwest::Client::new(), store, handle, _db: db }
+    }
 }
 
 /// An answer read whole.
@@ -193,6 +218,15 @@ impl Answer {
 }
 
 impl TestApp {
+    /// Starts a second server over the same database.
+    pub async fn twin(&self) -> Twin {
+        let store = Store::connect(&self.db_url).await.expect("connect twin");
+        let running = usul_api::app::start(store, settings(&Options::default()), "127.0.0.1:0", 1).expect("bind twin");
+        let handle = running.server.handle();
+        tokio::spawn(running.server);
+        Twin { address: format!("http://{}", running.addr), handle }
+    }
+
     /// The full URL of a path.
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.address)

@@ -403,7 +403,7 @@ fn approval_refusal(problems: &[ApprovalProblem]) -> ApiError {
     let listed: Vec<serde_json::Value> = problems
         .iter()
         .map(|p| match p {
-            ApprovalProblem::NotDraft(s) => json!({"code": "not_draft", "status": s.code()}),
+            ApprovalProblem::NotDraft(s) => json!({"code": "not_draft", "commission_status": s.code()}),
             ApprovalProblem::TooFewQualified { qualified, need, not_teaching } => json!({
                 "code": "too_few_qualified_members", "rule": "R-3.2.2a",
                 "qualified": qualified, "need": need,

@@ -5,6 +5,7 @@ pub mod auth;
 pub mod catalogue;
 pub mod commissions;
 pub mod districts;
+pub mod meetings;
 pub mod ops;
 pub mod schools;
 pub mod staff;

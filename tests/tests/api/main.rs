@@ -7,5 +7,6 @@ mod auth;
 mod commissions;
 mod contract;
 mod conventions;
+mod meetings;
 mod resources;
 mod validation;

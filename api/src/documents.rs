@@ -1,0 +1,147 @@
+//! Printable documents: HTML pages laid out for A4 in the paper form schools already use.
+
+use usul_domain::lang::Lang;
+use usul_domain::meeting::{Meeting, Presence};
+use usul_domain::org::School;
+use usul_domain::staff::Staff;
+
+/// Escapes text for HTML.
+#[must_use]
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+const STYLE: &str = "@page { size: A4; margin: 20mm 18mm 20mm 25mm; }
+body { font-family: 'Times New Roman', 'DejaVu Serif', serif; font-size: 13pt; line-height: 1.4; color: #000; max-width: 170mm; margin: 0 auto; }
+h1 { font-size: 15pt; text-align: center; margin: 0 0 2mm; letter-spacing: 0.05em; }
+.school, .body { text-align: center; margin: 0; }
+.school { font-weight: bold; }
+.meta { display: flex; justify-content: space-between; margin: 6mm 0 4mm; }
+h2 { font-size: 13pt; margin: 5mm 0 2mm; }
+ol, ul { margin: 0 0 2mm; padding-left: 7mm; }
+li { margin-bottom: 1mm; }
+.muted { color: #333; }
+.signatures { margin-top: 14mm; }
+.signatures div { display: flex; justify-content: space-between; margin-bottom: 10mm; }
+.line { display: inline-block; min-width: 45mm; border-bottom: 1px solid #000; margin: 0 4mm; }
+@media print { body { margin: 0; } }";
+
+fn name(people: &[Staff], id: usul_domain::ids::StaffId) -> String {
+    people.iter().find(|p| p.id == id).map_or_else(|| "—".to_owned(), Staff::short_name)
+}
+
+/// The minutes (*протокол*) of a meeting.
+#[must_use]
+pub fn minutes(m: &Meeting, school: &School, body: &str, people: &[Staff], lang: Lang) -> String {
+    let ru = lang == Lang::Ru;
+    let t = |ky: &'static str, ru_text: &'static str| if ru { ru_text } else { ky };
+    let number = m.protocol_number.map_or_else(|| "___".to_owned(), |n| n.to_string());
+    let present: Vec<String> =
+        m.attendance.iter().filter(|(_, p)| *p == Presence::Present).map(|(s, _)| name(people, *s)).collect();
+    let absent: Vec<String> = m
+        .attendance
+        .iter()
+        .filter(|(_, p)| *p != Presence::Present)
+        .map(|(s, p)| {
+            let why = if *p == Presence::Excused {
+                t(" (себептүү)", " (по уважительной причине)")
+            } else {
+                ""
+            };
+            format!("{}{why}", name(people, *s))
+        })
+        .collect();
+    let q = m.quorum.unwrap_or_else(|| usul_domain::meeting::quorum(&m.attendance));
+    let mut html = String::new();
+    html.push_str(&format!(
+        "<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{} №{}</title><style>{STYLE}</style></head><body>\n",
+        lang.code(),
+        t("Протокол", "Протокол"),
+        escape(&number)
+    ));
+    html.push_str(&format!(
+        "<p class=\"school\">{}</p>\n<p class=\"body\">{}</p>\n",
+        escape(school.name.as_str()),
+        escape(body)
+    ));
+    html.push_str(&format!("<h1>{} №{}</h1>\n", t("ПРОТОКОЛ", "ПРОТОКОЛ"), escape(&number)));
+    if let Some(title) = &m.title {
+        html.push_str(&format!("<p class=\"body\">{}</p>\n", escape(title)));
+    }
+    html.push_str(&format!(
+        "<div class=\"meta\"><span>{}</span><span>{}: {}</span></div>\n",
+        m.date.format("%d.%m.%Y"),
+        t("Окуу жылы", "Учебный год"),
+        m.year
+    ));
+    html.push_str(&format!(
+        "<p><b>{}</b> ({}/{}): {}</p>\n",
+        t("Катышкандар", "Присутствовали"),
+        q.present,
+        q.members,
+        escape(&present.join(", "))
+    ));
+    html.push_str(&format!(
+        "<p><b>{}</b>: {}</p>\n",
+        t("Катышкан жоктор", "Отсутствовали"),
+        if absent.is_empty() { "—".to_owned() } else { escape(&absent.join(", ")) }
+    ));
+    html.push_str(&format!("<h2>{}</h2>\n<ol>\n", t("Күн тартиби", "Повестка дня")));
+    for item in &m.agenda {
+        html.push_str(&format!("<li>{}</li>\n", escape(item)));
+    }
+    html.push_str("</ol>\n");
+    if let Some(notes) = &m.notes {
+        html.push_str(&format!("<h2>{}</h2>\n<p>{}</p>\n", t("Угулду", "Слушали"), escape(notes)));
+    }
+    html.push_str(&format!("<h2>{}</h2>\n<ol>\n", t("Токтом кылынды", "Постановили")));
+    for d in &m.decisions {
+        let mut extra = Vec::new();
+        if !d.responsible.is_empty() {
+            let who: Vec<String> = d.responsible.iter().map(|s| name(people, *s)).collect();
+            extra.push(format!("{}: {}", t("Жооптуу", "Ответственные"), who.join(", ")));
+        }
+        if let Some(deadline) = d.deadline {
+            extra.push(format!("{}: {}", t("Мөөнөтү", "Срок"), deadline.format("%d.%m.%Y")));
+        }
+        let tail = if extra.is_empty() {
+            String::new()
+        } else {
+            format!(" <span class=\"muted\">({})</span>", escape(&extra.join("; ")))
+        };
+        html.push_str(&format!("<li>{}{tail}</li>\n", escape(&d.text)));
+    }
+    html.push_str("</ol>\n");
+    let chair = m.chair.map(|s| name(people, s)).unwrap_or_default();
+    let secretary = m.secretary.map(|s| name(people, s)).unwrap_or_default();
+    html.push_str(&format!(
+        "<div class=\"signatures\"><div><span>{}:</span><span class=\"line\"></span><span>{}</span></div><div><span>{}:</span><span class=\"line\"></span><span>{}</span></div></div>\n",
+        t("Төрага", "Председатель"),
+        escape(&chair),
+        t("Катчы", "Секретарь"),
+        escape(&secretary)
+    ));
+    html.push_str("</body></html>\n");
+    html
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape;
+
+    #[test]
+    fn markup_in_text_is_escaped() {
+        assert_eq!(escape("<b>\"ө\" & 'ү'</b>"), "&lt;b&gt;&quot;ө&quot; &amp; &#39;ү&#39;&lt;/b&gt;");
+    }
+}

@@ -1,0 +1,421 @@
+//! Meetings of the school's bodies and their minutes (*жыйын, протокол*, R-5.2, R-5.3): who
+//! sits on each body, attendance and quorum, and the life of the minutes.
+
+use crate::ids::{CommissionId, MeetingId, SchoolId, StaffId};
+use crate::lang::Text;
+use crate::year::AcademicYear;
+use chrono::{DateTime, NaiveDate, Utc};
+
+/// The kind of body that meets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum BodyKind {
+    /// *Педагогикалык кеңеш*: all active pedagogical staff.
+    PedagogicalCouncil,
+    /// *Усулдук кеңеш*: its composition per year.
+    MethodologicalCouncil,
+    /// A cyclic methodological commission.
+    Commission,
+}
+
+impl BodyKind {
+    /// All kinds.
+    pub const ALL: [Self; 3] = [Self::PedagogicalCouncil, Self::MethodologicalCouncil, Self::Commission];
+
+    /// The stable code.
+    #[must_use]
+    pub const fn code(self) -> &'static str {
+        match self {
+            Self::PedagogicalCouncil => "pedagogical_council",
+            Self::MethodologicalCouncil => "methodological_council",
+            Self::Commission => "commission",
+        }
+    }
+
+    /// The kind for a code.
+    #[must_use]
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.code() == code)
+    }
+
+    /// The label in ky, ru and en.
+    #[must_use]
+    pub const fn label(self) -> Text {
+        match self {
+            Self::PedagogicalCouncil => {
+                Text {
+                    ky: "Педагогикалык кеңеш", ru: "Педагогический совет", en: "Pedagogical council"
+                }
+            }
+            Self::MethodologicalCouncil => {
+                Text {
+                    ky: "Усулдук кеңеш", ru: "Методический совет", en: "Methodological council"
+                }
+            }
+            Self::Commission => {
+                Text {
+                    ky: "Усулдук комиссия", ru: "Методическая комиссия", en: "Methodological commission"
+                }
+            }
+        }
+    }
+}
+
+/// The body a meeting belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Body {
+    /// The pedagogical council.
+    PedagogicalCouncil,
+    /// The methodological council.
+    MethodologicalCouncil,
+    /// One commission.
+    Commission(CommissionId),
+}
+
+impl Body {
+    /// Its kind.
+    #[must_use]
+    pub const fn kind(self) -> BodyKind {
+        match self {
+            Self::PedagogicalCouncil => BodyKind::PedagogicalCouncil,
+            Self::MethodologicalCouncil => BodyKind::MethodologicalCouncil,
+            Self::Commission(_) => BodyKind::Commission,
+        }
+    }
+
+    /// The key protocol numbers run under (one sequence per body and year).
+    #[must_use]
+    pub fn key(self) -> String {
+        match self {
+            Self::Commission(id) => format!("commission:{id}"),
+            other => other.kind().code().to_owned(),
+        }
+    }
+}
+
+/// A meeting's state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MeetingStatus {
+    /// Planned.
+    Scheduled,
+    /// Took place; the minutes are being written.
+    Held,
+    /// The minutes are signed: numbered and read-only.
+    Finalized,
+}
+
+impl MeetingStatus {
+    /// All states.
+    pub const ALL: [Self; 3] = [Self::Scheduled, Self::Held, Self::Finalized];
+
+    /// The stable code.
+    #[must_use]
+    pub const fn code(self) -> &'static str {
+        match self {
+            Self::Scheduled => "scheduled",
+            Self::Held => "held",
+            Self::Finalized => "finalized",
+        }
+    }
+
+    /// The state for a code.
+    #[must_use]
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.code() == code)
+    }
+
+    /// The label in ky, ru and en.
+    #[must_use]
+    pub const fn label(self) -> Text {
+        match self {
+            Self::Scheduled => Text { ky: "Пландалган", ru: "Запланировано", en: "Scheduled" },
+            Self::Held => Text { ky: "Өткөрүлдү", ru: "Проведено", en: "Held" },
+            Self::Finalized => Text {
+                ky: "Протокол бекитилди", ru: "Протокол оформлен", en: "Minutes finalized"
+            },
+        }
+    }
+}
+
+/// A member's attendance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Presence {
+    Present,
+    Absent,
+    /// Absent for a good reason.
+    Excused,
+}
+
+impl Presence {
+    /// All marks.
+    pub const ALL: [Self; 3] = [Self::Present, Self::Absent, Self::Excused];
+
+    /// The stable code.
+    #[must_use]
+    pub const fn code(self) -> &'static str {
+        match self {
+            Self::Present => "present",
+            Self::Absent => "absent",
+            Self::Excused => "excused",
+        }
+    }
+
+    /// The mark for a code.
+    #[must_use]
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.code() == code)
+    }
+}
+
+/// A decision of the meeting.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decision {
+    pub text: String,
+    pub responsible: Vec<StaffId>,
+    pub deadline: Option<NaiveDate>,
+}
+
+/// Present members out of all members (R-5.3: the minutes record it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Quorum {
+    pub present: u32,
+    pub members: u32,
+}
+
+/// The quorum of an attendance list.
+#[must_use]
+pub fn quorum(attendance: &[(StaffId, Presence)]) -> Quorum {
+    let count = |p: Presence| u32::try_from(attendance.iter().filter(|(_, a)| *a == p).count()).unwrap_or(u32::MAX);
+    Quorum { present: count(Presence::Present), members: u32::try_from(attendance.len()).unwrap_or(u32::MAX) }
+}
+
+/// A meeting and its minutes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Meeting {
+    pub id: MeetingId,
+    pub school: SchoolId,
+    pub body: Body,
+    pub year: AcademicYear,
+    pub date: NaiveDate,
+    pub status: MeetingStatus,
+    pub title: Option<String>,
+    pub agenda: Vec<String>,
+    pub attendance: Vec<(StaffId, Presence)>,
+    pub decisions: Vec<Decision>,
+    pub notes: Option<String>,
+    pub chair: Option<StaffId>,
+    pub secretary: Option<StaffId>,
+    pub protocol_number: Option<u32>,
+    /// Recorded at finalization.
+    pub quorum: Option<Quorum>,
+    pub finalized_at: Option<DateTime<Utc>>,
+    pub version: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Why a meeting cannot change as asked.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MeetingError {
+    /// Finalized minutes are read-only.
+    #[error("the minutes are finalized and read-only")]
+    Finalized,
+    /// The transition does not start from this state.
+    #[error("the meeting is {0:?}")]
+    WrongState(MeetingStatus),
+    /// What finalization still lacks, all at once.
+    #[error("the minutes are incomplete: {0:?}")]
+    Incomplete(Vec<Missing>),
+}
+
+/// What the minutes lack before they can be finalized.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Missing {
+    Agenda,
+    Chair,
+    Secretary,
+    Decisions,
+}
+
+impl Missing {
+    /// The field it concerns.
+    #[must_use]
+    pub const fn field(self) -> &'static str {
+        match self {
+            Self::Agenda => "agenda",
+            Self::Chair => "chair_id",
+            Self::Secretary => "secretary_id",
+            Self::Decisions => "decisions",
+        }
+    }
+}
+
+impl Meeting {
+    /// Whether the minutes may still be edited.
+    ///
+    /// # Errors
+    /// [`MeetingError::Finalized`] once finalized.
+    pub fn check_editable(&self) -> Result<(), MeetingError> {
+        if self.status == MeetingStatus::Finalized { Err(MeetingError::Finalized) } else { Ok(()) }
+    }
+
+    /// `scheduled → held`.
+    ///
+    /// # Errors
+    /// [`MeetingError`] from any other state.
+    pub fn check_hold(&self) -> Result<(), MeetingError> {
+        match self.status {
+            MeetingStatus::Scheduled => Ok(()),
+            MeetingStatus::Finalized => Err(MeetingError::Finalized),
+            other => Err(MeetingError::WrongState(other)),
+        }
+    }
+
+    /// `held → finalized`: the minutes need an agenda, at least one decision, a chair and a
+    /// secretary. Returns the quorum to record.
+    ///
+    /// # Errors
+    /// [`MeetingError`] naming every gap.
+    pub fn check_finalize(&self) -> Result<Quorum, MeetingError> {
+        match self.status {
+            MeetingStatus::Held => {}
+            MeetingStatus::Finalized => return Err(MeetingError::Finalized),
+            other => return Err(MeetingError::WrongState(other)),
+        }
+        let mut missing = Vec::new();
+        if self.agenda.is_empty() {
+            missing.push(Missing::Agenda);
+        }
+        if self.decisions.is_empty() {
+            missing.push(Missing::Decisions);
+        }
+        if self.chair.is_none() {
+            missing.push(Missing::Chair);
+        }
+        if self.secretary.is_none() {
+            missing.push(Missing::Secretary);
+        }
+        if missing.is_empty() { Ok(quorum(&self.attendance)) } else { Err(MeetingError::Incomplete(missing)) }
+    }
+}
+
+/// Where a council member's seat comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Seat {
+    /// By office: the director, the deputy, a head of an approved commission.
+    ByOffice,
+    /// Added by the deputy.
+    Added,
+}
+
+/// The methodological council of a year: by default the director, the deputy and the heads of
+/// approved commissions; the deputy's additions and removals (`overrides`, `true` = added)
+/// change that.
+#[must_use]
+pub fn methodological_council(by_office: &[StaffId], overrides: &[(StaffId, bool)]) -> Vec<(StaffId, Seat)> {
+    let removed = |s: &StaffId| overrides.iter().any(|(o, included)| o == s && !included);
+    let mut out: Vec<(StaffId, Seat)> = Vec::new();
+    for s in by_office {
+        if !removed(s) && !out.iter().any(|(o, _)| o == s) {
+            out.push((*s, Seat::ByOffice));
+        }
+    }
+    for (s, included) in overrides {
+        if *included && !out.iter().any(|(o, _)| o == s) {
+            out.push((*s, Seat::Added));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn meeting(status: MeetingStatus) -> Meeting {
+        Meeting {
+            id: MeetingId::new(),
+            school: SchoolId::new(),
+            body: Body::PedagogicalCouncil,
+            year: AcademicYear::starting(2022).unwrap_or_else(|_| panic!("year")),
+            date: NaiveDate::from_ymd_opt(2022, 11, 9).unwrap_or_default(),
+            status,
+            title: None,
+            agenda: vec!["Усулдук иш жөнүндө жобо".into()],
+            attendance: vec![
+                (StaffId::new(), Presence::Present),
+                (StaffId::new(), Presence::Excused),
+                (StaffId::new(), Presence::Present),
+            ],
+            decisions: vec![Decision {
+                text: "Жобо кабыл алынсын".into(), responsible: vec![], deadline: None
+            }],
+            notes: None,
+            chair: Some(StaffId::new()),
+            secretary: Some(StaffId::new()),
+            protocol_number: None,
+            quorum: None,
+            finalized_at: None,
+            version: 1,
+            created_at: DateTime::<Utc>::MIN_UTC,
+            updated_at: DateTime::<Utc>::MIN_UTC,
+        }
+    }
+
+    #[test]
+    fn the_quorum_counts_present_members_of_all_members_r_5_3() {
+        assert_eq!(quorum(&meeting(MeetingStatus::Held).attendance), Quorum { present: 2, members: 3 });
+    }
+
+    #[test]
+    fn finalized_minutes_are_read_only_r_5_3() {
+        assert_eq!(meeting(MeetingStatus::Finalized).check_editable(), Err(MeetingError::Finalized));
+        assert_eq!(meeting(MeetingStatus::Held).check_editable(), Ok(()));
+        assert_eq!(meeting(MeetingStatus::Finalized).check_finalize(), Err(MeetingError::Finalized));
+    }
+
+    #[test]
+    fn a_meeting_is_held_before_its_minutes_are_finalized() {
+        assert_eq!(
+            meeting(MeetingStatus::Scheduled).check_finalize(),
+            Err(MeetingError::WrongState(MeetingStatus::Scheduled))
+        );
+        assert_eq!(meeting(MeetingStatus::Scheduled).check_hold(), Ok(()));
+        assert_eq!(meeting(MeetingStatus::Held).check_hold(), Err(MeetingError::WrongState(MeetingStatus::Held)));
+        assert_eq!(meeting(MeetingStatus::Held).check_finalize(), Ok(Quorum { present: 2, members: 3 }));
+    }
+
+    #[test]
+    fn incomplete_minutes_name_every_gap_r_5_3() {
+        let mut m = meeting(MeetingStatus::Held);
+        m.agenda.clear();
+        m.decisions.clear();
+        m.chair = None;
+        m.secretary = None;
+        assert_eq!(
+            m.check_finalize(),
+            Err(MeetingError::Incomplete(vec![
+                Missing::Agenda,
+                Missing::Decisions,
+                Missing::Chair,
+                Missing::Secretary
+            ]))
+        );
+    }
+
+    #[test]
+    fn protocol_numbers_run_per_body() {
+        let c = CommissionId::new();
+        assert_eq!(Body::PedagogicalCouncil.key(), "pedagogical_council");
+        assert_ne!(Body::Commission(c).key(), Body::Commission(CommissionId::new()).key());
+        assert_eq!(Body::Commission(c).kind(), BodyKind::Commission);
+    }
+
+    #[test]
+    fn the_methodological_council_is_the_office_holders_as_the_deputy_adjusts_it() {
+        let (director, deputy, head, guest) = (StaffId::new(), StaffId::new(), StaffId::new(), StaffId::new());
+        let default = methodological_council(&[director, deputy, head], &[]);
+        assert_eq!(default, vec![(director, Seat::ByOffice), (deputy, Seat::ByOffice), (head, Seat::ByOffice)]);
+        let adjusted = methodological_council(&[director, deputy, head], &[(head, false), (guest, true)]);
+        assert_eq!(adjusted, vec![(director, Seat::ByOffice), (deputy, Seat::ByOffice), (guest, Seat::Added)]);
+    }
+}
