@@ -377,6 +377,7 @@ impl Store {
                 Ok(_) => return Err(StoreError::VersionMismatch { current: current.version + 1 }),
                 Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
                     // Another server numbered a meeting of this body first: try the next number.
+                    tracing::info!(number = next, "protocol number taken by a concurrent finalization; retrying");
                     txn.rollback().await?;
                 }
                 Err(e) => return Err(e.into()),
