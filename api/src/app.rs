@@ -34,7 +34,8 @@ where
             .configure(routes::catalogue::configure)
             .configure(routes::audit::configure)
             .configure(routes::commissions::configure)
-            .configure(routes::meetings::configure),
+            .configure(routes::meetings::configure)
+            .configure(routes::plans::configure),
     )
     .configure(routes::ops::configure)
 }

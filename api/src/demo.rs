@@ -312,8 +312,9 @@ async fn meetings(
     people: &[usul_domain::staff::Staff],
     commissions: &[usul_domain::commission::Commission],
     audit: &Audit,
-) -> Result<(), ApiError> {
+) -> Result<Vec<usul_domain::meeting::Meeting>, ApiError> {
     use usul_domain::meeting::{Body, Decision, Presence};
+    let mut finalized = Vec::new();
     use usul_persistence::{MeetingPatch, NewMeeting};
     let by_mail = |m: &str| {
         people
@@ -392,7 +393,201 @@ async fn meetings(
             .update_meeting(&m, None, MeetingPatch::default(), Some(usul_domain::meeting::MeetingStatus::Held), audit)
             .await?;
         let quorum = m.check_finalize().map_err(|e| ApiError::Internal(format!("demo minutes: {e}")))?;
-        store.finalize_meeting(&m, None, quorum, audit).await?;
+        finalized.push(store.finalize_meeting(&m, None, quorum, audit).await?);
+    }
+    Ok(finalized)
+}
+
+/// One item of a demo plan: (title, form, due month and day in the school year, responsible
+/// e-mails).
+type DemoItem = (&'static str, &'static str, (i32, u32, u32), &'static [&'static str]);
+
+const SCHOOL_ITEMS: [DemoItem; 6] = [
+    ("Усулдук кеңештин отурумдары", "consultation", (2022, 9, 8), &["deputy@demo.usul.kg"]),
+    ("Мугалимдердин курстук даярдоосун пландоо", "course_training", (2022, 10, 1), &["deputy@demo.usul.kg"]),
+    (
+        "Ачык сабактардын декадасы",
+        "open_lesson",
+        (2022, 11, 25),
+        &["a.usenova@demo.usul.kg", "n.mamytova@demo.usul.kg"],
+    ),
+    ("Жаш мугалимдерге насаатчылык", "mentoring", (2022, 12, 20), &["zh.kerimbaeva@demo.usul.kg"]),
+    ("Мастер-класстар", "master_class", (2023, 2, 15), &["a.sydykov@demo.usul.kg"]),
+    ("Усулдук иштин жыйынтыктары боюнча отчет", "creative_report", (2023, 5, 30), &["deputy@demo.usul.kg"]),
+];
+
+/// The approved unified plan (reviewed at the methodological council's meeting), the two
+/// commissions' approved plans (reviewed at their meetings), and individual plans in several
+/// states.
+async fn plans(
+    store: &Store,
+    school: &usul_domain::org::School,
+    year: AcademicYear,
+    people: &[usul_domain::staff::Staff],
+    commissions: &[usul_domain::commission::Commission],
+    minutes: &[usul_domain::meeting::Meeting],
+    audit: &Audit,
+) -> Result<(), ApiError> {
+    use usul_domain::meeting::Body;
+    use usul_domain::plan::{Item, Owner, PlanKind, PlanStatus, Progress, ReviewRecord};
+    use usul_persistence::{NewPlan, Transition, TransitionEffects};
+    let by_mail = |m: &str| {
+        people
+            .iter()
+            .find(|p| p.email.as_str() == m)
+            .map(|p| p.id)
+            .ok_or_else(|| ApiError::Internal(format!("demo {m}")))
+    };
+    let date = |(y, m, d): (i32, u32, u32)| {
+        chrono::NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| ApiError::Internal("date".into()))
+    };
+    let item = |n: usize, (title, form, due, who): &DemoItem| -> Result<Item, ApiError> {
+        Ok(Item {
+            id: usul_domain::ids::ItemId::new(),
+            position: u32::try_from(n + 1).unwrap_or(1),
+            title: (*title).to_owned(),
+            description: None,
+            form: (*form).to_owned(),
+            direction: None,
+            start: None,
+            due: Some(date(*due)?),
+            responsible: who.iter().map(|w| by_mail(w)).collect::<Result<_, _>>()?,
+            expected_result: None,
+            progress: Progress::Planned,
+            completed_on: None,
+            outcome: None,
+            evidence: Vec::new(),
+        })
+    };
+    let director = by_mail("director@demo.usul.kg")?;
+    let deputy = by_mail("deputy@demo.usul.kg")?;
+    // Walks a plan through `steps` (status after, action, actor, role, reviewing meeting).
+    let walk = async |plan: usul_domain::plan::Plan,
+                      steps: Vec<(
+        PlanStatus,
+        &str,
+        usul_domain::ids::StaffId,
+        &str,
+        Option<&usul_domain::meeting::Meeting>,
+    )>|
+           -> Result<(), ApiError> {
+        let mut p = plan;
+        let mut approved_on = date((2022, 9, 14))?;
+        for (to, action, actor, role, meeting) in steps {
+            let review =
+                meeting.map(|m| ReviewRecord { meeting: m.id, protocol_number: m.protocol_number, date: m.date });
+            if let Some(r) = review {
+                approved_on = r.date + chrono::Duration::days(2);
+            }
+            let record = Transition {
+                at: usul_persistence::now(),
+                actor: Some(actor),
+                actor_role: role.to_owned(),
+                action: action.to_owned(),
+                from: p.status.code(p.kind).to_owned(),
+                to: to.code(p.kind).to_owned(),
+                comment: None,
+                meeting: review.map(|r| r.meeting),
+                protocol_number: review.and_then(|r| r.protocol_number),
+                meeting_date: review.map(|r| r.date),
+            };
+            let effects = TransitionEffects {
+                review,
+                approved: (to == PlanStatus::Approved).then_some((actor, approved_on)),
+                submitted: action == "submit",
+            };
+            p = store.transition_plan(&p, None, to, &record, &effects, audit).await?;
+        }
+        Ok(())
+    };
+    let in_route = |n: u8| PlanStatus::InRoute { steps_done: n };
+    let council_minutes = minutes.iter().find(|m| m.body == Body::MethodologicalCouncil);
+
+    // The unified plan.
+    let new = NewPlan {
+        kind: PlanKind::School,
+        owner: Owner::School(school.id),
+        year,
+        title: "2022-2023-окуу жылына усулдук иштин бирдиктүү планы".to_owned(),
+        goal: Some("Мугалимдердин кесиптик чеберчилигин өнүктүрүү".to_owned()),
+        personal_theme: None,
+    };
+    let mut p = store.create_plan(school, &new, audit).await?;
+    for (n, it) in SCHOOL_ITEMS.iter().enumerate() {
+        p = store.add_item(&p, None, &item(n, it)?, audit).await?;
+    }
+    walk(
+        p,
+        vec![
+            (in_route(0), "submit", deputy, "deputy", None),
+            (in_route(1), "review", deputy, "deputy", council_minutes),
+            (PlanStatus::Approved, "approve", director, "director", None),
+        ],
+    )
+    .await?;
+
+    // Each commission's plan (R-3.2.2f), reviewed at its own meeting.
+    for c in commissions {
+        let head = c.head.ok_or_else(|| ApiError::Internal("demo head".into()))?;
+        let new = NewPlan {
+            kind: PlanKind::Commission,
+            owner: Owner::Commission(c.id),
+            year,
+            title: format!("«{}» иш планы", c.name),
+            goal: None,
+            personal_theme: None,
+        };
+        let mut p = store.create_plan(school, &new, audit).await?;
+        let own: [DemoItem; 2] = [
+            ("Ачык сабактар", "open_lesson", (2022, 11, 25), &[]),
+            ("Текшерүү тапшырмаларын даярдоо", "author_development", (2023, 3, 10), &[]),
+        ];
+        for (n, (title, form, due, _)) in own.iter().enumerate() {
+            let mut it = item(n, &(*title, *form, *due, &[]))?;
+            it.responsible = vec![head];
+            p = store.add_item(&p, None, &it, audit).await?;
+        }
+        let meeting = minutes.iter().find(|m| m.body == Body::Commission(c.id));
+        walk(
+            p,
+            vec![
+                (in_route(0), "submit", head, "teacher", None),
+                (in_route(1), "review", head, "teacher", meeting),
+                (in_route(2), "agree", deputy, "deputy", None),
+                (PlanStatus::Approved, "approve", director, "director", None),
+            ],
+        )
+        .await?;
+    }
+
+    // Individual plans: approved, agreed, submitted, draft.
+    let maths_head = by_mail("a.usenova@demo.usul.kg")?;
+    let states: [(&str, usize); 4] = [
+        ("e.abdykadyrov@demo.usul.kg", 3),
+        ("m.sharshenalieva@demo.usul.kg", 2),
+        ("n.baiyshova@demo.usul.kg", 1),
+        ("b.toktogulov@demo.usul.kg", 0),
+    ];
+    for (mail, progress) in states {
+        let teacher = by_mail(mail)?;
+        let new = NewPlan {
+            kind: PlanKind::Individual,
+            owner: Owner::Teacher(teacher),
+            year,
+            title: "Мугалимдин жекече планы".to_owned(),
+            goal: None,
+            personal_theme: Some("Сабакта санариптик технологияларды колдонуу".to_owned()),
+        };
+        let mut p = store.create_plan(school, &new, audit).await?;
+        let mut it = item(0, &("Өз тажрыйбам боюнча ачык сабак", "open_lesson", (2023, 2, 10), &[]))?;
+        it.responsible = vec![teacher];
+        p = store.add_item(&p, None, &it, audit).await?;
+        let steps = vec![
+            (in_route(0), "submit", teacher, "teacher", None),
+            (in_route(1), "agree", maths_head, "teacher", None),
+            (PlanStatus::Approved, "approve", deputy, "deputy", None),
+        ];
+        walk(p, steps.into_iter().take(progress).collect()).await?;
     }
     Ok(())
 }
@@ -504,7 +699,8 @@ pub async fn load(store: &Store) -> Result<bool, ApiError> {
         people.push(store.create_staff(new, &audit).await?);
     }
     let commission_ids = commissions(store, &school, year, &subjects, &people, &audit).await?;
-    meetings(store, &school, &people, &commission_ids, &audit).await?;
+    let minutes = meetings(store, &school, &people, &commission_ids, &audit).await?;
+    plans(store, &school, year, &people, &commission_ids, &minutes, &audit).await?;
     let secret_hash = hash_password_blocking(DEMO_CLIENT_SECRET)?;
     store
         .create_service_account(

@@ -136,6 +136,131 @@ pub fn minutes(m: &Meeting, school: &School, body: &str, people: &[Staff], lang:
     html
 }
 
+const PLAN_STYLE: &str = "@page { size: A4 portrait; margin: 15mm 12mm 15mm 20mm; }
+body { font-family: 'Times New Roman', 'DejaVu Serif', serif; font-size: 11.5pt; line-height: 1.3; color: #000; margin: 0; }
+.approval { display: flex; justify-content: space-between; margin-bottom: 8mm; }
+.approval div { width: 46%; }
+.approval .right { text-align: right; }
+.line { display: inline-block; min-width: 30mm; border-bottom: 1px solid #000; }
+h1 { font-size: 14pt; text-align: center; margin: 0 0 1mm; text-transform: uppercase; }
+.sub { text-align: center; margin: 0 0 1mm; }
+.theme { margin: 3mm 0 4mm; }
+table { width: 100%; border-collapse: collapse; table-layout: fixed; }
+th, td { border: 1px solid #000; padding: 1.2mm 1.5mm; vertical-align: top; word-wrap: break-word; }
+th { font-weight: bold; text-align: center; }
+col.n { width: 8mm; } col.form { width: 30mm; } col.due { width: 22mm; } col.who { width: 34mm; } col.note { width: 24mm; }
+tr { page-break-inside: avoid; }
+thead { display: table-header-group; }";
+
+/// The plan (*план*) in its paper form: the approval block, title, year, theme and the table.
+#[must_use]
+pub fn plan(
+    p: &usul_domain::plan::Plan,
+    school: &School,
+    theme: Option<&str>,
+    reviewer: Option<&str>,
+    people: &[Staff],
+    lang: Lang,
+) -> String {
+    let ru = lang == Lang::Ru;
+    let t = |ky: &'static str, ru_text: &'static str| if ru { ru_text } else { ky };
+    let mut html = String::new();
+    html.push_str(&format!(
+        "<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{}</title><style>{PLAN_STYLE}</style></head><body>\n",
+        lang.code(),
+        escape(&p.title)
+    ));
+    let reviewed = match (p.review, reviewer) {
+        (Some(r), Some(body)) => format!(
+            "<b>{}</b><br>{}<br>{} №{} <br>{}",
+            t("Каралды:", "Рассмотрено:"),
+            escape(body),
+            t("Протокол", "Протокол"),
+            r.protocol_number.map_or_else(|| "___".to_owned(), |n| n.to_string()),
+            r.date.format("%d.%m.%Y")
+        ),
+        _ => format!(
+            "<b>{}</b><br><span class=\"line\"></span><br>{} №___<br>«___» ________ 20__",
+            t("Каралды:", "Рассмотрено:"),
+            t("Протокол", "Протокол")
+        ),
+    };
+    let approver_title = if p.kind == usul_domain::plan::PlanKind::Individual {
+        t("Директордун усулдук иштер боюнча орун басары", "Заместитель директора по методической работе")
+    } else {
+        t("Директор", "Директор")
+    };
+    let (approver, approved_on) = match p.approved {
+        Some((by, on)) => (name(people, by), on.format("%d.%m.%Y").to_string()),
+        None => (String::new(), "«___» ________ 20__".to_owned()),
+    };
+    html.push_str(&format!(
+        "<div class=\"approval\"><div>{reviewed}</div><div class=\"right\"><b>{}</b><br>{}<br>{}<br><span class=\"line\"></span> {}<br>{}</div></div>\n",
+        t("Бекитилди:", "Утверждаю:"),
+        escape(school.name.as_str()),
+        approver_title,
+        escape(&approver),
+        escape(&approved_on)
+    ));
+    html.push_str(&format!("<h1>{}</h1>\n", escape(&p.title)));
+    html.push_str(&format!(
+        "<p class=\"sub\">{} · {} {}</p>\n",
+        escape(p.kind.label().get(lang)),
+        p.year,
+        t("окуу жылы", "учебный год")
+    ));
+    if let usul_domain::plan::Owner::Teacher(teacher) = p.owner {
+        html.push_str(&format!("<p class=\"sub\">{}</p>\n", escape(&name(people, teacher))));
+    }
+    if let Some(theme) = theme {
+        html.push_str(&format!(
+            "<p class=\"theme\"><b>{}</b> {}</p>\n",
+            t("Мектептин усулдук темасы:", "Методическая тема школы:"),
+            escape(theme)
+        ));
+    }
+    if let Some(personal) = &p.personal_theme {
+        html.push_str(&format!(
+            "<p class=\"theme\"><b>{}</b> {}</p>\n",
+            t("Өздүк усулдук тема:", "Тема самообразования:"),
+            escape(personal)
+        ));
+    }
+    if let Some(goal) = &p.goal {
+        html.push_str(&format!("<p class=\"theme\"><b>{}</b> {}</p>\n", t("Максаты:", "Цель:"), escape(goal)));
+    }
+    html.push_str(&format!(
+        "<table><colgroup><col class=\"n\"><col><col class=\"form\"><col class=\"due\"><col class=\"who\"><col class=\"note\"></colgroup>\n<thead><tr><th>№</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>\n",
+        t("Иш-чаралар", "Мероприятия"),
+        t("Формасы", "Форма"),
+        t("Мөөнөтү", "Срок"),
+        t("Жооптуулар", "Ответственные"),
+        t("Эскертүү", "Примечание")
+    ));
+    for (n, item) in p.items.iter().enumerate() {
+        let form =
+            usul_domain::catalogue::find(&item.form).map_or_else(|| item.form.clone(), |f| f.label(lang).to_owned());
+        let due = match (item.start, item.due) {
+            (Some(s), Some(d)) if s != d => format!("{} – {}", s.format("%d.%m.%Y"), d.format("%d.%m.%Y")),
+            (_, Some(d)) => d.format("%d.%m.%Y").to_string(),
+            _ => String::new(),
+        };
+        let who: Vec<String> = item.responsible.iter().map(|s| name(people, *s)).collect();
+        let note = item.expected_result.clone().unwrap_or_default();
+        html.push_str(&format!(
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+            n + 1,
+            escape(&item.title),
+            escape(&form),
+            escape(&due),
+            escape(&who.join(", ")),
+            escape(&note)
+        ));
+    }
+    html.push_str("</tbody></table>\n</body></html>\n");
+    html
+}
+
 #[cfg(test)]
 mod tests {
     use super::escape;

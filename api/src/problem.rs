@@ -147,6 +147,10 @@ pub enum ApiError {
     /// A uniqueness or state conflict (409); the code names it.
     #[error("conflict: {0}")]
     Conflict(&'static str),
+    /// A state conflict (409) that says more: `extra` carries its facts (e.g. the allowed
+    /// transitions).
+    #[error("conflict: {code}")]
+    ConflictWith { code: &'static str, detail: String, extra: Option<serde_json::Value> },
     /// `If-Match` named an old version (412).
     #[error("precondition failed")]
     PreconditionFailed { current: i32 },
@@ -307,6 +311,33 @@ fn title(code: &str) -> Text {
             "Не удалось присвоить номер протоколу, повторите",
             "Could not number the minutes; try again",
         ),
+        "transition_not_allowed" => t(
+            "Бул абалдан мындай өтүүгө болбойт",
+            "Такой переход из текущего состояния невозможен",
+            "This transition is not allowed from the current state",
+        ),
+        "plan_not_draft" => t(
+            "План долбоор эмес, аны өзгөртүүгө болбойт",
+            "План не черновик, менять его нельзя",
+            "The plan is not a draft and cannot be edited",
+        ),
+        "plan_incomplete" => t("План толук эмес", "План не заполнен", "The plan is incomplete"),
+        "plan_exists" => t(
+            "Бул ээси жана жылы үчүн план бар",
+            "План этого вида, владельца и года уже есть",
+            "A plan of this kind, owner and year exists",
+        ),
+        "plan_was_submitted" => t(
+            "Тапшырылган планды өчүрүүгө болбойт",
+            "Поданный план удалить нельзя",
+            "A plan that was submitted cannot be deleted",
+        ),
+        "plan_already_approved" => t(
+            "Бул пландын бекитилген версиясы бар",
+            "У плана уже есть утверждённая версия",
+            "Another version of this plan is approved",
+        ),
+        "plan_not_approved" => t("План бекитилген эмес", "План не утверждён", "The plan is not approved"),
         "commission_not_draft" => {
             t("Комиссия долбоор эмес", "Комиссия уже не черновик", "The commission is no longer a draft")
         }
@@ -337,7 +368,8 @@ impl ApiError {
             | Self::Unauthorized { code }
             | Self::Grant { code, .. }
             | Self::Conflict(code)
-            | Self::Rule { code, .. } => code,
+            | Self::Rule { code, .. }
+            | Self::ConflictWith { code, .. } => code,
             Self::TooManyAttempts { .. } => "too_many_attempts",
             Self::Forbidden => "forbidden",
             Self::NotFound => "not_found",
@@ -368,7 +400,9 @@ impl ApiError {
                 Lang::Ru => format!("Неверных полей: {}.", errors.len()),
                 Lang::En => format!("{} field(s) are invalid.", errors.len()),
             },
-            Self::BadRequest { detail, .. } | Self::Rule { detail, .. } => detail.clone(),
+            Self::BadRequest { detail, .. } | Self::Rule { detail, .. } | Self::ConflictWith { detail, .. } => {
+                detail.clone()
+            }
             Self::Unauthorized { .. } => t(
                 "Жарактуу Bearer токен жөнөтүңүз.",
                 "Передайте действующий Bearer-токен.",
@@ -452,12 +486,17 @@ impl ApiError {
             errors,
             extensions: match self {
                 // Extension members never shadow the standard ones.
-                Self::Rule { extra: Some(serde_json::Value::Object(map)), .. } => Some(serde_json::Value::Object(
-                    map.iter()
-                        .filter(|(k, _)| !["type", "title", "status", "detail", "code", "errors"].contains(&k.as_str()))
-                        .map(|(k, v)| (k.clone(), v.clone()))
-                        .collect(),
-                )),
+                Self::Rule { extra: Some(serde_json::Value::Object(map)), .. }
+                | Self::ConflictWith { extra: Some(serde_json::Value::Object(map)), .. } => {
+                    Some(serde_json::Value::Object(
+                        map.iter()
+                            .filter(|(k, _)| {
+                                !["type", "title", "status", "detail", "code", "errors"].contains(&k.as_str())
+                            })
+                            .map(|(k, v)| (k.clone(), v.clone()))
+                            .collect(),
+                    ))
+                }
                 _ => None,
             },
         }
@@ -499,7 +538,7 @@ impl ResponseError for ApiError {
             Self::Forbidden => StatusCode::FORBIDDEN,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
-            Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::Conflict(_) | Self::ConflictWith { .. } => StatusCode::CONFLICT,
             Self::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,
             Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,

@@ -58,4 +58,8 @@ typed_id! {
     OrderId,
     /// A meeting of a body.
     MeetingId,
+    /// A version of a plan.
+    PlanId,
+    /// An item (*иш-чара*) of a plan.
+    ItemId,
 }

@@ -9,6 +9,7 @@ pub mod ids;
 pub mod lang;
 pub mod meeting;
 pub mod org;
+pub mod plan;
 pub mod policy;
 pub mod staff;
 pub mod values;

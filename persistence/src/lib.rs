@@ -10,6 +10,7 @@ mod meetings;
 mod migrations;
 mod org;
 mod people;
+mod plans;
 mod tokens;
 
 pub use commissions::{CommissionFilter, Membership, MembershipChange};
@@ -17,6 +18,7 @@ pub use idempotency::{Begin, IDEMPOTENCY_STALE_SECONDS, StoredResponse};
 pub use meetings::{MeetingFilter, MeetingPatch, NewMeeting};
 pub use org::{DistrictPatch, NewDistrict, NewSchool, SchoolPatch};
 pub use people::{LoginRecord, NewStaff, StaffFilter, StaffPatch};
+pub use plans::{ItemContent, ItemProgress, NewPlan, PlanFilter, PlanPatch, Transition, TransitionEffects};
 pub use tokens::{RefreshOutcome, TokenSubject};
 
 use chrono::{DateTime, SubsecRound, Utc};

@@ -7,6 +7,7 @@ pub mod commissions;
 pub mod districts;
 pub mod meetings;
 pub mod ops;
+pub mod plans;
 pub mod schools;
 pub mod staff;
 pub mod subjects;

@@ -5,6 +5,7 @@ use sea_orm_migration::prelude::*;
 
 mod m20261126_000001_foundation;
 mod m20261126_000002_organisation;
+mod m20261126_000003_plans;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -12,6 +13,10 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261126_000001_foundation::Migration), Box::new(m20261126_000002_organisation::Migration)]
+        vec![
+            Box::new(m20261126_000001_foundation::Migration),
+            Box::new(m20261126_000002_organisation::Migration),
+            Box::new(m20261126_000003_plans::Migration),
+        ]
     }
 }

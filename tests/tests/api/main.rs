@@ -8,5 +8,6 @@ mod commissions;
 mod contract;
 mod conventions;
 mod meetings;
+mod plans;
 mod resources;
 mod validation;
