@@ -148,7 +148,8 @@ h1 { font-size: 14pt; text-align: center; margin: 0 0 1mm; text-transform: upper
 table { width: 100%; border-collapse: collapse; table-layout: fixed; }
 th, td { border: 1px solid #000; padding: 1.2mm 1.5mm; vertical-align: top; word-wrap: break-word; }
 th { font-weight: bold; text-align: center; }
-col.n { width: 8mm; } col.form { width: 30mm; } col.due { width: 22mm; } col.who { width: 34mm; } col.note { width: 24mm; }
+col.n { width: 8mm; } col.form { width: 33mm; } col.due { width: 22mm; } col.who { width: 32mm; } col.note { width: 27mm; }
+th, td { hyphens: auto; }
 tr { page-break-inside: avoid; }
 thead { display: table-header-group; }";
 
@@ -170,7 +171,13 @@ pub fn plan(
         lang.code(),
         escape(&p.title)
     ));
+    // An individual plan is agreed, not reviewed at a meeting (R-3.2.1).
     let reviewed = match (p.review, reviewer) {
+        _ if p.kind == usul_domain::plan::PlanKind::Individual => format!(
+            "<b>{}</b><br>{}<br><span class=\"line\"></span><br>«___» ________ 20__",
+            t("Макулдашылды:", "Согласовано:"),
+            t("Усулдук комиссиянын жетекчиси", "Руководитель методической комиссии")
+        ),
         (Some(r), Some(body)) => format!(
             "<b>{}</b><br>{}<br>{} №{} <br>{}",
             t("Каралды:", "Рассмотрено:"),
