@@ -41,6 +41,12 @@ pub struct ServeArgs {
     /// Largest request body accepted, in bytes.
     #[arg(long, env = "USUL_MAX_BODY_BYTES", default_value_t = 262_144)]
     pub max_body_bytes: usize,
+    /// Where uploaded files are kept.
+    #[arg(long, env = "USUL_FILES_DIR", default_value = "files")]
+    pub files_dir: String,
+    /// Largest uploaded file accepted, in bytes.
+    #[arg(long, env = "USUL_MAX_FILE_BYTES", default_value_t = 20 * 1024 * 1024)]
+    pub max_file_bytes: u64,
     /// Worker threads (0: one per core).
     #[arg(long, env = "USUL_WORKERS", default_value_t = 0)]
     pub workers: usize,
@@ -74,6 +80,10 @@ pub struct Settings {
     pub max_failed_logins: i32,
     /// How long a locked account stays locked, in seconds.
     pub lockout_seconds: u64,
+    /// Where uploaded files are kept.
+    pub files_dir: std::path::PathBuf,
+    /// Largest uploaded file accepted, in bytes.
+    pub max_file_bytes: u64,
 }
 
 impl Settings {
@@ -96,6 +106,8 @@ impl Settings {
                 max_body_bytes: args.max_body_bytes.max(1024),
                 max_failed_logins: 5,
                 lockout_seconds: 900,
+                files_dir: std::path::PathBuf::from(&args.files_dir),
+                max_file_bytes: args.max_file_bytes.max(1024),
             },
             generated,
         ))

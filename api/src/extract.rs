@@ -41,6 +41,36 @@ impl<T: DeserializeOwned + 'static> FromRequest for ValidJson<T> {
     }
 }
 
+/// A JSON body that may be absent: an empty body is `None`; anything else must be valid JSON of
+/// `T`, exactly as [`ValidJson`] (a malformed one is refused, never ignored).
+#[derive(Debug)]
+pub struct OptionalJson<T>(pub Option<T>);
+
+impl<T: DeserializeOwned + 'static> FromRequest for OptionalJson<T> {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let json = req
+            .mime_type()
+            .ok()
+            .flatten()
+            .is_some_and(|m| m.subtype() == mime_json() || m.suffix().is_some_and(|s| s == mime_json()));
+        let limit = req.app_data::<web::Data<AppState>>().map_or(262_144, |s| s.settings.max_body_bytes);
+        let bytes = web::Bytes::from_request(req, payload);
+        Box::pin(async move {
+            let bytes = bytes.await.map_err(|e| payload_error(&e, limit))?;
+            if bytes.iter().all(u8::is_ascii_whitespace) {
+                return Ok(Self(None));
+            }
+            if !json {
+                return Err(ApiError::UnsupportedMediaType);
+            }
+            parse_json(&bytes).map(|v| Self(Some(v)))
+        })
+    }
+}
+
 fn mime_json() -> &'static str {
     "json"
 }
@@ -181,6 +211,14 @@ pub fn if_match(req: &HttpRequest) -> Option<i32> {
         return None;
     }
     Some(parse_etag(raw).unwrap_or(-1))
+}
+
+/// The version a change must find: the `If-Match` one, or else the one the handler loaded and
+/// checked its rules against — so that a rule checked on a stale copy is never enforced on a
+/// newer one.
+#[must_use]
+pub fn expected(req: &HttpRequest, loaded: i32) -> Option<i32> {
+    Some(if_match(req).unwrap_or(loaded))
 }
 
 /// Whether `If-None-Match` names `version` (or `*`).

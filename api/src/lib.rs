@@ -7,6 +7,7 @@ pub mod config;
 pub mod demo;
 pub mod documents;
 pub mod extract;
+pub mod files;
 pub mod metrics;
 pub mod middleware;
 pub mod openapi;

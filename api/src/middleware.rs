@@ -123,8 +123,12 @@ pub async fn idempotency(
         Err(e) => return Ok(req.error_response(ApiError::from(e))),
     }
     let res = next.call(req).await;
+    // Answers marked `no-store` (they carry secrets) are never kept for replay.
+    let secret = |r: &ServiceResponse<BoxBody>| {
+        r.headers().get(header::CACHE_CONTROL).is_some_and(|v| v.as_bytes() == b"no-store")
+    };
     let res = match res {
-        Ok(r) if r.status().is_success() => r,
+        Ok(r) if r.status().is_success() && !secret(&r) => r,
         other => {
             if let Err(e) = state.store.abandon_idempotent(&owner, &key).await {
                 tracing::error!(error = %e, "could not release an idempotency key; it frees itself when stale");

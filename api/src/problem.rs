@@ -311,6 +311,13 @@ fn title(code: &str) -> Text {
             "Не удалось присвоить номер протоколу, повторите",
             "Could not number the minutes; try again",
         ),
+        "school_year_exists" => t("Бул окуу жылы бар", "Этот учебный год уже есть", "This school year exists already"),
+        "council_busy" => t(
+            "Кеңештин курамы ушул учурда өзгөрүүдө",
+            "Состав совета сейчас меняется",
+            "The council is being changed; try again",
+        ),
+        "commission_dissolved" => t("Комиссия таратылган", "Комиссия расформирована", "The commission is dissolved"),
         "transition_not_allowed" => t(
             "Бул абалдан мындай өтүүгө болбойт",
             "Такой переход из текущего состояния невозможен",
@@ -561,6 +568,10 @@ impl From<usul_persistence::StoreError> for ApiError {
             S::VersionMismatch { current } => Self::PreconditionFailed { current },
             S::Conflict(code) => Self::Conflict(code),
             S::Corrupt(what) => Self::Internal(format!("corrupt row: {what}")),
+            S::Db(db) if usul_persistence::is_connection_error(&db) => {
+                tracing::error!(error = %db, "database unreachable");
+                Self::Unavailable
+            }
             S::Db(db) => Self::Internal(format!("database: {db}")),
         }
     }

@@ -62,4 +62,12 @@ typed_id! {
     PlanId,
     /// An item (*иш-чара*) of a plan.
     ItemId,
+    /// An activity held.
+    ActivityId,
+    /// A mentoring relation.
+    MentorshipId,
+    /// A course training.
+    TrainingId,
+    /// A material of the bank.
+    MaterialId,
 }

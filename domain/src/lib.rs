@@ -11,6 +11,7 @@ pub mod meeting;
 pub mod org;
 pub mod plan;
 pub mod policy;
+pub mod records;
 pub mod staff;
 pub mod values;
 pub mod year;

@@ -258,11 +258,16 @@ pub struct ActorFacts {
     pub heads_teachers_commission: bool,
     /// The teacher sits on no approved commission (so the deputy agrees).
     pub teacher_has_no_commission: bool,
+    /// The plan is the actor's own individual plan: nobody agrees or approves their own.
+    pub owns_plan: bool,
 }
 
 /// Whether the actor may take `step`.
 #[must_use]
 pub fn may_take(step: Step, actor: ActorFacts) -> bool {
+    if actor.owns_plan {
+        return false;
+    }
     match step.actor {
         StepActor::Director => actor.is_director,
         StepActor::Deputy => actor.is_deputy,
@@ -582,6 +587,10 @@ mod tests {
             agree,
             ActorFacts { is_deputy: true, teacher_has_no_commission: true, ..ActorFacts::default() }
         ));
+        let own =
+            ActorFacts { is_deputy: true, teacher_has_no_commission: true, owns_plan: true, ..ActorFacts::default() };
+        assert!(!may_take(agree, own), "nobody agrees their own plan");
+        assert!(!may_take(step(StepKind::Approve, StepActor::Deputy), own), "nobody approves their own plan");
     }
 
     #[test]

@@ -122,8 +122,8 @@ pub enum Action {
     EditCouncil,
     /// Draft a commission: create it, edit it, change a draft's members.
     DraftCommission,
-    /// The director's acts on a commission, each recorded by a school order: appoint its head
-    /// (R-3.2.2c), approve it, change an approved one's members (R-3.2.2d), dissolve it.
+    /// The director's acts on a commission: appoint its head (R-3.2.2c), and — each recorded by
+    /// a school order — approve it, change an approved one's members (R-3.2.2d), dissolve it.
     DecideCommission,
 }
 

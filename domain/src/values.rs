@@ -39,6 +39,9 @@ impl Name {
     /// # Errors
     /// [`TextError::Empty`] or [`TextError::TooLong`].
     pub fn parse(text: &str) -> Result<Self, TextError> {
+        if text.chars().any(char::is_control) {
+            return Err(TextError::Format);
+        }
         bounded(text, Self::MAX).map(Self)
     }
 
@@ -60,6 +63,11 @@ impl fmt::Display for Name {
 /// # Errors
 /// [`TextError::Empty`] or [`TextError::TooLong`].
 pub fn bounded(text: &str, max: usize) -> Result<String, TextError> {
+    // Line breaks and tabs belong in free text; other control characters (NUL above all,
+    // which PostgreSQL refuses) do not.
+    if text.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
+        return Err(TextError::Format);
+    }
     let trimmed = text.trim();
     if trimmed.is_empty() {
         return Err(TextError::Empty);
@@ -163,6 +171,14 @@ mod tests {
     fn names_are_trimmed_and_keep_kyrgyz_letters() {
         assert_eq!(Name::parse("  Үсөнова Айнура  ").map(|n| n.to_string()), Ok("Үсөнова Айнура".into()));
         assert_eq!(Name::parse("Ңөү").map(|n| n.to_string()), Ok("Ңөү".into()));
+    }
+
+    #[test]
+    fn control_characters_are_refused() {
+        assert_eq!(Name::parse("a\u{0}b"), Err(TextError::Format));
+        assert_eq!(Name::parse("a\nb"), Err(TextError::Format));
+        assert_eq!(bounded("line one\nline two", 100).map(|s| s.len()), Ok(17));
+        assert_eq!(bounded("nul\u{0}", 100), Err(TextError::Format));
     }
 
     #[test]

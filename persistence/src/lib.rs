@@ -11,6 +11,7 @@ mod migrations;
 mod org;
 mod people;
 mod plans;
+mod records;
 mod tokens;
 
 pub use commissions::{CommissionFilter, Membership, MembershipChange};
@@ -19,6 +20,7 @@ pub use meetings::{MeetingFilter, MeetingPatch, NewMeeting};
 pub use org::{DistrictPatch, NewDistrict, NewSchool, SchoolPatch};
 pub use people::{LoginRecord, NewStaff, StaffFilter, StaffPatch};
 pub use plans::{ItemContent, ItemProgress, NewPlan, PlanFilter, PlanPatch, Transition, TransitionEffects};
+pub use records::{ActivityFilter, MaterialFilter};
 pub use tokens::{RefreshOutcome, TokenSubject};
 
 use chrono::{DateTime, SubsecRound, Utc};
@@ -58,6 +60,12 @@ impl StoreError {
             _ => Self::Db(err),
         }
     }
+}
+
+/// Whether a database error means the database could not be reached (answered as 503, not 500).
+#[must_use]
+pub fn is_connection_error(e: &DbErr) -> bool {
+    matches!(e, DbErr::Conn(_) | DbErr::ConnectionAcquire(_))
 }
 
 /// Result of a storage operation.

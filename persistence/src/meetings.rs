@@ -428,7 +428,8 @@ impl Store {
             included: Set(included),
         }
         .insert(&txn)
-        .await?;
+        .await
+        .map_err(|e| StoreError::unique(e, "council_busy"))?;
         let action = if included { "council.add" } else { "council.remove" };
         record_audit(
             &txn,

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use usul_domain::ids::{CommissionId, ItemId, MeetingId, PlanId, SchoolId, StaffId};
 use usul_domain::org::School;
-use usul_domain::plan::{Evidence, Item, Owner, Plan, PlanKind, PlanStatus, Progress, ReviewRecord};
+use usul_domain::plan::{Evidence, Item, Owner, Plan, PlanKind, PlanStatus, Progress, ReviewRecord, StepKind, route};
 use usul_domain::year::AcademicYear;
 use uuid::Uuid;
 
@@ -389,11 +389,28 @@ impl Store {
             q = q.filter(plan::Column::OwnerKey.eq(owner_key(o)));
         }
         if let Some(s) = &f.status {
+            // "reviewed" and "agreed" are the in-route states right after a review or an
+            // agreement: which step that was depends on the kind's route.
+            let step_is = |wanted: StepKind| {
+                let mut any = sea_orm::Condition::any();
+                for kind in PlanKind::ALL {
+                    let steps = route(kind).1;
+                    for (i, st) in steps.iter().enumerate() {
+                        if st.kind == wanted && i + 1 < steps.len() {
+                            any = any.add(
+                                sea_orm::Condition::all()
+                                    .add(plan::Column::Kind.eq(kind.code()))
+                                    .add(plan::Column::StepsDone.eq(i32::try_from(i + 1).unwrap_or(i32::MAX))),
+                            );
+                        }
+                    }
+                }
+                any
+            };
             q = match s.as_str() {
                 "submitted" => q.filter(plan::Column::Status.eq("in_route")).filter(plan::Column::StepsDone.eq(0)),
-                "reviewed" | "agreed" => {
-                    q.filter(plan::Column::Status.eq("in_route")).filter(plan::Column::StepsDone.gt(0))
-                }
+                "reviewed" => q.filter(plan::Column::Status.eq("in_route")).filter(step_is(StepKind::Review)),
+                "agreed" => q.filter(plan::Column::Status.eq("in_route")).filter(step_is(StepKind::Agree)),
                 other => q.filter(plan::Column::Status.eq(other)),
             };
         }
@@ -404,11 +421,7 @@ impl Store {
             q = q.filter(plan::Column::Id.gt(after));
         }
         let rows = q.all(&self.db).await?;
-        let mut items = load_many(&self.db, rows).await?;
-        // "reviewed" and "agreed" share the stored state; tell them apart by the route.
-        if let Some(s) = f.status.as_deref().filter(|s| ["reviewed", "agreed"].contains(s)) {
-            items.retain(|p| p.status.code(p.kind) == s);
-        }
+        let items = load_many(&self.db, rows).await?;
         Ok(Page::from_rows(items, page.limit, |p| p.id.uuid()))
     }
 

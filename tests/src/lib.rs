@@ -92,13 +92,14 @@ impl Drop for TestApp {
 #[derive(Debug, Clone)]
 pub struct Options {
     pub max_body_bytes: usize,
+    pub max_file_bytes: u64,
     pub access_token_ttl: u64,
     pub demo: bool,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Self { max_body_bytes: 262_144, access_token_ttl: 900, demo: true }
+        Self { max_body_bytes: 262_144, max_file_bytes: 1024 * 1024, access_token_ttl: 900, demo: true }
     }
 }
 
@@ -162,6 +163,8 @@ fn settings(options: &Options) -> Settings {
         max_body_bytes: options.max_body_bytes,
         max_failed_logins: 5,
         lockout_seconds: 900,
+        files_dir: std::env::temp_dir().join("usul-test-files"),
+        max_file_bytes: options.max_file_bytes,
     }
 }
 

@@ -147,6 +147,17 @@ pub async fn token(state: web::Data<AppState>, body: ValidJson<TokenBody>) -> Re
         _ => check.push("grant_type", FieldErrorKind::InvalidValue),
     }
     check.finish()?;
+    // A NUL can match no login and would upset the database: refuse it as any wrong credential.
+    let has_nul = [&body.username, &body.password, &body.refresh_token, &body.client_id, &body.client_secret]
+        .iter()
+        .any(|v| v.as_deref().is_some_and(|s| s.contains('\0')));
+    if has_nul {
+        return Err(if grant == "client_credentials" {
+            ApiError::Grant { status: StatusCode::UNAUTHORIZED, code: "invalid_client" }
+        } else {
+            invalid_grant()
+        });
+    }
     let principal = match grant {
         "password" => {
             password_grant(&state, body.username.unwrap_or_default(), body.password.unwrap_or_default()).await?

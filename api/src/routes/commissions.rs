@@ -2,7 +2,7 @@
 //! dissolve them.
 
 use crate::auth::Auth;
-use crate::extract::{Paging, ValidJson, bad_param, if_match, lang, path_id};
+use crate::extract::{Paging, ValidJson, bad_param, expected, lang, path_id};
 use crate::openapi::tags;
 use crate::problem::{ApiError, Checker, FieldErrorKind, checked};
 use crate::routes::{allow, created, list_of, next_cursor, school_for, school_resource, versioned};
@@ -591,7 +591,7 @@ pub async fn update(
         .store
         .update_draft_commission(
             c.id,
-            if_match(&req),
+            expected(&req, c.version),
             name.flatten(),
             body.subject_ids.map(|s| s.into_iter().map(SubjectId::from_uuid).collect()),
             body.member_ids.map(|m| m.into_iter().map(StaffId::from_uuid).collect()),
@@ -709,7 +709,7 @@ pub async fn add_members(
     let body = body.0;
     let rule = membership_change(c.status);
     if rule == ChangeRule::Closed {
-        return Err(ApiError::Conflict("commission_not_approved"));
+        return Err(ApiError::Conflict("commission_dissolved"));
     }
     if rule == ChangeRule::ByOrder {
         allow(&auth, Action::DecideCommission, school_resource(&school))?;
@@ -750,7 +750,14 @@ pub async fn add_members(
         all.extend(add);
         let c = state
             .store
-            .update_draft_commission(c.id, if_match(&req), None, None, Some(all), &auth.audit("draft members added"))
+            .update_draft_commission(
+                c.id,
+                expected(&req, c.version),
+                None,
+                None,
+                Some(all),
+                &auth.audit("draft members added"),
+            )
             .await?;
         return Ok(versioned(
             &req,
@@ -761,7 +768,13 @@ pub async fn add_members(
     let change = MembershipChange { add, remove: Vec::new() };
     let (c, o) = state
         .store
-        .change_commission_members(&c, if_match(&req), &change, &checked(order)?, &auth.audit("members added by order"))
+        .change_commission_members(
+            &c,
+            expected(&req, c.version),
+            &change,
+            &checked(order)?,
+            &auth.audit("members added by order"),
+        )
         .await?;
     Ok(versioned(
         &req,
@@ -811,7 +824,7 @@ pub async fn remove_member(
     let staff = StaffId::from_uuid(path_id("staff_id", &raw_staff)?);
     let rule = membership_change(c.status);
     if rule == ChangeRule::Closed {
-        return Err(ApiError::Conflict("commission_not_approved"));
+        return Err(ApiError::Conflict("commission_dissolved"));
     }
     if rule == ChangeRule::ByOrder {
         allow(&auth, Action::DecideCommission, school_resource(&school))?;
@@ -827,7 +840,14 @@ pub async fn remove_member(
         let rest: Vec<StaffId> = c.members.iter().copied().filter(|m| *m != staff).collect();
         let c = state
             .store
-            .update_draft_commission(c.id, if_match(&req), None, None, Some(rest), &auth.audit("draft member removed"))
+            .update_draft_commission(
+                c.id,
+                expected(&req, c.version),
+                None,
+                None,
+                Some(rest),
+                &auth.audit("draft member removed"),
+            )
             .await?;
         return Ok(versioned(
             &req,
@@ -862,7 +882,13 @@ pub async fn remove_member(
     let change = MembershipChange { add: Vec::new(), remove: vec![staff] };
     let (c, o) = state
         .store
-        .change_commission_members(&c, if_match(&req), &change, &order, &auth.audit("member removed by order"))
+        .change_commission_members(
+            &c,
+            expected(&req, c.version),
+            &change,
+            &order,
+            &auth.audit("member removed by order"),
+        )
         .await?;
     Ok(versioned(
         &req,
@@ -903,7 +929,7 @@ pub async fn appoint_head(
 ) -> Result<HttpResponse, ApiError> {
     let (c, school) = load(&state, &auth, &id, Action::DecideCommission).await?;
     if c.status == CommissionStatus::Dissolved {
-        return Err(ApiError::Conflict("commission_not_approved"));
+        return Err(ApiError::Conflict("commission_dissolved"));
     }
     let candidate = StaffId::from_uuid(body.0.staff_id);
     let person = state.store.staff_by_ids(&[candidate]).await?.pop().filter(|p| p.school() == Some(school.id));
@@ -916,7 +942,7 @@ pub async fn appoint_head(
         .store
         .set_commission_head(
             &c,
-            if_match(&req),
+            expected(&req, c.version),
             candidate,
             &auth.audit(format!("head appointed: {}", person.short_name())),
         )
@@ -1000,7 +1026,12 @@ pub async fn approve(
     check.finish()?;
     let (c, o) = state
         .store
-        .approve_commission(&c, if_match(&req), &checked(order)?, &auth.audit("commission approved by order"))
+        .approve_commission(
+            &c,
+            expected(&req, c.version),
+            &checked(order)?,
+            &auth.audit("commission approved by order"),
+        )
         .await?;
     Ok(versioned(
         &req,
@@ -1051,7 +1082,12 @@ pub async fn dissolve(
     check.finish()?;
     let (c, o) = state
         .store
-        .dissolve_commission(&c, if_match(&req), &checked(order)?, &auth.audit("commission dissolved by order"))
+        .dissolve_commission(
+            &c,
+            expected(&req, c.version),
+            &checked(order)?,
+            &auth.audit("commission dissolved by order"),
+        )
         .await?;
     Ok(versioned(
         &req,

@@ -272,7 +272,15 @@ pub async fn create_methodologist(
 ) -> Result<HttpResponse, ApiError> {
     let d = load(&state, &auth, &id, Action::ManageDistrictAccounts).await?;
     let mut check = Checker::default();
-    let new = body.0.check(&mut check, Affiliation::District(d.id), Role::DistrictMethodologist);
+    let body = body.0;
+    // A district's methodologist is nothing else, and teaches no school's subject.
+    if body.role.as_deref().is_some_and(|r| r != Role::DistrictMethodologist.code()) {
+        check.push("role", crate::problem::FieldErrorKind::InvalidValue);
+    }
+    if !body.subject_ids.is_empty() {
+        check.push("subject_ids", crate::problem::FieldErrorKind::InvalidValue);
+    }
+    let new = body.check(&mut check, Affiliation::District(d.id), Role::DistrictMethodologist);
     check.finish()?;
     let (mut new, password) = checked(new)?;
     new.password_hash = hash_password(password).await?;
@@ -406,5 +414,6 @@ pub async fn create_service_account(
     let body = CreatedServiceAccount { account: ServiceAccountView::from(&a), client_secret: secret };
     Ok(HttpResponse::Created()
         .insert_header(("location", format!("/api/v1/districts/{}/service-accounts", d.id)))
+        .insert_header(("cache-control", "no-store"))
         .json(body))
 }

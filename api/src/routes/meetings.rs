@@ -2,7 +2,7 @@
 //! methodological councils, commission meetings, protocol numbers, and the printable minutes.
 
 use crate::auth::Auth;
-use crate::extract::{Paging, ValidJson, bad_param, if_match, lang, path_id};
+use crate::extract::{Paging, ValidJson, bad_param, expected, lang, path_id};
 use crate::openapi::tags;
 use crate::problem::{ApiError, Checker, FieldErrorKind, checked};
 use crate::routes::{allow, created, list_of, next_cursor, present, school_for, versioned};
@@ -886,7 +886,8 @@ pub async fn update(
         chair,
         secretary,
     };
-    let updated = state.store.update_meeting(&m, if_match(&req), patch, None, &auth.audit("minutes edited")).await?;
+    let updated =
+        state.store.update_meeting(&m, expected(&req, m.version), patch, None, &auth.audit("minutes edited")).await?;
     Ok(versioned(&req, updated.version, &MeetingView::new(&updated, info.commission.as_ref(), lang(&req))))
 }
 
@@ -919,7 +920,7 @@ pub async fn hold(
         .store
         .update_meeting(
             &m,
-            if_match(&req),
+            expected(&req, m.version),
             MeetingPatch::default(),
             Some(MeetingStatus::Held),
             &auth.audit("meeting held"),
@@ -958,7 +959,8 @@ pub async fn finalize(
 ) -> Result<HttpResponse, ApiError> {
     let (m, _, info) = load(&state, &auth, &id, Action::RunMeetings).await?;
     let quorum = m.check_finalize().map_err(|e| meeting_error(&e))?;
-    let done = state.store.finalize_meeting(&m, if_match(&req), quorum, &auth.audit("minutes finalized")).await?;
+    let done =
+        state.store.finalize_meeting(&m, expected(&req, m.version), quorum, &auth.audit("minutes finalized")).await?;
     Ok(versioned(&req, done.version, &MeetingView::new(&done, info.commission.as_ref(), lang(&req))))
 }
 

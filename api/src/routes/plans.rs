@@ -2,7 +2,7 @@
 //! execution, history, and the printable plan.
 
 use crate::auth::{Auth, Principal};
-use crate::extract::{Paging, ValidJson, bad_param, if_match, lang, path_id};
+use crate::extract::{OptionalJson, Paging, ValidJson, bad_param, expected, lang, path_id};
 use crate::openapi::tags;
 use crate::problem::{ApiError, Checker, FieldErrorKind, checked};
 use crate::routes::{created, list_of, next_cursor, present, school_for, versioned};
@@ -80,6 +80,7 @@ async fn relation(state: &AppState, auth: &Auth, plan: &Plan) -> Result<Relation
             }
         }
         Owner::Teacher(t) => {
+            facts.owns_plan = t == me;
             let mut any = false;
             for c in state.store.commissions_of_member(t).await? {
                 if let Some(c) = state.store.get_commission(c).await?.filter(|c| c.status == CommissionStatus::Approved)
@@ -747,7 +748,7 @@ pub async fn update(
     let personal = b.personal_theme.as_ref().map(|g| opt_text(&mut check, "personal_theme", g.as_deref(), 2000));
     check.finish()?;
     let patch = PlanPatch { title: title.flatten(), goal: goal.flatten(), personal_theme: personal.flatten() };
-    let p = state.store.update_plan(&p, if_match(&req), patch, &auth.audit("plan edited")).await?;
+    let p = state.store.update_plan(&p, expected(&req, p.version), patch, &auth.audit("plan edited")).await?;
     respond(&req, &state, &p).await
 }
 
@@ -779,7 +780,7 @@ pub async fn remove(
     if p.ever_submitted {
         return Err(ApiError::Conflict("plan_was_submitted"));
     }
-    state.store.delete_plan(&p, if_match(&req), &auth.audit("plan deleted")).await?;
+    state.store.delete_plan(&p, expected(&req, p.version), &auth.audit("plan deleted")).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -904,7 +905,7 @@ pub async fn add_item(
         outcome: None,
         evidence: Vec::new(),
     };
-    let p = state.store.add_item(&p, if_match(&req), &item, &auth.audit("plan item added")).await?;
+    let p = state.store.add_item(&p, expected(&req, p.version), &item, &auth.audit("plan item added")).await?;
     let t = theme(&state, &p).await?;
     Ok(created(format!("/api/v1/plans/{}", p.id), p.version, &plan_view(&p, t, lang(&req))))
 }
@@ -948,7 +949,7 @@ pub async fn update_item(
     let mut check = Checker::default();
     let c = check_item(&state, &school, &p, &body.0, &mut check, false).await?;
     check.finish()?;
-    let p = state.store.update_item(&p, if_match(&req), item, c, &auth.audit("plan item edited")).await?;
+    let p = state.store.update_item(&p, expected(&req, p.version), item, c, &auth.audit("plan item edited")).await?;
     respond(&req, &state, &p).await
 }
 
@@ -979,7 +980,7 @@ pub async fn delete_item(
     let item = item_of(&p, &raw_item)?;
     must_draft(&rel)?;
     require_draft(&p)?;
-    let p = state.store.delete_item(&p, if_match(&req), item, &auth.audit("plan item removed")).await?;
+    let p = state.store.delete_item(&p, expected(&req, p.version), item, &auth.audit("plan item removed")).await?;
     respond(&req, &state, &p).await
 }
 
@@ -1058,7 +1059,7 @@ pub async fn progress(
     };
     let p = state
         .store
-        .set_progress(&p, if_match(&req), item_id, &record, &auth.audit("plan item progress recorded"))
+        .set_progress(&p, expected(&req, p.version), item_id, &record, &auth.audit("plan item progress recorded"))
         .await?;
     respond(&req, &state, &p).await
 }
@@ -1100,7 +1101,7 @@ async fn transition(
     };
     let p = state
         .store
-        .transition_plan(p, if_match(req), to, &record, &effects, &auth.audit(format!("plan {action}")))
+        .transition_plan(p, expected(req, p.version), to, &record, &effects, &auth.audit(format!("plan {action}")))
         .await?;
     respond(req, state, &p).await
 }
@@ -1158,12 +1159,16 @@ pub async fn submit(
     state: web::Data<AppState>,
     auth: Auth,
     id: web::Path<String>,
+    body: OptionalJson<StepBody>,
 ) -> Result<HttpResponse, ApiError> {
     let (p, _, rel) = load(&state, &auth, &id).await?;
     must_draft(&rel)?;
     if p.status != PlanStatus::Draft {
         return Err(conflict_not_allowed(&p, "submit"));
     }
+    let mut check = Checker::default();
+    let note = comment(&mut check, body.0.and_then(|b| b.comment).as_deref());
+    check.finish()?;
     let theme_set = theme(&state, &p).await?.is_some();
     let commission_approved = match p.owner {
         Owner::Commission(c) => {
@@ -1178,7 +1183,7 @@ pub async fn submit(
         &state,
         &auth,
         &p,
-        Move { to: PlanStatus::InRoute { steps_done: 0 }, action: "submit", comment: None, effects },
+        Move { to: PlanStatus::InRoute { steps_done: 0 }, action: "submit", comment: checked(note)?, effects },
     )
     .await
 }
@@ -1333,9 +1338,9 @@ pub async fn agree(
     state: web::Data<AppState>,
     auth: Auth,
     id: web::Path<String>,
-    body: Option<ValidJson<StepBody>>,
+    body: OptionalJson<StepBody>,
 ) -> Result<HttpResponse, ApiError> {
-    step(&req, &state, &auth, &id, StepKind::Agree, body.and_then(|b| b.0.comment), None).await
+    step(&req, &state, &auth, &id, StepKind::Agree, body.0.and_then(|b| b.comment), None).await
 }
 
 /// Approve a plan.
@@ -1366,9 +1371,9 @@ pub async fn approve(
     state: web::Data<AppState>,
     auth: Auth,
     id: web::Path<String>,
-    body: Option<ValidJson<StepBody>>,
+    body: OptionalJson<StepBody>,
 ) -> Result<HttpResponse, ApiError> {
-    step(&req, &state, &auth, &id, StepKind::Approve, body.and_then(|b| b.0.comment), None).await
+    step(&req, &state, &auth, &id, StepKind::Approve, body.0.and_then(|b| b.comment), None).await
 }
 
 /// Return a plan to its drafter.

@@ -529,8 +529,10 @@ pub async fn update(
     {
         check.push("role", FieldErrorKind::InvalidValue);
     }
-    if let (Some(ids), Some(school)) = (&body.subject_ids, s.school()) {
-        check_subjects(&state, school, ids, &mut check).await?;
+    match (&body.subject_ids, s.school()) {
+        (Some(ids), Some(school)) => check_subjects(&state, school, ids, &mut check).await?,
+        (Some(_), None) => check.push("subject_ids", FieldErrorKind::InvalidValue),
+        _ => {}
     }
     check.finish()?;
     if let (Some(r), Affiliation::School { school, district }) = (role, s.affiliation)

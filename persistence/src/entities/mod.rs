@@ -1,13 +1,19 @@
 //! sea-orm entities: private to this crate, never seen by the API.
 
+pub mod activity;
+pub mod activity_participant;
 pub mod audit_event;
 pub mod commission;
 pub mod commission_member;
 pub mod commission_subject;
 pub mod council_override;
+pub mod diagnostic;
 pub mod district;
 pub mod idempotency_key;
+pub mod material;
+pub mod material_author;
 pub mod meeting;
+pub mod mentorship;
 pub mod order;
 pub mod plan;
 pub mod plan_item;
@@ -19,3 +25,4 @@ pub mod service_account;
 pub mod staff;
 pub mod staff_subject;
 pub mod subject;
+pub mod training;

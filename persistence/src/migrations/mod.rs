@@ -6,6 +6,7 @@ use sea_orm_migration::prelude::*;
 mod m20261126_000001_foundation;
 mod m20261126_000002_organisation;
 mod m20261126_000003_plans;
+mod m20261126_000004_records;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000001_foundation::Migration),
             Box::new(m20261126_000002_organisation::Migration),
             Box::new(m20261126_000003_plans::Migration),
+            Box::new(m20261126_000004_records::Migration),
         ]
     }
 }

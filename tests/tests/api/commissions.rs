@@ -376,7 +376,7 @@ async fn dissolving_takes_an_order_and_closes_the_commission() {
         &json!({"staff_ids": [newcomer], "order": {"number": "402", "date": "2024-06-01"}}),
     )
     .await
-    .assert_problem(409, "commission_not_approved");
+    .assert_problem(409, "commission_dissolved");
     let trail =
         app.get(&format!("/api/v1/schools/{}/audit-events?entity=commission&limit=200", s.school), &s.director).await;
     let actions: Vec<&str> =

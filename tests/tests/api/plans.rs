@@ -603,3 +603,33 @@ async fn two_approvals_racing_from_two_servers_let_exactly_one_through() {
     let approvals = history.body["items"].as_array().unwrap().iter().filter(|t| t["action"] == "approve").count();
     assert_eq!(approvals, 1);
 }
+
+#[tokio::test]
+async fn nobody_agrees_or_approves_their_own_plan() {
+    let app = spawn_app().await;
+    let s = setup(&app).await;
+    theme_2023(&app, &s).await;
+    // The deputy's own individual plan: the deputy sits on no commission, so the deputy would
+    // otherwise agree and approve it.
+    let deputy_id = app.staff_id("deputy@demo.usul.kg").await;
+    let p = create(
+        &app,
+        &s.deputy,
+        json!({"kind": "individual", "year": "2023-2024", "title": "Менин планым", "personal_theme": "Тема"}),
+    )
+    .await;
+    add_item(&app, &s.deputy, &p, "Семинар", "2023-12-01", &[&deputy_id]).await;
+    ok(&app, &s.deputy, &p, "submit", json!({"comment": "Тапшырдым"})).await;
+    act(&app, &s.deputy, &p, "agree", json!({})).await.assert_problem(403, "forbidden");
+    let history = app.get(&format!("/api/v1/plans/{}/history", p["id"].as_str().unwrap()), &s.deputy).await;
+    assert_eq!(history.body["items"][0]["comment"], "Тапшырдым", "the submission's comment is kept");
+    // A malformed optional body is refused, not ignored.
+    let bad = app
+        .send(
+            app.request(Method::POST, &format!("/api/v1/plans/{}/agree", p["id"].as_str().unwrap()), Some(&s.deputy))
+                .header("content-type", "application/json")
+                .body("{"),
+        )
+        .await;
+    bad.assert_problem(400, "malformed_json");
+}

@@ -191,3 +191,35 @@ async fn bad_paging_parameters_are_named() {
         assert_eq!(a.error_fields(), vec![field], "{query}");
     }
 }
+
+#[tokio::test]
+async fn control_characters_are_refused_not_stored() {
+    let app = spawn_app().await;
+    let admin = app.login("admin@demo.usul.kg").await;
+    let a = app.post("/api/v1/districts", &admin, &json!({"name": "Ош\u{0}шаары"})).await;
+    a.assert_problem(422, "validation_failed");
+    assert_eq!(a.body["errors"][0]["code"], "invalid_format");
+    let t = app
+        .token(&json!({"grant_type": "password", "username": "a\u{0}@demo.usul.kg", "password": "whatever-pass"}))
+        .await;
+    t.assert_problem(400, "invalid_grant");
+}
+
+#[tokio::test]
+async fn a_district_methodologist_is_created_as_nothing_else() {
+    let app = spawn_app().await;
+    let admin = app.login("admin@demo.usul.kg").await;
+    let districts = app.get("/api/v1/districts", &admin).await;
+    let d = districts.body["items"][0]["id"].as_str().unwrap().to_owned();
+    let a = app
+        .post(
+            &format!("/api/v1/districts/{d}/methodologists"),
+            &admin,
+            &json!({"email": "sneaky@demo.usul.kg", "password": "long-enough", "last_name": "А", "first_name": "Б", "role": "admin", "subject_ids": [uuid::Uuid::nil()]}),
+        )
+        .await;
+    a.assert_problem(422, "validation_failed");
+    let mut fields = a.error_fields();
+    fields.sort();
+    assert_eq!(fields, vec!["role", "subject_ids"]);
+}
