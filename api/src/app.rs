@@ -35,7 +35,8 @@ where
             .configure(routes::audit::configure)
             .configure(routes::commissions::configure)
             .configure(routes::meetings::configure)
-            .configure(routes::plans::configure),
+            .configure(routes::plans::configure)
+            .configure(routes::records::configure),
     )
     .configure(routes::ops::configure)
 }

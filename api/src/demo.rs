@@ -701,6 +701,7 @@ pub async fn load(store: &Store) -> Result<bool, ApiError> {
     let commission_ids = commissions(store, &school, year, &subjects, &people, &audit).await?;
     let minutes = meetings(store, &school, &people, &commission_ids, &audit).await?;
     plans(store, &school, year, &people, &commission_ids, &minutes, &audit).await?;
+    records(store, &school, year, &people, &subjects, &commission_ids, &minutes, &audit).await?;
     let secret_hash = hash_password_blocking(DEMO_CLIENT_SECRET)?;
     store
         .create_service_account(
@@ -712,4 +713,486 @@ pub async fn load(store: &Store) -> Result<bool, ApiError> {
         )
         .await?;
     Ok(true)
+}
+
+/// (form, title, date, presenter, others, subject index, class) of a demo activity.
+type DemoActivity = (
+    &'static str,
+    &'static str,
+    (i32, u32, u32),
+    &'static str,
+    &'static [&'static str],
+    Option<usize>,
+    Option<&'static str>,
+);
+
+/// A year of records: activities (open lessons, master classes, seminars…) with who took part,
+/// mentorships, course trainings, materials in every state, and diagnoses. Two teachers
+/// (Рыскулов Т.К., Бөкөнбаева А.У.) took no part, so that participation names them.
+#[allow(clippy::too_many_arguments)]
+async fn records(
+    store: &Store,
+    school: &usul_domain::org::School,
+    year: AcademicYear,
+    people: &[usul_domain::staff::Staff],
+    subjects: &[usul_domain::ids::SubjectId],
+    commissions: &[usul_domain::commission::Commission],
+    minutes: &[usul_domain::meeting::Meeting],
+    audit: &Audit,
+) -> Result<(), ApiError> {
+    use usul_domain::ids::{ActivityId, MaterialId, MentorshipId, TrainingId};
+    use usul_domain::meeting::Body;
+    use usul_domain::records::{
+        Activity, Diagnosis, Feedback, Hours, Material, MaterialStatus, Mentorship, Participant, ParticipantRole as R,
+        Training,
+    };
+    let id = |m: &str| {
+        people
+            .iter()
+            .find(|p| p.email.as_str() == m)
+            .map(|p| p.id)
+            .ok_or_else(|| ApiError::Internal(format!("demo {m}")))
+    };
+    let day = |y: i32, m: u32, d: u32| {
+        chrono::NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| ApiError::Internal("date".into()))
+    };
+    let now = usul_persistence::now();
+    // (form, title, (y, m, d), presenter, others, subject index, grade)
+    let plan: [DemoActivity; 22] = [
+        (
+            "open_lesson",
+            "Бөлчөктөрдү кошуу",
+            (2022, 11, 21),
+            "a.usenova@demo.usul.kg",
+            &["e.abdykadyrov@demo.usul.kg", "m.sharshenalieva@demo.usul.kg", "deputy@demo.usul.kg"],
+            Some(2),
+            Some("6Б"),
+        ),
+        (
+            "open_lesson",
+            "Ньютондун мыйзамдары",
+            (2022, 11, 22),
+            "b.toktogulov@demo.usul.kg",
+            &["a.sydykov@demo.usul.kg", "deputy@demo.usul.kg"],
+            Some(3),
+            Some("9А"),
+        ),
+        (
+            "open_lesson",
+            "Манас эпосу: Семетей",
+            (2022, 11, 23),
+            "n.mamytova@demo.usul.kg",
+            &["ch.osmonova@demo.usul.kg", "g.tologonova@demo.usul.kg"],
+            Some(0),
+            Some("8В"),
+        ),
+        (
+            "open_lesson",
+            "Причастный оборот",
+            (2022, 11, 24),
+            "zh.kerimbaeva@demo.usul.kg",
+            &["d.zheenbekova@demo.usul.kg", "deputy@demo.usul.kg"],
+            Some(1),
+            Some("7А"),
+        ),
+        (
+            "open_lesson",
+            "Present Perfect",
+            (2022, 11, 25),
+            "b.kurmanalieva@demo.usul.kg",
+            &["deputy@demo.usul.kg"],
+            Some(6),
+            Some("5Б"),
+        ),
+        (
+            "open_lesson",
+            "Кокон хандыгы",
+            (2023, 1, 18),
+            "n.isakov@demo.usul.kg",
+            &["m.esengulov@demo.usul.kg"],
+            Some(7),
+            Some("8А"),
+        ),
+        (
+            "open_lesson",
+            "Клетканын түзүлүшү",
+            (2023, 1, 19),
+            "a.alybaeva@demo.usul.kg",
+            &["deputy@demo.usul.kg"],
+            Some(5),
+            Some("6А"),
+        ),
+        (
+            "open_lesson",
+            "Квадраттык теңдемелер",
+            (2023, 2, 8),
+            "e.abdykadyrov@demo.usul.kg",
+            &["a.usenova@demo.usul.kg", "n.baiyshova@demo.usul.kg"],
+            Some(2),
+            Some("8Б"),
+        ),
+        (
+            "master_class",
+            "Сабакта санариптик куралдар",
+            (2022, 12, 14),
+            "a.sydykov@demo.usul.kg",
+            &["b.toktogulov@demo.usul.kg", "n.baiyshova@demo.usul.kg", "m.sharshenalieva@demo.usul.kg"],
+            None,
+            None,
+        ),
+        (
+            "master_class",
+            "Окуу сабаттуулугу: стратегиялар",
+            (2023, 2, 15),
+            "n.mamytova@demo.usul.kg",
+            &["ch.osmonova@demo.usul.kg", "zh.kerimbaeva@demo.usul.kg", "d.zheenbekova@demo.usul.kg"],
+            None,
+            None,
+        ),
+        (
+            "master_class",
+            "Критикалык ой жүгүртүү",
+            (2023, 3, 1),
+            "m.esengulov@demo.usul.kg",
+            &["n.isakov@demo.usul.kg", "a.alybaeva@demo.usul.kg"],
+            None,
+            None,
+        ),
+        (
+            "master_class",
+            "Баалоонун критерийлери",
+            (2023, 3, 15),
+            "deputy@demo.usul.kg",
+            &["a.usenova@demo.usul.kg", "n.mamytova@demo.usul.kg", "b.kurmanalieva@demo.usul.kg"],
+            None,
+            None,
+        ),
+        (
+            "seminar_practicum",
+            "Формативдик баалоо",
+            (2022, 10, 12),
+            "deputy@demo.usul.kg",
+            &[
+                "a.usenova@demo.usul.kg",
+                "b.toktogulov@demo.usul.kg",
+                "n.mamytova@demo.usul.kg",
+                "e.abdykadyrov@demo.usul.kg",
+                "ch.osmonova@demo.usul.kg",
+            ],
+            None,
+            None,
+        ),
+        (
+            "seminar_practicum",
+            "Инклюзивдик класс",
+            (2023, 1, 25),
+            "a.alybaeva@demo.usul.kg",
+            &["zh.kerimbaeva@demo.usul.kg", "n.isakov@demo.usul.kg", "g.tologonova@demo.usul.kg"],
+            None,
+            None,
+        ),
+        (
+            "seminar_practicum",
+            "Долбоордук окутуу",
+            (2023, 4, 5),
+            "a.sydykov@demo.usul.kg",
+            &["m.sharshenalieva@demo.usul.kg", "n.baiyshova@demo.usul.kg"],
+            None,
+            None,
+        ),
+        (
+            "round_table",
+            "Жаш мугалимдердин көйгөйлөрү",
+            (2022, 10, 26),
+            "director@demo.usul.kg",
+            &["g.tologonova@demo.usul.kg", "n.baiyshova@demo.usul.kg", "zh.kerimbaeva@demo.usul.kg"],
+            None,
+            None,
+        ),
+        (
+            "round_table",
+            "Ата-энелер менен иштөө",
+            (2023, 3, 22),
+            "ch.osmonova@demo.usul.kg",
+            &["d.zheenbekova@demo.usul.kg", "b.kurmanalieva@demo.usul.kg"],
+            None,
+            None,
+        ),
+        (
+            "experience_exchange",
+            "Филологдордун тажрыйба алмашуусу",
+            (2022, 12, 7),
+            "zh.kerimbaeva@demo.usul.kg",
+            &["n.mamytova@demo.usul.kg", "d.zheenbekova@demo.usul.kg"],
+            None,
+            None,
+        ),
+        (
+            "experience_exchange",
+            "Табигый илимдер жумалыгы",
+            (2023, 2, 22),
+            "a.alybaeva@demo.usul.kg",
+            &["b.toktogulov@demo.usul.kg", "a.sydykov@demo.usul.kg"],
+            None,
+            None,
+        ),
+        (
+            "creative_report",
+            "Математиктердин чыгармачыл отчету",
+            (2023, 4, 19),
+            "a.usenova@demo.usul.kg",
+            &["e.abdykadyrov@demo.usul.kg", "m.sharshenalieva@demo.usul.kg", "director@demo.usul.kg"],
+            None,
+            None,
+        ),
+        (
+            "creative_report",
+            "Тарыхчылардын чыгармачыл отчету",
+            (2023, 4, 26),
+            "m.esengulov@demo.usul.kg",
+            &["n.isakov@demo.usul.kg", "deputy@demo.usul.kg"],
+            None,
+            None,
+        ),
+        (
+            "methodological_publication",
+            "Мектептин усулдук бюллетени №1",
+            (2023, 5, 17),
+            "deputy@demo.usul.kg",
+            &["director@demo.usul.kg"],
+            None,
+            None,
+        ),
+    ];
+    for (form, title, (y, m, d), presenter, others, subject, grade) in plan {
+        let presenter = id(presenter)?;
+        let mut participants = vec![Participant { staff: presenter, role: R::Presenter, attended: true }];
+        for o in others {
+            let role = if form == "open_lesson" { R::Observer } else { R::Participant };
+            participants.push(Participant { staff: id(o)?, role, attended: true });
+        }
+        let feedback = if form == "open_lesson" {
+            participants
+                .iter()
+                .filter(|p| p.role == R::Observer)
+                .take(1)
+                .map(|p| Feedback {
+                    staff: p.staff,
+                    text: "Сабак максатка жетти, топтук иш жакшы уюштурулду.".to_owned(),
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let a = Activity {
+            id: ActivityId::new(),
+            school: school.id,
+            year,
+            form: form.to_owned(),
+            title: title.to_owned(),
+            starts_on: day(y, m, d)?,
+            ends_on: None,
+            organiser: Some(presenter),
+            commission: None,
+            place: Some("КТО №95".to_owned()),
+            hours: Hours::from_tenths(if form == "open_lesson" { 10 } else { 20 }),
+            description: None,
+            outcome: None,
+            grade: grade.map(str::to_owned),
+            subject: subject.and_then(|i| subjects.get(i).copied()),
+            feedback,
+            plan_item: None,
+            participants,
+            version: 1,
+            created_at: now,
+            updated_at: now,
+        };
+        store.create_activity(school, &a, audit).await?;
+    }
+    for (mentor, mentee) in [
+        ("zh.kerimbaeva@demo.usul.kg", "g.tologonova@demo.usul.kg"),
+        ("a.usenova@demo.usul.kg", "n.baiyshova@demo.usul.kg"),
+    ] {
+        let m = Mentorship {
+            id: MentorshipId::new(),
+            school: school.id,
+            year,
+            mentor: id(mentor)?,
+            mentee: id(mentee)?,
+            goals: Some("Сабакты пландоо жана класстык башкаруу".to_owned()),
+            completed: false,
+            outcome: None,
+            notes: Vec::new(),
+            version: 1,
+            created_at: now,
+            updated_at: now,
+        };
+        store.create_mentorship(school, &m, audit).await?;
+    }
+    for (who, title, hours, start) in [
+        ("a.usenova@demo.usul.kg", "Математикалык сабаттуулук", 720, (2022, 10, 3)),
+        ("n.mamytova@demo.usul.kg", "Окуу сабаттуулугун өнүктүрүү", 720, (2022, 11, 7)),
+        ("g.tologonova@demo.usul.kg", "Жаш мугалимдин мектеби", 360, (2023, 1, 9)),
+        ("d.zheenbekova@demo.usul.kg", "Орус тилин окутуунун заманбап ыкмалары", 360, (2023, 2, 6)),
+        ("n.isakov@demo.usul.kg", "Тарыхты окутууда булактар менен иштөө", 720, (2023, 3, 13)),
+    ] {
+        let starts = day(start.0, start.1, start.2)?;
+        let t = Training {
+            id: TrainingId::new(),
+            school: school.id,
+            staff: id(who)?,
+            title: title.to_owned(),
+            provider: "Кыргыз билим берүү академиясы".to_owned(),
+            mode: if hours > 400 { "in_person" } else { "distance" }.to_owned(),
+            starts_on: starts,
+            ends_on: starts + chrono::Duration::days(11),
+            hours: Hours::from_tenths(hours),
+            certificate_number: Some(format!("КББА-{}", 1000 + hours)),
+            issuer: Some("КББА".to_owned()),
+            version: 1,
+            created_at: now,
+        };
+        store.create_training(school, &t, audit).await?;
+    }
+    let review_of = |c: usize| {
+        minutes.iter().find(|m| commissions.get(c).is_some_and(|k| m.body == Body::Commission(k.id))).map(|m| m.id)
+    };
+    // (kind, title, author, subject index, commission index for the review, final status)
+    let materials: [(&str, &str, &str, usize, usize, MaterialStatus); 12] = [
+        (
+            "working_programme",
+            "Математика 5–6-класстар үчүн жумушчу программа",
+            "a.usenova@demo.usul.kg",
+            2,
+            0,
+            MaterialStatus::Published,
+        ),
+        (
+            "lesson_notes",
+            "Бөлчөктөрдү кошуу: сабактын иштелмеси",
+            "a.usenova@demo.usul.kg",
+            2,
+            0,
+            MaterialStatus::Published,
+        ),
+        (
+            "assessment_tasks",
+            "Алгебра: текшерүү тапшырмалары, 8-класс",
+            "e.abdykadyrov@demo.usul.kg",
+            2,
+            0,
+            MaterialStatus::Published,
+        ),
+        (
+            "didactic_material",
+            "Физика: лабораториялык иштердин карточкалары",
+            "b.toktogulov@demo.usul.kg",
+            3,
+            0,
+            MaterialStatus::Published,
+        ),
+        (
+            "elective_course_programme",
+            "«Кызыктуу физика» элективдик курсу",
+            "a.sydykov@demo.usul.kg",
+            3,
+            0,
+            MaterialStatus::Reviewed,
+        ),
+        (
+            "methodological_recommendations",
+            "Санариптик куралдарды колдонуу боюнча сунуштар",
+            "a.sydykov@demo.usul.kg",
+            2,
+            0,
+            MaterialStatus::Draft,
+        ),
+        (
+            "working_programme",
+            "Кыргыз адабияты 8-класс үчүн жумушчу программа",
+            "n.mamytova@demo.usul.kg",
+            0,
+            1,
+            MaterialStatus::Published,
+        ),
+        (
+            "event_scenario",
+            "«Манас» күнү: иш-чаранын сценарийи",
+            "ch.osmonova@demo.usul.kg",
+            0,
+            1,
+            MaterialStatus::Published,
+        ),
+        (
+            "lesson_notes",
+            "Причастный оборот: конспект урока",
+            "zh.kerimbaeva@demo.usul.kg",
+            1,
+            1,
+            MaterialStatus::Published,
+        ),
+        ("article", "Окуу сабаттуулугу: тажрыйбадан", "n.mamytova@demo.usul.kg", 0, 1, MaterialStatus::Published),
+        (
+            "booklet",
+            "Ата-энелерге: окууга кантип жардам берүү",
+            "d.zheenbekova@demo.usul.kg",
+            1,
+            1,
+            MaterialStatus::Reviewed,
+        ),
+        (
+            "electronic_resource",
+            "English vocabulary cards (Quizlet)",
+            "b.kurmanalieva@demo.usul.kg",
+            6,
+            1,
+            MaterialStatus::Draft,
+        ),
+    ];
+    for (kind, title, author, subject, commission, status) in materials {
+        let m = Material {
+            id: MaterialId::new(),
+            school: school.id,
+            kind: kind.to_owned(),
+            title: title.to_owned(),
+            authors: vec![id(author)?],
+            subject: subjects.get(subject).copied(),
+            grades: None,
+            year,
+            tags: vec![title.split_whitespace().next().unwrap_or("материал").to_lowercase()],
+            annotation: Some("Мектептин усулдук банкы үчүн даярдалган.".to_owned()),
+            status: MaterialStatus::Draft,
+            review_meeting: None,
+            link: Some("https://school95.kg/bank".to_owned()),
+            file: None,
+            version: 1,
+            created_at: now,
+            updated_at: now,
+        };
+        let mut m = store.create_material(school, &m, audit).await?;
+        if status != MaterialStatus::Draft {
+            m = store.set_material_status(&m, None, MaterialStatus::Reviewed, review_of(commission), audit).await?;
+        }
+        if status == MaterialStatus::Published {
+            store.set_material_status(&m, None, MaterialStatus::Published, None, audit).await?;
+        }
+    }
+    for (who, areas) in [
+        ("g.tologonova@demo.usul.kg", vec![("classroom_management", 3), ("assessment", 2), ("ict", 1)]),
+        ("n.baiyshova@demo.usul.kg", vec![("teaching_methods", 3), ("working_with_parents", 2)]),
+        ("a.bokonbaeva@demo.usul.kg", vec![("ict", 2), ("inclusive_education", 3)]),
+        ("e.abdykadyrov@demo.usul.kg", vec![("research_work", 2), ("ict", 1)]),
+        ("t.ryskulov@demo.usul.kg", vec![("teaching_methods", 2), ("assessment", 2)]),
+        ("m.sharshenalieva@demo.usul.kg", vec![("inclusive_education", 2)]),
+    ] {
+        let d = Diagnosis {
+            staff: id(who)?,
+            year,
+            areas: areas.into_iter().map(|(a, l)| (a.to_owned(), l, None)).collect(),
+            version: 0,
+            updated_at: now,
+        };
+        store.put_diagnosis(school, &d, None, audit).await?;
+    }
+    Ok(())
 }

@@ -16,6 +16,7 @@ pub mod tags {
     pub const COMMISSIONS: &str = "commissions";
     pub const MEETINGS: &str = "meetings";
     pub const PLANS: &str = "plans";
+    pub const RECORDS: &str = "records";
     pub const OPS: &str = "operations";
 }
 
@@ -37,6 +38,7 @@ pub mod tags {
         (name = "commissions", description = "Cyclic methodological commissions (*циклдик усулдук комиссия*, R-3.2.2) and the school orders (*буйрук*) that approve, change and dissolve them."),
         (name = "meetings", description = "The pedagogical and methodological councils, meetings of every body and their minutes (*протокол*, R-3.2.3, R-5.2, R-5.3)."),
         (name = "plans", description = "Plans and their approval routes (R-3.2.1, R-3.2.2f, R-5.1, R-5.3): the unified school plan, commission, individual and pedagogical council plans; items, execution, history and the printable plan."),
+        (name = "records", description = "Records of methodological work (R-1.3, R-2.2, R-3.2.1, R-4.1–R-4.3): activities and who took part, participation, mentoring, course training, the materials bank and card index, needs diagnostics."),
         (name = "catalogue", description = "The catalogue of forms of methodological work (R-4.1, R-4.2, R-4.3)."),
         (name = "operations", description = "Health, readiness and metrics."),
     ),

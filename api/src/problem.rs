@@ -318,6 +318,19 @@ fn title(code: &str) -> Text {
             "The council is being changed; try again",
         ),
         "commission_dissolved" => t("Комиссия таратылган", "Комиссия расформирована", "The commission is dissolved"),
+        "mentorship_completed" => t("Насаатчылык аяктаган", "Наставничество завершено", "The mentorship is completed"),
+        "material_not_draft" => {
+            t("Материал долбоор эмес", "Материал уже не черновик", "The material is no longer a draft")
+        }
+        "material_not_reviewed" => {
+            t("Материал каралган эмес", "Материал не рассмотрен", "The material has not been reviewed")
+        }
+        "file_type_mismatch" => t(
+            "Файлдын түрү мазмунуна дал келбейт",
+            "Тип файла не совпадает с содержимым",
+            "The file's declared type does not match its bytes",
+        ),
+        "malformed_multipart" => t("Файл туура эмес жөнөтүлдү", "Файл передан некорректно", "Malformed multipart body"),
         "transition_not_allowed" => t(
             "Бул абалдан мындай өтүүгө болбойт",
             "Такой переход из текущего состояния невозможен",

@@ -120,6 +120,9 @@ pub enum Action {
     RunMeetings,
     /// Change the methodological council's composition.
     EditCouncil,
+    /// Manage a school's records of methodological work: activities, mentorships, anyone's
+    /// trainings and diagnoses, reviewing and publishing materials.
+    ManageRecords,
     /// Draft a commission: create it, edit it, change a draft's members.
     DraftCommission,
     /// The director's acts on a commission: appoint its head (R-3.2.2c), and — each recorded by
@@ -214,7 +217,7 @@ fn permits(actor: Actor, action: Action, resource: Resource) -> bool {
         (Role::Director, A::CreateStaff(r) | A::AssignRole(r)) => r.is_school_role(),
         (Role::Director, A::UpdateStaff | A::DeactivateStaff) => true,
         // Those who lead the methodological work answer for its records.
-        (Role::Director | Role::Deputy, A::ReadAudit | A::DraftCommission | A::EditCouncil) => true,
+        (Role::Director | Role::Deputy, A::ReadAudit | A::DraftCommission | A::EditCouncil | A::ManageRecords) => true,
         // Orders are the director's (R-3.2.2c, R-3.2.2d).
         (Role::Director, A::DecideCommission) => true,
         (Role::Deputy, A::WriteSchoolYear | A::CreateSubject) => true,
@@ -245,7 +248,8 @@ fn admin_permits(action: Action) -> bool {
         | Action::DraftCommission
         | Action::DecideCommission
         | Action::RunMeetings
-        | Action::EditCouncil => false,
+        | Action::EditCouncil
+        | Action::ManageRecords => false,
     }
 }
 
@@ -547,6 +551,10 @@ mod tests {
             ),
             ("deputy edits the methodological council", deputy, Action::EditCouncil, school(S1), Allow),
             ("teacher does not edit the council", teacher, Action::EditCouncil, school(S1), Forbidden),
+            // records
+            ("deputy manages records", deputy, Action::ManageRecords, school(S1), Allow),
+            ("teacher does not manage the school's records", teacher, Action::ManageRecords, school(S1), Forbidden),
+            ("methodologist does not manage records", methodologist(D1), Action::ManageRecords, school(S1), Forbidden),
             // catalogue
             ("everyone reads the catalogue", teacher, Action::Read, Resource::Catalogue, Allow),
             ("a service account reads the catalogue", service(D1), Action::Read, Resource::Catalogue, Allow),

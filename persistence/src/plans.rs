@@ -794,3 +794,14 @@ impl Store {
 fn reset(i: &Item) -> Item {
     Item { progress: Progress::Planned, completed_on: None, outcome: None, evidence: Vec::new(), ..i.clone() }
 }
+
+impl Store {
+    /// The plan an item belongs to.
+    ///
+    /// # Errors
+    /// [`StoreError::Db`].
+    pub async fn plan_of_item(&self, item: ItemId) -> StoreResult<Option<Plan>> {
+        let Some(row) = plan_item::Entity::find_by_id(item.uuid()).one(&self.db).await? else { return Ok(None) };
+        self.get_plan(PlanId::from_uuid(row.plan_id)).await
+    }
+}

@@ -8,6 +8,7 @@ pub mod districts;
 pub mod meetings;
 pub mod ops;
 pub mod plans;
+pub mod records;
 pub mod schools;
 pub mod staff;
 pub mod subjects;

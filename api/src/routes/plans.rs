@@ -1038,8 +1038,22 @@ pub async fn progress(
                 Ok(m) => state.store.get_meeting(MeetingId::from_uuid(m)).await?.is_some_and(|m| m.school == school.id),
                 Err(_) => false,
             },
-            // Activities and materials are recorded by a later capability; their ids are kept.
-            "activity" | "material" => Uuid::parse_str(&e.reference).is_ok(),
+            "activity" => match Uuid::parse_str(&e.reference) {
+                Ok(a) => state
+                    .store
+                    .get_activity(usul_domain::ids::ActivityId::from_uuid(a))
+                    .await?
+                    .is_some_and(|a| a.school == school.id),
+                Err(_) => false,
+            },
+            "material" => match Uuid::parse_str(&e.reference) {
+                Ok(m) => state
+                    .store
+                    .get_material(usul_domain::ids::MaterialId::from_uuid(m))
+                    .await?
+                    .is_some_and(|m| m.school == school.id),
+                Err(_) => false,
+            },
             _ => {
                 check.push(format!("evidence[{i}].kind"), FieldErrorKind::InvalidValue);
                 true

@@ -9,5 +9,6 @@ mod contract;
 mod conventions;
 mod meetings;
 mod plans;
+mod records;
 mod resources;
 mod validation;
