@@ -158,6 +158,21 @@ impl Store {
         Ok(Self { db })
     }
 
+    /// Connects like [`Store::connect`], counting every statement sent (for tests and benchmarks
+    /// that prove a request's query count does not grow with the data).
+    ///
+    /// # Errors
+    /// [`StoreError::Db`] when the database cannot be reached.
+    pub async fn connect_counted(url: &str) -> StoreResult<(Self, std::sync::Arc<std::sync::atomic::AtomicU64>)> {
+        let mut store = Self::connect(url).await?;
+        let counter = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let seen = counter.clone();
+        store.db.set_metric_callback(move |_| {
+            seen.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        });
+        Ok((store, counter))
+    }
+
     /// Starts a transaction that will write. On SQLite it takes the write lock at once
     /// (`BEGIN IMMEDIATE`), so that two writers queue instead of one failing when it upgrades
     /// its read snapshot; PostgreSQL ignores the mode.

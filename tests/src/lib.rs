@@ -62,7 +62,8 @@ pub struct TestApp {
     /// The store the server uses, for assertions about what was (not) written.
     pub store: Store,
     handle: actix_web::dev::ServerHandle,
-    db_url: String,
+    /// The database the server uses.
+    pub db_url: String,
     _db: TestDb,
 }
 

@@ -368,3 +368,28 @@ async fn a_diagnosis_suggests_forms_and_the_school_sees_its_needs_r_2_2() {
     assert_eq!(ict["label"], "Маалыматтык технологиялар");
     assert_eq!((ict["level_1"].as_u64(), ict["level_2"].as_u64()), (Some(2), Some(2)));
 }
+
+#[tokio::test]
+async fn participation_takes_the_same_number_of_queries_whatever_the_size_r_1_3() {
+    let app = spawn_app().await;
+    let (store, counter) = usul_persistence::Store::connect_counted(&app.db_url).await.unwrap();
+    let year = usul_domain::year::AcademicYear::parse("2022-2023").unwrap();
+    let small =
+        usul_api::generate::school(&store, None, "small", usul_api::generate::Size { staff: 5, activities: 5 }, 7)
+            .await
+            .unwrap();
+    let large =
+        usul_api::generate::school(&store, None, "large", usul_api::generate::Size { staff: 40, activities: 150 }, 7)
+            .await
+            .unwrap();
+    let count = async |school| {
+        let before = counter.load(std::sync::atomic::Ordering::Relaxed);
+        let figures = store.participation(school, year).await.unwrap();
+        (counter.load(std::sync::atomic::Ordering::Relaxed) - before, figures.len())
+    };
+    let (q_small, n_small) = count(small.id).await;
+    let (q_large, n_large) = count(large.id).await;
+    assert!(n_large > n_small, "{n_small} / {n_large}");
+    assert_eq!(q_small, q_large, "the query count does not grow with the data");
+    assert!(q_large <= 5, "{q_large} queries");
+}
