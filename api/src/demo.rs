@@ -1049,6 +1049,7 @@ async fn records(
             hours: Hours::from_tenths(hours),
             certificate_number: Some(format!("КББА-{}", 1000 + hours)),
             issuer: Some("КББА".to_owned()),
+            certificate_file: None,
             version: 1,
             created_at: now,
         };

@@ -127,6 +127,33 @@ async fn write(field: &mut actix_multipart::Field, tmp: &Path, limit: u64) -> Re
     Ok((size, sha256, head))
 }
 
+/// Serves a stored file with its type, an attachment name (RFC 5987) and its hash as `ETag`.
+///
+/// # Errors
+/// [`ApiError::Internal`] when the stored file cannot be read.
+pub fn serve(dir: &Path, f: &StoredFile) -> Result<actix_web::HttpResponse, ApiError> {
+    use actix_web::http::header;
+    let bytes =
+        std::fs::read(dir.join(&f.key)).map_err(|e| ApiError::Internal(format!("reading a stored file: {e}")))?;
+    let encoded: String = f
+        .name
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    Ok(actix_web::HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, f.content_type.clone()))
+        .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename*=UTF-8''{encoded}")))
+        .insert_header((header::ETAG, format!("\"{}\"", f.sha256)))
+        .insert_header(("x-content-type-options", "nosniff"))
+        .body(bytes))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

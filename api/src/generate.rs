@@ -194,6 +194,7 @@ pub async fn school(
             hours: Hours::from_tenths(360),
             certificate_number: None,
             issuer: None,
+            certificate_file: None,
             version: 1,
             created_at: now,
         };

@@ -448,6 +448,8 @@ pub struct Training {
     pub hours: Hours,
     pub certificate_number: Option<String>,
     pub issuer: Option<String>,
+    /// The scanned certificate, if attached.
+    pub certificate_file: Option<StoredFile>,
     pub version: i32,
     pub created_at: chrono::DateTime<chrono::Utc>,
 }

@@ -167,6 +167,18 @@ fn to_training(m: training::Model) -> Training {
         hours: hours(m.hours_tenths),
         certificate_number: m.certificate_number,
         issuer: m.issuer,
+        certificate_file: match (
+            m.certificate_file_name,
+            m.certificate_content_type,
+            m.certificate_size,
+            m.certificate_sha256,
+            m.certificate_key,
+        ) {
+            (Some(name), Some(content_type), Some(size), Some(sha256), Some(key)) => {
+                Some(StoredFile { name, content_type, size: u64::try_from(size).unwrap_or(0), sha256, key })
+            }
+            _ => None,
+        },
         version: m.version,
         created_at: m.created_at,
     }
@@ -512,6 +524,11 @@ impl Store {
             hours_tenths: Set(tenths(t.hours)),
             certificate_number: Set(t.certificate_number.clone()),
             issuer: Set(t.issuer.clone()),
+            certificate_file_name: Set(None),
+            certificate_content_type: Set(None),
+            certificate_size: Set(None),
+            certificate_sha256: Set(None),
+            certificate_key: Set(None),
             version: Set(1),
             created_at: Set(at),
             updated_at: Set(at),
@@ -538,6 +555,43 @@ impl Store {
     /// [`StoreError::Db`].
     pub async fn get_training(&self, id: TrainingId) -> StoreResult<Option<Training>> {
         Ok(training::Entity::find_by_id(id.uuid()).one(&self.db).await?.map(to_training))
+    }
+
+    /// Records a training's certificate file (already written completely to storage).
+    ///
+    /// # Errors
+    /// [`StoreError::VersionMismatch`] when it changed meanwhile.
+    pub async fn set_training_certificate(
+        &self,
+        t: &Training,
+        expected: Option<i32>,
+        file: &StoredFile,
+        audit: &Audit,
+    ) -> StoreResult<Training> {
+        let txn = self.write().await?;
+        let current = training::Entity::find_by_id(t.id.uuid()).one(&txn).await?.ok_or(StoreError::NotFound)?;
+        check_version(expected, current.version)?;
+        let n = training::Entity::update_many()
+            .col_expr(training::Column::CertificateFileName, Expr::value(file.name.clone()))
+            .col_expr(training::Column::CertificateContentType, Expr::value(file.content_type.clone()))
+            .col_expr(training::Column::CertificateSize, Expr::value(i64::try_from(file.size).unwrap_or(i64::MAX)))
+            .col_expr(training::Column::CertificateSha256, Expr::value(file.sha256.clone()))
+            .col_expr(training::Column::CertificateKey, Expr::value(file.key.clone()))
+            .col_expr(training::Column::Version, Expr::value(current.version + 1))
+            .col_expr(training::Column::UpdatedAt, Expr::value(now()))
+            .filter(training::Column::Id.eq(current.id))
+            .filter(training::Column::Version.eq(current.version))
+            .exec(&txn)
+            .await?
+            .rows_affected;
+        if n == 0 {
+            return Err(StoreError::VersionMismatch { current: current.version + 1 });
+        }
+        record_audit(&txn, audit, "training.certificate", "training", Some(current.id), Some(current.school_id), None)
+            .await?;
+        let row = training::Entity::find_by_id(current.id).one(&txn).await?.ok_or(StoreError::NotFound)?;
+        txn.commit().await?;
+        Ok(to_training(row))
     }
 
     /// A person's trainings, oldest first.

@@ -8,7 +8,6 @@ use crate::problem::{ApiError, Checker, FieldErrorKind, checked};
 use crate::routes::{allow, created, list_of, next_cursor, school_for, school_resource, versioned};
 use crate::state::AppState;
 use actix_multipart::Multipart;
-use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, put, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -43,6 +42,8 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(list_trainings)
         .service(create_training)
         .service(read_training)
+        .service(upload_certificate)
+        .service(download_certificate)
         .service(list_materials)
         .service(create_material)
         .service(read_material)
@@ -934,9 +935,15 @@ pub struct TrainingView {
     pub hours: f64,
     pub certificate_number: Option<String>,
     pub issuer: Option<String>,
+    /// The attached certificate (`PUT /trainings/{id}/certificate`).
+    pub certificate_file: Option<FileView>,
     #[schema(example = 1)]
     pub version: i32,
     pub created_at: DateTime<Utc>,
+}
+
+fn file_view(f: &usul_domain::records::StoredFile) -> FileView {
+    FileView { name: f.name.clone(), content_type: f.content_type.clone(), size: f.size, sha256: f.sha256.clone() }
 }
 
 fn training_view(t: &Training) -> TrainingView {
@@ -951,6 +958,7 @@ fn training_view(t: &Training) -> TrainingView {
         hours: t.hours.as_f64(),
         certificate_number: t.certificate_number.clone(),
         issuer: t.issuer.clone(),
+        certificate_file: t.certificate_file.as_ref().map(file_view),
         version: t.version,
         created_at: t.created_at,
     }
@@ -1087,6 +1095,7 @@ pub async fn create_training(
         hours: checked(h)?,
         certificate_number: checked(certificate)?,
         issuer: checked(issuer)?,
+        certificate_file: None,
         version: 1,
         created_at: Utc::now(),
     };
@@ -1116,6 +1125,80 @@ pub async fn read_training(
     let school = school_for(&state, &auth, t.school, Action::Read).await?;
     may_read_personal(&auth, &school, t.staff)?;
     Ok(HttpResponse::Ok().json(training_view(&t)))
+}
+
+/// Attach a training's certificate.
+///
+/// `multipart/form-data` with one part named `file` (a scan: PDF, PNG or JPEG among the types
+/// kept), checked, hashed and written completely before it is recorded. The person or the
+/// deputy/director attaches it.
+#[utoipa::path(
+    tag = tags::RECORDS,
+    request_body(content_type = "multipart/form-data", description = "A part named `file`."),
+    params(("id" = Uuid, Path, description = "Training id"), crate::openapi::IfMatch),
+    responses(
+        (status = 200, description = "Attached.", body = TrainingView),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 403, response = crate::openapi::Forbidden),
+        (status = 404, response = crate::openapi::NotFound),
+        (status = 412, response = crate::openapi::PreconditionFailed),
+        (status = 413, response = crate::openapi::PayloadTooLarge),
+        (status = 415, response = crate::openapi::UnsupportedMediaType),
+        (status = 422, description = "`file_type_mismatch`, or an unsafe file name.", body = crate::problem::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])),
+)]
+#[put("/trainings/{id}/certificate")]
+pub async fn upload_certificate(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<String>,
+    body: Multipart,
+) -> Result<HttpResponse, ApiError> {
+    let t = state.store.get_training(TrainingId::from_uuid(path_id("id", &id)?)).await?.ok_or(ApiError::NotFound)?;
+    let school = school_for(&state, &auth, t.school, Action::Read).await?;
+    may_read_personal(&auth, &school, t.staff)?;
+    own_or_manager(&auth, &school, t.staff)?;
+    let key = format!("{}/{}", school.id, uuid::Uuid::new_v4().simple());
+    let file = crate::files::receive(body, &state.settings.files_dir, &key, state.settings.max_file_bytes).await?;
+    match state
+        .store
+        .set_training_certificate(&t, expected(&req, t.version), &file, &auth.audit("training certificate attached"))
+        .await
+    {
+        Ok(t) => Ok(HttpResponse::Ok().json(training_view(&t))),
+        Err(e) => {
+            let _ = std::fs::remove_file(state.settings.files_dir.join(&key));
+            Err(e.into())
+        }
+    }
+}
+
+/// Download a training's certificate.
+#[utoipa::path(
+    tag = tags::RECORDS,
+    params(("id" = Uuid, Path, description = "Training id")),
+    responses(
+        (status = 200, description = "The file, with its type and name.", content_type = "application/octet-stream", body = Vec<u8>),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 404, response = crate::openapi::NotFound),
+    ),
+    security(("bearer" = [])),
+)]
+#[get("/trainings/{id}/certificate")]
+pub async fn download_certificate(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let t = state.store.get_training(TrainingId::from_uuid(path_id("id", &id)?)).await?.ok_or(ApiError::NotFound)?;
+    let school = school_for(&state, &auth, t.school, Action::Read).await?;
+    may_read_personal(&auth, &school, t.staff)?;
+    let f = t.certificate_file.ok_or(ApiError::NotFound)?;
+    crate::files::serve(&state.settings.files_dir, &f)
 }
 
 // ---------- materials ----------
@@ -1512,25 +1595,7 @@ pub async fn download_file(
 ) -> Result<HttpResponse, ApiError> {
     let (m, _) = load_material(&state, &auth, &id).await?;
     let f = m.file.ok_or(ApiError::NotFound)?;
-    let bytes = std::fs::read(state.settings.files_dir.join(&f.key))
-        .map_err(|e| ApiError::Internal(format!("reading a stored file: {e}")))?;
-    let encoded: String = f
-        .name
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect();
-    Ok(HttpResponse::Ok()
-        .insert_header((header::CONTENT_TYPE, f.content_type))
-        .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename*=UTF-8''{encoded}")))
-        .insert_header((header::ETAG, format!("\"{}\"", f.sha256)))
-        .insert_header(("x-content-type-options", "nosniff"))
-        .body(bytes))
+    crate::files::serve(&state.settings.files_dir, &f)
 }
 
 /// Record a material's review at a commission meeting.

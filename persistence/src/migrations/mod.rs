@@ -7,6 +7,7 @@ mod m20261126_000001_foundation;
 mod m20261126_000002_organisation;
 mod m20261126_000003_plans;
 mod m20261126_000004_records;
+mod m20261126_000005_training_certificates;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000002_organisation::Migration),
             Box::new(m20261126_000003_plans::Migration),
             Box::new(m20261126_000004_records::Migration),
+            Box::new(m20261126_000005_training_certificates::Migration),
         ]
     }
 }

@@ -393,3 +393,33 @@ async fn participation_takes_the_same_number_of_queries_whatever_the_size_r_1_3(
     assert_eq!(q_small, q_large, "the query count does not grow with the data");
     assert!(q_large <= 5, "{q_large} queries");
 }
+
+#[tokio::test]
+async fn a_training_certificate_is_attached_and_served_to_its_readers() {
+    let app = spawn_app().await;
+    let teacher = app.login("t.ryskulov@demo.usul.kg").await;
+    let me = app.staff_id("t.ryskulov@demo.usul.kg").await;
+    let t = app
+        .post(&format!("/api/v1/staff/{me}/trainings"), &teacher, &json!({"title": "STEM", "provider": "КББА", "mode": "in_person", "starts_on": "2023-01-09", "ends_on": "2023-01-20", "hours": 72}))
+        .await;
+    let id = t.str("id");
+    let form =
+        Form::new().part("file", Part::bytes(pdf()).file_name("сертификат.pdf").mime_str("application/pdf").unwrap());
+    let up = app
+        .send(app.request(Method::PUT, &format!("/api/v1/trainings/{id}/certificate"), Some(&teacher)).multipart(form))
+        .await;
+    assert_eq!(up.status, StatusCode::OK, "{}", up.text);
+    assert_eq!(up.body["certificate_file"]["name"], "сертификат.pdf");
+    let other = app.login("a.alybaeva@demo.usul.kg").await;
+    app.get(&format!("/api/v1/trainings/{id}/certificate"), &other).await.assert_problem(404, "not_found");
+    let deputy = app.login("deputy@demo.usul.kg").await;
+    let down = app
+        .client
+        .get(app.url(&format!("/api/v1/trainings/{id}/certificate")))
+        .bearer_auth(&deputy)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(down.status(), StatusCode::OK);
+    assert_eq!(down.bytes().await.unwrap().to_vec(), pdf());
+}
