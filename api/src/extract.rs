@@ -240,6 +240,18 @@ pub fn etag(version: i32) -> String {
     format!("\"{version}\"")
 }
 
+/// The language of a printable document: `?lang=ky` (default) or `ru`.
+///
+/// # Errors
+/// 400 naming `lang` for anything else.
+pub fn document_lang(raw: Option<&str>) -> Result<Lang, ApiError> {
+    match raw {
+        None | Some("ky") => Ok(Lang::Ky),
+        Some("ru") => Ok(Lang::Ru),
+        Some(_) => Err(bad_param("lang", FieldErrorKind::InvalidValue)),
+    }
+}
+
 /// The client's language from `Accept-Language`.
 #[must_use]
 pub fn lang(req: &HttpRequest) -> Lang {

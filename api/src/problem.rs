@@ -629,6 +629,15 @@ impl Checker {
         }
     }
 
+    /// Checks an optional free text (trimmed, 1–`max` characters): `Some(None)` when absent,
+    /// `None` when invalid (the error is recorded).
+    pub fn optional_text(&mut self, field: &str, v: Option<&str>, max: usize) -> Option<Option<String>> {
+        match v {
+            None => Some(None),
+            Some(t) => self.text(field, usul_domain::values::bounded(t, max)).map(Some),
+        }
+    }
+
     /// Records an error.
     pub fn push(&mut self, field: impl Into<String>, kind: FieldErrorKind) {
         self.errors.push(FieldError::new(field, kind));

@@ -591,13 +591,6 @@ fn texts(check: &mut Checker, field: &str, items: &[String], max: usize) -> Opti
     ok.then_some(out)
 }
 
-fn optional_text(check: &mut Checker, field: &str, v: Option<&str>, max: usize) -> Option<Option<String>> {
-    match v {
-        None => Some(None),
-        Some(t) => check.text(field, bounded(t, max)).map(Some),
-    }
-}
-
 /// List a school's meetings.
 ///
 /// Members see their bodies' meetings; the director, the deputy and district users see all.
@@ -717,9 +710,9 @@ pub async fn create(
         (None, _) => None,
     };
     let year = check.check("date", AcademicYear::containing(b.date).ok_or(()), |()| FieldErrorKind::OutOfRange);
-    let title = optional_text(&mut check, "title", b.title.as_deref(), 200);
+    let title = check.optional_text("title", b.title.as_deref(), 200);
     let agenda = texts(&mut check, "agenda", &b.agenda, 1000);
-    let notes = optional_text(&mut check, "notes", b.notes.as_deref(), 8000);
+    let notes = check.optional_text("notes", b.notes.as_deref(), 8000);
     let info = match (target, year) {
         (Some(t), Some(y)) => match body_info(&state, &school, t, y).await {
             Ok(i) => Some(i),
@@ -818,9 +811,9 @@ pub async fn update(
     {
         check.push("date", FieldErrorKind::OutOfRange);
     }
-    let title = b.title.as_ref().map(|t| optional_text(&mut check, "title", t.as_deref(), 200));
+    let title = b.title.as_ref().map(|t| check.optional_text("title", t.as_deref(), 200));
     let agenda = b.agenda.as_ref().map(|a| texts(&mut check, "agenda", a, 1000));
-    let notes = b.notes.as_ref().map(|n| optional_text(&mut check, "notes", n.as_deref(), 8000));
+    let notes = b.notes.as_ref().map(|n| check.optional_text("notes", n.as_deref(), 8000));
     let member = |check: &mut Checker, field: String, id: Uuid| -> Option<StaffId> {
         let s = StaffId::from_uuid(id);
         if info.members.contains(&s) || m.attendance.iter().any(|(a, _)| *a == s) {
@@ -996,11 +989,7 @@ pub async fn document(
     id: web::Path<String>,
     q: web::Query<DocumentQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let language = match q.lang.as_deref() {
-        None | Some("ky") => Lang::Ky,
-        Some("ru") => Lang::Ru,
-        Some(_) => return Err(bad_param("lang", FieldErrorKind::InvalidValue)),
-    };
+    let language = crate::extract::document_lang(q.lang.as_deref())?;
     let (m, school, info) = load(&state, &auth, &id, Action::ReadMeetings).await?;
     let mut ids: Vec<StaffId> = m.attendance.iter().map(|(s, _)| *s).collect();
     ids.extend(m.chair);

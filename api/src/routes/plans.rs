@@ -483,13 +483,6 @@ pub struct PlanQuery {
 
 // ---------- handlers ----------
 
-fn opt_text(check: &mut Checker, field: &str, v: Option<&str>, max: usize) -> Option<Option<String>> {
-    match v {
-        None => Some(None),
-        Some(t) => check.text(field, bounded(t, max)).map(Some),
-    }
-}
-
 /// List plans.
 ///
 /// School staff see their school's plans (individual plans: their own, and those of teachers
@@ -618,8 +611,8 @@ pub async fn create(
     let kind = check.check("kind", PlanKind::parse(&b.kind).ok_or(()), |()| FieldErrorKind::InvalidValue);
     let year = check.check("year", AcademicYear::parse(&b.year), |_| FieldErrorKind::InvalidYear);
     let title = check.text("title", bounded(&b.title, 300));
-    let goal = opt_text(&mut check, "goal", b.goal.as_deref(), 4000);
-    let personal_theme = opt_text(&mut check, "personal_theme", b.personal_theme.as_deref(), 2000);
+    let goal = check.optional_text("goal", b.goal.as_deref(), 4000);
+    let personal_theme = check.optional_text("personal_theme", b.personal_theme.as_deref(), 2000);
     let owner = match kind {
         Some(PlanKind::School | PlanKind::PedagogicalCouncil) => Some(Owner::School(school.id)),
         Some(PlanKind::Commission) => match b.owner_id {
@@ -744,8 +737,8 @@ pub async fn update(
     let b = body.0;
     let mut check = Checker::default();
     let title = b.title.as_deref().map(|t| check.text("title", bounded(t, 300)));
-    let goal = b.goal.as_ref().map(|g| opt_text(&mut check, "goal", g.as_deref(), 4000));
-    let personal = b.personal_theme.as_ref().map(|g| opt_text(&mut check, "personal_theme", g.as_deref(), 2000));
+    let goal = b.goal.as_ref().map(|g| check.optional_text("goal", g.as_deref(), 4000));
+    let personal = b.personal_theme.as_ref().map(|g| check.optional_text("personal_theme", g.as_deref(), 2000));
     check.finish()?;
     let patch = PlanPatch { title: title.flatten(), goal: goal.flatten(), personal_theme: personal.flatten() };
     let p = state.store.update_plan(&p, expected(&req, p.version), patch, &auth.audit("plan edited")).await?;
@@ -842,16 +835,16 @@ async fn check_item(
     }
     Ok(ItemContent {
         title,
-        description: b.description.as_ref().and_then(|d| opt_text(check, "description", d.as_deref(), 4000)),
+        description: b.description.as_ref().and_then(|d| check.optional_text("description", d.as_deref(), 4000)),
         form,
-        direction: b.direction.as_ref().and_then(|d| opt_text(check, "direction", d.as_deref(), 200)),
+        direction: b.direction.as_ref().and_then(|d| check.optional_text("direction", d.as_deref(), 200)),
         start,
         due,
         responsible: b.responsible_ids.as_ref().map(|ids| ids.iter().copied().map(StaffId::from_uuid).collect()),
         expected_result: b
             .expected_result
             .as_ref()
-            .and_then(|d| opt_text(check, "expected_result", d.as_deref(), 2000)),
+            .and_then(|d| check.optional_text("expected_result", d.as_deref(), 2000)),
         position: b.position,
     })
 }
@@ -1027,7 +1020,7 @@ pub async fn progress(
     let b = body.0;
     let mut check = Checker::default();
     let progress = check.check("progress", Progress::parse(&b.progress).ok_or(()), |()| FieldErrorKind::InvalidValue);
-    let outcome = opt_text(&mut check, "outcome", b.outcome.as_deref(), 4000);
+    let outcome = check.optional_text("outcome", b.outcome.as_deref(), 4000);
     let mut evidence = Vec::new();
     for (i, e) in b.evidence.iter().enumerate() {
         let ok = match e.kind.as_str() {
@@ -1121,7 +1114,7 @@ async fn transition(
 }
 
 fn comment(check: &mut Checker, c: Option<&str>) -> Option<Option<String>> {
-    opt_text(check, "comment", c, 2000)
+    check.optional_text("comment", c, 2000)
 }
 
 fn submit_refusal(problems: &[SubmitProblem]) -> ApiError {
@@ -1715,11 +1708,7 @@ pub async fn document(
     id: web::Path<String>,
     q: web::Query<DocumentQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let language = match q.lang.as_deref() {
-        None | Some("ky") => Lang::Ky,
-        Some("ru") => Lang::Ru,
-        Some(_) => return Err(bad_param("lang", FieldErrorKind::InvalidValue)),
-    };
+    let language = crate::extract::document_lang(q.lang.as_deref())?;
     let (p, school, _) = load(&state, &auth, &id).await?;
     let mut ids: Vec<StaffId> = p.items.iter().flat_map(|i| i.responsible.iter().copied()).collect();
     ids.extend(p.approved.map(|(s, _)| s));

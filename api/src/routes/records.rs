@@ -82,13 +82,6 @@ async fn check_people(
     Ok(found)
 }
 
-fn opt_text(check: &mut Checker, field: &str, v: Option<&str>, max: usize) -> Option<Option<String>> {
-    match v {
-        None => Some(None),
-        Some(t) => check.text(field, bounded(t, max)).map(Some),
-    }
-}
-
 fn hours(check: &mut Checker, field: &str, h: Option<f64>) -> Option<Hours> {
     match h {
         None => Some(Hours::default()),
@@ -419,10 +412,10 @@ pub async fn create_activity(
         check.check("starts_on", AcademicYear::containing(b.starts_on).ok_or(()), |()| FieldErrorKind::OutOfRange);
     check.check("ends_on", check_period(b.starts_on, b.ends_on), |_| FieldErrorKind::OutOfRange);
     let h = hours(&mut check, "hours", b.hours);
-    let place = opt_text(&mut check, "place", b.place.as_deref(), 200);
-    let description = opt_text(&mut check, "description", b.description.as_deref(), 4000);
-    let outcome = opt_text(&mut check, "outcome", b.outcome.as_deref(), 4000);
-    let grade = opt_text(&mut check, "grade", b.grade.as_deref(), 32);
+    let place = check.optional_text("place", b.place.as_deref(), 200);
+    let description = check.optional_text("description", b.description.as_deref(), 4000);
+    let outcome = check.optional_text("outcome", b.outcome.as_deref(), 4000);
+    let grade = check.optional_text("grade", b.grade.as_deref(), 32);
     if b.commission_id.is_some() && commission.is_none() {
         check.push("commission_id", FieldErrorKind::UnknownReference);
     }
@@ -811,7 +804,7 @@ pub async fn create_mentorship(
     check.check("mentee_id", check_mentoring(StaffId::from_uuid(b.mentor_id), StaffId::from_uuid(b.mentee_id)), |_| {
         FieldErrorKind::InvalidValue
     });
-    let goals = opt_text(&mut check, "goals", b.goals.as_deref(), 4000);
+    let goals = check.optional_text("goals", b.goals.as_deref(), 4000);
     check.finish()?;
     let m = Mentorship {
         id: MentorshipId::new(),
@@ -1080,8 +1073,8 @@ pub async fn create_training(
         check.push("starts_on", FieldErrorKind::OutOfRange);
     }
     let h = hours(&mut check, "hours", Some(b.hours));
-    let certificate = opt_text(&mut check, "certificate_number", b.certificate_number.as_deref(), 100);
-    let issuer = opt_text(&mut check, "issuer", b.issuer.as_deref(), 300);
+    let certificate = check.optional_text("certificate_number", b.certificate_number.as_deref(), 100);
+    let issuer = check.optional_text("issuer", b.issuer.as_deref(), 300);
     check.finish()?;
     let t = Training {
         id: TrainingId::new(),
@@ -1430,7 +1423,7 @@ pub async fn create_material(
     {
         check.push("subject_id", FieldErrorKind::UnknownReference);
     }
-    let grades = opt_text(&mut check, "grades", b.grades.as_deref(), 64);
+    let grades = check.optional_text("grades", b.grades.as_deref(), 64);
     let year = check.check("year", AcademicYear::parse(&b.year), |_| FieldErrorKind::InvalidYear);
     let mut tags = Vec::new();
     for (i, t) in b.tags.iter().enumerate() {
@@ -1438,7 +1431,7 @@ pub async fn create_material(
             tags.push(t);
         }
     }
-    let annotation = opt_text(&mut check, "annotation", b.annotation.as_deref(), 4000);
+    let annotation = check.optional_text("annotation", b.annotation.as_deref(), 4000);
     if let Some(l) = &b.link
         && !((l.starts_with("https://") || l.starts_with("http://"))
             && l.len() <= 2000
@@ -1818,7 +1811,7 @@ pub async fn put_diagnosis(
         if !(1..=3).contains(&a.level) {
             check.push(format!("areas[{i}].level"), FieldErrorKind::OutOfRange);
         }
-        let note = opt_text(&mut check, &format!("areas[{i}].note"), a.note.as_deref(), 2000);
+        let note = check.optional_text(&format!("areas[{i}].note"), a.note.as_deref(), 2000);
         areas.push((a.area.clone(), a.level, note.flatten()));
     }
     check.finish()?;
