@@ -260,6 +260,8 @@ pub struct ActorFacts {
     pub teacher_has_no_commission: bool,
     /// The plan is the actor's own individual plan: nobody agrees or approves their own.
     pub owns_plan: bool,
+    /// The plan is the deputy's own individual plan: the director takes the deputy's steps.
+    pub owner_is_deputy: bool,
 }
 
 /// Whether the actor may take `step`.
@@ -270,9 +272,12 @@ pub fn may_take(step: Step, actor: ActorFacts) -> bool {
     }
     match step.actor {
         StepActor::Director => actor.is_director,
-        StepActor::Deputy => actor.is_deputy,
+        // The director stands in for a deputy whose own plan it is.
+        StepActor::Deputy => actor.is_deputy || (actor.is_director && actor.owner_is_deputy),
         StepActor::TeachersHead => {
-            actor.heads_teachers_commission || (actor.teacher_has_no_commission && actor.is_deputy)
+            actor.heads_teachers_commission
+                || (actor.teacher_has_no_commission
+                    && (actor.is_deputy || (actor.is_director && actor.owner_is_deputy)))
         }
         // A body's review is recorded by whoever runs its meetings.
         StepActor::Body(BodyKind::Commission) => actor.heads_owning_commission || actor.is_director,
@@ -591,6 +596,15 @@ mod tests {
             ActorFacts { is_deputy: true, teacher_has_no_commission: true, owns_plan: true, ..ActorFacts::default() };
         assert!(!may_take(agree, own), "nobody agrees their own plan");
         assert!(!may_take(step(StepKind::Approve, StepActor::Deputy), own), "nobody approves their own plan");
+        let director_for_deputy = ActorFacts {
+            is_director: true,
+            teacher_has_no_commission: true,
+            owner_is_deputy: true,
+            ..ActorFacts::default()
+        };
+        assert!(may_take(agree, director_for_deputy), "the director stands in for the deputy");
+        assert!(may_take(step(StepKind::Approve, StepActor::Deputy), director_for_deputy));
+        assert!(!may_take(step(StepKind::Approve, StepActor::Deputy), director), "but not on a teacher's plan");
     }
 
     #[test]

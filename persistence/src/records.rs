@@ -598,11 +598,19 @@ impl Store {
     ///
     /// # Errors
     /// [`StoreError::Db`].
-    pub async fn list_trainings(&self, staff: StaffId, page: PageRequest) -> StoreResult<Page<Training>> {
+    pub async fn list_trainings(
+        &self,
+        staff: StaffId,
+        updated_since: Option<DateTime<Utc>>,
+        page: PageRequest,
+    ) -> StoreResult<Page<Training>> {
         let mut q = training::Entity::find()
             .filter(training::Column::StaffId.eq(staff.uuid()))
             .order_by_asc(training::Column::Id)
             .limit(page.limit + 1);
+        if let Some(t) = updated_since {
+            q = q.filter(training::Column::UpdatedAt.gte(t));
+        }
         if let Some(after) = page.after {
             q = q.filter(training::Column::Id.gt(after));
         }

@@ -81,6 +81,7 @@ async fn relation(state: &AppState, auth: &Auth, plan: &Plan) -> Result<Relation
         }
         Owner::Teacher(t) => {
             facts.owns_plan = t == me;
+            facts.owner_is_deputy = state.store.get_staff(t).await?.is_some_and(|s| s.role == Role::Deputy);
             let mut any = false;
             for c in state.store.commissions_of_member(t).await? {
                 if let Some(c) = state.store.get_commission(c).await?.filter(|c| c.status == CommissionStatus::Approved)

@@ -1005,10 +1005,23 @@ fn may_read_personal(auth: &Auth, school: &School, staff: StaffId) -> Result<(),
     if district || auth.staff_id() == Some(staff) || manages(auth, school) { Ok(()) } else { Err(ApiError::NotFound) }
 }
 
+/// Filters of the trainings list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct TrainingQuery {
+    /// Only records changed at or after this time, for syncing.
+    #[param(value_type = Option<DateTime<Utc>>)]
+    pub updated_since: Option<String>,
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 200, example = 50)]
+    pub limit: Option<String>,
+    #[param(pattern = "^(c1[0-9a-f]{32})?$")]
+    pub cursor: Option<String>,
+}
+
 /// List a person's trainings.
 #[utoipa::path(
     tag = tags::RECORDS,
-    params(("id" = Uuid, Path, description = "Staff id"), crate::routes::districts::PageQuery),
+    params(("id" = Uuid, Path, description = "Staff id"), TrainingQuery),
     responses(
         (status = 200, description = "A page of trainings.", body = TrainingList),
         (status = 400, response = crate::openapi::BadRequest),
@@ -1022,12 +1035,12 @@ pub async fn list_trainings(
     state: web::Data<AppState>,
     auth: Auth,
     id: web::Path<String>,
-    q: web::Query<crate::routes::districts::PageQuery>,
+    q: web::Query<TrainingQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let (s, school) = staff_of_path(&state, &auth, &id).await?;
     may_read_personal(&auth, &school, s.id)?;
     let paging = Paging::parse(q.limit.as_deref(), q.cursor.as_deref())?;
-    let page = state.store.list_trainings(s.id, paging.request()).await?;
+    let page = state.store.list_trainings(s.id, since_param(q.updated_since.as_deref())?, paging.request()).await?;
     Ok(HttpResponse::Ok().json(TrainingList {
         items: page.items.iter().map(training_view).collect(),
         next_cursor: next_cursor(page.next),

@@ -632,4 +632,7 @@ async fn nobody_agrees_or_approves_their_own_plan() {
         )
         .await;
     bad.assert_problem(400, "malformed_json");
+    // The director stands in for the deputy on the deputy's own plan.
+    ok(&app, &s.director, &p, "agree", json!({})).await;
+    assert_eq!(ok(&app, &s.director, &p, "approve", json!({})).await["status"], "approved");
 }
