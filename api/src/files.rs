@@ -127,6 +127,30 @@ async fn write(field: &mut actix_multipart::Field, tmp: &Path, limit: u64) -> Re
     Ok((size, sha256, head))
 }
 
+/// Receives an upload under a fresh key of `school`, then records it with `record`; when
+/// recording fails the written file is removed, so nothing is left behind.
+///
+/// # Errors
+/// Those of [`receive`], or `record`'s.
+pub async fn receive_and_record<T, F, Fut>(
+    body: Multipart,
+    settings: &crate::config::Settings,
+    school: usul_domain::ids::SchoolId,
+    record: F,
+) -> Result<T, ApiError>
+where
+    F: FnOnce(StoredFile) -> Fut,
+    Fut: std::future::Future<Output = Result<T, ApiError>>,
+{
+    let key = format!("{school}/{}", uuid::Uuid::new_v4().simple());
+    let file = receive(body, &settings.files_dir, &key, settings.max_file_bytes).await?;
+    let recorded = record(file).await;
+    if recorded.is_err() {
+        let _ = std::fs::remove_file(settings.files_dir.join(&key));
+    }
+    recorded
+}
+
 /// Serves a stored file with its type, an attachment name (RFC 5987) and its hash as `ETag`.
 ///
 /// # Errors

@@ -566,9 +566,19 @@ pub async fn list(
     }
     let page = state.store.list_plans(&f, paging.request()).await?;
     let language = lang(&req);
+    // Who may read a plan depends on its owner only: decide each owner once, not per plan.
+    let mut readable: std::collections::HashMap<Owner, bool> = std::collections::HashMap::new();
     let mut items = Vec::new();
     for p in &page.items {
-        if relation(&state, &auth, p).await?.reads {
+        let reads = match readable.get(&p.owner) {
+            Some(r) => *r,
+            None => {
+                let r = relation(&state, &auth, p).await?.reads;
+                readable.insert(p.owner, r);
+                r
+            }
+        };
+        if reads {
             items.push(plan_view(p, None, language));
         }
     }

@@ -1167,19 +1167,12 @@ pub async fn upload_certificate(
     let school = school_for(&state, &auth, t.school, Action::Read).await?;
     may_read_personal(&auth, &school, t.staff)?;
     own_or_manager(&auth, &school, t.staff)?;
-    let key = format!("{}/{}", school.id, uuid::Uuid::new_v4().simple());
-    let file = crate::files::receive(body, &state.settings.files_dir, &key, state.settings.max_file_bytes).await?;
-    match state
-        .store
-        .set_training_certificate(&t, expected(&req, t.version), &file, &auth.audit("training certificate attached"))
-        .await
-    {
-        Ok(t) => Ok(HttpResponse::Ok().json(training_view(&t))),
-        Err(e) => {
-            let _ = std::fs::remove_file(state.settings.files_dir.join(&key));
-            Err(e.into())
-        }
-    }
+    let t = crate::files::receive_and_record(body, &state.settings, school.id, async |file| {
+        let audit = auth.audit("training certificate attached");
+        Ok(state.store.set_training_certificate(&t, expected(&req, t.version), &file, &audit).await?)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(training_view(&t)))
 }
 
 /// Download a training's certificate.
@@ -1565,20 +1558,12 @@ pub async fn upload_file(
     if !(manages(&auth, &school) || auth.staff_id().is_some_and(|me| m.authors.contains(&me))) {
         return Err(ApiError::Forbidden);
     }
-    let key = format!("{}/{}", school.id, uuid::Uuid::new_v4().simple());
-    let file = crate::files::receive(body, &state.settings.files_dir, &key, state.settings.max_file_bytes).await?;
-    match state
-        .store
-        .set_material_file(&m, expected(&req, m.version), &file, &auth.audit("material file uploaded"))
-        .await
-    {
-        Ok(m) => Ok(versioned(&req, m.version, &material_view(&m))),
-        Err(e) => {
-            // Nothing recorded: leave nothing behind.
-            let _ = std::fs::remove_file(state.settings.files_dir.join(&key));
-            Err(e.into())
-        }
-    }
+    let m = crate::files::receive_and_record(body, &state.settings, school.id, async |file| {
+        let audit = auth.audit("material file uploaded");
+        Ok(state.store.set_material_file(&m, expected(&req, m.version), &file, &audit).await?)
+    })
+    .await?;
+    Ok(versioned(&req, m.version, &material_view(&m)))
 }
 
 /// Download a material's file.
