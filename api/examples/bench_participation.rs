@@ -23,6 +23,7 @@ async fn main() {
     let size = Size {
         staff: std::env::var("USUL_BENCH_STAFF").ok().and_then(|v| v.parse().ok()).unwrap_or(120),
         activities: std::env::var("USUL_BENCH_ACTIVITIES").ok().and_then(|v| v.parse().ok()).unwrap_or(2000),
+        items: 0,
     };
     let path = std::env::temp_dir().join(format!("usul-bench-{}.db", uuid::Uuid::new_v4().simple()));
     let url =

@@ -36,7 +36,10 @@ where
             .configure(routes::commissions::configure)
             .configure(routes::meetings::configure)
             .configure(routes::plans::configure)
-            .configure(routes::records::configure),
+            .configure(routes::records::configure)
+            .configure(routes::quality::configure)
+            .configure(routes::reports::configure)
+            .configure(routes::effectiveness::configure),
     )
     .configure(routes::ops::configure)
 }

@@ -288,3 +288,31 @@ pub fn json_error(err: actix_web::error::JsonPayloadError, _req: &HttpRequest) -
     }
     .into()
 }
+
+/// A CSV body (`text/csv`), as bytes: the reader checks the encoding line by line. A declared
+/// charset other than UTF-8 is refused (415).
+#[derive(Debug)]
+pub struct CsvBody(pub web::Bytes);
+
+impl FromRequest for CsvBody {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let csv = req.mime_type().ok().flatten().is_some_and(|m| {
+            m.subtype() == "csv" && m.get_param("charset").is_none_or(|c| c.as_str().eq_ignore_ascii_case("utf-8"))
+        });
+        let limit = req.app_data::<web::Data<AppState>>().map_or(262_144, |s| s.settings.max_body_bytes);
+        let bytes = web::Bytes::from_request(req, payload);
+        Box::pin(async move {
+            if !csv {
+                return Err(ApiError::UnsupportedMediaType);
+            }
+            let bytes = bytes.await.map_err(|e| payload_error(&e, limit))?;
+            if bytes.len() > limit {
+                return Err(ApiError::PayloadTooLarge { limit });
+            }
+            Ok(Self(bytes))
+        })
+    }
+}

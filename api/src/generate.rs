@@ -1,10 +1,14 @@
 //! A generator of realistic, valid records for benchmarks and load tests: a school of a given
-//! size with its staff, subjects, activities and their participants, mentorships, trainings and
-//! materials in the 2022-2023 year. Deterministic for a given seed.
+//! size with its staff, subjects, approved commissions, an approved unified plan with its items
+//! and their progress, activities and their participants, mentorships, trainings, materials,
+//! knowledge-quality tables for the year and the year before, and a submitted school report,
+//! in the 2022-2023 year. Deterministic for a given seed.
 
 use crate::auth::hash_password_blocking;
 use crate::problem::ApiError;
-use usul_domain::ids::{ActivityId, DistrictId, MaterialId, MentorshipId, SchoolId, StaffId, TrainingId};
+use usul_domain::ids::{
+    ActivityId, CommissionId, DistrictId, ItemId, MaterialId, MentorshipId, SchoolId, StaffId, SubjectId, TrainingId,
+};
 use usul_domain::org::School;
 use usul_domain::records::{
     Activity, Hours, Material, MaterialStatus, Mentorship, Participant, ParticipantRole, Training,
@@ -19,6 +23,8 @@ use usul_persistence::{Audit, NewDistrict, NewSchool, NewStaff, Store};
 pub struct Size {
     pub staff: usize,
     pub activities: usize,
+    /// Items of the unified plan (no plan when 0).
+    pub items: usize,
 }
 
 /// A tiny deterministic generator (xorshift), so that runs compare.
@@ -63,7 +69,7 @@ pub async fn school(
     seed: u64,
 ) -> Result<School, ApiError> {
     let audit = Audit::system("generated data");
-    let mut rng = Rng(seed | 1);
+    let mut rng = Rng((seed ^ 0x9E37_79B9_7F4A_7C15).wrapping_mul(0x2545_F491_4F6C_DD1D) | 1);
     let district = match district {
         Some(d) => d,
         None => {
@@ -120,6 +126,8 @@ pub async fn school(
     }
     let year = AcademicYear::parse("2022-2023").map_err(|e| ApiError::Internal(e.to_string()))?;
     let now = usul_persistence::now();
+    let commissions = commissions(store, &school, year, &subjects, &staff, &audit).await?;
+    let mut activities = Vec::with_capacity(size.activities);
     for i in 0..size.activities {
         let presenter = staff[rng.below(staff.len())];
         let mut participants = vec![Participant { staff: presenter, role: ParticipantRole::Presenter, attended: true }];
@@ -143,7 +151,7 @@ pub async fn school(
             starts_on: day,
             ends_on: None,
             organiser: Some(presenter),
-            commission: None,
+            commission: (i % 3 == 0).then(|| commissions.get(i % commissions.len().max(1)).copied()).flatten(),
             place: None,
             hours: Hours::from_tenths(u32::try_from(10 + rng.below(30)).unwrap_or(10)),
             description: None,
@@ -157,7 +165,10 @@ pub async fn school(
             created_at: now,
             updated_at: now,
         };
-        store.create_activity(&school, &a, &audit).await?;
+        activities.push(a);
+    }
+    for chunk in activities.chunks(500) {
+        store.create_activities(&school, chunk, &audit).await?;
     }
     for i in 0..size.staff / 10 {
         let (mentor, mentee) = (staff[(2 * i) % staff.len()], staff[(2 * i + 1) % staff.len()]);
@@ -204,15 +215,15 @@ pub async fn school(
         let m = Material {
             id: MaterialId::new(),
             school: school.id,
-            kind: "lesson_notes".to_owned(),
+            kind: if i < subjects.len() { "working_programme" } else { "lesson_notes" }.to_owned(),
             title: format!("Сабактын иштелмеси {i}"),
             authors: vec![staff[rng.below(staff.len())]],
-            subject: Some(subjects[rng.below(subjects.len())]),
+            subject: Some(if i < subjects.len() { subjects[i] } else { subjects[rng.below(subjects.len())] }),
             grades: None,
             year,
             tags: Vec::new(),
             annotation: None,
-            status: MaterialStatus::Draft,
+            status: if i % 3 == 0 { MaterialStatus::Published } else { MaterialStatus::Draft },
             review_meeting: None,
             link: Some("https://example.kg/m".to_owned()),
             file: None,
@@ -222,7 +233,184 @@ pub async fn school(
         };
         store.create_material(&school, &m, &audit).await?;
     }
+    if size.items > 0 {
+        unified_plan(store, &school, year, &staff, size.items, &mut rng, &audit).await?;
+    }
+    for y in [year.previous(), Some(year)].into_iter().flatten() {
+        knowledge_quality(store, &school, y, &subjects, &mut rng, &audit).await?;
+    }
+    school_report(store, &school, year, staff.get(1).copied()).await?;
     Ok(school)
+}
+
+/// Three approved commissions, each of the teachers of its subjects, headed by the first.
+async fn commissions(
+    store: &Store,
+    school: &School,
+    year: AcademicYear,
+    subjects: &[SubjectId],
+    staff: &[StaffId],
+    audit: &Audit,
+) -> Result<Vec<CommissionId>, ApiError> {
+    use usul_domain::commission::{NewOrder, OrderNumber};
+    let people = store.staff_by_ids(staff).await?;
+    let groups: [(&str, &[usize]); 3] =
+        [("Так илимдер", &[0, 1, 6]), ("Тилдер", &[2, 3, 7]), ("Коомдук жана табигый илимдер", &[4, 5])];
+    let mut out = Vec::new();
+    for (k, (title, taught)) in groups.into_iter().enumerate() {
+        let ids: Vec<SubjectId> = taught.iter().filter_map(|i| subjects.get(*i).copied()).collect();
+        let members: Vec<StaffId> = people
+            .iter()
+            .filter(|p| p.role == Role::Teacher && p.subjects.iter().any(|s| ids.contains(s)))
+            .map(|p| p.id)
+            .take(12)
+            .collect();
+        let Some(head) = members.first().copied() else { continue };
+        let c = store.create_commission(school, year, name(title)?, &ids, &members, audit).await?;
+        let c = store.set_commission_head(&c, None, head, audit).await?;
+        let order = NewOrder {
+            number: OrderNumber::parse(&format!("{}-к", k + 1)).map_err(|e| ApiError::Internal(e.to_string()))?,
+            date: year.first_day() + chrono::Duration::days(4),
+            title: "Циклдик усулдук комиссиянын курамын бекитүү жөнүндө".to_owned(),
+            decided: format!("«{title}» комиссиясы бекитилсин."),
+        };
+        out.push(store.approve_commission(&c, None, &order, audit).await?.0.id);
+    }
+    Ok(out)
+}
+
+/// An approved unified plan of `n` items with realistic progress: most done, some not.
+async fn unified_plan(
+    store: &Store,
+    school: &School,
+    year: AcademicYear,
+    staff: &[StaffId],
+    n: usize,
+    rng: &mut Rng,
+    audit: &Audit,
+) -> Result<(), ApiError> {
+    use usul_domain::plan::{Item, Owner, PlanKind, Progress};
+    let marks = [
+        Progress::Done,
+        Progress::Done,
+        Progress::Done,
+        Progress::Done,
+        Progress::Done,
+        Progress::Done,
+        Progress::PartlyDone,
+        Progress::Planned,
+        Progress::NotDone,
+        Progress::Postponed,
+        Progress::Cancelled,
+    ];
+    let items: Vec<Item> = (0..n)
+        .map(|i| {
+            let due = year.first_day() + chrono::Duration::days(i64::try_from(rng.below(360)).unwrap_or(0));
+            let mut responsible = vec![staff[rng.below(staff.len())]];
+            let other = staff[rng.below(staff.len())];
+            if !responsible.contains(&other) && rng.below(3) == 0 {
+                responsible.push(other);
+            }
+            Item {
+                id: ItemId::new(),
+                position: u32::try_from(i + 1).unwrap_or(u32::MAX),
+                title: format!("Иш-чара {}", i + 1),
+                description: None,
+                form: FORMS[rng.below(FORMS.len())].to_owned(),
+                direction: None,
+                start: None,
+                due: Some(due),
+                responsible,
+                expected_result: None,
+                progress: marks[rng.below(marks.len())],
+                completed_on: None,
+                outcome: None,
+                evidence: Vec::new(),
+            }
+        })
+        .collect();
+    let new = usul_persistence::NewPlan {
+        kind: PlanKind::School,
+        owner: Owner::School(school.id),
+        year,
+        title: format!("{year} окуу жылына усулдук иштин бирдиктүү планы"),
+        goal: None,
+        personal_theme: None,
+    };
+    let director = staff.first().copied().ok_or_else(|| ApiError::Internal("no director".into()))?;
+    store
+        .insert_approved_plan(school, &new, &items, (director, year.first_day() + chrono::Duration::days(9)), audit)
+        .await?;
+    Ok(())
+}
+
+/// Annual grades of every subject in fourteen classes (5А–11Б), 20–30 students each.
+async fn knowledge_quality(
+    store: &Store,
+    school: &School,
+    year: AcademicYear,
+    subjects: &[SubjectId],
+    rng: &mut Rng,
+    audit: &Audit,
+) -> Result<(), ApiError> {
+    use usul_domain::quality::{GradeCounts, Term};
+    let mut rows = Vec::new();
+    for s in subjects {
+        for grade in 5..=11 {
+            for letter in ["А", "Б"] {
+                let students = u32::try_from(20 + rng.below(11)).unwrap_or(25);
+                let two = u32::try_from(rng.below(3)).unwrap_or(0);
+                let five = u32::try_from(rng.below(8)).unwrap_or(0);
+                let four = u32::try_from(rng.below(usize::try_from(students - two - five).unwrap_or(1))).unwrap_or(0);
+                let three = students - two - five - four;
+                let counts = GradeCounts::new(students, [five, four, three, two])
+                    .map_err(|e| ApiError::Internal(format!("generated grades: {e}")))?;
+                rows.push(usul_persistence::QualityEntry { subject: *s, class: format!("{grade}{letter}"), counts });
+            }
+        }
+    }
+    store.put_quality(school, year, Term::Year, &rows, None, audit).await?;
+    Ok(())
+}
+
+/// The school's report for the year, assembled and submitted by the deputy.
+async fn school_report(
+    store: &Store,
+    school: &School,
+    year: AcademicYear,
+    deputy: Option<StaffId>,
+) -> Result<(), ApiError> {
+    use usul_domain::report::{ReportKind, ReportStatus};
+    let f = crate::routes::reports::figures(store, school, None, year).await?;
+    let figures = serde_json::to_string(&f).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let audit = Audit::system("generated report");
+    let r = store
+        .create_report(
+            school,
+            usul_persistence::NewReport {
+                kind: ReportKind::School,
+                commission: None,
+                year,
+                author: deputy,
+                achievements: Some("Пландын негизги иш-чаралары аткарылды.".to_owned()),
+                problems: None,
+                proposals: None,
+                figures: figures.clone(),
+            },
+            &audit,
+        )
+        .await?;
+    let m = usul_persistence::ReportMove {
+        to: ReportStatus::Submitted,
+        action: "submit",
+        actor: deputy,
+        actor_role: "deputy".to_owned(),
+        comment: None,
+        figures: Some(figures),
+        accepted: None,
+    };
+    store.transition_report(&r, None, m, &audit).await?;
+    Ok(())
 }
 
 /// The school's id, for callers that only need that.

@@ -5,7 +5,7 @@ use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 use tracing_subscriber::EnvFilter;
 use usul_api::config::{DbArgs, ServeArgs, Settings};
-use usul_api::{app, auth, demo, openapi};
+use usul_api::{app, auth, demo, generate, openapi};
 use usul_domain::staff::{Affiliation, Experience, QualificationCategory, Role};
 use usul_domain::values::{Email, Name, Password};
 use usul_persistence::{Audit, NewStaff, Store};
@@ -37,6 +37,28 @@ enum Command {
     },
     /// Load the demo school into an empty database.
     Demo(DbArgs),
+    /// Fill a database with generated schools of one new district, for benchmarks and load
+    /// tests: staff, commissions, an approved unified plan, activities, trainings, materials,
+    /// knowledge quality and a submitted school report per school (2022-2023).
+    Generate {
+        #[command(flatten)]
+        db: DbArgs,
+        /// How many schools (1–1000).
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=1000))]
+        schools: u16,
+        /// Staff per school (3–2000): a director, a deputy and teachers.
+        #[arg(long, default_value_t = 120, value_parser = clap::value_parser!(u16).range(3..=2000))]
+        staff: u16,
+        /// Items of each school's unified plan (0–20000).
+        #[arg(long, default_value_t = 3000, value_parser = clap::value_parser!(u16).range(0..=20000))]
+        items: u16,
+        /// Activities per school (0–50000).
+        #[arg(long, default_value_t = 2000, value_parser = clap::value_parser!(u32).range(0..=50000))]
+        activities: u32,
+        /// The seed: the same seed generates the same records.
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+    },
     /// Print the OpenAPI contract (as committed in openapi/openapi.json).
     Openapi,
 }
@@ -68,6 +90,30 @@ async fn run(cli: Cli) -> Result<(), String> {
             } else {
                 println!("The database is not empty; the demo was not loaded.");
             }
+        }
+        Command::Generate { db, schools, staff, items, activities, seed } => {
+            let store = open(&db).await?;
+            let size = generate::Size {
+                staff: usize::from(staff),
+                activities: usize::try_from(activities).map_err(|e| e.to_string())?,
+                items: usize::from(items),
+            };
+            let tag = uuid::Uuid::new_v4().simple().to_string()[..6].to_owned();
+            let started = std::time::Instant::now();
+            let mut district = None;
+            for k in 0..u64::from(schools) {
+                let label = format!("{tag}-{}", k + 1);
+                let s = generate::school(&store, district, &label, size, seed.wrapping_add(k))
+                    .await
+                    .map_err(|e| e.to_string())?;
+                district = Some(s.district);
+                println!("school {}/{schools}: {} ({})", k + 1, s.name, s.id);
+            }
+            println!(
+                "Generated {schools} school(s) of {staff} staff, {items} plan items and {activities} activities in district {} in {:.1} s.\nLogins: t0.{tag}-1@gen.usul.kg (director), t1.{tag}-1@gen.usul.kg (deputy), password generated-password.",
+                district.map(|d| d.to_string()).unwrap_or_default(),
+                started.elapsed().as_secs_f64()
+            );
         }
         Command::CreateAdmin { db, email, password } => {
             let email = Email::parse(&email).map_err(|e| format!("--email: {e}"))?;

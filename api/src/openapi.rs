@@ -17,6 +17,8 @@ pub mod tags {
     pub const MEETINGS: &str = "meetings";
     pub const PLANS: &str = "plans";
     pub const RECORDS: &str = "records";
+    pub const QUALITY: &str = "knowledge-quality";
+    pub const REPORTS: &str = "reports";
     pub const OPS: &str = "operations";
 }
 
@@ -39,6 +41,8 @@ pub mod tags {
         (name = "meetings", description = "The pedagogical and methodological councils, meetings of every body and their minutes (*протокол*, R-3.2.3, R-5.2, R-5.3)."),
         (name = "plans", description = "Plans and their approval routes (R-3.2.1, R-3.2.2f, R-5.1, R-5.3): the unified school plan, commission, individual and pedagogical council plans; items, execution, history and the printable plan."),
         (name = "records", description = "Records of methodological work (R-1.3, R-2.2, R-3.2.1, R-4.1–R-4.3): activities and who took part, participation, mentoring, course training, the materials bank and card index, needs diagnostics."),
+        (name = "knowledge-quality", description = "The quality of students' knowledge (R-5.5): grade counts per subject and class for a term or the year, entered whole or imported from CSV; success % = (5+4+3)/students, quality % = (5+4)/students."),
+        (name = "reports", description = "Year-end reports (*отчет*, R-5.4) of the commissions and the school, assembled from the records and frozen when submitted; effectiveness (R-5.5) and the district's summary of its schools (R-3.1)."),
         (name = "catalogue", description = "The catalogue of forms of methodological work (R-4.1, R-4.2, R-4.3)."),
         (name = "operations", description = "Health, readiness and metrics."),
     ),

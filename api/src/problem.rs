@@ -34,6 +34,8 @@ pub enum FieldErrorKind {
     InvalidYear,
     Inactive,
     Duplicate,
+    /// Grades 5, 4, 3 and 2 do not add up to the students.
+    GradesDoNotAddUp,
 }
 
 impl FieldErrorKind {
@@ -54,6 +56,7 @@ impl FieldErrorKind {
             Self::InvalidYear => "invalid_year",
             Self::Inactive => "inactive",
             Self::Duplicate => "duplicate",
+            Self::GradesDoNotAddUp => "grades_do_not_add_up",
         }
     }
 
@@ -88,6 +91,11 @@ impl FieldErrorKind {
             Self::UnknownReference => t("Мындай жазуу табылган жок", "Такая запись не найдена", "No such record"),
             Self::Inactive => t("Бул кызматкер өчүрүлгөн", "Сотрудник деактивирован", "This person is deactivated"),
             Self::Duplicate => t("Кайталанып калды", "Повторяется", "Listed more than once"),
+            Self::GradesDoNotAddUp => t(
+                "5, 4, 3 жана 2 деген баалардын саны окуучулардын санына барабар болушу керек",
+                "Сумма оценок 5, 4, 3 и 2 должна равняться числу учащихся",
+                "Grades 5, 4, 3 and 2 must add up to the number of students",
+            ),
             Self::InvalidYear => t(
                 "Окуу жылы ЖЖЖЖ-ЖЖЖЖ түрүндө жазылат, мисалы 2022-2023",
                 "Учебный год пишется ГГГГ-ГГГГ, например 2022-2023",
@@ -356,6 +364,19 @@ fn title(code: &str) -> Text {
             "Бул пландын бекитилген версиясы бар",
             "У плана уже есть утверждённая версия",
             "Another version of this plan is approved",
+        ),
+        "csv_invalid" => t(
+            "CSV файлында каталар бар, эч нерсе сакталган жок",
+            "В CSV-файле ошибки, ничего не сохранено",
+            "The CSV file has errors; nothing was stored",
+        ),
+        "report_exists" => {
+            t("Бул жыл үчүн мындай отчет бар", "Такой отчёт за этот год уже есть", "This report for this year exists")
+        }
+        "report_not_open" => t(
+            "Отчет тапшырылган, аны өзгөртүүгө болбойт",
+            "Отчёт сдан, менять его нельзя",
+            "The report is submitted and cannot be edited",
         ),
         "plan_not_approved" => t("План бекитилген эмес", "План не утверждён", "The plan is not approved"),
         "commission_not_draft" => {

@@ -70,4 +70,6 @@ typed_id! {
     TrainingId,
     /// A material of the bank.
     MaterialId,
+    /// A year-end report.
+    ReportId,
 }

@@ -5,13 +5,16 @@
 
 pub mod catalogue;
 pub mod commission;
+pub mod effectiveness;
 pub mod ids;
 pub mod lang;
 pub mod meeting;
 pub mod org;
 pub mod plan;
 pub mod policy;
+pub mod quality;
 pub mod records;
+pub mod report;
 pub mod staff;
 pub mod values;
 pub mod year;

@@ -128,6 +128,9 @@ pub enum Action {
     /// The director's acts on a commission: appoint its head (R-3.2.2c), and — each recorded by
     /// a school order — approve it, change an approved one's members (R-3.2.2d), dissolve it.
     DecideCommission,
+    /// Read the district's summary, which compares its schools: for the district's
+    /// methodologists and service accounts, not for one school's staff.
+    ReadDistrictSummary,
 }
 
 /// The policy's answer.
@@ -191,7 +194,7 @@ fn permits(actor: Actor, action: Action, resource: Resource) -> bool {
         Actor::Admin { .. } => return admin_permits(action),
         // District users support and read their schools; they change nothing.
         Actor::DistrictUser { .. } | Actor::DistrictService { .. } => {
-            return matches!(action, A::Read | A::ReadAudit | A::ReadMeetings);
+            return matches!(action, A::Read | A::ReadAudit | A::ReadMeetings | A::ReadDistrictSummary);
         }
         Actor::SchoolStaff { role, .. } => role,
     };
@@ -239,7 +242,8 @@ fn admin_permits(action: Action) -> bool {
         | Action::UpdateStaff
         | Action::DeactivateStaff
         | Action::ReadAudit
-        | Action::ReadMeetings => true,
+        | Action::ReadMeetings
+        | Action::ReadDistrictSummary => true,
         // An admin starts a school by appointing its staff.
         Action::CreateStaff(r) | Action::AssignRole(r) => r.is_school_role(),
         // The year's theme and the school's subjects are the school's own methodological work.
@@ -346,6 +350,53 @@ mod tests {
                 district(D1),
                 Forbidden,
             ),
+            // the district's summary compares schools: the district's people read it
+            (
+                "methodologist reads own district's summary",
+                methodologist(D1),
+                Action::ReadDistrictSummary,
+                district(D1),
+                Allow,
+            ),
+            (
+                "service account reads own district's summary",
+                service(D1),
+                Action::ReadDistrictSummary,
+                district(D1),
+                Allow,
+            ),
+            (
+                "methodologist does not see another district's summary",
+                methodologist(D1),
+                Action::ReadDistrictSummary,
+                district(D2),
+                NotFound,
+            ),
+            (
+                "director cannot read the district's summary",
+                director,
+                Action::ReadDistrictSummary,
+                district(D1),
+                Forbidden,
+            ),
+            (
+                "teacher cannot read the district's summary",
+                teacher,
+                Action::ReadDistrictSummary,
+                district(D1),
+                Forbidden,
+            ),
+            (
+                "school staff do not see another district",
+                staff(Role::Director, S2),
+                Action::ReadDistrictSummary,
+                district(D1),
+                NotFound,
+            ),
+            // knowledge quality is a record the school's leaders keep
+            ("deputy manages records", deputy, Action::ManageRecords, school(S1), Allow),
+            ("teacher does not manage records", teacher, Action::ManageRecords, school(S1), Forbidden),
+            ("methodologist only reads records", methodologist(D1), Action::ManageRecords, school(S1), Forbidden),
             // schools
             ("admin creates a school", admin(), Action::CreateSchool, Resource::Service, Allow),
             (

@@ -97,6 +97,12 @@ impl AcademicYear {
     pub fn next(self) -> Option<Self> {
         Self::starting(self.start + 1).ok()
     }
+
+    /// The year before this one (R-5.5 compares a year with it).
+    #[must_use]
+    pub fn previous(self) -> Option<Self> {
+        Self::starting(self.start - 1).ok()
+    }
 }
 
 impl fmt::Display for AcademicYear {

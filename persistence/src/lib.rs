@@ -12,6 +12,7 @@ mod org;
 mod people;
 mod plans;
 mod records;
+mod reports;
 mod tokens;
 
 pub use commissions::{CommissionFilter, Membership, MembershipChange};
@@ -21,6 +22,10 @@ pub use org::{DistrictPatch, NewDistrict, NewSchool, SchoolPatch};
 pub use people::{LoginRecord, NewStaff, StaffFilter, StaffPatch};
 pub use plans::{ItemContent, ItemProgress, NewPlan, PlanFilter, PlanPatch, Transition, TransitionEffects};
 pub use records::{ActivityFilter, MaterialFilter};
+pub use reports::{
+    NewReport, QualityEntry, QualitySheet, Report, ReportFilter, ReportMove, ReportPatch, ReportTransition,
+    SchoolSummary,
+};
 pub use tokens::{RefreshOutcome, TokenSubject};
 
 use chrono::{DateTime, SubsecRound, Utc};

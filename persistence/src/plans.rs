@@ -680,6 +680,22 @@ impl Store {
         Ok(out)
     }
 
+    /// The plan of a lineage a year-end report accounts for: its approved version, else its
+    /// newest version (two queries).
+    ///
+    /// # Errors
+    /// [`StoreError::Db`].
+    pub async fn year_plan(&self, kind: PlanKind, owner: Owner, year: AcademicYear) -> StoreResult<Option<Plan>> {
+        let rows = plan::Entity::find()
+            .filter(plan::Column::LineageKey.eq(lineage(kind, owner, year)))
+            .order_by_desc(plan::Column::VersionNo)
+            .all(&self.db)
+            .await?;
+        let pick = rows.iter().position(|r| r.status == "approved").unwrap_or(0);
+        let Some(row) = rows.into_iter().nth(pick) else { return Ok(None) };
+        Ok(load_many(&self.db, vec![row]).await?.pop())
+    }
+
     /// The transitions of a plan, oldest first.
     ///
     /// # Errors
@@ -741,6 +757,42 @@ impl Store {
             audit,
         )
         .await?;
+        let out = load_one(&txn, id).await?;
+        txn.commit().await?;
+        Ok(out)
+    }
+
+    /// Stores a plan that was approved on paper, with its items and their progress, in one
+    /// transaction, skipping the route: for the data generator and imports of past years.
+    ///
+    /// # Errors
+    /// [`StoreError::Conflict`] `plan_exists`, [`StoreError::Db`].
+    pub async fn insert_approved_plan(
+        &self,
+        school: &School,
+        new: &NewPlan,
+        items: &[Item],
+        approved: (StaffId, NaiveDate),
+        audit: &Audit,
+    ) -> StoreResult<Plan> {
+        let txn = self.write().await?;
+        let id = insert_plan(
+            &txn,
+            school,
+            new,
+            Origin { version_no: 1, previous: None, action: "plan.import" },
+            items,
+            audit,
+        )
+        .await?;
+        plan::Entity::update_many()
+            .col_expr(plan::Column::Status, Expr::value("approved"))
+            .col_expr(plan::Column::EverSubmitted, Expr::value(true))
+            .col_expr(plan::Column::ApprovedBy, Expr::value(approved.0.uuid()))
+            .col_expr(plan::Column::ApprovedOn, Expr::value(approved.1))
+            .filter(plan::Column::Id.eq(id))
+            .exec(&txn)
+            .await?;
         let out = load_one(&txn, id).await?;
         txn.commit().await?;
         Ok(out)

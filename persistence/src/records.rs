@@ -238,37 +238,7 @@ impl Store {
     /// [`StoreError::Db`].
     pub async fn create_activity(&self, school: &School, a: &Activity, audit: &Audit) -> StoreResult<Activity> {
         let txn = self.write().await?;
-        let at = now();
-        activity::ActiveModel {
-            id: Set(a.id.uuid()),
-            school_id: Set(school.id.uuid()),
-            start_year: Set(a.year.start_year()),
-            form_code: Set(a.form.clone()),
-            title: Set(a.title.clone()),
-            starts_on: Set(a.starts_on),
-            ends_on: Set(a.ends_on),
-            organiser_id: Set(a.organiser.map(StaffId::uuid)),
-            commission_id: Set(a.commission.map(CommissionId::uuid)),
-            place: Set(a.place.clone()),
-            hours_tenths: Set(tenths(a.hours)),
-            description: Set(a.description.clone()),
-            outcome: Set(a.outcome.clone()),
-            grade: Set(a.grade.clone()),
-            subject_id: Set(a.subject.map(SubjectId::uuid)),
-            feedback: Set(to_json(
-                &a.feedback
-                    .iter()
-                    .map(|f| FeedbackRow { staff_id: f.staff.uuid(), text: f.text.clone() })
-                    .collect::<Vec<_>>(),
-            )),
-            plan_item_id: Set(a.plan_item.map(ItemId::uuid)),
-            version: Set(1),
-            created_at: Set(at),
-            updated_at: Set(at),
-        }
-        .insert(&txn)
-        .await?;
-        replace_participants(&txn, a.id.uuid(), &a.participants).await?;
+        insert_activity(&txn, school, a).await?;
         if let Some(item) = a.plan_item
             && let Some(row) = plan_item::Entity::find_by_id(item.uuid()).one(&txn).await?
         {
@@ -294,6 +264,30 @@ impl Store {
         let out = load_activities(&txn, vec![row]).await?.pop().ok_or(StoreError::NotFound)?;
         txn.commit().await?;
         Ok(out)
+    }
+
+    /// Records many activities with their participants in one transaction and one audit
+    /// event: for imports and the data generator. Plan items are not touched.
+    ///
+    /// # Errors
+    /// [`StoreError::Db`].
+    pub async fn create_activities(&self, school: &School, activities: &[Activity], audit: &Audit) -> StoreResult<()> {
+        let txn = self.write().await?;
+        for a in activities {
+            insert_activity(&txn, school, a).await?;
+        }
+        record_audit(
+            &txn,
+            audit,
+            "activity.import",
+            "activity",
+            None,
+            Some(school.id.uuid()),
+            Some(school.district.uuid()),
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(())
     }
 
     /// Reads an activity.
@@ -1012,6 +1006,42 @@ fn to_diagnosis(row: diagnostic::Model) -> StoreResult<Diagnosis> {
         version: row.version,
         updated_at: row.updated_at,
     })
+}
+
+/// Inserts an activity and its participants inside the caller's transaction.
+async fn insert_activity(txn: &sea_orm::DatabaseTransaction, school: &School, a: &Activity) -> StoreResult<()> {
+    let at = now();
+    activity::ActiveModel {
+        id: Set(a.id.uuid()),
+        school_id: Set(school.id.uuid()),
+        start_year: Set(a.year.start_year()),
+        form_code: Set(a.form.clone()),
+        title: Set(a.title.clone()),
+        starts_on: Set(a.starts_on),
+        ends_on: Set(a.ends_on),
+        organiser_id: Set(a.organiser.map(StaffId::uuid)),
+        commission_id: Set(a.commission.map(CommissionId::uuid)),
+        place: Set(a.place.clone()),
+        hours_tenths: Set(tenths(a.hours)),
+        description: Set(a.description.clone()),
+        outcome: Set(a.outcome.clone()),
+        grade: Set(a.grade.clone()),
+        subject_id: Set(a.subject.map(SubjectId::uuid)),
+        feedback: Set(to_json(
+            &a.feedback
+                .iter()
+                .map(|f| FeedbackRow { staff_id: f.staff.uuid(), text: f.text.clone() })
+                .collect::<Vec<_>>(),
+        )),
+        plan_item_id: Set(a.plan_item.map(ItemId::uuid)),
+        version: Set(1),
+        created_at: Set(at),
+        updated_at: Set(at),
+    }
+    .insert(txn)
+    .await?;
+    replace_participants(txn, a.id.uuid(), &a.participants).await?;
+    Ok(())
 }
 
 async fn replace_participants(

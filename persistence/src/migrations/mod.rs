@@ -8,6 +8,7 @@ mod m20261126_000002_organisation;
 mod m20261126_000003_plans;
 mod m20261126_000004_records;
 mod m20261126_000005_training_certificates;
+mod m20261126_000006_reports;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000003_plans::Migration),
             Box::new(m20261126_000004_records::Migration),
             Box::new(m20261126_000005_training_certificates::Migration),
+            Box::new(m20261126_000006_reports::Migration),
         ]
     }
 }
