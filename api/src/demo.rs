@@ -601,7 +601,7 @@ pub fn logins() -> String {
          methodist@demo.usul.kg   district methodologist\n  \
          director@demo.usul.kg    director, Сардарбекова А.К.\n  \
          deputy@demo.usul.kg      deputy director for methodological work\n  \
-         a.usenova@demo.usul.kg   teacher of mathematics (and 16 more teachers)\n  \
+         a.usenova@demo.usul.kg   teacher of mathematics, head of its commission (and 16 more teachers)\n  \
          service account: client_id {DEMO_CLIENT_ID}, client_secret {DEMO_CLIENT_SECRET}"
     )
 }
@@ -702,6 +702,16 @@ pub async fn load(store: &Store) -> Result<bool, ApiError> {
     let minutes = meetings(store, &school, &people, &commission_ids, &audit).await?;
     plans(store, &school, year, &people, &commission_ids, &minutes, &audit).await?;
     records(store, &school, year, &people, &subjects, &commission_ids, &minutes, &audit).await?;
+    year_end(store, &school, year, &people, &subjects, &commission_ids, &audit).await?;
+    // A second school of the district, so that the district's summary compares something.
+    crate::generate::school(
+        store,
+        Some(district.id),
+        "12-demo",
+        crate::generate::Size { staff: 24, activities: 80, items: 60 },
+        12,
+    )
+    .await?;
     let secret_hash = hash_password_blocking(DEMO_CLIENT_SECRET)?;
     store
         .create_service_account(
@@ -713,6 +723,111 @@ pub async fn load(store: &Store) -> Result<bool, ApiError> {
         )
         .await?;
     Ok(true)
+}
+
+/// The year's end (R-5.4, R-5.5): annual grades of 2021-2022 and 2022-2023 for every subject,
+/// the mathematics commission's report accepted by the director, the school's report submitted
+/// by the deputy.
+async fn year_end(
+    store: &Store,
+    school: &usul_domain::org::School,
+    year: AcademicYear,
+    people: &[usul_domain::staff::Staff],
+    subjects: &[usul_domain::ids::SubjectId],
+    commissions: &[usul_domain::commission::Commission],
+    audit: &Audit,
+) -> Result<(), ApiError> {
+    use usul_domain::quality::{GradeCounts, Term};
+    use usul_domain::report::{ReportKind, ReportStatus};
+    use usul_persistence::{NewReport, QualityEntry, ReportMove};
+    let previous = year.previous().ok_or_else(|| ApiError::Internal("year".into()))?;
+    for (y, better) in [(previous, 0_u32), (year, 1)] {
+        let mut rows = Vec::new();
+        for (i, s) in subjects.iter().enumerate() {
+            for (k, class) in ["5А", "6А", "7Б", "8А", "9Б", "10А", "11А"].into_iter().enumerate() {
+                let n = u32::try_from(i * 3 + k * 5).unwrap_or(0);
+                let students = 26 + n % 9;
+                let five = 3 + n % 5 + better;
+                let four = 8 + n % 6 + better;
+                let two = (n % 3).saturating_sub(better);
+                let three = students - five - four - two;
+                let counts = GradeCounts::new(students, [five, four, three, two])
+                    .map_err(|e| ApiError::Internal(format!("demo grades: {e}")))?;
+                rows.push(QualityEntry { subject: *s, class: class.to_owned(), counts });
+            }
+        }
+        store.put_quality(school, y, Term::Year, &rows, None, audit).await?;
+    }
+    let by_mail = |m: &str| people.iter().find(|p| p.email.as_str() == m).map(|p| p.id);
+    let director = by_mail("director@demo.usul.kg");
+    let deputy = by_mail("deputy@demo.usul.kg");
+    let commission = commissions.first().ok_or_else(|| ApiError::Internal("demo commission".into()))?;
+    let encode = |f: &crate::routes::reports::ReportFigures| {
+        serde_json::to_string(f).map_err(|e| ApiError::Internal(e.to_string()))
+    };
+    let f = encode(&crate::routes::reports::figures(store, school, Some(commission), year).await?)?;
+    let r = store
+        .create_report(
+            school,
+            NewReport {
+                kind: ReportKind::Commission,
+                commission: Some(commission.id),
+                year,
+                author: commission.head,
+                achievements: Some("Комиссиянын бардык мүчөлөрү ачык сабак өткөрүштү; математикадан билим сапаты 2021-2022-окуу жылына салыштырмалуу жогорулады.".to_owned()),
+                problems: Some("Жаш мугалимдердин өз алдынча билим алуусу жетишсиз.".to_owned()),
+                proposals: Some("Кийинки жылы насаатчылыкты күчөтүү, предметтик декада өткөрүү.".to_owned()),
+                figures: f.clone(),
+            },
+            audit,
+        )
+        .await?;
+    let submit = |actor, role: &str, figures| ReportMove {
+        to: ReportStatus::Submitted,
+        action: "submit",
+        actor,
+        actor_role: role.to_owned(),
+        comment: None,
+        figures,
+        accepted: None,
+    };
+    let r = store.transition_report(&r, None, submit(commission.head, "teacher", Some(f)), audit).await?;
+    let accepted_on = chrono::NaiveDate::from_ymd_opt(2023, 6, 12).ok_or_else(|| ApiError::Internal("date".into()))?;
+    store
+        .transition_report(
+            &r,
+            None,
+            ReportMove {
+                to: ReportStatus::Accepted,
+                action: "accept",
+                actor: director,
+                actor_role: "director".to_owned(),
+                comment: Some("Кабыл алынды.".to_owned()),
+                figures: None,
+                accepted: director.map(|d| (d, accepted_on)),
+            },
+            audit,
+        )
+        .await?;
+    let f = encode(&crate::routes::reports::figures(store, school, None, year).await?)?;
+    let r = store
+        .create_report(
+            school,
+            NewReport {
+                kind: ReportKind::School,
+                commission: None,
+                year,
+                author: deputy,
+                achievements: Some("Мектептин усулдук темасы боюнча пландын негизги иш-чаралары аткарылды.".to_owned()),
+                problems: Some("Эки мугалим усулдук ишке катышкан жок.".to_owned()),
+                proposals: Some("Ар бир мугалимдин жекече планын бекитүү.".to_owned()),
+                figures: f.clone(),
+            },
+            audit,
+        )
+        .await?;
+    store.transition_report(&r, None, submit(deputy, "deputy", Some(f)), audit).await?;
+    Ok(())
 }
 
 /// (form, title, date, presenter, others, subject index, class) of a demo activity.

@@ -231,7 +231,10 @@ pub async fn school(
             created_at: now,
             updated_at: now,
         };
-        store.create_material(&school, &m, &audit).await?;
+        let stored = store.create_material(&school, &m, &audit).await?;
+        if m.status != MaterialStatus::Draft {
+            store.set_material_status(&stored, None, m.status, None, &audit).await?;
+        }
     }
     if size.items > 0 {
         unified_plan(store, &school, year, &staff, size.items, &mut rng, &audit).await?;

@@ -10,5 +10,6 @@ mod conventions;
 mod meetings;
 mod plans;
 mod records;
+mod reports;
 mod resources;
 mod validation;

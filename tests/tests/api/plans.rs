@@ -545,7 +545,8 @@ async fn another_schools_director_and_stale_versions_are_refused() {
     let methodist = app.login("methodist@demo.usul.kg").await;
     assert_eq!(app.get(&format!("/api/v1/plans/{id}"), &methodist).await.status, StatusCode::OK);
     let district_list = app.get("/api/v1/plans?kind=school", &methodist).await;
-    assert_eq!(district_list.body["items"].as_array().unwrap().len(), 1);
+    assert_eq!(district_list.body["items"].as_array().unwrap().len(), 2, "one unified plan per school of the district");
+    assert!(app.get("/api/v1/plans?kind=school", &other).await.body["items"].as_array().unwrap().is_empty());
     // A stale If-Match on a draft edit.
     let p = create(&app, &s.deputy, json!({"kind": "pedagogical_council", "year": "2023-2024", "title": "План"})).await;
     let pid = p["id"].as_str().unwrap();
