@@ -109,6 +109,8 @@ async fn run(cli: Cli) -> Result<(), String> {
                 district = Some(s.district);
                 println!("school {}/{schools}: {} ({})", k + 1, s.name, s.id);
             }
+            // After a bulk load the query planner needs fresh statistics.
+            store.analyze().await.map_err(|e| e.to_string())?;
             println!(
                 "Generated {schools} school(s) of {staff} staff, {items} plan items and {activities} activities in district {} in {:.1} s.\nLogins: t0.{tag}-1@gen.usul.kg (director), t1.{tag}-1@gen.usul.kg (deputy), password generated-password.",
                 district.map(|d| d.to_string()).unwrap_or_default(),

@@ -191,6 +191,38 @@ pub struct ActivityFacts {
     pub presenters: Vec<StaffId>,
 }
 
+/// An item of a plan as the report counts it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ItemMark {
+    pub progress: Progress,
+    pub due: Option<NaiveDate>,
+    pub responsible: Vec<StaffId>,
+}
+
+/// A plan as the report counts it: its items' progress, deadlines and responsible people.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanFacts {
+    pub id: PlanId,
+    pub title: String,
+    pub items: Vec<ItemMark>,
+}
+
+impl PlanFacts {
+    /// The facts of a loaded plan.
+    #[must_use]
+    pub fn of(plan: &Plan) -> Self {
+        Self {
+            id: plan.id,
+            title: plan.title.clone(),
+            items: plan
+                .items
+                .iter()
+                .map(|i| ItemMark { progress: i.progress, due: i.due, responsible: i.responsible.clone() })
+                .collect(),
+        }
+    }
+}
+
 /// A material as the report counts it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MaterialFacts {
@@ -264,7 +296,7 @@ pub struct Inputs<'a> {
     /// The day the figures are for (overdue items are judged on it).
     pub today: NaiveDate,
     /// The plan the report accounts for: the unified plan, or the commission's plan.
-    pub plan: Option<&'a Plan>,
+    pub plan: Option<&'a PlanFacts>,
     /// The school's active pedagogical staff.
     pub staff: &'a [StaffId],
     pub activities: &'a [ActivityFacts],
@@ -354,7 +386,7 @@ fn count(n: usize) -> u32 {
 
 /// Plan execution: items by progress, % done, overdue, per responsible person.
 #[must_use]
-pub fn plan_figures(plan: &Plan, today: NaiveDate) -> PlanFigures {
+pub fn plan_figures(plan: &PlanFacts, today: NaiveDate) -> PlanFigures {
     let marks: Vec<Progress> = plan.items.iter().map(|i| i.progress).collect();
     let by_progress = Progress::ALL.iter().map(|p| (*p, count(marks.iter().filter(|m| *m == p).count()))).collect();
     let mut people: Vec<StaffId> = plan.items.iter().flat_map(|i| i.responsible.iter().copied()).collect();
@@ -592,7 +624,7 @@ mod tests {
             item(3, Progress::Cancelled, day(10, 1), &[b]),
             item(4, Progress::NotDone, day(6, 1), &[b]),
         ]);
-        let f = plan_figures(&p, day(1, 15));
+        let f = plan_figures(&PlanFacts::of(&p), day(1, 15));
         assert_eq!(f.items, 4);
         // Done 1 of the 3 not cancelled.
         assert!((f.percent_done - 33.3).abs() < 1e-9);

@@ -208,6 +208,16 @@ impl Store {
         Ok(())
     }
 
+    /// Refreshes the query planner's statistics (`ANALYZE`, on SQLite and PostgreSQL alike):
+    /// after a bulk load, so that the planner knows the tables' sizes.
+    ///
+    /// # Errors
+    /// [`StoreError::Db`].
+    pub async fn analyze(&self) -> StoreResult<()> {
+        self.db.execute_unprepared("ANALYZE").await?;
+        Ok(())
+    }
+
     /// Closes the pool.
     ///
     /// # Errors

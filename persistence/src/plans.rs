@@ -15,6 +15,7 @@ use std::collections::HashMap;
 use usul_domain::ids::{CommissionId, ItemId, MeetingId, PlanId, SchoolId, StaffId};
 use usul_domain::org::School;
 use usul_domain::plan::{Evidence, Item, Owner, Plan, PlanKind, PlanStatus, Progress, ReviewRecord, StepKind, route};
+use usul_domain::report::{ItemMark, PlanFacts};
 use usul_domain::year::AcademicYear;
 use uuid::Uuid;
 
@@ -680,20 +681,53 @@ impl Store {
         Ok(out)
     }
 
-    /// The plan of a lineage a year-end report accounts for: its approved version, else its
-    /// newest version (two queries).
+    /// What a report or the effectiveness figures need of the plan of a lineage — its approved
+    /// version, else its newest: the items' progress, deadlines and responsible people, and
+    /// whether it is approved. Two lean queries.
     ///
     /// # Errors
-    /// [`StoreError::Db`].
-    pub async fn year_plan(&self, kind: PlanKind, owner: Owner, year: AcademicYear) -> StoreResult<Option<Plan>> {
-        let rows = plan::Entity::find()
+    /// [`StoreError::Db`], [`StoreError::Corrupt`].
+    pub async fn year_plan_facts(
+        &self,
+        kind: PlanKind,
+        owner: Owner,
+        year: AcademicYear,
+    ) -> StoreResult<Option<(PlanFacts, bool)>> {
+        let rows: Vec<(Uuid, String, String)> = plan::Entity::find()
+            .select_only()
+            .column(plan::Column::Id)
+            .column(plan::Column::Status)
+            .column(plan::Column::Title)
             .filter(plan::Column::LineageKey.eq(lineage(kind, owner, year)))
             .order_by_desc(plan::Column::VersionNo)
+            .into_tuple()
             .all(&self.db)
             .await?;
-        let pick = rows.iter().position(|r| r.status == "approved").unwrap_or(0);
-        let Some(row) = rows.into_iter().nth(pick) else { return Ok(None) };
-        Ok(load_many(&self.db, vec![row]).await?.pop())
+        let pick = rows.iter().position(|r| r.1 == "approved").unwrap_or(0);
+        let Some((id, status, title)) = rows.into_iter().nth(pick) else { return Ok(None) };
+        let items: Vec<(String, Option<NaiveDate>, String)> = plan_item::Entity::find()
+            .select_only()
+            .column(plan_item::Column::Progress)
+            .column(plan_item::Column::DueDate)
+            .column(plan_item::Column::Responsible)
+            .filter(plan_item::Column::PlanId.eq(id))
+            .order_by_asc(plan_item::Column::Position)
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        let items = items
+            .into_iter()
+            .map(|(progress, due, responsible)| {
+                let responsible: Vec<Uuid> = stored("plan_item.responsible", serde_json::from_str(&responsible))?;
+                Ok(ItemMark {
+                    progress: Progress::parse(&progress)
+                        .ok_or_else(|| StoreError::Corrupt(format!("plan_item.progress: {progress}")))?,
+                    due,
+                    responsible: responsible.into_iter().map(StaffId::from_uuid).collect(),
+                })
+            })
+            .collect::<StoreResult<Vec<_>>>()?;
+        Ok(Some((PlanFacts { id: PlanId::from_uuid(id), title, items }, status == "approved")))
     }
 
     /// The transitions of a plan, oldest first.

@@ -20,6 +20,7 @@ use usul_domain::records::{
     Activity, Diagnosis, Feedback, Hours, Material, MaterialStatus, Mentorship, Participant, ParticipantRole,
     Participation, StoredFile, Training,
 };
+use usul_domain::report::ActivityFacts;
 use usul_domain::year::AcademicYear;
 use uuid::Uuid;
 
@@ -55,6 +56,9 @@ fn to_json<T: Serialize>(v: &T) -> String {
 fn tenths(h: Hours) -> i32 {
     i32::try_from(h.tenths()).unwrap_or(i32::MAX)
 }
+
+/// id, form, hours (tenths), title, date, commission, organiser.
+type ActivityRow = (Uuid, String, i32, String, NaiveDate, Option<Uuid>, Option<Uuid>);
 
 fn hours(t: i32) -> Hours {
     Hours::from_tenths(u32::try_from(t).unwrap_or(0))
@@ -376,7 +380,7 @@ impl Store {
         if q.exec(&txn).await?.rows_affected == 0 {
             return Err(StoreError::VersionMismatch { current: current.version + 1 });
         }
-        replace_participants(&txn, current.id, participants).await?;
+        replace_participants(&txn, (current.id, current.school_id, current.start_year), participants).await?;
         record_audit(&txn, audit, "activity.participants", "activity", Some(current.id), Some(current.school_id), None)
             .await?;
         let row = activity::Entity::find_by_id(current.id).one(&txn).await?.ok_or(StoreError::NotFound)?;
@@ -909,44 +913,75 @@ impl Store {
         school: SchoolId,
         year: AcademicYear,
     ) -> StoreResult<HashMap<StaffId, Participation>> {
+        Ok(self.activities_and_participation(school, year).await?.1)
+    }
+
+    /// The year's activities with their presenters (for a report), and everyone's
+    /// participation, from the same five queries.
+    ///
+    /// # Errors
+    /// [`StoreError::Db`].
+    pub async fn activities_and_participation(
+        &self,
+        school: SchoolId,
+        year: AcademicYear,
+    ) -> StoreResult<(Vec<ActivityFacts>, HashMap<StaffId, Participation>)> {
         let mut out: HashMap<StaffId, Participation> = HashMap::new();
-        let acts: Vec<(Uuid, String, i32)> = activity::Entity::find()
+        let acts: Vec<ActivityRow> = activity::Entity::find()
             .select_only()
             .column(activity::Column::Id)
             .column(activity::Column::FormCode)
             .column(activity::Column::HoursTenths)
+            .column(activity::Column::Title)
+            .column(activity::Column::StartsOn)
+            .column(activity::Column::CommissionId)
+            .column(activity::Column::OrganiserId)
             .filter(activity::Column::SchoolId.eq(school.uuid()))
             .filter(activity::Column::StartYear.eq(year.start_year()))
             .into_tuple()
             .all(&self.db)
             .await?;
-        let forms: HashMap<Uuid, (String, i32)> = acts.into_iter().map(|(id, f, h)| (id, (f, h))).collect();
-        // Participants of the school's activities of the year, through a subquery: one round trip.
+        let index: HashMap<Uuid, usize> = acts.iter().enumerate().map(|(i, a)| (a.0, i)).collect();
+        let mut presenters: Vec<Vec<StaffId>> = vec![Vec::new(); acts.len()];
+        // Participants of the school's activities of the year, by the (school, year) index.
         let parts: Vec<(Uuid, Uuid, String, bool)> = activity_participant::Entity::find()
             .select_only()
             .column(activity_participant::Column::ActivityId)
             .column(activity_participant::Column::StaffId)
             .column(activity_participant::Column::Role)
             .column(activity_participant::Column::Attended)
-            .filter(
-                activity_participant::Column::ActivityId.in_subquery(
-                    sea_orm::sea_query::Query::select()
-                        .column(activity::Column::Id)
-                        .from(activity::Entity)
-                        .and_where(activity::Column::SchoolId.eq(school.uuid()))
-                        .and_where(activity::Column::StartYear.eq(year.start_year()))
-                        .to_owned(),
-                ),
-            )
+            .filter(activity_participant::Column::SchoolId.eq(school.uuid()))
+            .filter(activity_participant::Column::StartYear.eq(year.start_year()))
             .into_tuple()
             .all(&self.db)
             .await?;
         for (act, staff, role, attended) in parts {
-            let (Some((form, h)), Some(role)) = (forms.get(&act), ParticipantRole::parse(&role)) else { continue };
+            let (Some(i), Some(role)) = (index.get(&act).copied(), ParticipantRole::parse(&role)) else { continue };
+            let (_, form, h, ..) = &acts[i];
+            let staff = StaffId::from_uuid(staff);
+            if role == ParticipantRole::Presenter {
+                presenters[i].push(staff);
+            }
             if attended || role == ParticipantRole::Presenter {
-                out.entry(StaffId::from_uuid(staff)).or_default().count_activity(form, role, hours(*h));
+                out.entry(staff).or_default().count_activity(form, role, hours(*h));
             }
         }
+        for p in &mut presenters {
+            p.sort_unstable();
+        }
+        let facts = acts
+            .into_iter()
+            .zip(presenters)
+            .map(|((id, form, _, title, on, commission, organiser), presenters)| ActivityFacts {
+                id: ActivityId::from_uuid(id),
+                form,
+                title,
+                on,
+                commission: commission.map(CommissionId::from_uuid),
+                organiser: organiser.map(StaffId::from_uuid),
+                presenters,
+            })
+            .collect();
         let pairs: Vec<(Uuid, Uuid)> = mentorship::Entity::find()
             .select_only()
             .column(mentorship::Column::MentorId)
@@ -993,7 +1028,7 @@ impl Store {
         for staff in authored {
             out.entry(StaffId::from_uuid(staff)).or_default().materials += 1;
         }
-        Ok(out)
+        Ok((facts, out))
     }
 }
 
@@ -1040,13 +1075,14 @@ async fn insert_activity(txn: &sea_orm::DatabaseTransaction, school: &School, a:
     }
     .insert(txn)
     .await?;
-    replace_participants(txn, a.id.uuid(), &a.participants).await?;
+    replace_participants(txn, (a.id.uuid(), school.id.uuid(), a.year.start_year()), &a.participants).await?;
     Ok(())
 }
 
+/// Replaces an activity's participants; `activity` is its id, school and year.
 async fn replace_participants(
     db: &impl ConnectionTrait,
-    activity_id: Uuid,
+    (activity_id, school_id, start_year): (Uuid, Uuid, i32),
     participants: &[Participant],
 ) -> StoreResult<()> {
     activity_participant::Entity::delete_many()
@@ -1061,6 +1097,8 @@ async fn replace_participants(
         staff_id: Set(p.staff.uuid()),
         role: Set(p.role.code().to_owned()),
         attended: Set(p.attended),
+        school_id: Set(Some(school_id)),
+        start_year: Set(Some(start_year)),
     }))
     .exec_without_returning(db)
     .await?;

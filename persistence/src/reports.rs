@@ -3,7 +3,7 @@
 //! the district's summary over its schools in set-based queries.
 
 use crate::entities::{
-    activity, activity_participant, commission, material, material_author, meeting, plan, plan_item, quality_row,
+    activity_participant, commission, material, material_author, meeting, plan, plan_item, quality_row,
     quality_sheet, report, report_transition, school, staff, training,
 };
 use crate::org::check_version;
@@ -15,15 +15,13 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
 };
 use std::collections::{HashMap, HashSet};
-use usul_domain::ids::{
-    ActivityId, CommissionId, DistrictId, MeetingId, PlanId, ReportId, SchoolId, StaffId, SubjectId,
-};
+use usul_domain::ids::{CommissionId, DistrictId, MeetingId, PlanId, ReportId, SchoolId, StaffId, SubjectId};
 use usul_domain::meeting::Body;
 use usul_domain::org::School;
 use usul_domain::plan::Progress;
 use usul_domain::quality::{GradeCounts, Term};
 use usul_domain::records::MaterialStatus;
-use usul_domain::report::{ActivityFacts, MaterialFacts, MeetingFacts, QualityRow, ReportKind, ReportStatus};
+use usul_domain::report::{MaterialFacts, MeetingFacts, QualityRow, ReportKind, ReportStatus};
 use usul_domain::year::AcademicYear;
 use uuid::Uuid;
 
@@ -239,8 +237,6 @@ struct HoursSum {
     tenths: Option<i64>,
 }
 
-/// id, form, title, date, commission, organiser.
-type ActivityRow = (Uuid, String, String, NaiveDate, Option<Uuid>, Option<Uuid>);
 /// id, body key, commission, date, protocol number.
 type MeetingRow = (Uuid, String, Option<Uuid>, NaiveDate, Option<i32>);
 
@@ -397,62 +393,6 @@ impl Store {
     }
 
     // ----- report inputs -----
-
-    /// The year's activities with their presenters, in two queries.
-    ///
-    /// # Errors
-    /// [`StoreError::Db`].
-    pub async fn activity_facts(&self, school: SchoolId, year: AcademicYear) -> StoreResult<Vec<ActivityFacts>> {
-        let rows: Vec<ActivityRow> = activity::Entity::find()
-            .select_only()
-            .column(activity::Column::Id)
-            .column(activity::Column::FormCode)
-            .column(activity::Column::Title)
-            .column(activity::Column::StartsOn)
-            .column(activity::Column::CommissionId)
-            .column(activity::Column::OrganiserId)
-            .filter(activity::Column::SchoolId.eq(school.uuid()))
-            .filter(activity::Column::StartYear.eq(year.start_year()))
-            .order_by_asc(activity::Column::Id)
-            .into_tuple()
-            .all(&self.db)
-            .await?;
-        let presenters: Vec<(Uuid, Uuid)> = activity_participant::Entity::find()
-            .select_only()
-            .column(activity_participant::Column::ActivityId)
-            .column(activity_participant::Column::StaffId)
-            .filter(activity_participant::Column::Role.eq("presenter"))
-            .filter(
-                activity_participant::Column::ActivityId.in_subquery(
-                    Query::select()
-                        .column(activity::Column::Id)
-                        .from(activity::Entity)
-                        .and_where(activity::Column::SchoolId.eq(school.uuid()))
-                        .and_where(activity::Column::StartYear.eq(year.start_year()))
-                        .to_owned(),
-                ),
-            )
-            .order_by_asc(activity_participant::Column::StaffId)
-            .into_tuple()
-            .all(&self.db)
-            .await?;
-        let mut by: HashMap<Uuid, Vec<StaffId>> = HashMap::new();
-        for (a, s) in presenters {
-            by.entry(a).or_default().push(StaffId::from_uuid(s));
-        }
-        Ok(rows
-            .into_iter()
-            .map(|(id, form, title, on, commission, organiser)| ActivityFacts {
-                id: ActivityId::from_uuid(id),
-                form,
-                title,
-                on,
-                commission: commission.map(CommissionId::from_uuid),
-                organiser: organiser.map(StaffId::from_uuid),
-                presenters: by.remove(&id).unwrap_or_default(),
-            })
-            .collect())
-    }
 
     /// The year's materials with their authors, in two queries.
     ///
@@ -901,16 +841,8 @@ impl Store {
             .column(activity_participant::Column::StaffId)
             .distinct()
             .filter(activity_participant::Column::Role.eq("presenter"))
-            .filter(
-                activity_participant::Column::ActivityId.in_subquery(
-                    Query::select()
-                        .column(activity::Column::Id)
-                        .from(activity::Entity)
-                        .and_where(activity::Column::SchoolId.in_subquery(schools_of()))
-                        .and_where(activity::Column::StartYear.eq(y))
-                        .to_owned(),
-                ),
-            )
+            .filter(activity_participant::Column::SchoolId.in_subquery(schools_of()))
+            .filter(activity_participant::Column::StartYear.eq(y))
             .into_tuple()
             .all(&txn)
             .await?;

@@ -15,7 +15,7 @@ use usul_domain::effectiveness::{Knowledge, Measures, Professional, Support, Yea
 use usul_domain::ids::{DistrictId, SchoolId, SubjectId};
 use usul_domain::lang::Lang;
 use usul_domain::org::School;
-use usul_domain::plan::{Owner, PlanKind, PlanStatus, percent_done};
+use usul_domain::plan::{Owner, PlanKind, percent_done};
 use usul_domain::policy::{Action, Resource};
 use usul_domain::quality::{GradeCounts, change, most_final, percent};
 use usul_domain::report::{ReportKind, ReportStatus};
@@ -285,11 +285,9 @@ async fn year_measures(
     let plans = store.approved_individual_plans(school.id, year).await?;
     let materials = store.material_facts(school.id, year).await?;
     let quality = store.quality_rows(school.id, year).await?;
-    let plan = store
-        .year_plan(PlanKind::School, Owner::School(school.id), year)
-        .await?
-        .filter(|p| p.status == PlanStatus::Approved);
-    let progress: Option<Vec<_>> = plan.map(|p| p.items.iter().map(|i| i.progress).collect());
+    let plan = store.year_plan_facts(PlanKind::School, Owner::School(school.id), year).await?;
+    let progress: Option<Vec<_>> =
+        plan.filter(|(_, approved)| *approved).map(|(p, _)| p.items.iter().map(|i| i.progress).collect());
     Ok(measures(YearFacts {
         teachers,
         participation: &participation,

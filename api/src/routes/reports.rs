@@ -358,8 +358,7 @@ pub async fn figures(
 ) -> Result<ReportFigures, ApiError> {
     let id = school.id;
     let staff = store.active_school_staff(id).await?;
-    let participation = store.participation(id, year).await?;
-    let activities = store.activity_facts(id, year).await?;
+    let (activities, participation) = store.activities_and_participation(id, year).await?;
     let materials = store.material_facts(id, year).await?;
     let meetings = store.meeting_facts(id, year).await?;
     let quality = store.quality_rows(id, year).await?;
@@ -377,10 +376,11 @@ pub async fn figures(
     let (scope, plan) = match commission {
         Some(c) => (
             Scope::Commission { id: c.id, members: c.members.clone(), subjects: c.subjects.clone() },
-            store.year_plan(PlanKind::Commission, Owner::Commission(c.id), year).await?,
+            store.year_plan_facts(PlanKind::Commission, Owner::Commission(c.id), year).await?,
         ),
-        None => (Scope::School, store.year_plan(PlanKind::School, Owner::School(id), year).await?),
+        None => (Scope::School, store.year_plan_facts(PlanKind::School, Owner::School(id), year).await?),
     };
+    let plan = plan.map(|(p, _)| p);
     let ids: Vec<StaffId> = staff.iter().map(|s| s.id).collect();
     let f = assemble(Inputs {
         scope: &scope,

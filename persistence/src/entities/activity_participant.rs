@@ -11,6 +11,9 @@ pub struct Model {
     pub staff_id: Uuid,
     pub role: String,
     pub attended: bool,
+    /// The activity's school and year, copied so that a year's participants are read by index.
+    pub school_id: Option<Uuid>,
+    pub start_year: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

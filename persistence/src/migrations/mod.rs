@@ -9,6 +9,7 @@ mod m20261126_000003_plans;
 mod m20261126_000004_records;
 mod m20261126_000005_training_certificates;
 mod m20261126_000006_reports;
+mod m20261126_000007_participants_school_year;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000004_records::Migration),
             Box::new(m20261126_000005_training_certificates::Migration),
             Box::new(m20261126_000006_reports::Migration),
+            Box::new(m20261126_000007_participants_school_year::Migration),
         ]
     }
 }
