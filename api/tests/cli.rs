@@ -89,3 +89,30 @@ fn openapi_prints_the_contract() {
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     assert_eq!(doc["openapi"], "3.1.0");
 }
+
+#[test]
+fn generate_fills_a_district_with_valid_schools_and_refuses_nonsense_sizes() {
+    let db = TempDb::new();
+    let out = usul(&["generate", "--schools", "2", "--staff", "12", "--items", "30", "--activities", "20"], &db.url());
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let said = text(&out.stdout);
+    assert!(said.contains("school 2/2") && said.contains("Generated 2 school(s)"), "{said}");
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    rt.block_on(async {
+        let store = usul_persistence::Store::connect(&db.url()).await.unwrap();
+        let schools = store
+            .list_schools(None, None, usul_persistence::PageRequest { after: None, limit: 10 })
+            .await
+            .unwrap()
+            .items;
+        assert_eq!(schools.len(), 2);
+        let year = usul_domain::year::AcademicYear::parse("2022-2023").unwrap();
+        let rows = store.district_summary(schools[0].district, year).await.unwrap();
+        assert_eq!(rows.len(), 2, "both in one district");
+        assert!(rows.iter().all(|r| r.plan_progress.len() == 30 && r.teachers == 12 && r.commissions > 0));
+    });
+    for bad in [["--staff", "2"], ["--schools", "0"], ["--items", "-1"]] {
+        let out = usul(&["generate", bad[0], bad[1]], &db.url());
+        assert!(!out.status.success(), "{bad:?} accepted");
+    }
+}

@@ -3,8 +3,8 @@
 //! the district's summary over its schools in set-based queries.
 
 use crate::entities::{
-    activity_participant, commission, material, material_author, meeting, plan, plan_item, quality_row,
-    quality_sheet, report, report_transition, school, staff, training,
+    activity_participant, commission, material, material_author, meeting, plan, plan_item, quality_row, quality_sheet,
+    report, report_transition, school, staff, training,
 };
 use crate::org::check_version;
 use crate::{Audit, Page, PageRequest, Store, StoreError, StoreResult, now, record_audit, stored};
