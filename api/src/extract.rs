@@ -30,7 +30,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for ValidJson<T> {
         let bytes = web::Bytes::from_request(req, payload);
         Box::pin(async move {
             if !json {
-                return Err(ApiError::UnsupportedMediaType);
+                return Err(ApiError::UnsupportedMediaType(JSON));
             }
             let bytes = bytes.await.map_err(|e| payload_error(&e, limit))?;
             if bytes.len() > limit {
@@ -64,12 +64,15 @@ impl<T: DeserializeOwned + 'static> FromRequest for OptionalJson<T> {
                 return Ok(Self(None));
             }
             if !json {
-                return Err(ApiError::UnsupportedMediaType);
+                return Err(ApiError::UnsupportedMediaType(JSON));
             }
             parse_json(&bytes).map(|v| Self(Some(v)))
         })
     }
 }
+
+/// The media type JSON bodies are sent in.
+const JSON: &str = "application/json";
 
 fn mime_json() -> &'static str {
     "json"
@@ -282,7 +285,7 @@ pub fn path_error(err: actix_web::error::PathError, _req: &HttpRequest) -> actix
 pub fn json_error(err: actix_web::error::JsonPayloadError, _req: &HttpRequest) -> actix_web::Error {
     use actix_web::error::JsonPayloadError as J;
     match err {
-        J::ContentType => ApiError::UnsupportedMediaType,
+        J::ContentType => ApiError::UnsupportedMediaType(JSON),
         J::Overflow { limit } | J::OverflowKnownLength { limit, .. } => ApiError::PayloadTooLarge { limit },
         other => ApiError::BadRequest { code: "malformed_json", detail: other.to_string(), errors: Vec::new() },
     }
@@ -306,7 +309,7 @@ impl FromRequest for CsvBody {
         let bytes = web::Bytes::from_request(req, payload);
         Box::pin(async move {
             if !csv {
-                return Err(ApiError::UnsupportedMediaType);
+                return Err(ApiError::UnsupportedMediaType("text/csv; charset=utf-8"));
             }
             let bytes = bytes.await.map_err(|e| payload_error(&e, limit))?;
             if bytes.len() > limit {

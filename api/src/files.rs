@@ -68,7 +68,9 @@ pub async fn receive(mut body: Multipart, dir: &Path, key: &str, limit: u64) -> 
         let name = check_name(field.content_disposition().and_then(|cd| cd.get_filename()).unwrap_or(""))?;
         let content_type = field.content_type().map(|m| m.essence_str().to_owned()).unwrap_or_default();
         if !TYPES.iter().any(|(t, _)| *t == content_type) {
-            return Err(ApiError::UnsupportedMediaType);
+            return Err(ApiError::UnsupportedMediaType(
+                "PDF, PNG, JPEG, ZIP, DOCX, PPTX, XLSX, ODT, DOC or plain text in the file part",
+            ));
         }
         std::fs::create_dir_all(dir).map_err(|e| ApiError::Internal(format!("files dir: {e}")))?;
         let tmp = dir.join(format!(".upload-{}", uuid::Uuid::new_v4().simple()));

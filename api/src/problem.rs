@@ -171,7 +171,7 @@ pub enum ApiError {
     PayloadTooLarge { limit: usize },
     /// The body is not `application/json` (415).
     #[error("unsupported media type")]
-    UnsupportedMediaType,
+    UnsupportedMediaType(&'static str),
     /// The database cannot be reached (503).
     #[error("service unavailable")]
     Unavailable,
@@ -417,7 +417,7 @@ impl ApiError {
             Self::MethodNotAllowed { .. } => "method_not_allowed",
             Self::PreconditionFailed { .. } => "precondition_failed",
             Self::PayloadTooLarge { .. } => "payload_too_large",
-            Self::UnsupportedMediaType => "unsupported_media_type",
+            Self::UnsupportedMediaType(_) => "unsupported_media_type",
             Self::Unavailable => "unavailable",
             Self::Internal(_) => "internal_error",
         }
@@ -489,11 +489,11 @@ impl ApiError {
                 Lang::Ru => format!("Не более {limit} байт."),
                 Lang::En => format!("At most {limit} bytes are accepted."),
             },
-            Self::UnsupportedMediaType => t(
-                "Content-Type: application/json жөнөтүңүз.",
-                "Отправьте Content-Type: application/json.",
-                "Send Content-Type: application/json.",
-            ),
+            Self::UnsupportedMediaType(expected) => match lang {
+                Lang::Ky => format!("Content-Type: {expected} жөнөтүңүз."),
+                Lang::Ru => format!("Отправьте Content-Type: {expected}."),
+                Lang::En => format!("Send Content-Type: {expected}."),
+            },
             Self::Unavailable => {
                 t("Маалымат базасы жеткиликсиз.", "База данных недоступна.", "The database is unreachable.")
             }
@@ -582,7 +582,7 @@ impl ResponseError for ApiError {
             Self::Conflict(_) | Self::ConflictWith { .. } => StatusCode::CONFLICT,
             Self::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,
             Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
-            Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }

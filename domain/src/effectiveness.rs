@@ -4,7 +4,7 @@
 
 use crate::ids::{StaffId, SubjectId};
 use crate::plan::{Progress, percent_done};
-use crate::quality::{GradeCounts, Term, most_final, percent, total};
+use crate::quality::{GradeCounts, Term, judged, most_final, percent, total};
 use crate::records::{MaterialStatus, Participation};
 use crate::report::{MaterialFacts, QualityRow};
 use crate::staff::QualificationCategory;
@@ -60,10 +60,12 @@ pub struct Support {
 /// The quality of students' knowledge.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Knowledge {
-    /// The term judged: the annual grades, else the latest term entered.
+    /// The most final term judged (each subject is judged on its own: its annual grades, else
+    /// its latest term).
     pub term: Option<Term>,
     pub overall: Option<GradeCounts>,
-    pub per_subject: Vec<(SubjectId, GradeCounts)>,
+    /// Each subject's counts on its own most final term.
+    pub per_subject: Vec<(SubjectId, Term, GradeCounts)>,
 }
 
 /// The three measures of a year.
@@ -87,16 +89,20 @@ pub fn per_teacher(tenths: u32, teachers: u32) -> f64 {
     (f64::from(tenths) / f64::from(teachers)).round() / 10.0
 }
 
-/// The knowledge measure of a year's rows: the most final term, overall and per subject.
+/// The knowledge measure of a year's rows: each subject on its most final term, overall and
+/// per subject.
 #[must_use]
 pub fn knowledge(rows: &[QualityRow]) -> Knowledge {
-    let term = most_final(rows.iter().map(|r| r.term));
-    let rows: Vec<&QualityRow> = rows.iter().filter(|r| Some(r.term) == term).collect();
-    let mut per: BTreeMap<SubjectId, GradeCounts> = BTreeMap::new();
+    let rows = judged(rows);
+    let mut per: BTreeMap<SubjectId, (Term, GradeCounts)> = BTreeMap::new();
     for r in &rows {
-        per.entry(r.subject).and_modify(|c| *c = c.plus(r.counts)).or_insert(r.counts);
+        per.entry(r.subject).and_modify(|(_, c)| *c = c.plus(r.counts)).or_insert((r.term, r.counts));
     }
-    Knowledge { term, overall: total(rows.iter().map(|r| r.counts)), per_subject: per.into_iter().collect() }
+    Knowledge {
+        term: most_final(rows.iter().map(|r| r.term)),
+        overall: total(rows.iter().map(|r| r.counts)),
+        per_subject: per.into_iter().map(|(s, (t, c))| (s, t, c)).collect(),
+    }
 }
 
 /// Computes the three measures of for a year.

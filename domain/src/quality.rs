@@ -51,10 +51,47 @@ impl Term {
 }
 
 /// The most final term among those entered: the annual grades if there are any, else the
-/// latest term. The figures of a year are judged on it.
+/// latest term.
 #[must_use]
 pub fn most_final(terms: impl IntoIterator<Item = Term>) -> Option<Term> {
     terms.into_iter().max()
+}
+
+/// One row of a year's grade tables: a subject's (summed or single-class) counts for a term.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TermRow {
+    pub subject: crate::ids::SubjectId,
+    pub term: Term,
+    pub counts: GradeCounts,
+}
+
+/// The rows a year is judged on (R-5.5): for each subject, the rows of its most final term —
+/// its annual grades if entered, else its latest term — so that one subject's annual table
+/// does not hide another's fourth term.
+#[must_use]
+pub fn judged(rows: &[TermRow]) -> Vec<TermRow> {
+    let mut best: std::collections::BTreeMap<crate::ids::SubjectId, Term> = std::collections::BTreeMap::new();
+    for r in rows {
+        let t = best.entry(r.subject).or_insert(r.term);
+        *t = (*t).max(r.term);
+    }
+    rows.iter().filter(|r| best.get(&r.subject) == Some(&r.term)).copied().collect()
+}
+
+/// Characters that print as nothing or reorder text: refused in short labels such as a class.
+fn invisible(c: char) -> bool {
+    matches!(c, '\u{ad}' | '\u{61c}' | '\u{180e}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2069}' | '\u{feff}')
+}
+
+/// A class name such as `5А` or `11 "Б"`: one line, 1–16 characters, nothing invisible.
+///
+/// # Errors
+/// [`crate::values::TextError`].
+pub fn class_name(text: &str) -> Result<String, crate::values::TextError> {
+    if text.chars().any(|c| c.is_control() || invisible(c)) {
+        return Err(crate::values::TextError::Format);
+    }
+    crate::values::bounded(text, MAX_CLASS_CHARS)
 }
 
 /// The most students a class row may count: a sanity bound, not a rule of the regulation.
@@ -244,7 +281,9 @@ pub fn read_csv(bytes: &[u8]) -> Result<Vec<CsvRow>, Vec<CsvProblem>> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let mut problems = Vec::new();
     let mut lines: Vec<(usize, String)> = Vec::new();
-    for (i, raw) in bytes.split(|b| *b == b'\n').enumerate() {
+    // Old spreadsheets end lines with CR alone.
+    let newline = if !bytes.contains(&b'\n') && bytes.contains(&b'\r') { b'\r' } else { b'\n' };
+    for (i, raw) in bytes.split(|b| *b == newline).enumerate() {
         let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
         match std::str::from_utf8(raw) {
             Ok(s) => lines.push((i + 1, s.to_owned())),
@@ -259,7 +298,8 @@ pub fn read_csv(bytes: &[u8]) -> Result<Vec<CsvRow>, Vec<CsvProblem>> {
     if !problems.is_empty() {
         return Err(problems);
     }
-    let mut lines = lines.into_iter().filter(|(_, l)| !l.trim().is_empty());
+    // Blank lines, and lines of nothing but separators, are skipped.
+    let mut lines = lines.into_iter().filter(|(_, l)| l.chars().any(|c| !c.is_whitespace() && c != ';' && c != ','));
     let Some((header_line, header)) = lines.next() else {
         return Err(vec![problem(0, None, "empty", "the file has no header and no rows".to_owned())]);
     };
@@ -314,6 +354,9 @@ pub fn read_csv(bytes: &[u8]) -> Result<Vec<CsvRow>, Vec<CsvProblem>> {
         }
         let fields = columns.iter().zip(values).filter_map(|(c, v)| c.map(|c| (c, v))).collect();
         rows.push(CsvRow { line, fields });
+    }
+    if problems.is_empty() && rows.is_empty() {
+        problems.push(problem(header_line, None, "no_rows", "the file has a header but no rows".to_owned()));
     }
     if problems.is_empty() { Ok(rows) } else { Err(problems) }
 }
@@ -400,6 +443,38 @@ mod tests {
         let problems = read_csv(&bytes).unwrap_err();
         assert_eq!(problems.len(), 1);
         assert_eq!((problems[0].line, problems[0].code), (3, "not_utf8"));
+    }
+
+    #[test]
+    fn each_subject_is_judged_on_its_own_most_final_term_r_5_5() {
+        let s = |n: u128| crate::ids::SubjectId::from_uuid(uuid::Uuid::from_u128(n));
+        let g = |n: u32| GradeCounts::new(n, [n, 0, 0, 0]).unwrap();
+        let rows = [
+            TermRow { subject: s(1), term: Term::Year, counts: g(25) },
+            TermRow { subject: s(1), term: Term::Fourth, counts: g(24) },
+            TermRow { subject: s(2), term: Term::Fourth, counts: g(20) },
+            TermRow { subject: s(2), term: Term::Third, counts: g(19) },
+        ];
+        let kept: Vec<(u32, Term)> = judged(&rows).iter().map(|r| (r.counts.students(), r.term)).collect();
+        assert_eq!(kept, vec![(25, Term::Year), (20, Term::Fourth)]);
+    }
+
+    #[test]
+    fn a_class_is_one_visible_line() {
+        assert_eq!(class_name(" 5А ").unwrap(), "5А");
+        assert_eq!(class_name("7 \"Б\"").unwrap(), "7 \"Б\"");
+        for bad in ["5\nА", "5\tА", "\u{200b}", "5\u{202e}А", "\u{feff}5А"] {
+            assert!(class_name(bad).is_err(), "{bad:?}");
+        }
+        assert!(class_name("12345678901234567").is_err());
+    }
+
+    #[test]
+    fn a_csv_with_old_line_ends_or_empty_rows_is_read_and_one_without_rows_refused() {
+        let cr = "subject;class;students;grade_5;grade_4;grade_3;grade_2\rМатематика;5А;25;5;10;8;2\r;;;;;;\r";
+        assert_eq!(read_csv(cr.as_bytes()).unwrap().len(), 1);
+        let none = "subject;class;students;grade_5;grade_4;grade_3;grade_2\n;;;;;;\n";
+        assert_eq!(read_csv(none.as_bytes()).unwrap_err()[0].code, "no_rows");
     }
 
     #[test]

@@ -7,7 +7,7 @@ use crate::ids::{ActivityId, CommissionId, MeetingId, PlanId, StaffId, SubjectId
 use crate::lang::Text;
 use crate::meeting::Body;
 use crate::plan::{Plan, Progress, is_overdue, percent_done};
-use crate::quality::{GradeCounts, Term, most_final, total};
+use crate::quality::{GradeCounts, Term, judged, most_final, total};
 use crate::records::{Hours, MaterialStatus, Participation, groups_of};
 use chrono::NaiveDate;
 use std::collections::{BTreeMap, HashMap};
@@ -241,13 +241,8 @@ pub struct MeetingFacts {
     pub protocol_number: Option<u32>,
 }
 
-/// One row of a knowledge-quality table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct QualityRow {
-    pub subject: SubjectId,
-    pub term: Term,
-    pub counts: GradeCounts,
-}
+/// One row of a knowledge-quality table (a subject's counts for a term).
+pub use crate::quality::TermRow as QualityRow;
 
 /// What a report covers.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -350,7 +345,8 @@ pub struct SubjectQuality {
 /// Knowledge quality against the previous year.
 #[derive(Debug, Clone, PartialEq)]
 pub struct QualityFigures {
-    /// The term judged this year and last (the most final entered).
+    /// The most final term judged this year and last (each subject is judged on its own most
+    /// final term).
     pub term: Option<Term>,
     pub term_before: Option<Term>,
     pub now: Option<GradeCounts>,
@@ -420,8 +416,8 @@ pub fn plan_figures(plan: &PlanFacts, today: NaiveDate) -> PlanFigures {
 fn quality_figures(scope: &Scope, now: &[QualityRow], before: &[QualityRow]) -> QualityFigures {
     let pick = |rows: &[QualityRow]| -> (Option<Term>, Vec<QualityRow>) {
         let rows: Vec<QualityRow> = rows.iter().filter(|r| scope.subject(r.subject)).copied().collect();
-        let term = most_final(rows.iter().map(|r| r.term));
-        (term, rows.into_iter().filter(|r| Some(r.term) == term).collect())
+        let rows = judged(&rows);
+        (most_final(rows.iter().map(|r| r.term)), rows)
     };
     let (term, now) = pick(now);
     let (term_before, before) = pick(before);
@@ -704,6 +700,15 @@ mod tests {
         );
         assert_eq!(f.term, Some(Term::Second));
         assert!((f.now.unwrap().success_percent() - 50.0).abs() < 1e-9);
+        // Another subject's annual grades do not hide this one's second term.
+        let f = quality_figures(
+            &Scope::School,
+            &[row(1, Term::Second, 10, [0, 0, 5, 5]), row(2, Term::Year, 10, [10, 0, 0, 0])],
+            &[],
+        );
+        assert_eq!(f.term, Some(Term::Year));
+        assert_eq!(f.now.unwrap().students(), 20);
+        assert_eq!(f.per_subject.len(), 2);
         assert_eq!(f.before, None);
     }
 }

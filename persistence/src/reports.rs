@@ -195,13 +195,14 @@ pub struct SchoolSummary {
     pub presenters: u32,
     /// Course-training hours of the year, in tenths.
     pub training_tenths: u32,
-    /// The year's knowledge-quality totals per term.
-    pub quality: Vec<(Term, GradeCounts)>,
+    /// The year's knowledge-quality totals per subject and term.
+    pub quality: Vec<QualityRow>,
 }
 
 #[derive(Debug, FromQueryResult)]
 struct QualitySum {
     school_id: Uuid,
+    subject_id: Uuid,
     term: String,
     students: Option<i64>,
     g5: Option<i64>,
@@ -869,6 +870,7 @@ impl Store {
         let quality: Vec<QualitySum> = quality_row::Entity::find()
             .select_only()
             .column(quality_row::Column::SchoolId)
+            .column(quality_row::Column::SubjectId)
             .column(quality_row::Column::Term)
             .column_as(Expr::col(quality_row::Column::Students).sum(), "students")
             .column_as(Expr::col(quality_row::Column::Grade5).sum(), "g5")
@@ -878,6 +880,7 @@ impl Store {
             .filter(quality_row::Column::SchoolId.in_subquery(schools_of()))
             .filter(quality_row::Column::StartYear.eq(y))
             .group_by(quality_row::Column::SchoolId)
+            .group_by(quality_row::Column::SubjectId)
             .group_by(quality_row::Column::Term)
             .into_model()
             .all(&txn)
@@ -904,7 +907,7 @@ impl Store {
                 let g = |v: Option<i64>| u32::try_from(v.unwrap_or(0)).unwrap_or(0);
                 let counts = GradeCounts::summed(g(Some(n)), [g(r.g5), g(r.g4), g(r.g3), g(r.g2)])
                     .ok_or_else(|| StoreError::Corrupt("quality_rows: grades do not add up".to_owned()))?;
-                q.push((term, counts));
+                q.push(QualityRow { subject: SubjectId::from_uuid(r.subject_id), term, counts });
             }
             out.push(SchoolSummary {
                 plan,

@@ -17,7 +17,7 @@ use usul_domain::lang::Lang;
 use usul_domain::org::School;
 use usul_domain::plan::{Owner, PlanKind, percent_done};
 use usul_domain::policy::{Action, Resource};
-use usul_domain::quality::{GradeCounts, change, most_final, percent};
+use usul_domain::quality::{GradeCounts, change, percent};
 use usul_domain::report::{ReportKind, ReportStatus};
 use usul_domain::year::AcademicYear;
 use usul_persistence::PageRequest;
@@ -112,7 +112,8 @@ pub struct SupportFigures {
 /// Success and quality of a set of grades.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct KnowledgeFigures {
-    /// The term judged: the annual grades (`year`) if entered, else the latest term.
+    /// The term judged: the annual grades (`year`) if entered, else the latest term; for the
+    /// overall figures, the most final term of any subject (each subject is judged on its own).
     #[schema(example = "year")]
     pub term: String,
     pub students: u32,
@@ -221,8 +222,8 @@ fn subject_name(subjects: &[(SubjectId, String)], id: SubjectId) -> String {
     subjects.iter().find(|(s, _)| *s == id).map(|(_, n)| n.clone()).unwrap_or_default()
 }
 
-fn knowledge_figures(k: &Knowledge, g: Option<GradeCounts>) -> Option<KnowledgeFigures> {
-    let (term, g) = (k.term?, g?);
+fn knowledge_figures(term: Option<usul_domain::quality::Term>, g: Option<GradeCounts>) -> Option<KnowledgeFigures> {
+    let (term, g) = (term?, g?);
     Some(KnowledgeFigures {
         term: term.code().to_owned(),
         students: g.students(),
@@ -242,13 +243,15 @@ fn changes(now: Option<&KnowledgeFigures>, before: Option<&KnowledgeFigures>) ->
 }
 
 fn knowledge(now: &Knowledge, before: &Knowledge, subjects: &[(SubjectId, String)]) -> KnowledgeMeasure {
-    let current = knowledge_figures(now, now.overall);
-    let previous = knowledge_figures(before, before.overall);
+    let current = knowledge_figures(now.term, now.overall);
+    let previous = knowledge_figures(before.term, before.overall);
     let (success_change, quality_change) = changes(current.as_ref(), previous.as_ref());
-    let mut ids: Vec<SubjectId> = now.per_subject.iter().chain(before.per_subject.iter()).map(|(s, _)| *s).collect();
+    let mut ids: Vec<SubjectId> = now.per_subject.iter().chain(before.per_subject.iter()).map(|(s, ..)| *s).collect();
     ids.sort_unstable();
     ids.dedup();
-    let find = |k: &Knowledge, s: SubjectId| k.per_subject.iter().find(|(x, _)| *x == s).map(|(_, g)| *g);
+    let find = |k: &Knowledge, s: SubjectId| {
+        k.per_subject.iter().find(|(x, ..)| *x == s).map(|(_, t, g)| knowledge_figures(Some(*t), Some(*g)))
+    };
     KnowledgeMeasure {
         success_change,
         quality_change,
@@ -257,7 +260,7 @@ fn knowledge(now: &Knowledge, before: &Knowledge, subjects: &[(SubjectId, String
         per_subject: ids
             .into_iter()
             .map(|s| {
-                let (c, p) = (knowledge_figures(now, find(now, s)), knowledge_figures(before, find(before, s)));
+                let (c, p) = (find(now, s).flatten(), find(before, s).flatten());
                 let (success_change, quality_change) = changes(c.as_ref(), p.as_ref());
                 SubjectKnowledge {
                     subject_id: s.uuid(),
@@ -500,8 +503,8 @@ pub async fn summary(
             let count = |pred: &dyn Fn(ReportStatus) -> bool| -> u32 {
                 s.reports.iter().filter(|(_, st, _)| pred(*st)).map(|(_, _, n)| *n).sum()
             };
-            let term = most_final(s.quality.iter().map(|(t, _)| *t));
-            let grades = s.quality.iter().find(|(t, _)| Some(*t) == term).map(|(_, g)| *g);
+            let k = usul_domain::effectiveness::knowledge(&s.quality);
+            let (term, grades) = (k.term, k.overall);
             SchoolSummaryRow {
                 school_id: s.school.id.uuid(),
                 school_name: s.school.name.to_string(),

@@ -56,10 +56,12 @@ pub const fn school_resource(school: &School) -> Resource {
     Resource::School { school: school.id, district: school.district }
 }
 
-/// 200 with the body and its version as `ETag`, or 304 when `If-None-Match` names it.
+/// 200 with the body and its version as `ETag`, or — for a read — 304 when `If-None-Match`
+/// names it. A write has happened by the time it answers, so it always answers 200.
 #[must_use]
 pub fn versioned<T: Serialize>(req: &HttpRequest, version: i32, body: &T) -> HttpResponse {
-    if if_none_match(req, version) {
+    let read = matches!(*req.method(), actix_web::http::Method::GET | actix_web::http::Method::HEAD);
+    if read && if_none_match(req, version) {
         return HttpResponse::NotModified().insert_header((header::ETAG, etag(version))).finish();
     }
     HttpResponse::Ok().insert_header((header::ETAG, etag(version))).json(body)

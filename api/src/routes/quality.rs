@@ -15,8 +15,7 @@ use std::collections::{BTreeMap, HashSet};
 use usul_domain::ids::{SchoolId, SubjectId};
 use usul_domain::org::{School, Subject};
 use usul_domain::policy::Action;
-use usul_domain::quality::{GradeCounts, GradeError, MAX_CLASS_CHARS, Term, read_csv, total};
-use usul_domain::values::bounded;
+use usul_domain::quality::{GradeCounts, GradeError, Term, class_name, read_csv, total};
 use usul_domain::year::AcademicYear;
 use usul_persistence::{PageRequest, QualityEntry, QualitySheet};
 use utoipa::{IntoParams, ToSchema};
@@ -28,7 +27,10 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 }
 
 /// The most rows a table may have.
-pub const MAX_ROWS: usize = 2000;
+pub const MAX_ROWS: usize = 1000;
+
+/// The most problems a CSV refusal lists (`problem_count` gives them all).
+pub const MAX_PROBLEMS: usize = 200;
 
 /// Which table.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -206,7 +208,7 @@ pub async fn read(
 pub struct RowBody {
     /// A subject of the school.
     pub subject_id: Uuid,
-    /// The class, 1–16 characters, e.g. `5А`.
+    /// The class, 1–16 characters on one line, nothing invisible, e.g. `5А`.
     #[schema(min_length = 1, max_length = 16, example = "5А")]
     pub class: String,
     /// 1–2000; grades 5 + 4 + 3 + 2 must add up to it.
@@ -227,7 +229,7 @@ pub struct RowBody {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"rows": [{"subject_id": "0192f0c4-0000-7000-8000-000000000101", "class": "5А", "students": 25, "grade_5": 5, "grade_4": 10, "grade_3": 8, "grade_2": 2}]}))]
 pub struct TableBody {
-    /// At most 2000 rows, one per subject and class.
+    /// At most 1000 rows, one per subject and class.
     pub rows: Vec<RowBody>,
 }
 
@@ -252,7 +254,7 @@ fn check_rows(rows: Vec<RawRow>, check: &mut Checker, field: impl Fn(usize, &str
                 None
             }
         };
-        let class = check.text(&field(i, "class"), bounded(&r.class, MAX_CLASS_CHARS));
+        let class = check.text(&field(i, "class"), class_name(&r.class));
         let mut n = [0_u32; 5];
         let mut ok = true;
         for (k, (v, name)) in r.counts.iter().zip(COUNT_FIELDS).enumerate() {
@@ -291,6 +293,14 @@ fn check_rows(rows: Vec<RawRow>, check: &mut Checker, field: impl Fn(usize, &str
     out
 }
 
+/// Grades are entered for a year that has begun.
+fn begun(year: AcademicYear) -> Result<(), ApiError> {
+    if year.first_day() > chrono::Utc::now().date_naive() {
+        return Err(bad_param("year", FieldErrorKind::OutOfRange));
+    }
+    Ok(())
+}
+
 async fn store(
     req: &HttpRequest,
     state: &AppState,
@@ -320,7 +330,8 @@ async fn store(
 /// The whole table for the year and term, at once: every row is checked (a subject of the
 /// school, the class, counts ≥ 0 whose grades add up to the students, one row per subject and
 /// class) and every problem is listed as `rows[i].field`; nothing is stored unless all rows are
-/// good. An empty `rows` clears the table. The director and the deputy keep it.
+/// good. An empty `rows` clears the table. At most 1000 rows; only for a year that has begun
+/// (400 on `year` otherwise). The director and the deputy keep it.
 #[utoipa::path(
     tag = tags::QUALITY,
     request_body = TableBody,
@@ -349,6 +360,7 @@ pub async fn replace(
 ) -> Result<HttpResponse, ApiError> {
     let school = school_for(&state, &auth, SchoolId::from_uuid(path_id("id", &id)?), Action::ManageRecords).await?;
     let table = table_of(&q)?;
+    begun(table.0)?;
     if body.0.rows.len() > MAX_ROWS {
         return Err(ApiError::Validation(vec![crate::problem::FieldError::new("rows", FieldErrorKind::OutOfRange)]));
     }
@@ -382,7 +394,10 @@ pub async fn replace(
 /// `subject;class;students;grade_5;grade_4;grade_3;grade_2`. `subject` is the subject's name
 /// as the school lists it (case-insensitively) or its id. The import replaces the table of the
 /// year and term and is all or nothing: a refusal (422 `csv_invalid`) lists every bad line and
-/// column in `problems`, and nothing is stored.
+/// column in `problems` (the first 200; `problem_count` counts them all), and nothing is
+/// stored. Blank lines and lines of separators only are skipped; a file without rows is
+/// refused (`no_rows`) — send `PUT` with no rows to clear a table. Grades are entered for years
+/// that have begun.
 #[utoipa::path(
     tag = tags::QUALITY,
     request_body(content = String, content_type = "text/csv", example = "subject;class;students;grade_5;grade_4;grade_3;grade_2\nМатематика;5А;25;5;10;8;2\n"),
@@ -412,11 +427,16 @@ pub async fn import(
 ) -> Result<HttpResponse, ApiError> {
     let school = school_for(&state, &auth, SchoolId::from_uuid(path_id("id", &id)?), Action::ManageRecords).await?;
     let table = table_of(&q)?;
+    begun(table.0)?;
     let language = crate::extract::lang(&req);
-    let refuse = |problems: Vec<serde_json::Value>| ApiError::Rule {
-        code: "csv_invalid",
-        detail: format!("{} problem(s) in the file.", problems.len()),
-        extra: Some(json!({ "problems": problems })),
+    let refuse = |mut problems: Vec<serde_json::Value>| {
+        let count = problems.len();
+        problems.truncate(MAX_PROBLEMS);
+        ApiError::Rule {
+            code: "csv_invalid",
+            detail: format!("{count} problem(s) in the file."),
+            extra: Some(json!({ "problems": problems, "problem_count": count })),
+        }
     };
     let csv = read_csv(&body.0).map_err(|ps| {
         refuse(

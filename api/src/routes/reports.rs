@@ -645,7 +645,7 @@ pub struct CreateReportBody {
 /// training hours, materials produced and published, meetings held with their protocol numbers,
 /// knowledge quality against the previous year. The head of an approved commission
 /// starts its report; the deputy the school's. One report per school or commission and
-/// year (409 `report_exists`).
+/// year (409 `report_exists`), for a year that has begun.
 #[utoipa::path(
     tag = tags::REPORTS,
     request_body = CreateReportBody,
@@ -673,6 +673,14 @@ pub async fn create(
     let mut check = Checker::default();
     let kind = check.check("kind", ReportKind::parse(&b.kind).ok_or(()), |()| FieldErrorKind::InvalidValue);
     let year = check.check("year", AcademicYear::parse(&b.year), |_| FieldErrorKind::InvalidYear);
+    // A year is reported on once it has begun.
+    let year = match year {
+        Some(y) if y.first_day() > Utc::now().date_naive() => {
+            check.push("year", FieldErrorKind::OutOfRange);
+            None
+        }
+        other => other,
+    };
     let achievements = check.optional_text("achievements", b.achievements.as_deref(), MAX_NARRATIVE);
     let problems = check.optional_text("problems", b.problems.as_deref(), MAX_NARRATIVE);
     let proposals = check.optional_text("proposals", b.proposals.as_deref(), MAX_NARRATIVE);

@@ -104,7 +104,8 @@ async fn a_knowledge_quality_table_is_checked_whole_and_stored_whole_r_5_5() {
         {"subject_id": maths, "class": "5А", "students": 25, "grade_5": 5, "grade_4": 10, "grade_3": 8, "grade_2": 2},
         {"subject_id": physics, "class": "5А", "students": 15, "grade_5": 3, "grade_4": 3, "grade_3": 9, "grade_2": 0},
     ]});
-    let ok = app.put(&path, &deputy, &good).await;
+    // A write answers 200 whatever If-None-Match says: 304 is for reads.
+    let ok = app.send(app.request(Method::PUT, &path, Some(&deputy)).header("if-none-match", "*").json(&good)).await;
     assert_eq!(ok.status, StatusCode::OK, "{}", ok.text);
     // (5+10+8 + 3+3+9)/40 = 95 %, (5+10 + 3+3)/40 = 52.5 %.
     assert_eq!(ok.body["total"]["success_percent"], 95.0);
@@ -113,6 +114,16 @@ async fn a_knowledge_quality_table_is_checked_whole_and_stored_whole_r_5_5() {
     assert_eq!(ok.header("etag"), Some("\"1\""));
     let stale = app.send(app.request(Method::PUT, &path, Some(&deputy)).header("if-match", "\"0\"").json(&good)).await;
     stale.assert_problem(412, "precondition_failed");
+    let read = app.send(app.request(Method::GET, &path, Some(&deputy)).header("if-none-match", "\"1\"")).await;
+    assert_eq!(read.status, StatusCode::NOT_MODIFIED);
+    let odd = json!({"rows": [{"subject_id": maths, "class": "5\nА", "students": 1, "grade_5": 1, "grade_4": 0, "grade_3": 0, "grade_2": 0},
+                              {"subject_id": maths, "class": "\u{200b}", "students": 1, "grade_5": 1, "grade_4": 0, "grade_3": 0, "grade_2": 0}]});
+    let refused = app.put(&path, &deputy, &odd).await;
+    refused.assert_problem(422, "validation_failed");
+    assert_eq!(refused.error_fields(), vec!["rows[0].class", "rows[1].class"]);
+    app.put(&format!("/api/v1/schools/{school}/knowledge-quality?year=2099-2100&term=1"), &deputy, &good)
+        .await
+        .assert_problem(400, "invalid_parameter");
     let teacher = app.login("a.usenova@demo.usul.kg").await;
     app.put(&path, &teacher, &good).await.assert_problem(403, "forbidden");
     let (_, other_school, other) = app.other_school().await;
@@ -180,6 +191,18 @@ async fn a_csv_import_is_all_or_nothing_and_names_every_bad_line_and_column_r_5_
         )
         .await;
     json_body.assert_problem(415, "unsupported_media_type");
+    assert!(json_body.body["detail"].as_str().unwrap().contains("text/csv"), "{}", json_body.text);
+    let cp1251 = app
+        .send(
+            app.request(Method::POST, &format!("/api/v1/schools/{school}/knowledge-quality/import?{q}"), Some(&deputy))
+                .header("content-type", "text/csv; charset=windows-1251")
+                .body(good.as_bytes().to_vec()),
+        )
+        .await;
+    cp1251.assert_problem(415, "unsupported_media_type");
+    let header_only = csv(&app, &school, &deputy, q, header.as_bytes().to_vec()).await;
+    header_only.assert_problem(422, "csv_invalid");
+    assert_eq!(header_only.body["problems"][0]["code"], "no_rows");
 }
 
 async fn philology(app: &TestApp, school: &str, token: &str) -> String {
@@ -327,6 +350,9 @@ async fn reports_are_written_by_their_authors_and_hidden_from_other_schools_r_5_
     app.post("/api/v1/reports", &deputy, &json!({"kind": "school", "year": "2022-2023"}))
         .await
         .assert_problem(409, "report_exists");
+    let future = app.post("/api/v1/reports", &deputy, &json!({"kind": "school", "year": "2099-2100"})).await;
+    future.assert_problem(422, "validation_failed");
+    assert_eq!(future.error_fields(), vec!["year"], "a year is reported on once it has begun");
     let bad = app.post("/api/v1/reports", &deputy, &json!({"kind": "yearly", "year": "2022-2024"})).await;
     bad.assert_problem(422, "validation_failed");
     assert_eq!(bad.error_fields(), vec!["kind", "year"]);
