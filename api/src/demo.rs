@@ -759,6 +759,9 @@ async fn year_end(
         store.put_quality(school, y, Term::Year, &rows, None, audit).await?;
     }
     let by_mail = |m: &str| people.iter().find(|p| p.email.as_str() == m).map(|p| p.id);
+    let name_of = |id: Option<usul_domain::ids::StaffId>| {
+        people.iter().find(|p| Some(p.id) == id).map(usul_domain::staff::Staff::short_name)
+    };
     let director = by_mail("director@demo.usul.kg");
     let deputy = by_mail("deputy@demo.usul.kg");
     let commission = commissions.first().ok_or_else(|| ApiError::Internal("demo commission".into()))?;
@@ -774,6 +777,7 @@ async fn year_end(
                 commission: Some(commission.id),
                 year,
                 author: commission.head,
+                author_name: name_of(commission.head),
                 achievements: Some("Комиссиянын бардык мүчөлөрү ачык сабак өткөрүштү; математикадан билим сапаты 2021-2022-окуу жылына салыштырмалуу жогорулады.".to_owned()),
                 problems: Some("Жаш мугалимдердин өз алдынча билим алуусу жетишсиз.".to_owned()),
                 proposals: Some("Кийинки жылы насаатчылыкты күчөтүү, предметтик декада өткөрүү.".to_owned()),
@@ -786,12 +790,13 @@ async fn year_end(
         to: ReportStatus::Submitted,
         action: "submit",
         actor,
+        actor_name: name_of(actor),
         actor_role: role.to_owned(),
         comment: None,
         figures,
         accepted: None,
     };
-    let r = store.transition_report(&r, None, submit(commission.head, "teacher", Some(f)), audit).await?;
+    let r = store.transition_report(&r, None, submit(commission.head, "commission_head", Some(f)), audit).await?;
     let accepted_on = chrono::NaiveDate::from_ymd_opt(2023, 6, 12).ok_or_else(|| ApiError::Internal("date".into()))?;
     store
         .transition_report(
@@ -801,6 +806,7 @@ async fn year_end(
                 to: ReportStatus::Accepted,
                 action: "accept",
                 actor: director,
+                actor_name: name_of(director),
                 actor_role: "director".to_owned(),
                 comment: Some("Кабыл алынды.".to_owned()),
                 figures: None,
@@ -818,6 +824,7 @@ async fn year_end(
                 commission: None,
                 year,
                 author: deputy,
+                author_name: name_of(deputy),
                 achievements: Some("Мектептин усулдук темасы боюнча пландын негизги иш-чаралары аткарылды.".to_owned()),
                 problems: Some("Эки мугалим усулдук ишке катышкан жок.".to_owned()),
                 proposals: Some("Ар бир мугалимдин жекече планын бекитүү.".to_owned()),

@@ -277,7 +277,6 @@ pub fn report(
     f: &crate::routes::reports::ReportFigures,
     school: &School,
     commission: Option<&str>,
-    people: &[Staff],
     lang: Lang,
 ) -> String {
     use std::fmt::Write as _;
@@ -293,11 +292,12 @@ pub fn report(
         lang.code(),
         escape(title)
     );
+    // The names as they were when the report was written and accepted.
     let (who, on) = match r.accepted {
-        Some((by, on)) => (name(people, by), date(on)),
+        Some((_, on)) => (r.accepted_by_name.clone().unwrap_or_default(), date(on)),
         None => (String::new(), "«___» ________ 20__".to_owned()),
     };
-    let author = r.author.map(|a| name(people, a)).unwrap_or_default();
+    let author = r.author_name.clone().unwrap_or_default();
     let _ = writeln!(
         h,
         "<div class=\"approval\"><div><b>{}</b><br>{}<br><span class=\"line\"></span> {}</div><div class=\"right\"><b>{}</b><br>{}<br>{}<br><span class=\"line\"></span> {}<br>{}</div></div>",

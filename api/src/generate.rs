@@ -387,6 +387,10 @@ async fn school_report(
     let f = crate::routes::reports::figures(store, school, None, year).await?;
     let figures = serde_json::to_string(&f).map_err(|e| ApiError::Internal(e.to_string()))?;
     let audit = Audit::system("generated report");
+    let author_name = match deputy {
+        Some(d) => store.get_staff(d).await?.map(|s| s.short_name()),
+        None => None,
+    };
     let r = store
         .create_report(
             school,
@@ -395,6 +399,7 @@ async fn school_report(
                 commission: None,
                 year,
                 author: deputy,
+                author_name: author_name.clone(),
                 achievements: Some("Пландын негизги иш-чаралары аткарылды.".to_owned()),
                 problems: None,
                 proposals: None,
@@ -407,6 +412,7 @@ async fn school_report(
         to: ReportStatus::Submitted,
         action: "submit",
         actor: deputy,
+        actor_name: author_name,
         actor_role: "deputy".to_owned(),
         comment: None,
         figures: Some(figures),

@@ -62,6 +62,8 @@ pub async fn edge(req: ServiceRequest, next: Next<BoxBody>) -> Result<ServiceRes
     if let Ok(v) = HeaderValue::from_str(&id) {
         res.headers_mut().insert(HeaderName::from_static(REQUEST_ID), v);
     }
+    // Titles, messages and labels follow Accept-Language: caches must keep them apart.
+    res.headers_mut().append(actix_web::http::header::VARY, HeaderValue::from_static("Accept-Language"));
     let elapsed = started.elapsed();
     if let Some(m) = metrics {
         m.observe(&method, &route, status.as_u16(), elapsed);

@@ -68,6 +68,8 @@ pub struct Report {
     pub year: AcademicYear,
     pub status: ReportStatus,
     pub author: Option<StaffId>,
+    /// The author's name when the report was started (printed names do not change later).
+    pub author_name: Option<String>,
     pub achievements: Option<String>,
     pub problems: Option<String>,
     pub proposals: Option<String>,
@@ -76,6 +78,8 @@ pub struct Report {
     pub return_comment: Option<String>,
     pub submitted_at: Option<DateTime<Utc>>,
     pub accepted: Option<(StaffId, NaiveDate)>,
+    /// The director's name at acceptance.
+    pub accepted_by_name: Option<String>,
     pub version: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -88,6 +92,7 @@ pub struct NewReport {
     pub commission: Option<CommissionId>,
     pub year: AcademicYear,
     pub author: Option<StaffId>,
+    pub author_name: Option<String>,
     pub achievements: Option<String>,
     pub problems: Option<String>,
     pub proposals: Option<String>,
@@ -123,6 +128,8 @@ pub struct ReportMove {
     pub to: ReportStatus,
     pub action: &'static str,
     pub actor: Option<StaffId>,
+    /// The actor's name, kept on acceptance.
+    pub actor_name: Option<String>,
     pub actor_role: String,
     pub comment: Option<String>,
     /// The figures frozen at submission.
@@ -159,6 +166,7 @@ fn to_report(m: report::Model) -> StoreResult<Report> {
         status: ReportStatus::parse(&m.status)
             .ok_or_else(|| StoreError::Corrupt(format!("report.status: {}", m.status)))?,
         author: m.author_id.map(StaffId::from_uuid),
+        author_name: m.author_name,
         achievements: m.achievements,
         problems: m.problems,
         proposals: m.proposals,
@@ -170,6 +178,7 @@ fn to_report(m: report::Model) -> StoreResult<Report> {
             (Some(by), Some(on)) => Some((StaffId::from_uuid(by), on)),
             _ => None,
         },
+        accepted_by_name: m.accepted_by_name,
         version: m.version,
         created_at: m.created_at,
         updated_at: m.updated_at,
@@ -524,6 +533,7 @@ impl Store {
             start_year: Set(new.year.start_year()),
             status: Set(ReportStatus::Draft.code().to_owned()),
             author_id: Set(new.author.map(StaffId::uuid)),
+            author_name: Set(new.author_name),
             achievements: Set(new.achievements),
             problems: Set(new.problems),
             proposals: Set(new.proposals),
@@ -532,6 +542,7 @@ impl Store {
             return_comment: Set(None),
             submitted_at: Set(None),
             accepted_by: Set(None),
+            accepted_by_name: Set(None),
             accepted_on: Set(None),
             version: Set(1),
             created_at: Set(at),
@@ -676,6 +687,7 @@ impl Store {
             ReportStatus::Returned => am.return_comment = Set(m.comment.clone()),
             ReportStatus::Accepted => {
                 am.accepted_by = Set(m.accepted.map(|(s, _)| s.uuid()));
+                am.accepted_by_name = Set(m.actor_name.clone());
                 am.accepted_on = Set(m.accepted.map(|(_, d)| d));
             }
             ReportStatus::Draft => {}

@@ -745,6 +745,7 @@ pub async fn create(
                 commission: commission.as_ref().map(|c| c.id),
                 year,
                 author: auth.staff_id(),
+                author_name: my_name(&auth),
                 achievements: checked(achievements)?,
                 problems: checked(problems)?,
                 proposals: checked(proposals)?,
@@ -890,6 +891,13 @@ pub async fn refresh(
     respond(&req, &r)
 }
 
+fn my_name(auth: &Auth) -> Option<String> {
+    match &auth.principal {
+        Principal::Staff(s) => Some(s.short_name()),
+        Principal::Service(_) => None,
+    }
+}
+
 fn actor_role(auth: &Auth) -> String {
     match &auth.principal {
         Principal::Staff(s) => s.role.code().to_owned(),
@@ -931,7 +939,22 @@ async fn move_report(
 ) -> Result<HttpResponse, ApiError> {
     let accepted =
         (to == ReportStatus::Accepted).then(|| auth.staff_id().map(|s| (s, Utc::now().date_naive()))).flatten();
-    let m = ReportMove { to, action, actor: auth.staff_id(), actor_role: actor_role(auth), comment, figures, accepted };
+    let role = if action == "submit" && r.kind == ReportKind::Commission {
+        // The head reports in that capacity, whatever their staff role.
+        "commission_head".to_owned()
+    } else {
+        actor_role(auth)
+    };
+    let m = ReportMove {
+        to,
+        action,
+        actor: auth.staff_id(),
+        actor_name: my_name(auth),
+        actor_role: role,
+        comment,
+        figures,
+        accepted,
+    };
     let r =
         state.store.transition_report(r, expected(req, r.version), m, &auth.audit(format!("report {action}"))).await?;
     respond(req, &r)
@@ -1058,7 +1081,8 @@ pub struct ReportTransitionView {
     pub actor_id: Option<Uuid>,
     #[schema(example = "director")]
     pub actor_role: String,
-    /// `submit`, `accept` or `return`.
+    /// `submit`, `accept` or `return`. For a commission report's submission the role is
+    /// `commission_head`.
     #[schema(example = "accept")]
     pub action: String,
     #[schema(example = "submitted")]
@@ -1145,12 +1169,9 @@ pub async fn document(
 ) -> Result<HttpResponse, ApiError> {
     let language = crate::extract::document_lang(q.lang.as_deref())?;
     let (r, school) = load(&state, &auth, &id).await?;
-    let mut ids: Vec<StaffId> = r.author.into_iter().collect();
-    ids.extend(r.accepted.map(|(s, _)| s));
-    let people = state.store.staff_by_ids(&ids).await?;
     let commission = commission_of(&state, &r).await?.map(|c| c.name.to_string());
     let f = decode(&r)?;
-    let html = crate::documents::report(&r, &f, &school, commission.as_deref(), &people, language);
+    let html = crate::documents::report(&r, &f, &school, commission.as_deref(), language);
     Ok(HttpResponse::Ok()
         .insert_header((header::CONTENT_TYPE, "text/html; charset=utf-8"))
         .insert_header((header::CONTENT_LANGUAGE, language.code()))

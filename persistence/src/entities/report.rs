@@ -14,6 +14,8 @@ pub struct Model {
     pub start_year: i32,
     pub status: String,
     pub author_id: Option<Uuid>,
+    /// The author's name as it was when the report was started, for the printed report.
+    pub author_name: Option<String>,
     pub achievements: Option<String>,
     pub problems: Option<String>,
     pub proposals: Option<String>,
@@ -22,6 +24,8 @@ pub struct Model {
     pub return_comment: Option<String>,
     pub submitted_at: Option<DateTimeUtc>,
     pub accepted_by: Option<Uuid>,
+    /// The director's name as it was at acceptance.
+    pub accepted_by_name: Option<String>,
     pub accepted_on: Option<Date>,
     pub version: i32,
     pub created_at: DateTimeUtc,

@@ -51,6 +51,7 @@ enum Reports {
     StartYear,
     Status,
     AuthorId,
+    AuthorName,
     Achievements,
     Problems,
     Proposals,
@@ -59,6 +60,7 @@ enum Reports {
     ReturnComment,
     SubmittedAt,
     AcceptedBy,
+    AcceptedByName,
     AcceptedOn,
     Version,
     CreatedAt,
@@ -167,6 +169,7 @@ impl MigrationTrait for Migration {
                 .col(integer(Reports::StartYear))
                 .col(string_len(Reports::Status, 16))
                 .col(uuid_null(Reports::AuthorId))
+                .col(string_len_null(Reports::AuthorName, 300))
                 .col(text_null(Reports::Achievements))
                 .col(text_null(Reports::Problems))
                 .col(text_null(Reports::Proposals))
@@ -175,6 +178,7 @@ impl MigrationTrait for Migration {
                 .col(text_null(Reports::ReturnComment))
                 .col(timestamp_with_time_zone_null(Reports::SubmittedAt))
                 .col(uuid_null(Reports::AcceptedBy))
+                .col(string_len_null(Reports::AcceptedByName, 300))
                 .col(date_null(Reports::AcceptedOn))
                 .col(integer(Reports::Version))
                 .col(timestamp_with_time_zone(Reports::CreatedAt))

@@ -286,8 +286,15 @@ async fn a_submitted_report_keeps_its_figures_whatever_is_recorded_later_r_5_4()
     assert_eq!(doc.status, StatusCode::OK);
     assert!(doc.text.contains("Кабыл алынды:") && doc.text.contains("Сардарбекова А.К."), "the acceptance block");
     assert!(doc.text.contains("Жетишкендиктер 🎉 «Манас»"));
+    assert!(doc.text.contains("Мамытова Н.Э."), "the author");
+    // The printed names stay as they were when the report was written and accepted.
+    let author = app.staff_id("n.mamytova@demo.usul.kg").await;
+    let renamed = app.patch(&format!("/api/v1/staff/{author}"), &director, &json!({"last_name": "Жаңыфамилия"})).await;
+    assert_eq!(renamed.status, StatusCode::OK, "{}", renamed.text);
     let ru = app.send(app.request(Method::GET, &format!("/api/v1/reports/{id}/document?lang=ru"), Some(&head))).await;
-    assert!(ru.text.contains("Принят:"));
+    assert!(ru.text.contains("Принят:") && ru.text.contains("Мамытова Н.Э."), "{}", ru.text);
+    assert!(!ru.text.contains("Жаңыфамилия"));
+    assert_eq!(history.body["items"][0]["actor_role"], "commission_head");
     app.get(&format!("/api/v1/reports/{id}/document?lang=fr"), &head).await.assert_problem(400, "invalid_parameter");
 }
 
