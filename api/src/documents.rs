@@ -318,14 +318,12 @@ pub fn report(
     if let Some(c) = commission {
         let _ = writeln!(h, "<p class=\"sub\">{}</p>", escape(c));
     }
-    let _ = writeln!(
-        h,
-        "<p class=\"sub\">{} {} · {} {}</p>",
-        r.year,
-        t("окуу жылы", "учебный год"),
-        t("маалыматтар", "данные на"),
-        date(f.as_of)
-    );
+    let as_of = if ru {
+        format!("данные на {}", date(f.as_of))
+    } else {
+        format!("{} карата маалыматтар", date(f.as_of))
+    };
+    let _ = writeln!(h, "<p class=\"sub\">{} {} · {as_of}</p>", r.year, t("окуу жылы", "учебный год"));
     let table = |h: &mut String, heads: &[&str], rows: Vec<Vec<String>>| {
         h.push_str("<table><thead><tr>");
         for c in heads {
@@ -367,8 +365,9 @@ pub fn report(
         Some(p) => {
             let _ = writeln!(
                 h,
-                "<p>{}: {} · {}: {} · {}: {} · {}: {}</p>",
+                "<p>«{}» · {}: {} · {}: {} · {}: {} · {}: {}</p>",
                 escape(&p.title),
+                t("иш-чаралар", "мероприятий"),
                 p.items,
                 t("аткарылды", "выполнено"),
                 pct(p.percent_done),
@@ -411,6 +410,19 @@ pub fn report(
         writeln!(h, "<h2>2. {} ({})</h2>", t("Өткөрүлгөн иш-чаралар", "Проведённые мероприятия"), f.activities.total);
     table(
         &mut h,
+        &[t("Багыты", "Направление"), t("Саны", "Количество")],
+        f.activities
+            .by_group
+            .iter()
+            .map(|c| {
+                let label = usul_domain::catalogue::FormGroup::parse(&c.code)
+                    .map_or_else(|| c.code.clone(), |g| g.label().get(lang).to_owned());
+                vec![label, c.count.to_string()]
+            })
+            .collect(),
+    );
+    table(
+        &mut h,
         &[t("Формасы", "Форма"), t("Саны", "Количество")],
         f.activities.by_form.iter().map(|c| vec![form_label(&c.code), c.count.to_string()]).collect(),
     );
@@ -448,6 +460,7 @@ pub fn report(
             t("Инновация", "Инновации"),
             t("Маалымат", "Информация"),
             t("Чыгып сүйлөдү", "Выступления"),
+            t("Насаатчылык", "Наставничество"),
             t("Курс, саат", "Курсы, ч"),
             t("Материалдар", "Материалы"),
         ],
@@ -460,6 +473,7 @@ pub fn report(
                     l.innovation.to_string(),
                     l.information.to_string(),
                     l.presented.to_string(),
+                    l.mentoring.to_string(),
                     format!("{:.1}", l.training_hours),
                     l.materials.to_string(),
                 ]
@@ -490,19 +504,60 @@ pub fn report(
         t("жарыяланды", "опубликовано"),
         f.materials.published
     );
+    table(
+        &mut h,
+        &[t("Материалдын түрү", "Вид материала"), t("Саны", "Количество")],
+        f.materials
+            .by_kind
+            .iter()
+            .map(|c| {
+                let label = usul_domain::records::material_kind_label(&c.code)
+                    .map_or_else(|| c.code.clone(), |l| l.get(lang).to_owned());
+                vec![label, c.count.to_string()]
+            })
+            .collect(),
+    );
     // 6. Meetings.
     let _ = writeln!(h, "<h2>6. {}</h2>", t("Өткөрүлгөн жыйналыштар", "Проведённые заседания"));
     table(
         &mut h,
-        &[t("Күнү", "Дата"), t("Протокол №", "Протокол №")],
+        &[t("Күнү", "Дата"), t("Орган", "Орган"), t("Протокол №", "Протокол №")],
         f.meetings
             .iter()
-            .map(|m| vec![date(m.date), m.protocol_number.map_or_else(|| "—".to_owned(), |n| n.to_string())])
+            .map(|m| {
+                let body = m.commission_name.clone().unwrap_or_else(|| {
+                    usul_domain::meeting::BodyKind::parse(&m.body)
+                        .map_or_else(|| m.body.clone(), |b| b.label().get(lang).to_owned())
+                });
+                vec![date(m.date), body, m.protocol_number.map_or_else(|| "—".to_owned(), |n| n.to_string())]
+            })
             .collect(),
     );
     // 7. Knowledge quality.
     let q = &f.knowledge_quality;
     let _ = writeln!(h, "<h2>7. {}</h2>", t("Окуучулардын билим сапаты", "Качество знаний учащихся"));
+    let term = |code: Option<&String>| {
+        code.and_then(|c| usul_domain::quality::Term::parse(c))
+            .map_or_else(|| "—".to_owned(), |t| t.label().get(lang).to_owned())
+    };
+    let students = |x: Option<&crate::routes::reports::QualityFigures>| x.map_or(0, |x| x.students);
+    let points = |v: Option<f64>| v.map_or_else(|| "—".to_owned(), |v| format!("{v:+.1}"));
+    let _ = writeln!(
+        h,
+        "<p>{}: {} ({} {}) · {}: {} ({} {}) · {}: {} · {}: {}</p>",
+        t("Быйыл", "Этот год"),
+        term(q.term.as_ref()),
+        students(q.current.as_ref()),
+        t("баа", "оценок"),
+        t("өткөн жылы", "прошлый год"),
+        term(q.previous_term.as_ref()),
+        students(q.previous.as_ref()),
+        t("баа", "оценок"),
+        t("өздөштүрүүнүн өзгөрүшү, пункт", "изменение успеваемости, п."),
+        points(q.success_change),
+        t("сапаттын өзгөрүшү, пункт", "изменение качества, п."),
+        points(q.quality_change)
+    );
     let fig = |x: Option<&crate::routes::reports::QualityFigures>, success: bool| {
         x.map_or_else(|| "—".to_owned(), |x| pct(if success { x.success_percent } else { x.quality_percent }))
     };

@@ -50,7 +50,7 @@ pub struct Support {
     pub materials_per_subject: Vec<(SubjectId, u32)>,
     pub materials: u32,
     pub subjects: u32,
-    /// Subjects with a working programme reviewed or published in the bank this year.
+    /// Subjects with a working programme of the year published in the bank.
     pub subjects_with_working_programme: u32,
     pub working_programme_percent: f64,
     /// Done items of the approved unified plan, %; `None` without an approved plan.
@@ -130,7 +130,8 @@ pub fn measures(f: YearFacts<'_>) -> Measures {
         if let Some(n) = per_subject.get_mut(&s) {
             *n += 1;
         }
-        if m.kind == "working_programme" && m.status != MaterialStatus::Draft && f.subjects.contains(&s) {
+        // In the bank means published: seen by every colleague.
+        if m.kind == "working_programme" && m.status == MaterialStatus::Published && f.subjects.contains(&s) {
             programmes.insert(s);
         }
     }

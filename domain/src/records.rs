@@ -201,6 +201,55 @@ pub const MATERIAL_KINDS: [&str; 14] = [
     "literature",
 ];
 
+/// The label of a material kind in ky, ru and en.
+#[must_use]
+pub fn material_kind_label(code: &str) -> Option<crate::lang::Text> {
+    use crate::lang::Text as T;
+    Some(match code {
+        "author_programme" => T {
+            ky: "Автордук программа", ru: "Авторская программа", en: "Author's programme"
+        },
+        "working_programme" => T {
+            ky: "Жумушчу программа", ru: "Рабочая программа", en: "Working programme"
+        },
+        "elective_course_programme" => {
+            T {
+                ky: "Тандоо курсунун программасы", ru: "Программа элективного курса", en: "Elective course programme"
+            }
+        }
+        "teaching_complex" => {
+            T {
+                ky: "Окуу-усулдук комплекс", ru: "Учебно-методический комплекс", en: "Teaching complex"
+            }
+        }
+        "lesson_notes" => {
+            T { ky: "Сабактын иштелмеси", ru: "Конспект урока", en: "Lesson notes" }
+        }
+        "didactic_material" => T {
+            ky: "Дидактикалык материал", ru: "Дидактический материал", en: "Didactic material"
+        },
+        "methodological_recommendations" => {
+            T {
+                ky: "Усулдук сунуштамалар", ru: "Методические рекомендации", en: "Methodological recommendations"
+            }
+        }
+        "assessment_tasks" => T {
+            ky: "Текшерүү тапшырмалары", ru: "Контрольные задания", en: "Assessment tasks"
+        },
+        "article" => T { ky: "Макала", ru: "Статья", en: "Article" },
+        "theses" => T { ky: "Тезистер", ru: "Тезисы", en: "Theses" },
+        "booklet" => T { ky: "Буклет", ru: "Буклет", en: "Booklet" },
+        "event_scenario" => T {
+            ky: "Иш-чаранын сценарийи", ru: "Сценарий мероприятия", en: "Event scenario"
+        },
+        "electronic_resource" => T {
+            ky: "Электрондук ресурс", ru: "Электронный ресурс", en: "Electronic resource"
+        },
+        "literature" => T { ky: "Адабият", ru: "Литература", en: "Literature" },
+        _ => return None,
+    })
+}
+
 /// A material's state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum MaterialStatus {
@@ -322,6 +371,15 @@ pub fn suggest(levels: &[(&str, u8)]) -> Vec<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_material_kind_has_a_label_in_three_languages_r_4_3() {
+        for k in MATERIAL_KINDS {
+            let Some(l) = material_kind_label(k) else { panic!("{k} has no label") };
+            assert!(!l.ky.is_empty() && !l.ru.is_empty() && !l.en.is_empty());
+        }
+        assert!(material_kind_label("novel").is_none());
+    }
 
     #[test]
     fn hours_are_never_negative_and_keep_one_decimal() {

@@ -271,8 +271,21 @@ impl Scope {
     fn activity(&self, a: &ActivityFacts) -> bool {
         match self {
             Self::School => true,
-            // The commission's own activities and those its members organised.
-            Self::Commission { id, .. } => a.commission == Some(*id) || a.organiser.is_some_and(|o| self.person(o)),
+            // The commission's own activities; one of no commission counts for the commission
+            // of its organiser. Another commission's activity is that commission's.
+            Self::Commission { id, .. } => match a.commission {
+                Some(c) => c == *id,
+                None => a.organiser.is_some_and(|o| self.person(o)),
+            },
+        }
+    }
+
+    /// A material of the commission's subjects; one without a subject by its members.
+    fn material(&self, m: &MaterialFacts) -> bool {
+        match (self, m.subject) {
+            (Self::School, _) => true,
+            (Self::Commission { .. }, Some(s)) => self.subject(s),
+            (Self::Commission { .. }, None) => m.authors.iter().any(|a| self.person(*a)),
         }
     }
 
@@ -477,8 +490,7 @@ pub fn assemble(i: Inputs<'_>) -> Figures {
     let non_participants = participation.iter().filter(|(_, p)| !p.took_part()).map(|(s, _)| *s).collect();
     let training_hours = Hours::from_tenths(participation.iter().map(|(_, p)| p.training_hours.tenths()).sum::<u32>());
     let teachers_trained = count(participation.iter().filter(|(_, p)| p.training_hours.tenths() > 0).count());
-    let materials: Vec<&MaterialFacts> =
-        i.materials.iter().filter(|m| m.authors.iter().any(|a| scope.person(*a))).collect();
+    let materials: Vec<&MaterialFacts> = i.materials.iter().filter(|m| scope.material(m)).collect();
     let mut materials_by_kind: BTreeMap<String, u32> = BTreeMap::new();
     for m in &materials {
         *materials_by_kind.entry(m.kind.clone()).or_default() += 1;
@@ -519,6 +531,9 @@ mod tests {
     }
     fn subject(n: u128) -> SubjectId {
         SubjectId::from_uuid(Uuid::from_u128(1000 + n))
+    }
+    fn subject_of(n: u128) -> SubjectId {
+        subject(n)
     }
     fn day(m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(if m >= 9 { 2022 } else { 2023 }, m, d).unwrap()
@@ -646,11 +661,24 @@ mod tests {
         pa.count_activity("open_lesson", ParticipantRole::Presenter, Hours::default());
         part.insert(a, pa);
         part.insert(x, pa);
+        let mut organised_elsewhere = activity(4, "open_lesson", Some(other), &[a]);
+        organised_elsewhere.organiser = Some(a);
+        let mut organised_here = activity(5, "round_table", None, &[]);
+        organised_here.organiser = Some(b);
         let acts = vec![
             activity(1, "open_lesson", Some(c), &[a]),
             activity(2, "master_class", Some(other), &[x]),
             activity(3, "seminar_practicum", Some(c), &[]),
+            organised_elsewhere,
+            organised_here,
         ];
+        let material = |subject: Option<u128>, author: StaffId| MaterialFacts {
+            kind: "lesson_notes".to_owned(),
+            status: MaterialStatus::Published,
+            authors: vec![author],
+            subject: subject.map(subject_of),
+        };
+        let materials = vec![material(Some(1), x), material(Some(2), a), material(None, b), material(None, x)];
         let meetings = vec![
             MeetingFacts {
                 id: MeetingId::from_uuid(Uuid::from_u128(50)),
@@ -674,12 +702,16 @@ mod tests {
             staff: &[a, b, x],
             activities: &acts,
             participation: &part,
-            materials: &[],
+            materials: &materials,
             meetings: &meetings,
             quality: &quality,
             quality_before: &before,
         });
-        assert_eq!(f.activities, 2);
+        // Its own two, and the round table of no commission that a member organised; not the
+        // other commission's lesson that a member organised.
+        assert_eq!(f.activities, 3);
+        // Materials of its subject (whoever wrote them) and a member's without a subject.
+        assert_eq!(f.materials, 2);
         assert_eq!(f.presentations.len(), 1);
         assert_eq!(f.presentations[0].presenters, vec![a]);
         assert_eq!(f.participation.iter().map(|(s, _)| *s).collect::<Vec<_>>(), vec![a, b]);

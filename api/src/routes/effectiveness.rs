@@ -73,8 +73,9 @@ pub struct ProfessionalFigures {
     /// divided by their number, one decimal.
     #[schema(example = 27.0)]
     pub training_hours_per_teacher: f64,
-    /// Teachers who presented at least once in the year (as the presenter of an open lesson,
-    /// master class, seminar report or any other activity), of all teachers, %.
+    /// Teachers who presented at least once in the year — gave an open lesson or a master
+    /// class, or a report: the presenter's role in any activity (a seminar, round table,
+    /// conference, creative report…) — of all teachers, %.
     #[schema(example = 25.0)]
     pub presented_percent: f64,
     /// Teachers whose individual plan of the year is approved, of all teachers, %.
@@ -99,7 +100,7 @@ pub struct SupportFigures {
     /// The year's materials per subject of the school (every subject listed, with 0 if none).
     pub materials_per_subject: Vec<SubjectMaterials>,
     pub subjects: u32,
-    /// Subjects with a `working_programme` material of the year reviewed or published.
+    /// Subjects with a `working_programme` material of the year published in the bank.
     pub subjects_with_working_programme: u32,
     /// Those subjects of all subjects, %.
     pub working_programme_percent: f64,

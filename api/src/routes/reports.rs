@@ -164,6 +164,9 @@ pub struct MeetingLine {
     #[schema(example = "commission")]
     pub body: String,
     pub commission_id: Option<Uuid>,
+    /// The commission's name, for a commission's meeting.
+    #[serde(default)]
+    pub commission_name: Option<String>,
     pub date: NaiveDate,
     #[schema(example = 1)]
     pub protocol_number: Option<u32>,
@@ -232,7 +235,12 @@ fn code_counts<'a>(v: impl IntoIterator<Item = (&'a str, u32)>) -> Vec<CodeCount
     v.into_iter().map(|(code, count)| CodeCount { code: code.to_owned(), count }).collect()
 }
 
-fn to_dto(f: &Figures, people: &[Staff], subjects: &[(SubjectId, String)]) -> ReportFigures {
+fn to_dto(
+    f: &Figures,
+    people: &[Staff],
+    subjects: &[(SubjectId, String)],
+    commissions: &[(CommissionId, String)],
+) -> ReportFigures {
     let person = |s: StaffId| PersonRef {
         staff_id: s.uuid(),
         short_name: people.iter().find(|p| p.id == s).map(Staff::short_name).unwrap_or_default(),
@@ -305,6 +313,10 @@ fn to_dto(f: &Figures, people: &[Staff], subjects: &[(SubjectId, String)]) -> Re
                 body: m.body.kind().code().to_owned(),
                 commission_id: match m.body {
                     Body::Commission(c) => Some(c.uuid()),
+                    _ => None,
+                },
+                commission_name: match m.body {
+                    Body::Commission(c) => commissions.iter().find(|(id, _)| *id == c).map(|(_, n)| n.clone()),
                     _ => None,
                 },
                 date: m.date,
@@ -404,7 +416,18 @@ pub async fn figures(
     if !named.is_empty() {
         people.extend(store.staff_by_ids(&named).await?);
     }
-    Ok(to_dto(&f, &people, &subjects))
+    let commissions: Vec<(CommissionId, String)> = store
+        .list_commissions(
+            id,
+            usul_persistence::CommissionFilter { year: Some(year), status: None },
+            PageRequest { after: None, limit: 1000 },
+        )
+        .await?
+        .items
+        .into_iter()
+        .map(|c| (c.id, c.name.to_string()))
+        .collect();
+    Ok(to_dto(&f, &people, &subjects, &commissions))
 }
 
 fn encode(f: &ReportFigures) -> Result<String, ApiError> {
