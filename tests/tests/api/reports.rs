@@ -286,7 +286,8 @@ async fn a_submitted_report_keeps_its_figures_whatever_is_recorded_later_r_5_4()
     assert_eq!(doc.status, StatusCode::OK);
     assert!(doc.text.contains("Кабыл алынды:") && doc.text.contains("Сардарбекова А.К."), "the acceptance block");
     assert!(doc.text.contains("Жетишкендиктер 🎉 «Манас»"));
-    for section in ["Багыты", "Насаатчылык", "Материалдын түрү", "Орган", "Быйыл"] {
+    for section in ["Багыты", "Насаатчылык", "Материалдын түрү", "Орган", "Быйыл"]
+    {
         assert!(doc.text.contains(section), "the printed report has {section}");
     }
     assert!(doc.text.contains("Мамытова Н.Э."), "the author");
