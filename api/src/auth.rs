@@ -160,6 +160,24 @@ impl Auth {
         usul_persistence::Audit { actor_kind, actor_id: Some(actor_id), summary: summary.into() }
     }
 
+    /// The actor's role as recorded in histories: the person's role, or `service`.
+    #[must_use]
+    pub fn role_code(&self) -> String {
+        match &self.principal {
+            Principal::Staff(s) => s.role.code().to_owned(),
+            Principal::Service(_) => "service".to_owned(),
+        }
+    }
+
+    /// The acting person's name as printed ("Сардарбекова А.К."), if a person.
+    #[must_use]
+    pub fn short_name(&self) -> Option<String> {
+        match &self.principal {
+            Principal::Staff(s) => Some(s.short_name()),
+            Principal::Service(_) => None,
+        }
+    }
+
     /// The acting person, if a person.
     #[must_use]
     pub fn staff_id(&self) -> Option<StaffId> {

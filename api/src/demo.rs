@@ -752,8 +752,8 @@ async fn year_end(
     audit: &Audit,
 ) -> Result<(), ApiError> {
     use usul_domain::quality::{GradeCounts, Term};
-    use usul_domain::report::{ReportKind, ReportStatus};
-    use usul_persistence::{NewReport, QualityEntry, ReportMove};
+    use usul_domain::report::ReportStatus;
+    use usul_persistence::{QualityEntry, ReportMove};
     let previous = year.previous().ok_or_else(|| ApiError::Internal("year".into()))?;
     for (y, better) in [(previous, 0_u32), (year, 1)] {
         let mut rows = Vec::new();
@@ -772,82 +772,35 @@ async fn year_end(
         }
         store.put_quality(school, y, Term::Year, &rows, None, audit).await?;
     }
-    let by_mail = |m: &str| people.iter().find(|p| p.email.as_str() == m).map(|p| p.id);
-    let name_of = |id: Option<usul_domain::ids::StaffId>| {
-        people.iter().find(|p| Some(p.id) == id).map(usul_domain::staff::Staff::short_name)
-    };
+    use crate::routes::reports::{Narrative, file_submitted};
+    let by_mail = |m: &str| people.iter().find(|p| p.email.as_str() == m);
     let director = by_mail("director@demo.usul.kg");
-    let deputy = by_mail("deputy@demo.usul.kg");
     let commission = commissions.first().ok_or_else(|| ApiError::Internal("demo commission".into()))?;
-    let encode = |f: &crate::routes::reports::ReportFigures| {
-        serde_json::to_string(f).map_err(|e| ApiError::Internal(e.to_string()))
+    let head = people.iter().find(|p| Some(p.id) == commission.head);
+    let narrative = Narrative {
+        achievements: Some("Комиссиянын бардык мүчөлөрү ачык сабак өткөрүштү; математикадан билим сапаты 2021-2022-окуу жылына салыштырмалуу жогорулады.".to_owned()),
+        problems: Some("Жаш мугалимдердин өз алдынча билим алуусу жетишсиз.".to_owned()),
+        proposals: Some("Кийинки жылы насаатчылыкты күчөтүү, предметтик декада өткөрүү.".to_owned()),
     };
-    let f = encode(&crate::routes::reports::figures(store, school, Some(commission), year).await?)?;
-    let r = store
-        .create_report(
-            school,
-            NewReport {
-                kind: ReportKind::Commission,
-                commission: Some(commission.id),
-                year,
-                author: commission.head,
-                author_name: name_of(commission.head),
-                achievements: Some("Комиссиянын бардык мүчөлөрү ачык сабак өткөрүштү; математикадан билим сапаты 2021-2022-окуу жылына салыштырмалуу жогорулады.".to_owned()),
-                problems: Some("Жаш мугалимдердин өз алдынча билим алуусу жетишсиз.".to_owned()),
-                proposals: Some("Кийинки жылы насаатчылыкты күчөтүү, предметтик декада өткөрүү.".to_owned()),
-                figures: f.clone(),
-            },
-            audit,
-        )
-        .await?;
-    let submit = |actor, role: &str, figures| ReportMove {
-        to: ReportStatus::Submitted,
-        action: "submit",
-        actor,
-        actor_name: name_of(actor),
-        actor_role: role.to_owned(),
-        comment: None,
-        figures,
-        accepted: None,
-    };
-    let r = store.transition_report(&r, None, submit(commission.head, "commission_head", Some(f)), audit).await?;
+    let r = file_submitted(store, school, Some(commission), year, head, narrative, audit).await?;
     let accepted_on = chrono::NaiveDate::from_ymd_opt(2023, 6, 12).ok_or_else(|| ApiError::Internal("date".into()))?;
-    store
-        .transition_report(
-            &r,
-            None,
-            ReportMove {
-                to: ReportStatus::Accepted,
-                action: "accept",
-                actor: director,
-                actor_name: name_of(director),
-                actor_role: "director".to_owned(),
-                comment: Some("Кабыл алынды.".to_owned()),
-                figures: None,
-                accepted: director.map(|d| (d, accepted_on)),
-            },
-            audit,
-        )
-        .await?;
-    let f = encode(&crate::routes::reports::figures(store, school, None, year).await?)?;
-    let r = store
-        .create_report(
-            school,
-            NewReport {
-                kind: ReportKind::School,
-                commission: None,
-                year,
-                author: deputy,
-                author_name: name_of(deputy),
-                achievements: Some("Мектептин усулдук темасы боюнча пландын негизги иш-чаралары аткарылды.".to_owned()),
-                problems: Some("Эки мугалим усулдук ишке катышкан жок.".to_owned()),
-                proposals: Some("Ар бир мугалимдин жекече планын бекитүү.".to_owned()),
-                figures: f.clone(),
-            },
-            audit,
-        )
-        .await?;
-    store.transition_report(&r, None, submit(deputy, "deputy", Some(f)), audit).await?;
+    let accept = ReportMove {
+        to: ReportStatus::Accepted,
+        action: "accept",
+        actor: director.map(|d| d.id),
+        actor_name: director.map(usul_domain::staff::Staff::short_name),
+        actor_role: "director".to_owned(),
+        comment: Some("Кабыл алынды.".to_owned()),
+        figures: None,
+        accepted: director.map(|d| (d.id, accepted_on)),
+    };
+    store.transition_report(&r, None, accept, audit).await?;
+    let narrative = Narrative {
+        achievements: Some("Мектептин усулдук темасы боюнча пландын негизги иш-чаралары аткарылды.".to_owned()),
+        problems: Some("Эки мугалим усулдук ишке катышкан жок.".to_owned()),
+        proposals: Some("Ар бир мугалимдин жекече планын бекитүү.".to_owned()),
+    };
+    file_submitted(store, school, None, year, by_mail("deputy@demo.usul.kg"), narrative, audit).await?;
     Ok(())
 }
 

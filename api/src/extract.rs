@@ -71,6 +71,19 @@ impl<T: DeserializeOwned + 'static> FromRequest for OptionalJson<T> {
     }
 }
 
+/// A required `year` query parameter (`YYYY-YYYY`): 400 when missing or malformed.
+///
+/// # Errors
+/// [`ApiError::BadRequest`] on `year`.
+pub fn required_year(raw: Option<&str>) -> Result<usul_domain::year::AcademicYear, ApiError> {
+    match raw {
+        Some(y) => {
+            usul_domain::year::AcademicYear::parse(y).map_err(|_| bad_param("year", FieldErrorKind::InvalidYear))
+        }
+        None => Err(bad_param("year", FieldErrorKind::Required)),
+    }
+}
+
 /// The media type JSON bodies are sent in.
 const JSON: &str = "application/json";
 

@@ -383,42 +383,16 @@ async fn school_report(
     year: AcademicYear,
     deputy: Option<StaffId>,
 ) -> Result<(), ApiError> {
-    use usul_domain::report::{ReportKind, ReportStatus};
-    let f = crate::routes::reports::figures(store, school, None, year).await?;
-    let figures = serde_json::to_string(&f).map_err(|e| ApiError::Internal(e.to_string()))?;
-    let audit = Audit::system("generated report");
-    let author_name = match deputy {
-        Some(d) => store.get_staff(d).await?.map(|s| s.short_name()),
+    let deputy = match deputy {
+        Some(d) => store.get_staff(d).await?,
         None => None,
     };
-    let r = store
-        .create_report(
-            school,
-            usul_persistence::NewReport {
-                kind: ReportKind::School,
-                commission: None,
-                year,
-                author: deputy,
-                author_name: author_name.clone(),
-                achievements: Some("Пландын негизги иш-чаралары аткарылды.".to_owned()),
-                problems: None,
-                proposals: None,
-                figures: figures.clone(),
-            },
-            &audit,
-        )
-        .await?;
-    let m = usul_persistence::ReportMove {
-        to: ReportStatus::Submitted,
-        action: "submit",
-        actor: deputy,
-        actor_name: author_name,
-        actor_role: "deputy".to_owned(),
-        comment: None,
-        figures: Some(figures),
-        accepted: None,
+    let narrative = crate::routes::reports::Narrative {
+        achievements: Some("Пландын негизги иш-чаралары аткарылды.".to_owned()),
+        ..Default::default()
     };
-    store.transition_report(&r, None, m, &audit).await?;
+    let audit = Audit::system("generated report");
+    crate::routes::reports::file_submitted(store, school, None, year, deputy.as_ref(), narrative, &audit).await?;
     Ok(())
 }
 

@@ -6,7 +6,7 @@ use crate::ids::{StaffId, SubjectId};
 use crate::plan::{Progress, percent_done};
 use crate::quality::{GradeCounts, Term, judged, most_final, percent, total};
 use crate::records::{MaterialStatus, Participation};
-use crate::report::{MaterialFacts, QualityRow};
+use crate::report::{MaterialFacts, QualityRow, count};
 use crate::staff::QualificationCategory;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -74,10 +74,6 @@ pub struct Measures {
     pub professional: Professional,
     pub support: Support,
     pub knowledge: Knowledge,
-}
-
-fn count(n: usize) -> u32 {
-    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 /// Hours per teacher, one decimal.

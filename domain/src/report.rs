@@ -389,7 +389,8 @@ pub struct Figures {
     pub quality: QualityFigures,
 }
 
-fn count(n: usize) -> u32 {
+/// A count as the figures carry it.
+pub(crate) fn count(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 

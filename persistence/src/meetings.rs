@@ -86,7 +86,12 @@ fn decisions_json(d: &[Decision]) -> String {
 }
 
 fn body_of(m: &meeting::Model) -> StoreResult<Body> {
-    match (m.body_key.as_str(), m.commission_id) {
+    body_from(&m.body_key, m.commission_id)
+}
+
+/// The body of a stored meeting, from its key and commission.
+pub(crate) fn body_from(key: &str, commission: Option<Uuid>) -> StoreResult<Body> {
+    match (key, commission) {
         ("pedagogical_council", _) => Ok(Body::PedagogicalCouncil),
         ("methodological_council", _) => Ok(Body::MethodologicalCouncil),
         (_, Some(c)) => Ok(Body::Commission(CommissionId::from_uuid(c))),

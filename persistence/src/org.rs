@@ -465,6 +465,21 @@ impl Store {
         Ok(Page::from_rows(rows, page.limit, |s| s.id.uuid()))
     }
 
+    /// All of a school's subjects (a school has tens), in one query.
+    ///
+    /// # Errors
+    /// [`StoreError::Db`].
+    pub async fn school_subjects(&self, school: SchoolId) -> StoreResult<Vec<Subject>> {
+        subject::Entity::find()
+            .filter(subject::Column::SchoolId.eq(school.uuid()))
+            .order_by_asc(subject::Column::Id)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(Subject::try_from)
+            .collect()
+    }
+
     /// Those of `ids` that are not subjects of `school`.
     ///
     /// # Errors

@@ -16,7 +16,6 @@ use sea_orm::{
 };
 use std::collections::{HashMap, HashSet};
 use usul_domain::ids::{CommissionId, DistrictId, MeetingId, PlanId, ReportId, SchoolId, StaffId, SubjectId};
-use usul_domain::meeting::Body;
 use usul_domain::org::School;
 use usul_domain::plan::Progress;
 use usul_domain::quality::{GradeCounts, Term};
@@ -476,15 +475,9 @@ impl Store {
             .await?;
         rows.into_iter()
             .map(|(id, key, commission, date, protocol)| {
-                let body = match (key.as_str(), commission) {
-                    ("pedagogical_council", _) => Body::PedagogicalCouncil,
-                    ("methodological_council", _) => Body::MethodologicalCouncil,
-                    (_, Some(c)) => Body::Commission(CommissionId::from_uuid(c)),
-                    (other, None) => return Err(StoreError::Corrupt(format!("meeting.body_key: {other}"))),
-                };
                 Ok(MeetingFacts {
                     id: MeetingId::from_uuid(id),
-                    body,
+                    body: crate::meetings::body_from(&key, commission)?,
                     date,
                     protocol_number: protocol.and_then(|n| u32::try_from(n).ok()),
                 })

@@ -2,7 +2,7 @@
 //! it, and the district's summary comparing its schools.
 
 use crate::auth::Auth;
-use crate::extract::{bad_param, lang, path_id};
+use crate::extract::{bad_param, lang, path_id, required_year};
 use crate::openapi::tags;
 use crate::problem::{ApiError, FieldErrorKind};
 use crate::routes::{allow, school_for};
@@ -20,7 +20,6 @@ use usul_domain::policy::{Action, Resource};
 use usul_domain::quality::{GradeCounts, change, percent};
 use usul_domain::report::{ReportKind, ReportStatus};
 use usul_domain::year::AcademicYear;
-use usul_persistence::PageRequest;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
@@ -36,13 +35,6 @@ pub struct YearQuery {
     /// `YYYY-YYYY`, required.
     #[param(pattern = "^[0-9]{4}-[0-9]{4}$", example = "2022-2023")]
     pub year: Option<String>,
-}
-
-fn year_of(raw: Option<&str>) -> Result<AcademicYear, ApiError> {
-    match raw {
-        Some(y) => AcademicYear::parse(y).map_err(|_| bad_param("year", FieldErrorKind::InvalidYear)),
-        None => Err(bad_param("year", FieldErrorKind::Required)),
-    }
 }
 
 // ---------- the school's measures ----------
@@ -337,18 +329,12 @@ pub async fn effectiveness(
     q: web::Query<YearQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let school = school_for(&state, &auth, SchoolId::from_uuid(path_id("id", &id)?), Action::Read).await?;
-    let year = year_of(q.year.as_deref())?;
+    let year = required_year(q.year.as_deref())?;
     let language = lang(&req);
     let teachers: Vec<_> =
         state.store.active_school_staff(school.id).await?.into_iter().map(|s| (s.id, s.category)).collect();
-    let subjects: Vec<(SubjectId, String)> = state
-        .store
-        .list_subjects(school.id, PageRequest { after: None, limit: 10_000 })
-        .await?
-        .items
-        .into_iter()
-        .map(|s| (s.id, s.name.to_string()))
-        .collect();
+    let subjects: Vec<(SubjectId, String)> =
+        state.store.school_subjects(school.id).await?.into_iter().map(|s| (s.id, s.name.to_string())).collect();
     let ids: Vec<SubjectId> = subjects.iter().map(|(s, _)| *s).collect();
     let now = year_measures(&state, &school, year, &teachers, &ids).await?;
     let before = match year.previous() {
@@ -489,7 +475,7 @@ pub async fn summary(
     let district = DistrictId::from_uuid(path_id("id", &id)?);
     allow(&auth, Action::Read, Resource::District(district))?;
     allow(&auth, Action::ReadDistrictSummary, Resource::District(district))?;
-    let year = year_of(q.year.as_deref())?;
+    let year = required_year(q.year.as_deref())?;
     let sort = q.sort.clone().unwrap_or_else(|| "name".to_owned());
     let (descending, key) = sort.strip_prefix('-').map_or((false, sort.as_str()), |k| (true, k));
     if !SORTS.contains(&key) {

@@ -1082,13 +1082,6 @@ pub async fn progress(
     respond(&req, &state, &p).await
 }
 
-fn actor_role(auth: &Auth) -> String {
-    match &auth.principal {
-        Principal::Staff(s) => s.role.code().to_owned(),
-        Principal::Service(_) => "service".to_owned(),
-    }
-}
-
 /// A move of a plan to another state.
 struct Move {
     to: PlanStatus,
@@ -1108,7 +1101,7 @@ async fn transition(
     let record = Transition {
         at: Utc::now(),
         actor: auth.staff_id(),
-        actor_role: actor_role(auth),
+        actor_role: auth.role_code(),
         action: action.to_owned(),
         from: p.status.code(p.kind).to_owned(),
         to: to.code(p.kind).to_owned(),

@@ -2,7 +2,7 @@
 //! whole or imported from CSV, with success % and quality % per class, subject and school.
 
 use crate::auth::Auth;
-use crate::extract::{CsvBody, ValidJson, bad_param, expected, path_id};
+use crate::extract::{CsvBody, ValidJson, bad_param, expected, path_id, required_year};
 use crate::openapi::tags;
 use crate::problem::{ApiError, Checker, FieldErrorKind};
 use crate::routes::{school_for, versioned};
@@ -17,7 +17,7 @@ use usul_domain::org::{School, Subject};
 use usul_domain::policy::Action;
 use usul_domain::quality::{GradeCounts, GradeError, Term, class_name, read_csv, total};
 use usul_domain::year::AcademicYear;
-use usul_persistence::{PageRequest, QualityEntry, QualitySheet};
+use usul_persistence::{QualityEntry, QualitySheet};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
@@ -45,10 +45,7 @@ pub struct TableQuery {
 }
 
 fn table_of(q: &TableQuery) -> Result<(AcademicYear, Term), ApiError> {
-    let year = match q.year.as_deref() {
-        Some(y) => AcademicYear::parse(y).map_err(|_| bad_param("year", FieldErrorKind::InvalidYear))?,
-        None => return Err(bad_param("year", FieldErrorKind::Required)),
-    };
+    let year = required_year(q.year.as_deref())?;
     let term = match q.term.as_deref() {
         Some(t) => Term::parse(t).ok_or_else(|| bad_param("term", FieldErrorKind::InvalidValue))?,
         None => return Err(bad_param("term", FieldErrorKind::Required)),
@@ -136,7 +133,7 @@ pub struct TableView {
 }
 
 async fn subjects_of(state: &AppState, school: SchoolId) -> Result<Vec<Subject>, ApiError> {
-    Ok(state.store.list_subjects(school, PageRequest { after: None, limit: 10_000 }).await?.items)
+    Ok(state.store.school_subjects(school).await?)
 }
 
 fn view(sheet: &QualitySheet, subjects: &[Subject], req: &HttpRequest) -> TableView {

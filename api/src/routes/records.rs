@@ -2,7 +2,7 @@
 //! part, participation, mentoring, course training, the materials bank, needs diagnostics.
 
 use crate::auth::Auth;
-use crate::extract::{Paging, ValidJson, bad_param, expected, lang, path_id};
+use crate::extract::{Paging, ValidJson, bad_param, expected, lang, path_id, required_year};
 use crate::openapi::tags;
 use crate::problem::{ApiError, Checker, FieldErrorKind, checked};
 use crate::routes::{allow, created, list_of, next_cursor, school_for, school_resource, versioned};
@@ -591,13 +591,6 @@ pub struct RequiredYear {
     /// `YYYY-YYYY`.
     #[param(pattern = "^[0-9]{4}-[0-9]{4}$", example = "2022-2023")]
     pub year: Option<String>,
-}
-
-fn required_year(raw: Option<&str>) -> Result<AcademicYear, ApiError> {
-    match raw {
-        Some(y) => AcademicYear::parse(y).map_err(|_| bad_param("year", FieldErrorKind::InvalidYear)),
-        None => Err(bad_param("year", FieldErrorKind::Required)),
-    }
 }
 
 /// Read the school's participation in a year.

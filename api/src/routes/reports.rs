@@ -378,13 +378,8 @@ pub async fn figures(
         Some(y) => store.quality_rows(id, y).await?,
         None => Vec::new(),
     };
-    let subjects: Vec<(SubjectId, String)> = store
-        .list_subjects(id, PageRequest { after: None, limit: 10_000 })
-        .await?
-        .items
-        .into_iter()
-        .map(|s| (s.id, s.name.to_string()))
-        .collect();
+    let subjects: Vec<(SubjectId, String)> =
+        store.school_subjects(id).await?.into_iter().map(|s| (s.id, s.name.to_string())).collect();
     let (scope, plan) = match commission {
         Some(c) => (
             Scope::Commission { id: c.id, members: c.members.clone(), subjects: c.subjects.clone() },
@@ -428,6 +423,61 @@ pub async fn figures(
         .map(|c| (c.id, c.name.to_string()))
         .collect();
     Ok(to_dto(&f, &people, &subjects, &commissions))
+}
+
+/// The narrative sections a report's author writes.
+#[derive(Debug, Clone, Default)]
+pub struct Narrative {
+    pub achievements: Option<String>,
+    pub problems: Option<String>,
+    pub proposals: Option<String>,
+}
+
+/// Starts a report with fresh figures and submits it, as its author would through the API: for
+/// the demo and the data generator, which file reports without a request.
+///
+/// # Errors
+/// A storage failure, or `report_exists`.
+pub async fn file_submitted(
+    store: &usul_persistence::Store,
+    school: &School,
+    commission: Option<&Commission>,
+    year: AcademicYear,
+    author: Option<&Staff>,
+    narrative: Narrative,
+    audit: &usul_persistence::Audit,
+) -> Result<Report, ApiError> {
+    let figures = encode(&figures(store, school, commission, year).await?)?;
+    let kind = if commission.is_some() { ReportKind::Commission } else { ReportKind::School };
+    let new = NewReport {
+        kind,
+        commission: commission.map(|c| c.id),
+        year,
+        author: author.map(|a| a.id),
+        author_name: author.map(Staff::short_name),
+        achievements: narrative.achievements,
+        problems: narrative.problems,
+        proposals: narrative.proposals,
+        figures: figures.clone(),
+    };
+    let r = store.create_report(school, new, audit).await?;
+    let m = ReportMove {
+        to: ReportStatus::Submitted,
+        action: "submit",
+        actor: author.map(|a| a.id),
+        actor_name: author.map(Staff::short_name),
+        actor_role: submitter_role(kind, author.map_or_else(|| "system".to_owned(), |a| a.role.code().to_owned())),
+        comment: None,
+        figures: Some(figures),
+        accepted: None,
+    };
+    Ok(store.transition_report(&r, None, m, audit).await?)
+}
+
+/// The capacity a report is submitted in: a commission's head reports as `commission_head`,
+/// whatever their staff role.
+fn submitter_role(kind: ReportKind, role: String) -> String {
+    if kind == ReportKind::Commission { "commission_head".to_owned() } else { role }
 }
 
 fn encode(f: &ReportFigures) -> Result<String, ApiError> {
@@ -768,7 +818,7 @@ pub async fn create(
                 commission: commission.as_ref().map(|c| c.id),
                 year,
                 author: auth.staff_id(),
-                author_name: my_name(&auth),
+                author_name: auth.short_name(),
                 achievements: checked(achievements)?,
                 problems: checked(problems)?,
                 proposals: checked(proposals)?,
@@ -914,20 +964,6 @@ pub async fn refresh(
     respond(&req, &r)
 }
 
-fn my_name(auth: &Auth) -> Option<String> {
-    match &auth.principal {
-        Principal::Staff(s) => Some(s.short_name()),
-        Principal::Service(_) => None,
-    }
-}
-
-fn actor_role(auth: &Auth) -> String {
-    match &auth.principal {
-        Principal::Staff(s) => s.role.code().to_owned(),
-        Principal::Service(_) => "service".to_owned(),
-    }
-}
-
 /// A comment on a transition.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -962,17 +998,12 @@ async fn move_report(
 ) -> Result<HttpResponse, ApiError> {
     let accepted =
         (to == ReportStatus::Accepted).then(|| auth.staff_id().map(|s| (s, Utc::now().date_naive()))).flatten();
-    let role = if action == "submit" && r.kind == ReportKind::Commission {
-        // The head reports in that capacity, whatever their staff role.
-        "commission_head".to_owned()
-    } else {
-        actor_role(auth)
-    };
+    let role = if action == "submit" { submitter_role(r.kind, auth.role_code()) } else { auth.role_code() };
     let m = ReportMove {
         to,
         action,
         actor: auth.staff_id(),
-        actor_name: my_name(auth),
+        actor_name: auth.short_name(),
         actor_role: role,
         comment,
         figures,
