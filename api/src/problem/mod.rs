@@ -379,6 +379,18 @@ impl From<usul_persistence::StoreError> for ApiError {
     }
 }
 
+impl From<usul_domain::staff::DeactivateError> for ApiError {
+    fn from(e: usul_domain::staff::DeactivateError) -> Self {
+        match e {
+            usul_domain::staff::DeactivateError::Yourself => Self::Rule {
+                code: ProblemCode::CannotDeactivateSelf,
+                detail: "Ask the director or an administrator to deactivate your account.".into(),
+                extra: None,
+            },
+        }
+    }
+}
+
 impl From<usul_domain::policy::Decision> for ApiError {
     fn from(d: usul_domain::policy::Decision) -> Self {
         match d {
