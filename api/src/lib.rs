@@ -14,5 +14,6 @@ pub mod middleware;
 pub mod openapi;
 pub mod problem;
 pub mod query;
+pub mod ratelimit;
 pub mod routes;
 pub mod state;
