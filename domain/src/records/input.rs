@@ -2,6 +2,7 @@
 //! once, and the facts the store found about the ids an input refers to.
 
 use crate::ids::{ActivityId, CommissionId, ItemId, MaterialId, MeetingId, SchoolId, StaffId, SubjectId};
+use crate::plan::Evidence;
 use crate::values::{TextError, bounded};
 
 /// What is wrong with one input field.
@@ -161,9 +162,81 @@ impl Refs {
     }
 }
 
+/// The records a plan item's evidence names (meetings, activities, materials), to look up all
+/// at once whatever their number.
+#[must_use]
+pub fn evidence_references(evidence: &[Evidence]) -> RefQuery {
+    let mut q = RefQuery::default();
+    for e in evidence {
+        let Ok(id) = uuid::Uuid::parse_str(&e.reference) else { continue };
+        match e.kind.as_str() {
+            "meeting" => q.meetings.push(MeetingId::from_uuid(id)),
+            "activity" => q.activities.push(ActivityId::from_uuid(id)),
+            "material" => q.materials.push(MaterialId::from_uuid(id)),
+            _ => {}
+        }
+    }
+    q
+}
+
+/// Checks each piece of evidence that an item was carried out: a `url` is an `http(s)`
+/// link; a `meeting`, an `activity` or a `material` is one of the school's. An unknown kind is
+/// `evidence[i].kind`, an unknown reference `evidence[i].reference`.
+pub fn check_evidence(p: &mut Problems, evidence: &[Evidence], refs: &Refs) {
+    for (i, e) in evidence.iter().enumerate() {
+        let id = uuid::Uuid::parse_str(&e.reference).ok();
+        let known = match e.kind.as_str() {
+            "url" => {
+                (e.reference.starts_with("https://") || e.reference.starts_with("http://")) && e.reference.len() <= 2000
+            }
+            "meeting" => id.is_some_and(|id| refs.meetings.contains(&MeetingId::from_uuid(id))),
+            "activity" => id.is_some_and(|id| refs.activities.contains(&ActivityId::from_uuid(id))),
+            "material" => id.is_some_and(|id| refs.materials.contains(&MaterialId::from_uuid(id))),
+            _ => {
+                p.push(format!("evidence[{i}].kind"), ProblemKind::InvalidValue);
+                continue;
+            }
+        };
+        if !known {
+            p.push(format!("evidence[{i}].reference"), ProblemKind::UnknownReference);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn evidence_names_the_schools_records_or_a_link_r_5_1() {
+        let school = SchoolId::new();
+        let (activity, material, meeting) = (ActivityId::new(), MaterialId::new(), MeetingId::new());
+        let e = |kind: &str, reference: String| Evidence { kind: kind.into(), reference };
+        let evidence = [
+            e("url", "https://school95.kg/news/1".into()),
+            e("activity", activity.to_string()),
+            e("material", material.to_string()),
+            e("meeting", meeting.to_string()),
+            e("activity", ActivityId::new().to_string()),
+            e("meeting", "not-an-id".into()),
+            e("url", "ftp://x".into()),
+            e("rumour", "x".into()),
+        ];
+        let q = evidence_references(&evidence);
+        assert_eq!((q.activities.len(), q.materials, q.meetings.clone()), (2, vec![material], vec![meeting]));
+        let mut refs = Refs::empty(school);
+        refs.activities = vec![activity];
+        refs.materials = vec![material];
+        refs.meetings = vec![meeting];
+        let mut p = Problems::default();
+        check_evidence(&mut p, &evidence, &refs);
+        let Err(problems) = p.finish() else { panic!("accepted") };
+        let fields: Vec<&str> = problems.iter().map(|p| p.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            ["evidence[4].reference", "evidence[5].reference", "evidence[6].reference", "evidence[7].kind"]
+        );
+    }
 
     #[test]
     fn a_person_of_another_school_is_unknown_and_a_deactivated_one_is_named_so() {
