@@ -123,6 +123,7 @@ pub fn add_material(
         p.push("link", ProblemKind::InvalidFormat);
     }
     p.finish().map_err(AddMaterialError::Invalid)?;
+    // Never taken: every value missing here recorded a problem, and `finish` passed.
     let (Some(title), Some(year)) = (title, year) else { return Err(AddMaterialError::Invalid(Vec::new())) };
     let mut authors = input.authors;
     authors.sort_unstable();

@@ -57,6 +57,7 @@ pub fn record_mentorship(
     p.check("mentee_id", check_mentoring(input.mentor, input.mentee), ProblemKind::InvalidValue);
     let goals = p.optional_text("goals", input.goals.as_deref(), 4000);
     p.finish().map_err(RecordMentorshipError::Invalid)?;
+    // Never taken: every value missing here recorded a problem, and `finish` passed.
     let Some(year) = year else { return Err(RecordMentorshipError::Invalid(Vec::new())) };
     Ok(Mentorship {
         id,
