@@ -246,6 +246,12 @@ impl Figures {
     }
 }
 
+/// The day a report's figures are for: today, or the year's last day once the year is over.
+#[must_use]
+pub fn figures_day(year: crate::year::AcademicYear, today: NaiveDate) -> NaiveDate {
+    today.min(year.last_day())
+}
+
 /// A count as the figures carry it.
 pub(crate) fn count(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)

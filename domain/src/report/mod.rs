@@ -3,19 +3,20 @@
 //! frozen when the report is submitted.
 
 mod figures;
+mod start;
 pub mod stored;
 mod workflow;
 
 pub(crate) use figures::count;
 pub use figures::{
     ActivityFacts, Figures, Inputs, ItemMark, MaterialFacts, MeetingFacts, PlanFacts, PlanFigures, Presentation,
-    QualityFigures, QualityRow, ResponsibleFigures, Scope, SubjectQuality, assemble, plan_figures,
+    QualityFigures, QualityRow, ResponsibleFigures, Scope, SubjectQuality, assemble, figures_day, plan_figures,
 };
+pub use start::{NewReport, Start, StartError, StartReport, reportable, start};
 pub use stored::{FiguresV1, Names, StoredFigures, StoredFiguresError};
 pub use workflow::{
-    AcceptError, Acceptance, ActorFacts, Capacity, Comment, EditError, Narrative, NarrativePatch, NewReport, Person,
-    Refresh, Report, ReturnError, Section, Start, StartError, StartReport, Submission, SubmitError, Transition,
-    reportable, start,
+    AcceptError, Acceptance, Accepting, ActorFacts, Capacity, Comment, EditError, Editing, Narrative, NarrativePatch,
+    Person, Refreshing, Report, ReturnError, Returning, Section, SubmitError, Submitting, Transition,
 };
 
 use crate::lang::Text;
@@ -141,28 +142,6 @@ impl ReportAction {
     }
 }
 
-/// What the rules need to know about the actor.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct ReportActor {
-    pub is_director: bool,
-    pub is_deputy: bool,
-    /// Heads the report's commission (for a commission report).
-    pub heads_commission: bool,
-}
-
-/// Whether `actor` may take `action` on a report of `kind`: the head writes the
-/// commission's report, the deputy the school's; the director accepts or returns either.
-#[must_use]
-pub const fn may(kind: ReportKind, action: ReportAction, actor: ReportActor) -> bool {
-    match action {
-        ReportAction::Edit | ReportAction::Submit => match kind {
-            ReportKind::Commission => actor.heads_commission,
-            ReportKind::School => actor.is_deputy,
-        },
-        ReportAction::Accept | ReportAction::Return => actor.is_director,
-    }
-}
-
 /// The state an action leads to from `status`, or `None` when it does not start there.
 #[must_use]
 pub const fn next(status: ReportStatus, action: ReportAction) -> Option<ReportStatus> {
@@ -188,23 +167,6 @@ pub fn allowed_actions(status: ReportStatus) -> Vec<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_report_is_written_by_the_head_or_the_deputy_and_accepted_by_the_director_r_5_4() {
-        let head = ReportActor { heads_commission: true, ..ReportActor::default() };
-        let deputy = ReportActor { is_deputy: true, ..ReportActor::default() };
-        let director = ReportActor { is_director: true, ..ReportActor::default() };
-        assert!(may(ReportKind::Commission, ReportAction::Submit, head));
-        assert!(!may(ReportKind::Commission, ReportAction::Submit, deputy));
-        assert!(may(ReportKind::School, ReportAction::Edit, deputy));
-        assert!(!may(ReportKind::School, ReportAction::Edit, head));
-        assert!(!may(ReportKind::School, ReportAction::Edit, director));
-        for kind in [ReportKind::Commission, ReportKind::School] {
-            assert!(may(kind, ReportAction::Accept, director));
-            assert!(!may(kind, ReportAction::Accept, deputy));
-            assert!(!may(kind, ReportAction::Return, head));
-        }
-    }
 
     #[test]
     fn a_report_goes_draft_submitted_accepted_or_back_r_5_4() {

@@ -3,6 +3,8 @@
 //! freeze); the director accepts it or returns it with a comment. Each command is a pure
 //! function of the report, the caller's facts, the input and the time, and answers the new
 //! report (with the record of the move for a transition) or why not, one error per command.
+//! A command first decides who and when (answering a value that only it can make), then takes
+//! the input: the caller learns "not yours" or "not now" before anything about the input.
 
 use super::figures::Scope;
 use super::stored::StoredFigures;
@@ -149,7 +151,7 @@ impl ActorFacts {
 
     /// The person and the capacity they act in when taking `action` on a report of `kind`,
     /// when they may take it.
-    fn acting(&self, kind: ReportKind, action: ReportAction) -> Option<(Person, Capacity)> {
+    pub(super) fn acting(&self, kind: ReportKind, action: ReportAction) -> Option<(Person, Capacity)> {
         let Self::Staff { person, role, .. } = self else { return None };
         if !self.may(kind, action) {
             return None;
@@ -275,14 +277,39 @@ pub enum ReturnError {
     WrongState { status: ReportStatus, allowed: Vec<&'static str> },
 }
 
-/// A refresh the rules allowed: it takes the figures freshly assembled from the records.
+/// An edit the rules allowed: it takes the checked narrative.
 #[derive(Debug)]
 #[must_use]
-pub struct Refresh<'a> {
+pub struct Editing<'a> {
     report: &'a Report,
 }
 
-impl Refresh<'_> {
+impl Editing<'_> {
+    /// The report with `patch` applied, section by section.
+    #[must_use]
+    pub fn with(self, patch: NarrativePatch) -> Report {
+        let put = |old: &Option<String>, new: Option<Option<Section>>| match new {
+            None => old.clone(),
+            Some(v) => v.map(Section::into_string),
+        };
+        let n = &self.report.narrative;
+        let narrative = Narrative {
+            achievements: put(&n.achievements, patch.achievements),
+            problems: put(&n.problems, patch.problems),
+            proposals: put(&n.proposals, patch.proposals),
+        };
+        Report { narrative, ..self.report.clone() }
+    }
+}
+
+/// A refresh the rules allowed: it takes the figures freshly assembled from the records.
+#[derive(Debug)]
+#[must_use]
+pub struct Refreshing<'a> {
+    report: &'a Report,
+}
+
+impl Refreshing<'_> {
     /// The report with `figures`, taken at `now`.
     #[must_use]
     pub fn with(self, figures: StoredFigures, now: DateTime<Utc>) -> Report {
@@ -293,17 +320,16 @@ impl Refresh<'_> {
 /// A submission the rules allowed: it freezes the figures taken from the records once more.
 #[derive(Debug)]
 #[must_use]
-pub struct Submission<'a> {
+pub struct Submitting<'a> {
     report: &'a Report,
     by: Person,
     capacity: Capacity,
-    comment: Option<String>,
 }
 
-impl Submission<'_> {
+impl Submitting<'_> {
     /// The submitted report with its `figures` frozen at `now`, and the record of the move.
     #[must_use]
-    pub fn freeze(self, figures: StoredFigures, now: DateTime<Utc>) -> (Report, Transition) {
+    pub fn freeze(self, comment: Option<Comment>, figures: StoredFigures, now: DateTime<Utc>) -> (Report, Transition) {
         let r = self.report;
         let to = ReportStatus::Submitted;
         let report = Report {
@@ -320,7 +346,67 @@ impl Submission<'_> {
             to,
             by: self.by,
             capacity: self.capacity,
-            comment: self.comment,
+            comment: comment.map(Comment::into_string),
+            at: now,
+        };
+        (report, t)
+    }
+}
+
+/// An acceptance the rules allowed.
+#[derive(Debug)]
+#[must_use]
+pub struct Accepting<'a> {
+    report: &'a Report,
+    by: Person,
+    capacity: Capacity,
+}
+
+impl Accepting<'_> {
+    /// The report accepted on `now`'s date, and the record of the move.
+    #[must_use]
+    pub fn on(self, comment: Option<Comment>, now: DateTime<Utc>) -> (Report, Transition) {
+        let r = self.report;
+        let to = ReportStatus::Accepted;
+        let accepted = Acceptance { by: self.by.id, on: now.date_naive(), by_name: Some(self.by.name.clone()) };
+        let report = Report { status: to, accepted: Some(accepted), ..r.clone() };
+        let t = Transition {
+            action: ReportAction::Accept,
+            from: r.status,
+            to,
+            by: self.by,
+            capacity: self.capacity,
+            comment: comment.map(Comment::into_string),
+            at: now,
+        };
+        (report, t)
+    }
+}
+
+/// A return the rules allowed: it takes the director's comment.
+#[derive(Debug)]
+#[must_use]
+pub struct Returning<'a> {
+    report: &'a Report,
+    by: Person,
+    capacity: Capacity,
+}
+
+impl Returning<'_> {
+    /// The report back with its author, carrying `comment`, and the record of the move.
+    #[must_use]
+    pub fn with(self, comment: Comment, now: DateTime<Utc>) -> (Report, Transition) {
+        let r = self.report;
+        let to = ReportStatus::Returned;
+        let comment = comment.into_string();
+        let report = Report { status: to, return_comment: Some(comment.clone()), ..r.clone() };
+        let t = Transition {
+            action: ReportAction::Return,
+            from: r.status,
+            to,
+            by: self.by,
+            capacity: self.capacity,
+            comment: Some(comment),
             at: now,
         };
         (report, t)
@@ -346,231 +432,60 @@ impl Report {
         Scope::of(commission.filter(|c| Some(c.id) == self.commission))
     }
 
-    fn author_may(&self, actor: &ActorFacts, action: ReportAction) -> Option<(Person, Capacity)> {
-        actor.acting(self.kind, action)
-    }
-
-    /// Writes the narrative of a draft or returned report.
+    /// The author writes the narrative of a draft or returned report.
     ///
     /// # Errors
     /// [`EditError::NotAuthor`], then [`EditError::NotOpen`].
-    pub fn edit(&self, actor: &ActorFacts, patch: NarrativePatch) -> Result<Self, EditError> {
-        self.author_may(actor, ReportAction::Edit).ok_or(EditError::NotAuthor)?;
+    pub fn edit(&self, actor: &ActorFacts) -> Result<Editing<'_>, EditError> {
+        actor.acting(self.kind, ReportAction::Edit).ok_or(EditError::NotAuthor)?;
         next(self.status, ReportAction::Edit).ok_or(EditError::NotOpen)?;
-        let put = |old: &Option<String>, new: Option<Option<Section>>| match new {
-            None => old.clone(),
-            Some(v) => v.map(Section::into_string),
-        };
-        let n = &self.narrative;
-        let narrative = Narrative {
-            achievements: put(&n.achievements, patch.achievements),
-            problems: put(&n.problems, patch.problems),
-            proposals: put(&n.proposals, patch.proposals),
-        };
-        Ok(Self { narrative, ..self.clone() })
+        Ok(Editing { report: self })
     }
 
-    /// Allows the author to retake the figures of a draft or returned report.
+    /// The author retakes the figures of a draft or returned report.
     ///
     /// # Errors
     /// [`EditError::NotAuthor`], then [`EditError::NotOpen`]: a submitted report's figures
     /// are frozen.
-    pub fn refresh(&self, actor: &ActorFacts) -> Result<Refresh<'_>, EditError> {
-        self.author_may(actor, ReportAction::Edit).ok_or(EditError::NotAuthor)?;
+    pub fn refresh(&self, actor: &ActorFacts) -> Result<Refreshing<'_>, EditError> {
+        actor.acting(self.kind, ReportAction::Edit).ok_or(EditError::NotAuthor)?;
         next(self.status, ReportAction::Edit).ok_or(EditError::NotOpen)?;
-        Ok(Refresh { report: self })
+        Ok(Refreshing { report: self })
     }
 
-    /// Allows the author to submit a draft or returned report to the director.
+    /// The author submits a draft or returned report to the director.
     ///
     /// # Errors
     /// [`SubmitError::NotAuthor`], then [`SubmitError::WrongState`].
-    pub fn submit(&self, actor: &ActorFacts, comment: Option<Comment>) -> Result<Submission<'_>, SubmitError> {
-        let (by, capacity) = self.author_may(actor, ReportAction::Submit).ok_or(SubmitError::NotAuthor)?;
+    pub fn submit(&self, actor: &ActorFacts) -> Result<Submitting<'_>, SubmitError> {
+        let (by, capacity) = actor.acting(self.kind, ReportAction::Submit).ok_or(SubmitError::NotAuthor)?;
         next(self.status, ReportAction::Submit)
             .ok_or_else(|| SubmitError::WrongState { status: self.status, allowed: self.allowed_actions() })?;
-        Ok(Submission { report: self, by, capacity, comment: comment.map(Comment::into_string) })
+        Ok(Submitting { report: self, by, capacity })
     }
 
-    /// The director accepts a submitted report on `now`'s date.
+    /// The director accepts a submitted report.
     ///
     /// # Errors
     /// [`AcceptError::NotDirector`], then [`AcceptError::WrongState`].
-    pub fn accept(
-        &self,
-        actor: &ActorFacts,
-        comment: Option<Comment>,
-        now: DateTime<Utc>,
-    ) -> Result<(Self, Transition), AcceptError> {
+    pub fn accept(&self, actor: &ActorFacts) -> Result<Accepting<'_>, AcceptError> {
         let (by, capacity) = actor.acting(self.kind, ReportAction::Accept).ok_or(AcceptError::NotDirector)?;
-        let to = next(self.status, ReportAction::Accept)
+        next(self.status, ReportAction::Accept)
             .ok_or_else(|| AcceptError::WrongState { status: self.status, allowed: self.allowed_actions() })?;
-        let accepted = Acceptance { by: by.id, on: now.date_naive(), by_name: Some(by.name.clone()) };
-        let report = Self { status: to, accepted: Some(accepted), ..self.clone() };
-        let t = Transition {
-            action: ReportAction::Accept,
-            from: self.status,
-            to,
-            by,
-            capacity,
-            comment: comment.map(Comment::into_string),
-            at: now,
-        };
-        Ok((report, t))
+        Ok(Accepting { report: self, by, capacity })
     }
 
-    /// The director sends a submitted report back to its author with a comment; the author may
-    /// edit, refresh and submit it again.
+    /// The director sends a submitted report back to its author, who may edit, refresh and
+    /// submit it again.
     ///
     /// # Errors
     /// [`ReturnError::NotDirector`], then [`ReturnError::WrongState`].
-    pub fn return_to_author(
-        &self,
-        actor: &ActorFacts,
-        comment: Comment,
-        now: DateTime<Utc>,
-    ) -> Result<(Self, Transition), ReturnError> {
+    pub fn return_to_author(&self, actor: &ActorFacts) -> Result<Returning<'_>, ReturnError> {
         let (by, capacity) = actor.acting(self.kind, ReportAction::Return).ok_or(ReturnError::NotDirector)?;
-        let to = next(self.status, ReportAction::Return)
+        next(self.status, ReportAction::Return)
             .ok_or_else(|| ReturnError::WrongState { status: self.status, allowed: self.allowed_actions() })?;
-        let comment = comment.into_string();
-        let report = Self { status: to, return_comment: Some(comment.clone()), ..self.clone() };
-        let t = Transition {
-            action: ReportAction::Return,
-            from: self.status,
-            to,
-            by,
-            capacity,
-            comment: Some(comment),
-            at: now,
-        };
-        Ok((report, t))
+        Ok(Returning { report: self, by, capacity })
     }
-}
-
-// ---------- starting a report ----------
-
-/// Whether a year may be reported on `today`: once it has begun.
-#[must_use]
-pub fn reportable(year: AcademicYear, today: NaiveDate) -> bool {
-    year.first_day() <= today
-}
-
-/// What the author asks for when starting a report.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StartReport {
-    pub kind: ReportKind,
-    pub year: AcademicYear,
-    pub achievements: Option<Section>,
-    pub problems: Option<Section>,
-    pub proposals: Option<Section>,
-}
-
-/// Why a report cannot be started.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-pub enum StartError {
-    /// The year has not begun yet.
-    #[error("a year is reported on once it has begun")]
-    YearNotBegun,
-    /// A commission report names no commission.
-    #[error("a commission report needs its commission")]
-    CommissionMissing,
-    /// A school report names a commission.
-    #[error("a school report has no commission")]
-    CommissionUnexpected,
-    /// The commission is of another year.
-    #[error("the commission is of another year")]
-    WrongYear,
-    /// Only the head of the (approved) commission starts its report, and the deputy the
-    /// school's.
-    #[error("only the report's author starts it")]
-    NotAuthor,
-}
-
-/// A start the rules allowed: it takes the figures assembled from the records.
-#[derive(Debug)]
-#[must_use]
-pub struct Start {
-    school: SchoolId,
-    input: StartReport,
-    commission: Option<CommissionId>,
-    scope: Scope,
-    author: Person,
-}
-
-/// A report to create: a draft with its first figures.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NewReport {
-    pub school: SchoolId,
-    pub kind: ReportKind,
-    pub commission: Option<CommissionId>,
-    pub year: AcademicYear,
-    pub author: Person,
-    pub narrative: Narrative,
-    pub figures: StoredFigures,
-    pub figures_as_of: DateTime<Utc>,
-}
-
-impl Start {
-    /// What the report covers: the figures are assembled for it.
-    #[must_use]
-    pub const fn scope(&self) -> &Scope {
-        &self.scope
-    }
-
-    /// The year reported on.
-    #[must_use]
-    pub const fn year(&self) -> AcademicYear {
-        self.input.year
-    }
-
-    /// The draft with its first `figures`, taken at `now`.
-    #[must_use]
-    pub fn with_figures(self, figures: StoredFigures, now: DateTime<Utc>) -> NewReport {
-        let i = self.input;
-        NewReport {
-            school: self.school,
-            kind: i.kind,
-            commission: self.commission,
-            year: i.year,
-            author: self.author,
-            narrative: Narrative {
-                achievements: i.achievements.map(Section::into_string),
-                problems: i.problems.map(Section::into_string),
-                proposals: i.proposals.map(Section::into_string),
-            },
-            figures,
-            figures_as_of: now,
-        }
-    }
-}
-
-/// Starts a report of `school`: a commission's report by the head of the approved
-/// `commission`, the school's by the deputy, for a year that has begun by `today`.
-///
-/// # Errors
-/// In this order: [`StartError::YearNotBegun`], [`StartError::CommissionMissing`] or
-/// [`StartError::CommissionUnexpected`], [`StartError::WrongYear`], [`StartError::NotAuthor`].
-pub fn start(
-    school: SchoolId,
-    input: StartReport,
-    commission: Option<&Commission>,
-    actor: &ActorFacts,
-    today: NaiveDate,
-) -> Result<Start, StartError> {
-    if !reportable(input.year, today) {
-        return Err(StartError::YearNotBegun);
-    }
-    match (input.kind, commission) {
-        (ReportKind::Commission, None) => return Err(StartError::CommissionMissing),
-        (ReportKind::School, Some(_)) => return Err(StartError::CommissionUnexpected),
-        _ => {}
-    }
-    if commission.is_some_and(|c| c.year != input.year) {
-        return Err(StartError::WrongYear);
-    }
-    let (author, _) = actor.acting(input.kind, ReportAction::Edit).ok_or(StartError::NotAuthor)?;
-    Ok(Start { school, commission: commission.map(|c| c.id), scope: Scope::of(commission), input, author })
 }
 
 #[cfg(test)]

@@ -4,7 +4,8 @@
 use super::*;
 use crate::commission::CommissionStatus;
 use crate::report::stored::{FiguresV1, Names};
-use crate::report::{Figures, QualityFigures};
+use crate::report::{Figures, QualityFigures, figures_day};
+use crate::report::{StartError, StartReport, reportable, start};
 use crate::values::Name;
 use uuid::Uuid;
 
@@ -134,8 +135,8 @@ fn run(r: &Report, actor: &ActorFacts, cmd: Cmd) -> String {
     let patch =
         NarrativePatch { problems: Some(Some(Section::parse("Көйгөй").unwrap())), ..NarrativePatch::default() };
     match cmd {
-        Cmd::Edit => match r.edit(actor, patch) {
-            Ok(r) => state(r),
+        Cmd::Edit => match r.edit(actor) {
+            Ok(e) => state(e.with(patch)),
             Err(EditError::NotAuthor) => "403".into(),
             Err(EditError::NotOpen) => "409".into(),
         },
@@ -144,18 +145,18 @@ fn run(r: &Report, actor: &ActorFacts, cmd: Cmd) -> String {
             Err(EditError::NotAuthor) => "403".into(),
             Err(EditError::NotOpen) => "409".into(),
         },
-        Cmd::Submit => match r.submit(actor, None) {
-            Ok(s) => state(s.freeze(figures(2), now).0),
+        Cmd::Submit => match r.submit(actor) {
+            Ok(s) => state(s.freeze(None, figures(2), now).0),
             Err(SubmitError::NotAuthor) => "403".into(),
             Err(SubmitError::WrongState { .. }) => "409".into(),
         },
-        Cmd::Accept => match r.accept(actor, None, now) {
-            Ok((r, _)) => state(r),
+        Cmd::Accept => match r.accept(actor) {
+            Ok(a) => state(a.on(None, now).0),
             Err(AcceptError::NotDirector) => "403".into(),
             Err(AcceptError::WrongState { .. }) => "409".into(),
         },
-        Cmd::Return => match r.return_to_author(actor, Comment::parse("Кайра").unwrap(), now) {
-            Ok((r, _)) => state(r),
+        Cmd::Return => match r.return_to_author(actor) {
+            Ok(b) => state(b.with(Comment::parse("Кайра").unwrap(), now).0),
             Err(ReturnError::NotDirector) => "403".into(),
             Err(ReturnError::WrongState { .. }) => "409".into(),
         },
@@ -250,10 +251,11 @@ fn the_head_of_a_commission_not_yet_approved_does_not_write_its_report_r_3_2_2d_
 fn submitting_freezes_fresh_figures_clears_the_return_comment_and_records_the_head_as_head_r_5_4() {
     let c = commission(CommissionStatus::Approved);
     let r = report(ReportKind::Commission, Returned);
-    let (s, t) = r
-        .submit(&facts(Who::Head, Some(&c)), Some(Comment::parse(" Тапшырдым ").unwrap()))
-        .unwrap()
-        .freeze(figures(9), at(6, 2));
+    let (s, t) = r.submit(&facts(Who::Head, Some(&c))).unwrap().freeze(
+        Some(Comment::parse(" Тапшырдым ").unwrap()),
+        figures(9),
+        at(6, 2),
+    );
     assert_eq!((s.status, s.is_frozen()), (Submitted, true));
     assert_eq!(s.figures, figures(9));
     assert_eq!((s.figures_as_of, s.submitted_at), (at(6, 2), Some(at(6, 2))));
@@ -262,7 +264,7 @@ fn submitting_freezes_fresh_figures_clears_the_return_comment_and_records_the_he
     assert_eq!((t.by.id, t.capacity.code(), t.comment.as_deref()), (staff(HEAD), "commission_head", Some("Тапшырдым")));
     // The deputy submits the school's report as the deputy.
     let (_, t) =
-        report(ReportKind::School, Draft).submit(&facts(Who::Deputy, None), None).unwrap().freeze(figures(9), at(6, 2));
+        report(ReportKind::School, Draft).submit(&facts(Who::Deputy, None)).unwrap().freeze(None, figures(9), at(6, 2));
     assert_eq!(t.capacity.code(), "deputy");
 }
 
@@ -270,16 +272,16 @@ fn submitting_freezes_fresh_figures_clears_the_return_comment_and_records_the_he
 fn a_refused_submission_lists_what_the_report_allows_r_5_4() {
     let c = commission(CommissionStatus::Approved);
     let r = report(ReportKind::Commission, Submitted);
-    let e = r.submit(&facts(Who::Head, Some(&c)), None).unwrap_err();
+    let e = r.submit(&facts(Who::Head, Some(&c))).unwrap_err();
     assert_eq!(e, SubmitError::WrongState { status: Submitted, allowed: vec!["accept", "return"] });
-    let e = report(ReportKind::School, Accepted).accept(&facts(Who::Director, None), None, at(6, 2)).unwrap_err();
+    let e = report(ReportKind::School, Accepted).accept(&facts(Who::Director, None)).unwrap_err();
     assert_eq!(e, AcceptError::WrongState { status: Accepted, allowed: vec![] });
 }
 
 #[test]
 fn the_director_accepts_on_the_day_and_is_named_on_the_report_r_5_4() {
     let r = report(ReportKind::School, Submitted);
-    let (a, t) = r.accept(&facts(Who::Director, None), None, at(6, 12)).unwrap();
+    let (a, t) = r.accept(&facts(Who::Director, None)).unwrap().on(None, at(6, 12));
     let on = NaiveDate::from_ymd_opt(2023, 6, 12).unwrap();
     assert_eq!(a.accepted, Some(Acceptance { by: staff(DIRECTOR), on, by_name: Some("Адам 12".to_owned()) }));
     assert_eq!((t.capacity.code(), t.at), ("director", at(6, 12)));
@@ -290,7 +292,7 @@ fn the_director_accepts_on_the_day_and_is_named_on_the_report_r_5_4() {
 fn a_returned_report_carries_the_directors_comment_and_opens_again_r_5_4() {
     let r = report(ReportKind::School, Submitted);
     let (back, t) =
-        r.return_to_author(&facts(Who::Director, None), Comment::parse("Толуктаңыз").unwrap(), at(6, 3)).unwrap();
+        r.return_to_author(&facts(Who::Director, None)).unwrap().with(Comment::parse("Толуктаңыз").unwrap(), at(6, 3));
     assert_eq!((back.status, back.is_frozen()), (Returned, false));
     assert_eq!(back.return_comment.as_deref(), Some("Толуктаңыз"));
     assert_eq!(t.comment.as_deref(), Some("Толуктаңыз"));
@@ -305,13 +307,14 @@ fn the_narrative_is_patched_section_by_section_and_a_null_clears_one_r_5_4() {
         proposals: Some(Some(Section::parse("  Насаатчылык  ").unwrap())),
         ..NarrativePatch::default()
     };
-    let e = r.edit(&facts(Who::Deputy, None), patch).unwrap();
+    let e = r.edit(&facts(Who::Deputy, None)).unwrap().with(patch);
     assert_eq!(e.narrative, Narrative { achievements: None, problems: None, proposals: Some("Насаатчылык".into()) });
     assert_eq!(Section::parse(&"ө".repeat(20_001)), Err(TextError::TooLong { max: 20_000 }));
 }
 
 #[test]
 fn refreshing_retakes_the_figures_and_nothing_else_r_5_4() {
+    assert_eq!(figures_day(year(), NaiveDate::from_ymd_opt(2024, 1, 9).unwrap()), year().last_day());
     let r = report(ReportKind::School, Draft);
     let f = r.refresh(&facts(Who::Deputy, None)).unwrap().with(figures(7), at(5, 20));
     assert_eq!((f.figures.as_of(), f.figures_as_of), (NaiveDate::from_ymd_opt(2023, 5, 7).unwrap(), at(5, 20)));
