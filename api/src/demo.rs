@@ -3,6 +3,7 @@
 //! Loaded only by `usul demo` or `usul serve --demo`, and only into an empty database.
 
 use crate::auth::hash_password_blocking;
+use crate::filing;
 use crate::problem::ApiError;
 use usul_domain::org::Theme;
 use usul_domain::staff::{Affiliation, Experience, QualificationCategory as Q, Role, SchoolSettings};
@@ -741,8 +742,7 @@ async fn year_end(
     audit: &Audit,
 ) -> Result<(), ApiError> {
     use usul_domain::quality::{GradeCounts, Term};
-    use usul_domain::report::ReportStatus;
-    use usul_persistence::{QualityEntry, ReportMove};
+    use usul_persistence::QualityEntry;
     let previous = year.previous().ok_or_else(|| ApiError::bug("year"))?;
     for (y, better) in [(previous, 0_u32), (year, 1)] {
         let mut rows = Vec::new();
@@ -761,35 +761,32 @@ async fn year_end(
         }
         store.put_quality(school, y, Term::Year, &rows, None, audit).await?;
     }
-    use crate::routes::reports::{Narrative, file_submitted};
-    let by_mail = |m: &str| people.iter().find(|p| p.email.as_str() == m);
-    let director = by_mail("director@demo.usul.kg");
+    use usul_domain::report::Narrative;
+    let by_mail = |m: &str| {
+        people.iter().find(|p| p.email.as_str() == m).ok_or_else(|| ApiError::bug(format!("demo person {m}")))
+    };
     let commission = commissions.first().ok_or_else(|| ApiError::bug("demo commission"))?;
-    let head = people.iter().find(|p| Some(p.id) == commission.head);
+    let head = people.iter().find(|p| Some(p.id) == commission.head).ok_or_else(|| ApiError::bug("demo head"))?;
     let narrative = Narrative {
         achievements: Some("Комиссиянын бардык мүчөлөрү ачык сабак өткөрүштү; математикадан билим сапаты 2021-2022-окуу жылына салыштырмалуу жогорулады.".to_owned()),
         problems: Some("Жаш мугалимдердин өз алдынча билим алуусу жетишсиз.".to_owned()),
         proposals: Some("Кийинки жылы насаатчылыкты күчөтүү, предметтик декада өткөрүү.".to_owned()),
     };
-    let r = file_submitted(store, school, Some(commission), year, head, narrative, audit).await?;
-    let accepted_on = chrono::NaiveDate::from_ymd_opt(2023, 6, 12).ok_or_else(|| ApiError::bug("date"))?;
-    let accept = ReportMove {
-        to: ReportStatus::Accepted,
-        action: "accept",
-        actor: director.map(|d| d.id),
-        actor_name: director.map(usul_domain::staff::Staff::short_name),
-        actor_role: "director".to_owned(),
-        comment: Some("Кабыл алынды.".to_owned()),
-        figures: None,
-        accepted: director.map(|d| (d.id, accepted_on)),
-    };
-    store.transition_report(&r, None, accept, audit).await?;
+    let now = usul_persistence::now();
+    let r = filing::file_submitted(store, school, Some(commission), year, head, narrative, now, audit).await?;
+    let accepted_at = chrono::NaiveDate::from_ymd_opt(2023, 6, 12)
+        .and_then(|d| d.and_hms_opt(10, 0, 0))
+        .ok_or_else(|| ApiError::bug("date"))?
+        .and_utc();
+    let director = by_mail("director@demo.usul.kg")?;
+    filing::accept(store, school, &r, director, "Кабыл алынды.", accepted_at, audit).await?;
     let narrative = Narrative {
         achievements: Some("Мектептин усулдук темасы боюнча пландын негизги иш-чаралары аткарылды.".to_owned()),
         problems: Some("Эки мугалим усулдук ишке катышкан жок.".to_owned()),
         proposals: Some("Ар бир мугалимдин жекече планын бекитүү.".to_owned()),
     };
-    file_submitted(store, school, None, year, by_mail("deputy@demo.usul.kg"), narrative, audit).await?;
+    let deputy = by_mail("deputy@demo.usul.kg")?;
+    filing::file_submitted(store, school, None, year, deputy, narrative, now, audit).await?;
     Ok(())
 }
 

@@ -404,7 +404,7 @@ async fn knowledge_quality(
     Ok(())
 }
 
-/// The school's report for the year, assembled and submitted by the deputy.
+/// The school's report for the year, assembled and submitted by the deputy (none without one).
 async fn school_report(
     store: &Store,
     school: &School,
@@ -415,12 +415,14 @@ async fn school_report(
         Some(d) => store.get_staff(d).await?,
         None => None,
     };
-    let narrative = crate::routes::reports::Narrative {
+    let Some(deputy) = deputy else { return Ok(()) };
+    let narrative = usul_domain::report::Narrative {
         achievements: Some("Пландын негизги иш-чаралары аткарылды.".to_owned()),
         ..Default::default()
     };
     let audit = Audit::system("generated report");
-    crate::routes::reports::file_submitted(store, school, None, year, deputy.as_ref(), narrative, &audit).await?;
+    let now = usul_persistence::now();
+    crate::filing::file_submitted(store, school, None, year, &deputy, narrative, now, &audit).await?;
     Ok(())
 }
 

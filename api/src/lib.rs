@@ -8,6 +8,7 @@ pub mod demo;
 pub mod documents;
 pub mod extract;
 pub mod files;
+pub mod filing;
 pub mod generate;
 pub mod metrics;
 pub mod middleware;

@@ -23,10 +23,7 @@ pub use org::{DistrictPatch, NewDistrict, NewSchool, SchoolPatch};
 pub use people::{LoginRecord, NewStaff, StaffFilter, StaffPatch};
 pub use plans::{ItemContent, ItemProgress, NewPlan, PlanFilter, PlanPatch, Transition, TransitionEffects};
 pub use records::{ActivityFilter, MaterialFilter};
-pub use reports::{
-    NewReport, QualityEntry, QualitySheet, Report, ReportFilter, ReportMove, ReportPatch, ReportTransition,
-    SchoolSummary,
-};
+pub use reports::{QualityEntry, QualitySheet, ReportFilter, ReportTransition, SchoolSummary};
 pub use throttle::Attempt;
 pub use tokens::{RefreshOutcome, TokenSubject};
 
