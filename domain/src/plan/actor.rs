@@ -134,6 +134,16 @@ impl ReadScope {
             Caller::Staff { .. } | Caller::Outsider => Self::All,
         }
     }
+
+    /// The scope of a policy actor over the plans of the schools in its reach: a school's staff
+    /// reach their own school only, so this is [`ReadScope::of`] their caller there.
+    #[must_use]
+    pub const fn of_actor(actor: Actor) -> Self {
+        match actor {
+            Actor::SchoolStaff { id, role: Role::Teacher, .. } => Self::OwnAndLed(id),
+            _ => Self::All,
+        }
+    }
 }
 
 /// Whether the caller reads the plan (the school's policy has let them see the school).

@@ -4,8 +4,12 @@
 //! date, returning the move to record (or the new draft to store) or a typed error.
 
 use super::actor::{Caller, PlanActor, may_draft};
+use super::errors::{
+    AmendError, DeleteError, EditError, ProgressError, ReturnError, RolloverError, StartError, StepError, StepProblem,
+    SubmitError, WithdrawError,
+};
 use super::{
-    Item, Owner, Plan, PlanKind, PlanStatus, Progress, ReviewRecord, StepActor, StepKind, SubmitProblem, check_submit,
+    Item, Owner, Plan, PlanKind, PlanStatus, Progress, ReviewRecord, StatusName, StepActor, StepKind, check_submit,
     next_step, next_year_date, route,
 };
 use crate::ids::{ItemId, PlanId, StaffId};
@@ -86,6 +90,18 @@ pub fn allowed(kind: PlanKind, status: PlanStatus) -> Vec<PlanAction> {
     }
 }
 
+/// A command the plan's state does not allow now (whoever asks): what was asked, the state,
+/// and what the state allows instead.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotNow {
+    /// What was asked.
+    pub action: PlanAction,
+    /// The plan's state.
+    pub status: StatusName,
+    /// What its state allows.
+    pub allowed: Vec<PlanAction>,
+}
+
 /// A move of a plan from one state to another, as its history records it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Transition {
@@ -158,148 +174,6 @@ pub struct NewVersion {
     pub items: Vec<Item>,
 }
 
-/// Why a plan cannot be started.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum StartError {
-    /// The route table names someone else as this kind's drafter.
-    #[error("someone else drafts this plan")]
-    NotYours,
-}
-
-/// Why a plan cannot be submitted.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum SubmitError {
-    /// Only its drafter submits a plan.
-    #[error("someone else drafts this plan")]
-    NotYours,
-    /// Only a draft is submitted.
-    #[error("a {status:?} plan is not submitted")]
-    WrongState { status: PlanStatus, allowed: Vec<PlanAction> },
-    /// The comment is refused.
-    #[error("comment: {0}")]
-    Comment(TextError),
-    /// What keeps it from being submitted, every problem at once.
-    #[error("{} problem(s) keep the plan from being submitted", .0.len())]
-    Incomplete(Vec<SubmitProblem>),
-}
-
-/// Why a submission cannot be withdrawn.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum WithdrawError {
-    /// Only its drafter withdraws a plan.
-    #[error("someone else drafts this plan")]
-    NotYours,
-    /// Only before the route's first step.
-    #[error("a {status:?} plan is not withdrawn")]
-    WrongState { status: PlanStatus, allowed: Vec<PlanAction> },
-}
-
-/// Why a step of the route cannot be taken.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum StepError {
-    /// The plan does not wait for this step.
-    #[error("a {status:?} plan does not wait for this step")]
-    WrongState { status: PlanStatus, allowed: Vec<PlanAction> },
-    /// The route names someone else for this step (and nobody signs their own plan).
-    #[error("someone else takes this step")]
-    NotYours,
-    /// The input is refused, every problem at once.
-    #[error("the step's input is refused: {0:?}")]
-    Invalid(Vec<StepProblem>),
-}
-
-/// What is wrong with a step's input.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum StepProblem {
-    /// The comment is refused.
-    Comment(TextError),
-    /// A review cites no meeting of the plan's school.
-    UnknownMeeting,
-    /// The meeting is not of the body the route names (R-5.1, R-5.3, R-3.2.2f).
-    WrongBody,
-    /// The meeting has not been held yet: there are no minutes to cite.
-    MeetingNotHeld,
-}
-
-/// Why a plan cannot be returned to draft.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ReturnError {
-    /// Only a plan on its route is returned.
-    #[error("a {status:?} plan is not returned")]
-    WrongState { status: PlanStatus, allowed: Vec<PlanAction> },
-    /// Only whoever may take the next step returns it.
-    #[error("someone else takes the next step")]
-    NotYours,
-    /// A return says why; the comment is required.
-    #[error("comment: {0}")]
-    Comment(TextError),
-}
-
-/// Why a plan cannot be amended.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum AmendError {
-    /// Only its drafter amends a plan.
-    #[error("someone else drafts this plan")]
-    NotYours,
-    /// Only an approved plan is amended.
-    #[error("a {status:?} plan is not amended")]
-    WrongState { status: PlanStatus, allowed: Vec<PlanAction> },
-}
-
-/// Why a plan cannot be rolled over.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum RolloverError {
-    /// Only its drafter rolls a plan over.
-    #[error("someone else drafts this plan")]
-    NotYours,
-    /// The calendar ends here.
-    #[error("there is no next academic year")]
-    NoNextYear,
-}
-
-/// Why a plan's header or items cannot be edited.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum EditError {
-    /// The plan has no such item.
-    #[error("no such item")]
-    NoSuchItem,
-    /// Only its drafter edits a plan.
-    #[error("someone else drafts this plan")]
-    NotYours,
-    /// Only a draft is edited; a submitted plan waits, an approved one is frozen.
-    #[error("the plan is not a draft")]
-    NotDraft,
-}
-
-/// Why a plan cannot be deleted.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum DeleteError {
-    /// Only its drafter deletes a plan.
-    #[error("someone else drafts this plan")]
-    NotYours,
-    /// Only a draft is deleted.
-    #[error("the plan is not a draft")]
-    NotDraft,
-    /// A plan that was submitted once keeps its history.
-    #[error("the plan was submitted once")]
-    WasSubmitted,
-}
-
-/// Why an item's progress cannot be recorded.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ProgressError {
-    /// The plan has no such item.
-    #[error("no such item")]
-    NoSuchItem,
-    /// Progress is recorded by the item's responsible staff, the plan's drafter, the deputy or
-    /// the director.
-    #[error("someone else records this item's progress")]
-    NotYours,
-    /// Progress is recorded on an approved plan only.
-    #[error("the plan is not approved")]
-    NotApproved,
-}
-
 /// Checks an optional comment.
 fn comment(text: Option<&str>) -> Result<Option<String>, TextError> {
     text.map(|t| bounded(t, COMMENT_MAX)).transpose()
@@ -348,6 +222,10 @@ impl Plan {
         allowed(self.kind, self.status)
     }
 
+    fn not_now(&self, action: PlanAction) -> NotNow {
+        NotNow { action, status: self.status.name(self.kind), allowed: self.allowed() }
+    }
+
     /// The position a new item takes by default: after the last.
     #[must_use]
     pub fn next_position(&self) -> u32 {
@@ -379,7 +257,7 @@ impl Plan {
     ) -> Result<Transition, SubmitError> {
         let (by, role) = signer(actor).filter(|_| self.drafted_by(actor)).ok_or(SubmitError::NotYours)?;
         if self.status != PlanStatus::Draft {
-            return Err(SubmitError::WrongState { status: self.status, allowed: self.allowed() });
+            return Err(SubmitError::WrongState(self.not_now(PlanAction::Submit)));
         }
         let remark = comment(remark).map_err(SubmitError::Comment)?;
         check_submit(&self.submit_facts(context.school_theme_set, context.commission_approved))
@@ -394,7 +272,7 @@ impl Plan {
     pub fn withdraw(&self, actor: &PlanActor) -> Result<Transition, WithdrawError> {
         let signer = signer(actor).filter(|_| self.drafted_by(actor)).ok_or(WithdrawError::NotYours)?;
         if self.status != (PlanStatus::InRoute { steps_done: 0 }) {
-            return Err(WithdrawError::WrongState { status: self.status, allowed: self.allowed() });
+            return Err(WithdrawError::WrongState(self.not_now(PlanAction::Withdraw)));
         }
         Ok(self.moving(PlanAction::Withdraw, PlanStatus::Draft, signer, None))
     }
@@ -418,7 +296,7 @@ impl Plan {
         let (Some(step), PlanStatus::InRoute { steps_done }) =
             (next_step(self.kind, self.status).filter(|s| s.kind == kind), self.status)
         else {
-            return Err(StepError::WrongState { status: self.status, allowed: self.allowed() });
+            return Err(StepError::WrongState(self.not_now(PlanAction::of_step(kind))));
         };
         let signer = signer(actor).filter(|_| actor.may_take(step, self.owner)).ok_or(StepError::NotYours)?;
         let mut problems = Vec::new();
@@ -468,7 +346,7 @@ impl Plan {
     /// or the comment is missing or too long.
     pub fn return_to_draft(&self, actor: &PlanActor, why: &str) -> Result<Transition, ReturnError> {
         let Some(next) = next_step(self.kind, self.status) else {
-            return Err(ReturnError::WrongState { status: self.status, allowed: self.allowed() });
+            return Err(ReturnError::WrongState(self.not_now(PlanAction::Return)));
         };
         let signer = signer(actor).filter(|_| actor.may_take(next, self.owner)).ok_or(ReturnError::NotYours)?;
         let why = bounded(why, COMMENT_MAX).map_err(ReturnError::Comment)?;
@@ -505,7 +383,7 @@ impl Plan {
             return Err(AmendError::NotYours);
         }
         if self.status != PlanStatus::Approved {
-            return Err(AmendError::WrongState { status: self.status, allowed: self.allowed() });
+            return Err(AmendError::WrongState(self.not_now(PlanAction::Amend)));
         }
         Ok(NewVersion {
             kind: self.kind,

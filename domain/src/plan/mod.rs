@@ -5,17 +5,24 @@
 
 mod actor;
 mod commands;
+mod errors;
+mod execution;
 #[cfg(test)]
 mod route_tests;
+#[cfg(test)]
+mod rule_tests;
 #[cfg(test)]
 mod table_tests;
 
 pub use actor::{Caller, PlanActor, ReadScope, may_draft, may_read};
 pub use commands::{
-    AmendError, COMMENT_MAX, DeleteError, EditError, Header, NewVersion, Origin, PlanAction, PlanContext,
-    ProgressError, ReturnError, RolloverError, StartError, StepError, StepProblem, SubmitError, Transition,
-    WithdrawError, allowed, start,
+    COMMENT_MAX, Header, NewVersion, NotNow, Origin, PlanAction, PlanContext, Transition, allowed, start,
 };
+pub use errors::{
+    AmendError, DeleteError, EditError, ProgressError, ReturnError, RolloverError, StartError, StepError, StepProblem,
+    SubmitError, WithdrawError,
+};
+pub use execution::{Execution, PersonExecution};
 
 use crate::catalogue;
 use crate::ids::{CommissionId, SchoolId, StaffId};
@@ -203,34 +210,99 @@ pub enum PlanStatus {
 }
 
 impl PlanStatus {
+    /// The name clients see: the in-route states are named by the step last taken.
+    #[must_use]
+    pub fn name(self, kind: PlanKind) -> StatusName {
+        match self {
+            Self::Draft => StatusName::Draft,
+            Self::Approved => StatusName::Approved,
+            Self::Superseded => StatusName::Superseded,
+            Self::InRoute { steps_done: 0 } => StatusName::Submitted,
+            Self::InRoute { steps_done } => match route(kind).1.get(usize::from(steps_done) - 1).map(|s| s.kind) {
+                Some(StepKind::Review) => StatusName::Reviewed,
+                Some(StepKind::Agree) => StatusName::Agreed,
+                _ => StatusName::Submitted,
+            },
+        }
+    }
+
     /// The stable code shown to clients: `draft`, `submitted`, `reviewed`, `agreed`,
     /// `approved`, `superseded`.
     #[must_use]
     pub fn code(self, kind: PlanKind) -> &'static str {
-        match self {
-            Self::Draft => "draft",
-            Self::Approved => "approved",
-            Self::Superseded => "superseded",
-            Self::InRoute { steps_done: 0 } => "submitted",
-            Self::InRoute { steps_done } => match route(kind).1.get(usize::from(steps_done) - 1).map(|s| s.kind) {
-                Some(StepKind::Review) => "reviewed",
-                Some(StepKind::Agree) => "agreed",
-                _ => "submitted",
-            },
-        }
+        self.name(kind).code()
     }
 
     /// The label in ky, ru and en.
     #[must_use]
     pub fn label(self, kind: PlanKind) -> Text {
-        match self.code(kind) {
-            "draft" => Text { ky: "Долбоор", ru: "Черновик", en: "Draft" },
-            "submitted" => Text { ky: "Тапшырылды", ru: "Подан", en: "Submitted" },
-            "reviewed" => Text { ky: "Каралды", ru: "Рассмотрен", en: "Reviewed" },
-            "agreed" => Text { ky: "Макулдашылды", ru: "Согласован", en: "Agreed" },
-            "approved" => Text { ky: "Бекитилди", ru: "Утверждён", en: "Approved" },
-            _ => Text { ky: "Алмаштырылды", ru: "Заменён", en: "Superseded" },
+        self.name(kind).label()
+    }
+}
+
+/// A status as clients name it (and filter by it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum StatusName {
+    Draft,
+    Submitted,
+    /// In route, right after a review.
+    Reviewed,
+    /// In route, right after an agreement.
+    Agreed,
+    Approved,
+    Superseded,
+}
+
+impl StatusName {
+    /// All names.
+    pub const ALL: [Self; 6] =
+        [Self::Draft, Self::Submitted, Self::Reviewed, Self::Agreed, Self::Approved, Self::Superseded];
+
+    /// The stable code.
+    #[must_use]
+    pub const fn code(self) -> &'static str {
+        match self {
+            Self::Draft => "draft",
+            Self::Submitted => "submitted",
+            Self::Reviewed => "reviewed",
+            Self::Agreed => "agreed",
+            Self::Approved => "approved",
+            Self::Superseded => "superseded",
         }
+    }
+
+    /// The name for a code.
+    #[must_use]
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.code() == code)
+    }
+
+    /// The label in ky, ru and en.
+    #[must_use]
+    pub const fn label(self) -> Text {
+        match self {
+            Self::Draft => Text { ky: "Долбоор", ru: "Черновик", en: "Draft" },
+            Self::Submitted => Text { ky: "Тапшырылды", ru: "Подан", en: "Submitted" },
+            Self::Reviewed => Text { ky: "Каралды", ru: "Рассмотрен", en: "Reviewed" },
+            Self::Agreed => Text { ky: "Макулдашылды", ru: "Согласован", en: "Agreed" },
+            Self::Approved => Text { ky: "Бекитилди", ru: "Утверждён", en: "Approved" },
+            Self::Superseded => Text { ky: "Алмаштырылды", ru: "Заменён", en: "Superseded" },
+        }
+    }
+
+    /// The in-route states that go by this name: (kind, steps done) pairs, for a filter.
+    #[must_use]
+    pub fn in_route(self) -> Vec<(PlanKind, u8)> {
+        let mut out = Vec::new();
+        for kind in PlanKind::ALL {
+            for steps_done in 0..=u8::try_from(route(kind).1.len()).unwrap_or(u8::MAX) {
+                let s = PlanStatus::InRoute { steps_done };
+                if next_step(kind, s).is_some() && s.name(kind) == self {
+                    out.push((kind, steps_done));
+                }
+            }
+        }
+        out
     }
 }
 
@@ -241,12 +313,6 @@ pub fn next_step(kind: PlanKind, status: PlanStatus) -> Option<Step> {
         PlanStatus::InRoute { steps_done } => route(kind).1.get(usize::from(steps_done)).copied(),
         _ => None,
     }
-}
-
-/// The actions a plan allows now, by name, for a 409 that lists them.
-#[must_use]
-pub fn allowed_actions(kind: PlanKind, status: PlanStatus) -> Vec<&'static str> {
-    allowed(kind, status).into_iter().map(PlanAction::code).collect()
 }
 
 /// What the route checks need to know about the actor, from the data.

@@ -45,6 +45,7 @@ fn statuses_follow_the_route() {
 
 #[test]
 fn the_allowed_actions_are_listed_for_a_refusal() {
+    let allowed_actions = |k, s| allowed(k, s).into_iter().map(PlanAction::code).collect::<Vec<_>>();
     assert_eq!(
         allowed_actions(PlanKind::School, PlanStatus::InRoute { steps_done: 0 }),
         vec!["review", "return", "withdraw", "rollover"]
@@ -144,4 +145,18 @@ fn overdue_items_are_past_due_and_not_done() {
 fn rolling_over_shifts_dates_by_a_year() {
     assert_eq!(next_year_date(d(2022, 9, 15)), d(2023, 9, 15));
     assert_eq!(next_year_date(d(2024, 2, 29)), d(2025, 2, 28));
+}
+
+#[test]
+fn a_status_name_covers_the_in_route_states_it_names_for_every_kind() {
+    assert_eq!(
+        StatusName::Reviewed.in_route(),
+        vec![(PlanKind::School, 1), (PlanKind::Commission, 1), (PlanKind::PedagogicalCouncil, 1)]
+    );
+    assert_eq!(StatusName::Agreed.in_route(), vec![(PlanKind::Commission, 2), (PlanKind::Individual, 1)]);
+    assert_eq!(StatusName::Submitted.in_route().len(), 4);
+    assert!(StatusName::Approved.in_route().is_empty());
+    for name in StatusName::ALL {
+        assert_eq!(StatusName::parse(name.code()), Some(name));
+    }
 }
