@@ -780,15 +780,25 @@ async fn records(
 ) -> Result<(), ApiError> {
     use usul_domain::ids::{ActivityId, MaterialId, MentorshipId, TrainingId};
     use usul_domain::meeting::Body;
-    use usul_domain::records::{
-        Activity, Diagnosis, Feedback, Hours, Material, MaterialStatus, Mentorship, Participant, ParticipantRole as R,
-        Training,
-    };
+    use usul_domain::records::activity::{ActivityInput, FeedbackInput, ParticipantInput, record_activity};
+    use usul_domain::records::actor::RecordActor;
+    use usul_domain::records::input::{PersonFacts, Refs};
+    use usul_domain::records::material::{MaterialInput, MeetingFacts, add_material};
+    use usul_domain::records::mentoring::{MentorshipInput, record_mentorship};
+    use usul_domain::records::personal::{AreaInput, TrainingInput, record_diagnosis, record_training};
+    use usul_domain::records::{Hours, MaterialStatus, ParticipantRole as R};
+    let refused = |e: &dyn std::fmt::Debug| ApiError::bug(format!("demo record refused by the rules: {e:?}"));
     let id = |m: &str| {
         people.iter().find(|p| p.email.as_str() == m).map(|p| p.id).ok_or_else(|| ApiError::bug(format!("demo {m}")))
     };
     let day = |y: i32, m: u32, d: u32| chrono::NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| ApiError::bug("date"));
     let now = usul_persistence::now();
+    // The deputy keeps the school's records, under the same rules as over HTTP; the
+    // facts the rules check are the demo's own people and subjects.
+    let deputy = RecordActor::manager(id("deputy@demo.usul.kg")?);
+    let mut refs = Refs::empty(school.id);
+    refs.people = people.iter().map(|p| PersonFacts { id: p.id, school: p.school(), active: p.active }).collect();
+    refs.subjects = subjects.to_vec();
     // (form, title, (y, m, d), presenter, others, subject index, grade)
     let plan: [DemoActivity; 22] = [
         (
@@ -998,17 +1008,18 @@ async fn records(
     ];
     for (form, title, (y, m, d), presenter, others, subject, grade) in plan {
         let presenter = id(presenter)?;
-        let mut participants = vec![Participant { staff: presenter, role: R::Presenter, attended: true }];
+        let role = if form == "open_lesson" { R::Observer } else { R::Participant };
+        let mut participants =
+            vec![ParticipantInput { staff: presenter, role: R::Presenter.code().to_owned(), attended: true }];
         for o in others {
-            let role = if form == "open_lesson" { R::Observer } else { R::Participant };
-            participants.push(Participant { staff: id(o)?, role, attended: true });
+            participants.push(ParticipantInput { staff: id(o)?, role: role.code().to_owned(), attended: true });
         }
         let feedback = if form == "open_lesson" {
             participants
                 .iter()
-                .filter(|p| p.role == R::Observer)
+                .skip(1)
                 .take(1)
-                .map(|p| Feedback {
+                .map(|p| FeedbackInput {
                     staff: p.staff,
                     text: "Сабак максатка жетти, топтук иш жакшы уюштурулду.".to_owned(),
                 })
@@ -1016,10 +1027,7 @@ async fn records(
         } else {
             Vec::new()
         };
-        let a = Activity {
-            id: ActivityId::new(),
-            school: school.id,
-            year,
+        let input = ActivityInput {
             form: form.to_owned(),
             title: title.to_owned(),
             starts_on: day(y, m, d)?,
@@ -1027,7 +1035,7 @@ async fn records(
             organiser: Some(presenter),
             commission: None,
             place: Some("КТО №95".to_owned()),
-            hours: Hours::from_tenths(if form == "open_lesson" { 10 } else { 20 }),
+            hours: Some(if form == "open_lesson" { 1.0 } else { 2.0 }),
             description: None,
             outcome: None,
             grade: grade.map(str::to_owned),
@@ -1035,30 +1043,21 @@ async fn records(
             feedback,
             plan_item: None,
             participants,
-            version: 1,
-            created_at: now,
-            updated_at: now,
         };
+        let a = record_activity(&deputy, input, &refs, ActivityId::new(), now).map_err(|e| refused(&e))?;
         store.create_activity(school, &a, audit).await?;
     }
     for (mentor, mentee) in [
         ("zh.kerimbaeva@demo.usul.kg", "g.tologonova@demo.usul.kg"),
         ("a.usenova@demo.usul.kg", "n.baiyshova@demo.usul.kg"),
     ] {
-        let m = Mentorship {
-            id: MentorshipId::new(),
-            school: school.id,
-            year,
+        let input = MentorshipInput {
+            year: year.to_string(),
             mentor: id(mentor)?,
             mentee: id(mentee)?,
             goals: Some("Сабакты пландоо жана класстык башкаруу".to_owned()),
-            completed: false,
-            outcome: None,
-            notes: Vec::new(),
-            version: 1,
-            created_at: now,
-            updated_at: now,
         };
+        let m = record_mentorship(&deputy, input, &refs, MentorshipId::new(), now).map_err(|e| refused(&e))?;
         store.create_mentorship(school, &m, audit).await?;
     }
     for (who, title, hours, start) in [
@@ -1069,26 +1068,25 @@ async fn records(
         ("n.isakov@demo.usul.kg", "Тарыхты окутууда булактар менен иштөө", 720, (2023, 3, 13)),
     ] {
         let starts = day(start.0, start.1, start.2)?;
-        let t = Training {
-            id: TrainingId::new(),
-            school: school.id,
-            staff: id(who)?,
+        let input = TrainingInput {
             title: title.to_owned(),
             provider: "Кыргыз билим берүү академиясы".to_owned(),
             mode: if hours > 400 { "in_person" } else { "distance" }.to_owned(),
             starts_on: starts,
             ends_on: starts + chrono::Duration::days(11),
-            hours: Hours::from_tenths(hours),
+            hours: Hours::from_tenths(hours).as_f64(),
             certificate_number: Some(format!("КББА-{}", 1000 + hours)),
             issuer: Some("КББА".to_owned()),
-            certificate_file: None,
-            version: 1,
-            created_at: now,
         };
+        let t =
+            record_training(&deputy, (id(who)?, school.id), input, TrainingId::new(), now).map_err(|e| refused(&e))?;
         store.create_training(school, &t, audit).await?;
     }
     let review_of = |c: usize| {
-        minutes.iter().find(|m| commissions.get(c).is_some_and(|k| m.body == Body::Commission(k.id))).map(|m| m.id)
+        minutes
+            .iter()
+            .find(|m| commissions.get(c).is_some_and(|k| m.body == Body::Commission(k.id)))
+            .map(MeetingFacts::from)
     };
     // (kind, title, author, subject index, commission index for the review, final status)
     let materials: [(&str, &str, &str, usize, usize, MaterialStatus); 12] = [
@@ -1183,31 +1181,27 @@ async fn records(
         ),
     ];
     for (kind, title, author, subject, commission, status) in materials {
-        let m = Material {
-            id: MaterialId::new(),
-            school: school.id,
+        let input = MaterialInput {
             kind: kind.to_owned(),
             title: title.to_owned(),
             authors: vec![id(author)?],
             subject: subjects.get(subject).copied(),
             grades: None,
-            year,
+            year: year.to_string(),
             tags: vec![title.split_whitespace().next().unwrap_or("материал").to_lowercase()],
             annotation: Some("Мектептин усулдук банкы үчүн даярдалган.".to_owned()),
-            status: MaterialStatus::Draft,
-            review_meeting: None,
             link: Some("https://school95.kg/bank".to_owned()),
-            file: None,
-            version: 1,
-            created_at: now,
-            updated_at: now,
         };
+        let m = add_material(&deputy, input, &refs, MaterialId::new(), now).map_err(|e| refused(&e))?;
         let mut m = store.create_material(school, &m, audit).await?;
         if status != MaterialStatus::Draft {
-            m = store.set_material_status(&m, None, MaterialStatus::Reviewed, review_of(commission), audit).await?;
+            // Reviewed at its commission's finalized meeting (R-3.2.2g).
+            let t = m.review(&deputy, review_of(commission).as_ref()).map_err(|e| refused(&e))?;
+            m = store.transition_material(&m, None, &t, audit).await?;
         }
         if status == MaterialStatus::Published {
-            store.set_material_status(&m, None, MaterialStatus::Published, None, audit).await?;
+            let t = m.publish(&deputy).map_err(|e| refused(&e))?;
+            store.transition_material(&m, None, &t, audit).await?;
         }
     }
     for (who, areas) in [
@@ -1218,13 +1212,9 @@ async fn records(
         ("t.ryskulov@demo.usul.kg", vec![("teaching_methods", 2), ("assessment", 2)]),
         ("m.sharshenalieva@demo.usul.kg", vec![("inclusive_education", 2)]),
     ] {
-        let d = Diagnosis {
-            staff: id(who)?,
-            year,
-            areas: areas.into_iter().map(|(a, l)| (a.to_owned(), l, None)).collect(),
-            version: 0,
-            updated_at: now,
-        };
+        let areas: Vec<AreaInput> =
+            areas.into_iter().map(|(a, level)| AreaInput { area: a.to_owned(), level, note: None }).collect();
+        let d = record_diagnosis(&deputy, id(who)?, year, &areas, now).map_err(|e| refused(&e))?;
         store.put_diagnosis(school, &d, None, audit).await?;
     }
     Ok(())

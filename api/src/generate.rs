@@ -10,9 +10,7 @@ use usul_domain::ids::{
     ActivityId, CommissionId, DistrictId, ItemId, MaterialId, MentorshipId, SchoolId, StaffId, SubjectId, TrainingId,
 };
 use usul_domain::org::School;
-use usul_domain::records::{
-    Activity, Hours, Material, MaterialStatus, Mentorship, Participant, ParticipantRole, Training,
-};
+use usul_domain::records::ParticipantRole;
 use usul_domain::staff::{Affiliation, Experience, QualificationCategory, Role, SchoolSettings};
 use usul_domain::values::{Email, Name};
 use usul_domain::year::AcademicYear;
@@ -125,117 +123,8 @@ pub async fn school(
         staff.push(store.create_staff(new, &audit).await?.id);
     }
     let year = AcademicYear::parse("2022-2023").map_err(|e| ApiError::bug(e.to_string()))?;
-    let now = usul_persistence::now();
     let commissions = commissions(store, &school, year, &subjects, &staff, &audit).await?;
-    let mut activities = Vec::with_capacity(size.activities);
-    for i in 0..size.activities {
-        let presenter = staff[rng.below(staff.len())];
-        let mut participants = vec![Participant { staff: presenter, role: ParticipantRole::Presenter, attended: true }];
-        for _ in 0..4 {
-            let p = staff[rng.below(staff.len())];
-            if !participants.iter().any(|q| q.staff == p) {
-                participants.push(Participant {
-                    staff: p,
-                    role: ParticipantRole::Participant,
-                    attended: rng.below(10) > 0,
-                });
-            }
-        }
-        let day = year.first_day() + chrono::Duration::days(i64::try_from(rng.below(300)).unwrap_or(0));
-        let a = Activity {
-            id: ActivityId::new(),
-            school: school.id,
-            year,
-            form: FORMS[rng.below(FORMS.len())].to_owned(),
-            title: format!("Иш-чара {i}"),
-            starts_on: day,
-            ends_on: None,
-            organiser: Some(presenter),
-            commission: (i % 3 == 0).then(|| commissions.get(i % commissions.len().max(1)).copied()).flatten(),
-            place: None,
-            hours: Hours::from_tenths(u32::try_from(10 + rng.below(30)).unwrap_or(10)),
-            description: None,
-            outcome: None,
-            grade: None,
-            subject: None,
-            feedback: Vec::new(),
-            plan_item: None,
-            participants,
-            version: 1,
-            created_at: now,
-            updated_at: now,
-        };
-        activities.push(a);
-    }
-    for chunk in activities.chunks(500) {
-        store.create_activities(&school, chunk, &audit).await?;
-    }
-    for i in 0..size.staff / 10 {
-        let (mentor, mentee) = (staff[(2 * i) % staff.len()], staff[(2 * i + 1) % staff.len()]);
-        if mentor == mentee {
-            continue;
-        }
-        let m = Mentorship {
-            id: MentorshipId::new(),
-            school: school.id,
-            year,
-            mentor,
-            mentee,
-            goals: None,
-            completed: false,
-            outcome: None,
-            notes: Vec::new(),
-            version: 1,
-            created_at: now,
-            updated_at: now,
-        };
-        store.create_mentorship(&school, &m, &audit).await?;
-    }
-    for (i, s) in staff.iter().enumerate().step_by(3) {
-        let starts = year.first_day() + chrono::Duration::days(i64::try_from(30 + i % 200).unwrap_or(30));
-        let t = Training {
-            id: TrainingId::new(),
-            school: school.id,
-            staff: *s,
-            title: "Квалификацияны жогорулатуу".to_owned(),
-            provider: "КББА".to_owned(),
-            mode: "distance".to_owned(),
-            starts_on: starts,
-            ends_on: starts + chrono::Duration::days(10),
-            hours: Hours::from_tenths(360),
-            certificate_number: None,
-            issuer: None,
-            certificate_file: None,
-            version: 1,
-            created_at: now,
-        };
-        store.create_training(&school, &t, &audit).await?;
-    }
-    for i in 0..size.staff / 4 {
-        let m = Material {
-            id: MaterialId::new(),
-            school: school.id,
-            kind: if i < subjects.len() { "working_programme" } else { "lesson_notes" }.to_owned(),
-            title: format!("Сабактын иштелмеси {i}"),
-            authors: vec![staff[rng.below(staff.len())]],
-            subject: Some(if i < subjects.len() { subjects[i] } else { subjects[rng.below(subjects.len())] }),
-            grades: None,
-            year,
-            tags: Vec::new(),
-            annotation: None,
-            status: if i % 3 == 0 { MaterialStatus::Published } else { MaterialStatus::Draft },
-            review_meeting: None,
-            link: Some("https://example.kg/m".to_owned()),
-            file: None,
-            version: 1,
-            created_at: now,
-            updated_at: now,
-        };
-        let stored = store.create_material(&school, &m, &audit).await?;
-        if m.status != MaterialStatus::Draft {
-            store.set_material_status(&stored, None, m.status, None, &audit).await?;
-        }
-    }
+    records(store, &school, (year, size), (&staff, &subjects, &commissions), &mut rng, &audit).await?;
     if size.items > 0 {
         unified_plan(store, &school, year, &staff, size.items, &mut rng, &audit).await?;
     }
@@ -244,6 +133,145 @@ pub async fn school(
     }
     school_report(store, &school, year, staff.get(1).copied()).await?;
     Ok(school)
+}
+
+/// A year of records kept by the deputy under the same rules as over HTTP: activities with who
+/// took part, mentorships, trainings, and materials — every third reviewed at a held meeting of
+/// a commission and published.
+async fn records(
+    store: &Store,
+    school: &School,
+    (year, size): (AcademicYear, Size),
+    (staff, subjects, commissions): (&[StaffId], &[SubjectId], &[CommissionId]),
+    rng: &mut Rng,
+    audit: &Audit,
+) -> Result<(), ApiError> {
+    use usul_domain::records::activity::{ActivityInput, ParticipantInput, record_activity};
+    use usul_domain::records::actor::RecordActor;
+    use usul_domain::records::input::{PersonFacts, Refs};
+    use usul_domain::records::material::{MaterialInput, add_material};
+    use usul_domain::records::mentoring::{MentorshipInput, record_mentorship};
+    use usul_domain::records::personal::{TrainingInput, record_training};
+    let refused = |e: &dyn std::fmt::Debug| ApiError::bug(format!("generated record refused by the rules: {e:?}"));
+    let now = usul_persistence::now();
+    let deputy = RecordActor::manager(*staff.get(1).or(staff.first()).ok_or_else(|| ApiError::bug("no staff"))?);
+    let mut refs = Refs::empty(school.id);
+    refs.people = staff.iter().map(|s| PersonFacts { id: *s, school: Some(school.id), active: true }).collect();
+    refs.subjects = subjects.to_vec();
+    refs.commissions = commissions.to_vec();
+    let role = |r: ParticipantRole| r.code().to_owned();
+    let mut activities = Vec::with_capacity(size.activities);
+    for i in 0..size.activities {
+        let presenter = staff[rng.below(staff.len())];
+        let mut participants =
+            vec![ParticipantInput { staff: presenter, role: role(ParticipantRole::Presenter), attended: true }];
+        for _ in 0..4 {
+            let p = staff[rng.below(staff.len())];
+            if !participants.iter().any(|q| q.staff == p) {
+                let attended = rng.below(10) > 0;
+                participants.push(ParticipantInput { staff: p, role: role(ParticipantRole::Participant), attended });
+            }
+        }
+        let day = year.first_day() + chrono::Duration::days(i64::try_from(rng.below(300)).unwrap_or(0));
+        let form = FORMS[rng.below(FORMS.len())].to_owned();
+        let hours = f64::from(u32::try_from(10 + rng.below(30)).unwrap_or(10)) / 10.0;
+        let input = ActivityInput {
+            form,
+            title: format!("Иш-чара {i}"),
+            starts_on: day,
+            ends_on: None,
+            organiser: Some(presenter),
+            commission: (i % 3 == 0).then(|| commissions.get(i % commissions.len().max(1)).copied()).flatten(),
+            place: None,
+            hours: Some(hours),
+            description: None,
+            outcome: None,
+            grade: None,
+            subject: None,
+            feedback: Vec::new(),
+            plan_item: None,
+            participants,
+        };
+        activities.push(record_activity(&deputy, input, &refs, ActivityId::new(), now).map_err(|e| refused(&e))?);
+    }
+    for chunk in activities.chunks(500) {
+        store.create_activities(school, chunk, audit).await?;
+    }
+    for i in 0..size.staff / 10 {
+        let (mentor, mentee) = (staff[(2 * i) % staff.len()], staff[(2 * i + 1) % staff.len()]);
+        if mentor == mentee {
+            continue;
+        }
+        let input = MentorshipInput { year: year.to_string(), mentor, mentee, goals: None };
+        let m = record_mentorship(&deputy, input, &refs, MentorshipId::new(), now).map_err(|e| refused(&e))?;
+        store.create_mentorship(school, &m, audit).await?;
+    }
+    for (i, s) in staff.iter().enumerate().step_by(3) {
+        let starts = year.first_day() + chrono::Duration::days(i64::try_from(30 + i % 200).unwrap_or(30));
+        let input = TrainingInput {
+            title: "Квалификацияны жогорулатуу".to_owned(),
+            provider: "КББА".to_owned(),
+            mode: "distance".to_owned(),
+            starts_on: starts,
+            ends_on: starts + chrono::Duration::days(10),
+            hours: 36.0,
+            certificate_number: None,
+            issuer: None,
+        };
+        let t = record_training(&deputy, (*s, school.id), input, TrainingId::new(), now).map_err(|e| refused(&e))?;
+        store.create_training(school, &t, audit).await?;
+    }
+    let review = review_meeting(store, school, year, commissions, audit).await?;
+    for i in 0..size.staff / 4 {
+        let input = MaterialInput {
+            kind: if i < subjects.len() { "working_programme" } else { "lesson_notes" }.to_owned(),
+            title: format!("Сабактын иштелмеси {i}"),
+            authors: vec![staff[rng.below(staff.len())]],
+            subject: Some(if i < subjects.len() { subjects[i] } else { subjects[rng.below(subjects.len())] }),
+            grades: None,
+            year: year.to_string(),
+            tags: Vec::new(),
+            annotation: None,
+            link: Some("https://example.kg/m".to_owned()),
+        };
+        let m = add_material(&deputy, input, &refs, MaterialId::new(), now).map_err(|e| refused(&e))?;
+        let m = store.create_material(school, &m, audit).await?;
+        if let Some(meeting) = review.as_ref().filter(|_| i % 3 == 0) {
+            let t = m.review(&deputy, Some(meeting)).map_err(|e| refused(&e))?;
+            let m = store.transition_material(&m, None, &t, audit).await?;
+            let t = m.publish(&deputy).map_err(|e| refused(&e))?;
+            store.transition_material(&m, None, &t, audit).await?;
+        }
+    }
+    Ok(())
+}
+
+/// A held meeting of the first commission, where materials are reviewed (R-3.2.2g); none
+/// without a commission.
+async fn review_meeting(
+    store: &Store,
+    school: &School,
+    year: AcademicYear,
+    commissions: &[CommissionId],
+    audit: &Audit,
+) -> Result<Option<usul_domain::records::material::MeetingFacts>, ApiError> {
+    use usul_domain::meeting::{Body, MeetingStatus};
+    let Some(c) = commissions.first() else { return Ok(None) };
+    let members = store.get_commission(*c).await?.map(|c| c.members).unwrap_or_default();
+    let new = usul_persistence::NewMeeting {
+        body: Body::Commission(*c),
+        date: year.first_day() + chrono::Duration::days(60),
+        title: None,
+        agenda: vec!["Усулдук материалдарды кароо".to_owned()],
+        notes: None,
+        members,
+    };
+    let m = store.create_meeting(school, new, audit).await?;
+    m.check_hold().map_err(|e| ApiError::bug(format!("generated meeting: {e}")))?;
+    let m = store
+        .update_meeting(&m, None, usul_persistence::MeetingPatch::default(), Some(MeetingStatus::Held), audit)
+        .await?;
+    Ok(Some((&m).into()))
 }
 
 /// Three approved commissions, each of the teachers of its subjects, headed by the first.

@@ -15,5 +15,6 @@ pub mod openapi;
 pub mod plan_desk;
 pub mod problem;
 pub mod query;
+pub mod ratelimit;
 pub mod routes;
 pub mod state;

@@ -13,6 +13,7 @@ mod people;
 mod plans;
 mod records;
 mod reports;
+mod throttle;
 mod tokens;
 
 pub use commissions::{CommissionFilter, Membership, MembershipChange};
@@ -26,6 +27,7 @@ pub use reports::{
     NewReport, QualityEntry, QualitySheet, Report, ReportFilter, ReportMove, ReportPatch, ReportTransition,
     SchoolSummary,
 };
+pub use throttle::Attempt;
 pub use tokens::{RefreshOutcome, TokenSubject};
 
 use chrono::{DateTime, SubsecRound, Utc};

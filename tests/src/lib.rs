@@ -98,13 +98,25 @@ pub struct Options {
     pub max_file_bytes: u64,
     pub access_token_ttl: u64,
     pub demo: bool,
+    /// Password hashes that may wait for one of the two hashing workers.
+    pub hash_queue: usize,
+    /// Token requests a minute per client address (0: no limit).
+    pub token_requests_per_minute: u32,
     /// Serve over a store that counts its SQL statements ([`TestApp::statements`]).
     pub counted: bool,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Self { max_body_bytes: 262_144, max_file_bytes: 1024 * 1024, access_token_ttl: 900, demo: true, counted: false }
+        Self {
+            max_body_bytes: 262_144,
+            max_file_bytes: 1024 * 1024,
+            access_token_ttl: 900,
+            demo: true,
+            hash_queue: 256,
+            token_requests_per_minute: 0,
+            counted: false,
+        }
     }
 }
 
@@ -177,6 +189,9 @@ fn settings(options: &Options) -> Settings {
         lockout_seconds: 900,
         files_dir: std::env::temp_dir().join("usul-test-files"),
         max_file_bytes: options.max_file_bytes,
+        hash_workers: 2,
+        hash_queue: options.hash_queue,
+        token_requests_per_minute: options.token_requests_per_minute,
     }
 }
 

@@ -1078,10 +1078,10 @@ pub async fn list_orders(
     state: web::Data<AppState>,
     auth: Auth,
     id: web::Path<String>,
-    q: web::Query<crate::routes::districts::PageQuery>,
+    q: crate::query::Query<crate::routes::districts::PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let school = school_for(&state, &auth, SchoolId::from_uuid(path_id("id", &id)?), Action::Read).await?;
-    let paging = Paging::parse(q.limit.as_deref(), q.cursor.as_deref())?;
+    let paging = crate::query::paging(q.limit, q.cursor);
     let page = state.store.list_orders(school.id, paging.request()).await?;
     Ok(HttpResponse::Ok().json(OrderList {
         items: page.items.iter().map(OrderView::from).collect(),

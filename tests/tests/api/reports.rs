@@ -508,7 +508,12 @@ async fn effectiveness_matches_a_hand_computed_example_r_5_5() {
         };
         let stored = store.create_material(&s, &material, &audit).await.unwrap();
         if status != usul_domain::records::MaterialStatus::Draft {
-            store.set_material_status(&stored, None, status, None, &audit).await.unwrap();
+            let t = usul_domain::records::material::MaterialTransition {
+                from: stored.status,
+                to: status,
+                review_meeting: None,
+            };
+            store.transition_material(&stored, None, &t, &audit).await.unwrap();
         }
     }
     // Approved plans: the unified plan (2 done, 1 planned, 1 cancelled) and three teachers'
