@@ -413,7 +413,7 @@ const SCHOOL_ITEMS: [DemoItem; 6] = [
 
 /// The approved unified plan (reviewed at the methodological council's meeting), the two
 /// commissions' approved plans (reviewed at their meetings), and individual plans in several
-/// states.
+/// states, each moved by whom its route names.
 async fn plans(
     store: &Store,
     school: &usul_domain::org::School,
@@ -424,11 +424,9 @@ async fn plans(
     audit: &Audit,
 ) -> Result<(), ApiError> {
     use usul_domain::meeting::Body;
-    use usul_domain::plan::{Item, Owner, PlanKind, PlanStatus, Progress, ReviewRecord};
-    use usul_persistence::{NewPlan, Transition, TransitionEffects};
-    let by_mail = |m: &str| {
-        people.iter().find(|p| p.email.as_str() == m).map(|p| p.id).ok_or_else(|| ApiError::bug(format!("demo {m}")))
-    };
+    use usul_domain::plan::{Header, Item, Owner, PlanKind, Progress, StepKind};
+    let person =
+        |m: &str| people.iter().find(|p| p.email.as_str() == m).ok_or_else(|| ApiError::bug(format!("demo {m}")));
     let date =
         |(y, m, d): (i32, u32, u32)| chrono::NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| ApiError::bug("date"));
     let item = |n: usize, (title, form, due, who): &DemoItem| -> Result<Item, ApiError> {
@@ -441,7 +439,7 @@ async fn plans(
             direction: None,
             start: None,
             due: Some(date(*due)?),
-            responsible: who.iter().map(|w| by_mail(w)).collect::<Result<_, _>>()?,
+            responsible: who.iter().map(|w| person(w).map(|p| p.id)).collect::<Result<_, _>>()?,
             expected_result: None,
             progress: Progress::Planned,
             completed_on: None,
@@ -449,149 +447,111 @@ async fn plans(
             evidence: Vec::new(),
         })
     };
-    let director = by_mail("director@demo.usul.kg")?;
-    let deputy = by_mail("deputy@demo.usul.kg")?;
-    // Walks a plan through `steps` (status after, action, actor, role, reviewing meeting).
-    let walk = async |plan: usul_domain::plan::Plan,
-                      steps: Vec<(
-        PlanStatus,
-        &str,
-        usul_domain::ids::StaffId,
-        &str,
-        Option<&usul_domain::meeting::Meeting>,
-    )>|
-           -> Result<usul_domain::plan::Plan, ApiError> {
-        let mut p = plan;
-        let mut approved_on = date((2022, 9, 14))?;
-        for (to, action, actor, role, meeting) in steps {
-            let review =
-                meeting.map(|m| ReviewRecord { meeting: m.id, protocol_number: m.protocol_number, date: m.date });
-            if let Some(r) = review {
-                approved_on = r.date + chrono::Duration::days(2);
-            }
-            let record = Transition {
-                at: usul_persistence::now(),
-                actor: Some(actor),
-                actor_role: role.to_owned(),
-                action: action.to_owned(),
-                from: p.status.code(p.kind).to_owned(),
-                to: to.code(p.kind).to_owned(),
-                comment: None,
-                meeting: review.map(|r| r.meeting),
-                protocol_number: review.and_then(|r| r.protocol_number),
-                meeting_date: review.map(|r| r.date),
-            };
-            let effects = TransitionEffects {
-                review,
-                approved: (to == PlanStatus::Approved).then_some((actor, approved_on)),
-                submitted: action == "submit",
-            };
-            p = store.transition_plan(&p, None, to, &record, &effects, audit).await?;
-        }
-        Ok(p)
+    let header = |title: String, goal: Option<&str>, theme: Option<&str>| Header {
+        title,
+        goal: goal.map(str::to_owned),
+        personal_theme: theme.map(str::to_owned),
     };
-    let in_route = |n: u8| PlanStatus::InRoute { steps_done: n };
-    let council_minutes = minutes.iter().find(|m| m.body == Body::MethodologicalCouncil);
+    let desk = crate::plan_desk::PlanDesk { store, school, audit };
+    let director = person("director@demo.usul.kg")?;
+    let deputy = person("deputy@demo.usul.kg")?;
+    // Approvals come two days after the review, or on September 14 without one.
+    let approval_day = |m: Option<&usul_domain::meeting::Meeting>| match m {
+        Some(m) => Ok(m.date + chrono::Duration::days(2)),
+        None => date((2022, 9, 14)),
+    };
 
-    // The unified plan.
-    let new = NewPlan {
-        kind: PlanKind::School,
-        owner: Owner::School(school.id),
-        year,
-        title: "2022-2023-окуу жылына усулдук иштин бирдиктүү планы".to_owned(),
-        goal: Some("Мугалимдердин кесиптик чеберчилигин өнүктүрүү".to_owned()),
-        personal_theme: None,
-    };
-    let mut p = store.create_plan(school, &new, audit).await?;
-    for (n, it) in SCHOOL_ITEMS.iter().enumerate() {
-        p = store.add_item(&p, None, &item(n, it)?, audit).await?;
-    }
-    let mut p = walk(
-        p,
-        vec![
-            (in_route(0), "submit", deputy, "deputy", None),
-            (in_route(1), "review", deputy, "deputy", council_minutes),
-            (PlanStatus::Approved, "approve", director, "director", None),
-        ],
-    )
-    .await?;
+    // The unified plan: drafted by the deputy, reviewed at the methodological
+    // council, approved by the director.
+    let council = minutes.iter().find(|m| m.body == Body::MethodologicalCouncil);
+    let title = "2022-2023-окуу жылына усулдук иштин бирдиктүү планы".to_owned();
+    let p = desk
+        .start(
+            deputy,
+            (PlanKind::School, Owner::School(school.id), year),
+            header(title, Some("Мугалимдердин кесиптик чеберчилигин өнүктүрүү"), None),
+        )
+        .await?;
+    let items = SCHOOL_ITEMS.iter().enumerate().map(|(n, it)| item(n, it)).collect::<Result<Vec<_>, _>>()?;
+    let p = desk.add(deputy, p, items).await?;
+    let p = desk.submit(deputy, p).await?;
+    let p = desk.step(deputy, p, StepKind::Review, council, date((2022, 9, 8))?).await?;
+    let p = desk.step(director, p, StepKind::Approve, None, approval_day(council)?).await?;
     // Its execution over the year: four items done, the master classes partly, the year's
     // report still to come.
-    let marks = [Progress::Done, Progress::Done, Progress::Done, Progress::Done, Progress::PartlyDone];
-    let items: Vec<(usul_domain::ids::ItemId, Option<chrono::NaiveDate>)> =
-        p.items.iter().map(|i| (i.id, i.due)).collect();
-    for ((id, due), progress) in items.into_iter().zip(marks) {
-        let mark = usul_persistence::ItemProgress {
+    let marks: Vec<usul_persistence::ItemProgress> = p
+        .items
+        .iter()
+        .zip([Progress::Done, Progress::Done, Progress::Done, Progress::Done, Progress::PartlyDone])
+        .map(|(i, progress)| usul_persistence::ItemProgress {
             progress,
-            completed_on: if progress == Progress::Done { due } else { None },
+            completed_on: if progress == Progress::Done { i.due } else { None },
             outcome: None,
             evidence: Vec::new(),
-        };
-        p = store.set_progress(&p, None, id, &mark, audit).await?;
-    }
+        })
+        .collect();
+    desk.progress(deputy, p, &marks).await?;
 
-    // Each commission's plan (R-3.2.2f), reviewed at its own meeting.
+    // Each commission's plan (R-3.2.2f): drafted by its head, reviewed at its own meeting,
+    // agreed by the deputy, approved by the director.
     for c in commissions {
-        let head = c.head.ok_or_else(|| ApiError::bug("demo head"))?;
-        let new = NewPlan {
-            kind: PlanKind::Commission,
-            owner: Owner::Commission(c.id),
-            year,
-            title: format!("«{}» иш планы", c.name),
-            goal: None,
-            personal_theme: None,
-        };
-        let mut p = store.create_plan(school, &new, audit).await?;
+        let head_id = c.head.ok_or_else(|| ApiError::bug("demo head"))?;
+        let head = people.iter().find(|p| p.id == head_id).ok_or_else(|| ApiError::bug("demo head"))?;
+        let title = format!("«{}» иш планы", c.name);
+        let p =
+            desk.start(head, (PlanKind::Commission, Owner::Commission(c.id), year), header(title, None, None)).await?;
         let own: [DemoItem; 2] = [
             ("Ачык сабактар", "open_lesson", (2022, 11, 25), &[]),
             ("Текшерүү тапшырмаларын даярдоо", "author_development", (2023, 3, 10), &[]),
         ];
+        let mut items = Vec::new();
         for (n, (title, form, due, _)) in own.iter().enumerate() {
             let mut it = item(n, &(*title, *form, *due, &[]))?;
-            it.responsible = vec![head];
-            p = store.add_item(&p, None, &it, audit).await?;
+            it.responsible = vec![head_id];
+            items.push(it);
         }
+        let p = desk.add(head, p, items).await?;
         let meeting = minutes.iter().find(|m| m.body == Body::Commission(c.id));
-        walk(
-            p,
-            vec![
-                (in_route(0), "submit", head, "teacher", None),
-                (in_route(1), "review", head, "teacher", meeting),
-                (in_route(2), "agree", deputy, "deputy", None),
-                (PlanStatus::Approved, "approve", director, "director", None),
-            ],
-        )
-        .await?;
+        let reviewed_on = meeting.map_or_else(|| date((2022, 9, 12)), |m| Ok(m.date))?;
+        let p = desk.submit(head, p).await?;
+        let p = desk.step(head, p, StepKind::Review, meeting, reviewed_on).await?;
+        let p = desk.step(deputy, p, StepKind::Agree, None, reviewed_on).await?;
+        desk.step(director, p, StepKind::Approve, None, approval_day(meeting)?).await?;
     }
 
-    // Individual plans: approved, agreed, submitted, draft.
-    let maths_head = by_mail("a.usenova@demo.usul.kg")?;
+    // Individual plans: approved, agreed, submitted, draft. The teachers sit on the
+    // mathematics commission, whose head agrees them; the deputy approves.
+    let maths_head = person("a.usenova@demo.usul.kg")?;
     let states: [(&str, usize); 4] = [
         ("e.abdykadyrov@demo.usul.kg", 3),
         ("m.sharshenalieva@demo.usul.kg", 2),
         ("n.baiyshova@demo.usul.kg", 1),
         ("b.toktogulov@demo.usul.kg", 0),
     ];
-    for (mail, progress) in states {
-        let teacher = by_mail(mail)?;
-        let new = NewPlan {
-            kind: PlanKind::Individual,
-            owner: Owner::Teacher(teacher),
-            year,
-            title: "Мугалимдин жекече планы".to_owned(),
-            goal: None,
-            personal_theme: Some("Сабакта санариптик технологияларды колдонуу".to_owned()),
-        };
-        let mut p = store.create_plan(school, &new, audit).await?;
+    let on = approval_day(None)?;
+    for (mail, moves) in states {
+        let teacher = person(mail)?;
+        let theme = Some("Сабакта санариптик технологияларды колдонуу");
+        let owner = Owner::Teacher(teacher.id);
+        let p = desk
+            .start(
+                teacher,
+                (PlanKind::Individual, owner, year),
+                header("Мугалимдин жекече планы".to_owned(), None, theme),
+            )
+            .await?;
         let mut it = item(0, &("Өз тажрыйбам боюнча ачык сабак", "open_lesson", (2023, 2, 10), &[]))?;
-        it.responsible = vec![teacher];
-        p = store.add_item(&p, None, &it, audit).await?;
-        let steps = vec![
-            (in_route(0), "submit", teacher, "teacher", None),
-            (in_route(1), "agree", maths_head, "teacher", None),
-            (PlanStatus::Approved, "approve", deputy, "deputy", None),
-        ];
-        walk(p, steps.into_iter().take(progress).collect()).await?;
+        it.responsible = vec![teacher.id];
+        let mut p = desk.add(teacher, p, vec![it]).await?;
+        if moves >= 1 {
+            p = desk.submit(teacher, p).await?;
+        }
+        if moves >= 2 {
+            p = desk.step(maths_head, p, StepKind::Agree, None, on).await?;
+        }
+        if moves >= 3 {
+            desk.step(deputy, p, StepKind::Approve, None, on).await?;
+        }
     }
     Ok(())
 }

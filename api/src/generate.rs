@@ -310,7 +310,10 @@ async fn commissions(
     Ok(out)
 }
 
-/// An approved unified plan of `n` items with realistic progress: most done, some not.
+/// An approved unified plan of `n` items with realistic progress: most done, some not. The
+/// deputy drafts and submits it, the methodological council reviews it at a held meeting, the
+/// director approves it and the deputy records the progress — through the domain's commands,
+/// as over HTTP.
 async fn unified_plan(
     store: &Store,
     school: &School,
@@ -320,7 +323,8 @@ async fn unified_plan(
     rng: &mut Rng,
     audit: &Audit,
 ) -> Result<(), ApiError> {
-    use usul_domain::plan::{Item, Owner, PlanKind, Progress};
+    use usul_domain::meeting::Body;
+    use usul_domain::plan::{Header, Item, Owner, PlanKind, Progress, StepKind};
     let marks = [
         Progress::Done,
         Progress::Done,
@@ -334,6 +338,7 @@ async fn unified_plan(
         Progress::Postponed,
         Progress::Cancelled,
     ];
+    let mut progress = Vec::with_capacity(n);
     let items: Vec<Item> = (0..n)
         .map(|i| {
             let due = year.first_day() + chrono::Duration::days(i64::try_from(rng.below(360)).unwrap_or(0));
@@ -342,36 +347,62 @@ async fn unified_plan(
             if !responsible.contains(&other) && rng.below(3) == 0 {
                 responsible.push(other);
             }
+            let form = FORMS[rng.below(FORMS.len())].to_owned();
+            progress.push(usul_persistence::ItemProgress {
+                progress: marks[rng.below(marks.len())],
+                completed_on: None,
+                outcome: None,
+                evidence: Vec::new(),
+            });
             Item {
                 id: ItemId::new(),
                 position: u32::try_from(i + 1).unwrap_or(u32::MAX),
                 title: format!("Иш-чара {}", i + 1),
                 description: None,
-                form: FORMS[rng.below(FORMS.len())].to_owned(),
+                form,
                 direction: None,
                 start: None,
                 due: Some(due),
                 responsible,
                 expected_result: None,
-                progress: marks[rng.below(marks.len())],
+                progress: Progress::Planned,
                 completed_on: None,
                 outcome: None,
                 evidence: Vec::new(),
             }
         })
         .collect();
-    let new = usul_persistence::NewPlan {
-        kind: PlanKind::School,
-        owner: Owner::School(school.id),
-        year,
-        title: format!("{year} окуу жылына усулдук иштин бирдиктүү планы"),
-        goal: None,
-        personal_theme: None,
-    };
-    let director = staff.first().copied().ok_or_else(|| ApiError::bug("no director"))?;
-    store
-        .insert_approved_plan(school, &new, &items, (director, year.first_day() + chrono::Duration::days(9)), audit)
+    let people = store.staff_by_ids(&staff[..staff.len().min(2)]).await?;
+    let by_role = |role| people.iter().find(|p| p.role == role).ok_or_else(|| ApiError::bug("no director or deputy"));
+    let (director, deputy) = (by_role(Role::Director)?, by_role(Role::Deputy)?);
+    let council = store
+        .create_meeting(
+            school,
+            usul_persistence::NewMeeting {
+                body: Body::MethodologicalCouncil,
+                date: year.first_day() + chrono::Duration::days(7),
+                title: None,
+                agenda: vec!["Усулдук иштин бирдиктүү планы".to_owned()],
+                notes: None,
+                members: vec![director.id, deputy.id],
+            },
+            audit,
+        )
         .await?;
+    council.check_hold().map_err(|e| ApiError::internal("generated meeting", e))?;
+    let held = usul_persistence::MeetingPatch::default();
+    let council =
+        store.update_meeting(&council, None, held, Some(usul_domain::meeting::MeetingStatus::Held), audit).await?;
+    let desk = crate::plan_desk::PlanDesk { store, school, audit };
+    let title = format!("{year} окуу жылына усулдук иштин бирдиктүү планы");
+    let header = Header { title, goal: None, personal_theme: None };
+    let p = desk.start(deputy, (PlanKind::School, Owner::School(school.id), year), header).await?;
+    let p = desk.add(deputy, p, items).await?;
+    let p = desk.submit(deputy, p).await?;
+    let p = desk.step(deputy, p, StepKind::Review, Some(&council), council.date).await?;
+    let approved_on = year.first_day() + chrono::Duration::days(9);
+    let p = desk.step(director, p, StepKind::Approve, None, approved_on).await?;
+    desk.progress(deputy, p, &progress).await?;
     Ok(())
 }
 

@@ -13,6 +13,7 @@ pub mod generate;
 pub mod metrics;
 pub mod middleware;
 pub mod openapi;
+pub mod plan_desk;
 pub mod problem;
 pub mod query;
 pub mod ratelimit;

@@ -21,7 +21,7 @@ pub use idempotency::{Begin, IDEMPOTENCY_STALE_SECONDS, StoredResponse};
 pub use meetings::{MeetingFilter, MeetingPatch, NewMeeting};
 pub use org::{DistrictPatch, NewDistrict, NewSchool, SchoolPatch};
 pub use people::{LoginRecord, NewStaff, StaffFilter, StaffPatch};
-pub use plans::{ItemContent, ItemProgress, NewPlan, PlanFilter, PlanPatch, Transition, TransitionEffects};
+pub use plans::{HistoryEntry, ItemContent, ItemProgress, NewPlan, PlanFilter, PlanPatch, Surroundings};
 pub use records::{ActivityFilter, MaterialFilter};
 pub use reports::{QualityEntry, QualitySheet, ReportFilter, ReportTransition, SchoolSummary};
 pub use throttle::Attempt;
