@@ -38,9 +38,15 @@ pub struct Claims {
     pub district_id: Option<Uuid>,
     /// Issued at (seconds since the epoch).
     pub iat: i64,
+    /// Not before (seconds since the epoch); tokens we issue carry it, others may not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nbf: Option<i64>,
     /// Expires at (seconds since the epoch).
     pub exp: i64,
 }
+
+/// How far apart the clocks of the instances that sign and check tokens may be, in seconds.
+pub const CLOCK_LEEWAY_SECONDS: u64 = 30;
 
 /// Signs and verifies access tokens.
 #[derive(Clone)]
@@ -61,6 +67,7 @@ impl Tokens {
     #[must_use]
     pub fn new(secret: &[u8]) -> Self {
         let mut validation = Validation::new(Algorithm::HS256);
+        // Expiry is exact; `nbf` and `iat` are checked below with a small leeway.
         validation.leeway = 0;
         validation.set_required_spec_claims(&["exp", "sub"]);
         Self { encoding: EncodingKey::from_secret(secret), decoding: DecodingKey::from_secret(secret), validation }
@@ -80,9 +87,16 @@ impl Tokens {
     /// # Errors
     /// 401 `invalid_token` for a bad signature, a malformed token or an expired one.
     pub fn verify(&self, token: &str) -> Result<Claims, ApiError> {
-        jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
+        let claims = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
             .map(|d| d.claims)
-            .map_err(|_| ApiError::Unauthorized { code: ProblemCode::InvalidToken })
+            .map_err(|_| ApiError::Unauthorized { code: ProblemCode::InvalidToken })?;
+        // A token "issued", or valid only, in the future was not issued by a sane clock of ours;
+        // a few seconds of skew between instances are tolerated.
+        let latest = chrono::Utc::now().timestamp() + i64::try_from(CLOCK_LEEWAY_SECONDS).unwrap_or(0);
+        if claims.iat > latest || claims.nbf.is_some_and(|nbf| nbf > latest) {
+            return Err(ApiError::Unauthorized { code: ProblemCode::InvalidToken });
+        }
+        Ok(claims)
     }
 }
 
@@ -250,6 +264,7 @@ pub fn claims_for(subject: &Principal, ttl: u64) -> Claims {
                 school_id,
                 district_id,
                 iat,
+                nbf: Some(iat),
                 exp,
             }
         }
@@ -260,6 +275,7 @@ pub fn claims_for(subject: &Principal, ttl: u64) -> Claims {
             school_id: None,
             district_id: Some(a.district.uuid()),
             iat,
+            nbf: Some(iat),
             exp,
         },
     }

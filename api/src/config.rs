@@ -48,6 +48,9 @@ pub struct ServeArgs {
     #[arg(long, env = "USUL_MAX_FILE_BYTES", default_value_t = 20 * 1024 * 1024)]
     pub max_file_bytes: u64,
     /// Worker threads (0: one per core).
+    /// When set, `/metrics` answers only to `Authorization: Bearer <this token>`.
+    #[arg(long, env = "USUL_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
     /// Password hashes run at once (0: the number of cores).
     #[arg(long, env = "USUL_HASH_WORKERS", default_value_t = 0)]
     pub hash_workers: usize,
@@ -76,6 +79,9 @@ pub enum ConfigError {
     /// A secret too short to be safe.
     #[error("USUL_JWT_SECRET must be at least 32 bytes long")]
     ShortSecret,
+    /// A secret long enough but too regular to be safe (`aaaa…`, 32 spaces).
+    #[error("USUL_JWT_SECRET is too predictable; use a random one, e.g. `openssl rand -hex 32`")]
+    WeakSecret,
 }
 
 /// What the running service needs, validated.
@@ -99,6 +105,8 @@ pub struct Settings {
     pub hash_queue: usize,
     /// Token requests a minute per client address (0: no limit).
     pub token_requests_per_minute: u32,
+    /// The bearer token `/metrics` asks for, if any.
+    pub metrics_token: Option<Secret>,
 }
 
 impl Settings {
@@ -108,8 +116,9 @@ impl Settings {
     /// [`ConfigError`] when the secret is missing or short outside dev/demo mode.
     pub fn from_args(args: &ServeArgs) -> Result<(Self, bool), ConfigError> {
         let (secret, generated) = match &args.jwt_secret {
-            Some(s) if s.len() >= 32 => (s.clone(), false),
-            Some(_) => return Err(ConfigError::ShortSecret),
+            Some(s) if s.len() < 32 => return Err(ConfigError::ShortSecret),
+            Some(s) if estimated_entropy_bits(s) < MIN_SECRET_BITS => return Err(ConfigError::WeakSecret),
+            Some(s) => (s.clone(), false),
             None if args.dev || args.demo => (random_secret(), true),
             None => return Err(ConfigError::MissingSecret),
         };
@@ -130,14 +139,54 @@ impl Settings {
                 },
                 hash_queue: args.hash_queue,
                 token_requests_per_minute: args.token_requests_per_minute,
+                metrics_token: args.metrics_token.clone().filter(|t| !t.is_empty()).map(Secret),
             },
             generated,
         ))
     }
 }
 
+/// The least estimated entropy of a JWT secret, in bits.
+pub const MIN_SECRET_BITS: f64 = 96.0;
+
+/// A rough estimate of a secret's entropy: its length times the Shannon entropy of its
+/// characters (a random hex string of 32 characters scores about 117 bits, of 64 about 245;
+/// 32 spaces score 0). Coarse, but it refuses the secrets people type by accident.
+#[must_use]
+pub fn estimated_entropy_bits(secret: &str) -> f64 {
+    let mut counts = std::collections::HashMap::new();
+    let chars: Vec<char> = secret.chars().collect();
+    for c in &chars {
+        *counts.entry(*c).or_insert(0_u32) += 1;
+    }
+    #[allow(clippy::cast_precision_loss)]
+    let n = chars.len() as f64;
+    let per_char: f64 = counts
+        .values()
+        .map(|&k| {
+            let p = f64::from(k) / n;
+            -p * p.log2()
+        })
+        .sum();
+    per_char * n
+}
+
 /// 256 random bits, hex-encoded (two v4 UUIDs come from the OS generator).
 #[must_use]
 pub fn random_secret() -> String {
     format!("{}{}", uuid::Uuid::new_v4().simple(), uuid::Uuid::new_v4().simple())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_random_secret_is_strong_and_a_regular_one_is_weak() {
+        assert!(estimated_entropy_bits(&random_secret()) >= MIN_SECRET_BITS);
+        assert!(estimated_entropy_bits(&" ".repeat(32)) < MIN_SECRET_BITS);
+        assert!(estimated_entropy_bits(&"ab".repeat(32)) < MIN_SECRET_BITS);
+        assert!(estimated_entropy_bits(&format!("{}{}", "a".repeat(10), "b".repeat(22))) < MIN_SECRET_BITS);
+        assert!(estimated_entropy_bits("0f3a9c1e7b2d4a6c8e0f1a3b5c7d9e2f") >= MIN_SECRET_BITS, "32 hex characters");
+    }
 }

@@ -106,7 +106,19 @@ impl StoreError {
 /// Whether a database error means the database could not be reached (answered as 503, not 500).
 #[must_use]
 pub fn is_connection_error(e: &DbErr) -> bool {
-    matches!(e, DbErr::Conn(_) | DbErr::ConnectionAcquire(_))
+    use sea_orm::RuntimeErr;
+    use sea_orm::sqlx::Error as Sqlx;
+    match e {
+        DbErr::Conn(_) | DbErr::ConnectionAcquire(_) => true,
+        DbErr::Exec(RuntimeErr::SqlxError(s)) | DbErr::Query(RuntimeErr::SqlxError(s)) => match s.as_ref() {
+            Sqlx::Io(_) | Sqlx::PoolTimedOut | Sqlx::PoolClosed | Sqlx::WorkerCrashed | Sqlx::Tls(_) => true,
+            // PostgreSQL: 57P01 admin shutdown, 57P02 crash shutdown, 57P03 cannot connect now,
+            // class 08 connection exceptions.
+            Sqlx::Database(db) => db.code().is_some_and(|c| c.starts_with("57P") || c.starts_with("08")),
+            _ => false,
+        },
+        _ => false,
+    }
 }
 
 /// Result of a storage operation.
@@ -185,7 +197,10 @@ impl Store {
         options
             .max_connections(if url.starts_with("sqlite") { 8 } else { 16 })
             .min_connections(1)
-            .connect_timeout(Duration::from_secs(10))
+            // Fail fast while the database is away: a request waits at most two seconds for a
+            // connection, then answers 503 with Retry-After.
+            .connect_timeout(Duration::from_secs(2))
+            .acquire_timeout(Duration::from_secs(2))
             .sqlx_logging(false)
             // On every pooled SQLite connection: WAL lets readers proceed while one writer
             // writes; busy_timeout makes writers wait for each other instead of failing.

@@ -104,6 +104,8 @@ pub struct Options {
     pub token_requests_per_minute: u32,
     /// Serve over a store that counts its SQL statements ([`TestApp::statements`]).
     pub counted: bool,
+    /// The bearer token `/metrics` asks for, if any.
+    pub metrics_token: Option<String>,
 }
 
 impl Default for Options {
@@ -116,6 +118,7 @@ impl Default for Options {
             hash_queue: 256,
             token_requests_per_minute: 0,
             counted: false,
+            metrics_token: None,
         }
     }
 }
@@ -192,6 +195,7 @@ fn settings(options: &Options) -> Settings {
         hash_workers: 2,
         hash_queue: options.hash_queue,
         token_requests_per_minute: options.token_requests_per_minute,
+        metrics_token: options.metrics_token.clone().map(Secret),
     }
 }
 

@@ -37,22 +37,51 @@ pub async fn healthz() -> HttpResponse {
 )]
 #[get("/readyz")]
 pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
-    match state.store.ping().await {
-        Ok(()) => HttpResponse::Ok().json(Health { status: "ok".into() }),
-        Err(e) => {
+    // A load balancer asks often and must hear back within a second, whatever the database does.
+    match tokio::time::timeout(std::time::Duration::from_millis(900), state.store.ping()).await {
+        Ok(Ok(())) => HttpResponse::Ok().json(Health { status: "ok".into() }),
+        Ok(Err(e)) => {
             tracing::warn!(error = %e, "readiness check failed");
-            HttpResponse::ServiceUnavailable().json(Health { status: "unavailable".into() })
+            unavailable()
+        }
+        Err(_) => {
+            tracing::warn!("readiness check timed out");
+            unavailable()
         }
     }
+}
+
+fn unavailable() -> HttpResponse {
+    HttpResponse::ServiceUnavailable()
+        .insert_header((actix_web::http::header::RETRY_AFTER, "5"))
+        .json(Health { status: "unavailable".into() })
 }
 
 /// Prometheus metrics in the text exposition format.
 #[utoipa::path(
     tag = tags::OPS,
-    responses((status = 200, description = "Metrics.", content_type = "text/plain; version=0.0.4", body = String)),
+    responses(
+        (status = 200, description = "Metrics.", content_type = "text/plain; version=0.0.4", body = String),
+        (status = 401, description = "`USUL_METRICS_TOKEN` is set and the bearer token is not it.", body = crate::problem::Problem, content_type = "application/problem+json"),
+    ),
     security(()),
 )]
 #[get("/metrics")]
-pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
+pub async fn metrics(req: actix_web::HttpRequest, state: web::Data<AppState>) -> HttpResponse {
+    if let Some(token) = &state.settings.metrics_token {
+        let sent = req
+            .headers()
+            .get(actix_web::http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "));
+        // Compared in constant time: the token is a secret.
+        let ok = sent.is_some_and(|s| {
+            s.len() == token.0.len() && s.bytes().zip(token.0.bytes()).fold(0_u8, |acc, (a, b)| acc | (a ^ b)) == 0
+        });
+        if !ok {
+            return crate::problem::ApiError::Unauthorized { code: crate::problem::ProblemCode::Unauthorized }
+                .render(crate::extract::lang(&req));
+        }
+    }
     HttpResponse::Ok().content_type("text/plain; version=0.0.4").body(state.metrics.render())
 }

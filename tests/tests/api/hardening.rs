@@ -222,3 +222,70 @@ async fn a_teacher_cannot_file_a_material_written_only_by_others_r_4_3() {
     bad_link.assert_problem(422, "validation_failed");
     assert_eq!(bad_link.error_fields(), vec!["link"]);
 }
+
+fn signed(claims: &serde_json::Value) -> String {
+    jsonwebtoken::encode(
+        &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
+        claims,
+        &jsonwebtoken::EncodingKey::from_secret(usul_tests::JWT_SECRET.as_bytes()),
+    )
+    .unwrap()
+}
+
+#[tokio::test]
+async fn a_token_not_yet_valid_or_issued_in_the_future_is_refused_within_a_small_leeway() {
+    let app = spawn_app().await;
+    let staff = app.staff_id("deputy@demo.usul.kg").await;
+    let now = chrono::Utc::now().timestamp();
+    let claims = |iat: i64, nbf: Option<i64>| {
+        let mut c = json!({"sub": staff, "typ": "staff", "role": "deputy", "iat": iat, "exp": now + 600});
+        if let Some(n) = nbf {
+            c["nbf"] = json!(n);
+        }
+        c
+    };
+    app.get("/api/v1/me", &signed(&claims(now, Some(now + 600)))).await.assert_problem(401, "invalid_token");
+    app.get("/api/v1/me", &signed(&claims(now + 600, None))).await.assert_problem(401, "invalid_token");
+    // A few seconds of clock skew between instances is tolerated.
+    let skewed = app.get("/api/v1/me", &signed(&claims(now + 5, Some(now + 5)))).await;
+    assert_eq!(skewed.status, StatusCode::OK, "{}", skewed.text);
+}
+
+#[tokio::test]
+async fn answers_are_not_sniffed_private_when_authenticated_and_html_is_confined() {
+    let app = spawn_app().await;
+    let deputy = app.login("deputy@demo.usul.kg").await;
+    let me = app.get("/api/v1/me", &deputy).await;
+    assert_eq!(me.header("x-content-type-options"), Some("nosniff"));
+    assert_eq!(me.header("cache-control"), Some("private, no-cache"));
+    let health = app.send(app.request(reqwest::Method::GET, "/healthz", None)).await;
+    assert_eq!(health.header("x-content-type-options"), Some("nosniff"));
+    assert_eq!(health.header("cache-control"), None, "public answers stay cacheable");
+    let plans = app.get("/api/v1/plans?kind=school", &deputy).await;
+    let id = plans.body["items"][0]["id"].as_str().expect("the demo has a unified plan").to_owned();
+    let doc = app.get(&format!("/api/v1/plans/{id}/document"), &deputy).await;
+    assert_eq!(doc.status, StatusCode::OK);
+    assert!(doc.header("content-security-policy").unwrap().contains("frame-ancestors 'none'"));
+    let ui = app.send(app.request(reqwest::Method::GET, "/swagger-ui/", None)).await;
+    assert!(ui.header("content-security-policy").unwrap().contains("frame-ancestors 'none'"));
+    // A token answer is never stored by caches.
+    let t = app.token(&password_grant("deputy@demo.usul.kg", PASSWORD)).await;
+    assert_eq!(t.header("cache-control"), Some("no-store"));
+}
+
+#[tokio::test]
+async fn made_up_methods_do_not_grow_the_metrics_and_the_metrics_can_ask_for_a_token() {
+    let app =
+        spawn_app_with(Options { metrics_token: Some("metrics-token-0123456789".into()), ..Options::default() }).await;
+    for i in 0..30 {
+        let m = reqwest::Method::from_bytes(format!("BREW{i}").as_bytes()).unwrap();
+        let _ = app.send(app.request(m, "/api/v1/me", None)).await;
+    }
+    app.send(app.request(reqwest::Method::GET, "/metrics", None)).await.assert_problem(401, "unauthorized");
+    let wrong = app.request(reqwest::Method::GET, "/metrics", Some("metrics-token-01234567xx"));
+    app.send(wrong).await.assert_problem(401, "unauthorized");
+    let m = app.send(app.request(reqwest::Method::GET, "/metrics", Some("metrics-token-0123456789"))).await;
+    assert_eq!(m.status, StatusCode::OK);
+    assert!(m.text.contains("method=\"OTHER\""), "{}", m.text);
+    assert!(!m.text.contains("BREW"), "made-up methods are one label");
+}
