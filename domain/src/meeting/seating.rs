@@ -1,0 +1,217 @@
+//! Who sits on each body and who leads it: the pedagogical
+//! council is the whole pedagogical staff, the methodological council its office holders as
+//! the deputy adjusts them, a commission its members under its head. The policy reads a body
+//! through [`Seating::resource`]; the deputy's changes to the methodological council are
+//! commands here.
+
+use super::{Body, Seat, methodological_council};
+use crate::commission::{Commission, CommissionStatus};
+use crate::form::{FieldProblem, Problem, Problems, present};
+use crate::ids::StaffId;
+use crate::lang::Lang;
+use crate::org::School;
+use crate::policy::{self, Action, Actor, Refusal, Resource, require};
+use crate::staff::{Role, Staff};
+use crate::year::AcademicYear;
+
+/// A body with the people who sit on it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Seating {
+    pub body: Body,
+    /// Who sits on it now (a meeting's attendance starts from this list).
+    pub members: Vec<StaffId>,
+    /// For a commission: the commission itself, whose head runs its meetings once approved.
+    pub commission: Option<Commission>,
+}
+
+impl Seating {
+    /// The pedagogical council: every active member of the school's pedagogical staff
+    ///
+    #[must_use]
+    pub fn pedagogical_council(active_staff: &[Staff]) -> Self {
+        Self { body: Body::PedagogicalCouncil, members: active_staff.iter().map(|s| s.id).collect(), commission: None }
+    }
+
+    /// The methodological council of a year, from its seats (see [`council_seats`]).
+    #[must_use]
+    pub fn methodological_council(seats: &[(StaffId, Seat)]) -> Self {
+        Self { body: Body::MethodologicalCouncil, members: seats.iter().map(|(s, _)| *s).collect(), commission: None }
+    }
+
+    /// A commission: its current members.
+    #[must_use]
+    pub fn commission(c: Commission) -> Self {
+        Self { body: Body::Commission(c.id), members: c.members.clone(), commission: Some(c) }
+    }
+
+    /// Whether the body is an approved commission, or a council (which always is).
+    #[must_use]
+    pub fn is_constituted(&self) -> bool {
+        self.commission.as_ref().is_none_or(|c| c.status == CommissionStatus::Approved)
+    }
+
+    /// The policy's view of the body, with the actor's place on it: members read its
+    /// meetings; the head of an approved commission runs them.
+    #[must_use]
+    pub fn resource(&self, school: &School, actor: &Actor) -> Resource {
+        let me = policy::person(actor);
+        Resource::Body {
+            school: school.id,
+            district: school.district,
+            kind: self.body.kind(),
+            led_by_actor: me.is_some_and(|s| self.commission.as_ref().is_some_and(|c| c.is_led_by(s))),
+            actor_is_member: me.is_some_and(|s| self.members.contains(&s)),
+        }
+    }
+
+    /// Whether `actor` reads this body's meetings and minutes.
+    ///
+    /// # Errors
+    /// The [`Refusal`]: an invisible body is not found.
+    pub fn may_read(&self, actor: &Actor, school: &School) -> Result<(), Refusal> {
+        require(actor, Action::ReadMeetings, self.resource(school, actor))
+    }
+
+    /// Whether `actor` runs this body's meetings: the director any body, the deputy the
+    /// councils, a head their approved commission. Visibility comes first, so an invisible
+    /// body is not found rather than forbidden.
+    ///
+    /// # Errors
+    /// The [`Refusal`].
+    pub fn may_run(&self, actor: &Actor, school: &School) -> Result<(), Refusal> {
+        require(actor, Action::RunMeetings, self.resource(school, actor))
+    }
+
+    /// The body's name: a commission's own name, a council's label in `language`.
+    #[must_use]
+    pub fn label(&self, language: Lang) -> String {
+        label(self.body, self.commission.as_ref(), language)
+    }
+}
+
+/// The name of a body: a commission's own name, a council's label in `language`.
+#[must_use]
+pub fn label(body: Body, commission: Option<&Commission>, language: Lang) -> String {
+    match (body, commission) {
+        (Body::Commission(_), Some(c)) => c.name.to_string(),
+        (b, _) => b.kind().label().get(language).to_owned(),
+    }
+}
+
+/// The methodological council's office holders in a year: the school's active director
+/// and deputies, and the heads of the year's approved commissions.
+#[must_use]
+pub fn council_by_office(active_staff: &[Staff], approved: &[Commission]) -> Vec<StaffId> {
+    let mut by_office: Vec<StaffId> =
+        active_staff.iter().filter(|s| matches!(s.role, Role::Director | Role::Deputy)).map(|s| s.id).collect();
+    by_office.extend(approved.iter().filter(|c| c.status == CommissionStatus::Approved).filter_map(|c| c.head));
+    by_office
+}
+
+/// The methodological council of a year: its office holders as the deputy's additions and
+/// removals (`overrides`, `true` = added) change them.
+#[must_use]
+pub fn council_seats(
+    active_staff: &[Staff],
+    approved: &[Commission],
+    overrides: &[(StaffId, bool)],
+) -> Vec<(StaffId, Seat)> {
+    methodological_council(&council_by_office(active_staff, approved), overrides)
+}
+
+/// Someone to seat on the methodological council, as asked.
+#[derive(Debug, Clone)]
+pub struct SeatRequest {
+    /// `YYYY-YYYY`.
+    pub year: String,
+    pub staff_id: StaffId,
+}
+
+/// A change to the methodological council of a year, as the store records it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CouncilChange {
+    pub year: AcademicYear,
+    pub staff: StaffId,
+    /// `true`: seated by the deputy; `false`: removed.
+    pub included: bool,
+}
+
+impl CouncilChange {
+    /// The audit action.
+    #[must_use]
+    pub const fn action(self) -> &'static str {
+        if self.included { "council.add" } else { "council.remove" }
+    }
+
+    /// The audit summary.
+    #[must_use]
+    pub const fn summary(self) -> &'static str {
+        if self.included { "added to the methodological council" } else { "removed from the methodological council" }
+    }
+}
+
+/// Why someone cannot be seated on the methodological council.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SeatError {
+    /// The deputy and the director compose the council.
+    #[error("{0}")]
+    Refused(Refusal),
+    /// The year or the person is not right.
+    #[error("the request is invalid")]
+    Invalid(Vec<FieldProblem>),
+}
+
+/// Why someone cannot be removed from the methodological council.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum UnseatError {
+    #[error("{0}")]
+    Refused(Refusal),
+    /// They do not sit on it that year.
+    #[error("not on the council")]
+    NotSeated,
+}
+
+fn school_resource(school: &School) -> Resource {
+    Resource::School { school: school.id, district: school.district }
+}
+
+/// Seats an active member of the school's staff on the methodological council of a year.
+/// `people` holds the person if the store knows them.
+///
+/// # Errors
+/// [`SeatError`].
+pub fn seat_on_council(
+    actor: &Actor,
+    school: &School,
+    r: &SeatRequest,
+    people: &[Staff],
+) -> Result<CouncilChange, SeatError> {
+    require(actor, Action::EditCouncil, school_resource(school)).map_err(SeatError::Refused)?;
+    let mut p = Problems::default();
+    let year = AcademicYear::parse(&r.year).map_err(|_| p.push("year", Problem::InvalidYear)).ok();
+    match people.iter().find(|s| s.id == r.staff_id) {
+        Some(s) if s.school() == Some(school.id) && s.active => {}
+        Some(s) if s.school() == Some(school.id) => p.push("staff_id", Problem::Inactive),
+        _ => p.push("staff_id", Problem::UnknownReference),
+    }
+    p.finish().map_err(SeatError::Invalid)?;
+    Ok(CouncilChange { year: present("year", year).map_err(SeatError::Invalid)?, staff: r.staff_id, included: true })
+}
+
+/// Removes someone who sits on the methodological council of `year` (`seats`).
+///
+/// # Errors
+/// [`UnseatError`].
+pub fn unseat_from_council(
+    actor: &Actor,
+    school: &School,
+    year: AcademicYear,
+    staff: StaffId,
+    seats: &[(StaffId, Seat)],
+) -> Result<CouncilChange, UnseatError> {
+    require(actor, Action::EditCouncil, school_resource(school)).map_err(UnseatError::Refused)?;
+    if !seats.iter().any(|(s, _)| *s == staff) {
+        return Err(UnseatError::NotSeated);
+    }
+    Ok(CouncilChange { year, staff, included: false })
+}
