@@ -1,7 +1,7 @@
 //! Authentication: password hashing, access tokens (HS256 JWT), refresh tokens, and the
 //! extractor that turns a bearer token into the policy's [`Actor`].
 
-use crate::problem::ApiError;
+use crate::problem::{ApiError, ProblemCode};
 use crate::state::AppState;
 use actix_web::dev::Payload;
 use actix_web::http::header;
@@ -72,7 +72,7 @@ impl Tokens {
     /// [`ApiError::Internal`] when signing fails.
     pub fn sign(&self, claims: &Claims) -> Result<String, ApiError> {
         jsonwebtoken::encode(&Header::new(Algorithm::HS256), claims, &self.encoding)
-            .map_err(|e| ApiError::Internal(format!("jwt encode: {e}")))
+            .map_err(|e| ApiError::internal("jwt encode", e))
     }
 
     /// Verifies a token and returns its claims.
@@ -82,7 +82,7 @@ impl Tokens {
     pub fn verify(&self, token: &str) -> Result<Claims, ApiError> {
         jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
             .map(|d| d.claims)
-            .map_err(|_| ApiError::Unauthorized { code: "invalid_token" })
+            .map_err(|_| ApiError::Unauthorized { code: ProblemCode::InvalidToken })
     }
 }
 
@@ -91,9 +91,7 @@ impl Tokens {
 /// # Errors
 /// [`ApiError::Internal`] when hashing fails.
 pub async fn hash_password(password: String) -> Result<String, ApiError> {
-    web::block(move || hash_password_blocking(&password))
-        .await
-        .map_err(|e| ApiError::Internal(format!("blocking pool: {e}")))?
+    web::block(move || hash_password_blocking(&password)).await.map_err(|e| ApiError::internal("blocking pool", e))?
 }
 
 /// Hashes a password on the current thread (CLI and demo loader).
@@ -104,7 +102,7 @@ pub fn hash_password_blocking(password: &str) -> Result<String, ApiError> {
     Argon2::default()
         .hash_password(password.as_bytes())
         .map(|h| h.to_string())
-        .map_err(|e| ApiError::Internal(format!("argon2: {e}")))
+        .map_err(|e| ApiError::internal("argon2", e))
 }
 
 /// Checks a password against a stored hash, off the async workers.
@@ -282,12 +280,13 @@ impl FromRequest for Auth {
         let state = req.app_data::<web::Data<AppState>>().cloned();
         let token = bearer(req);
         Box::pin(async move {
-            let state = state.ok_or_else(|| ApiError::Internal("application state missing".into()))?;
-            let token = token.ok_or(ApiError::Unauthorized { code: "unauthorized" })?;
+            let state = state.ok_or_else(|| ApiError::bug("application state missing"))?;
+            let token = token.ok_or(ApiError::Unauthorized { code: ProblemCode::Unauthorized })?;
             let claims = state.tokens.verify(&token)?;
-            let subject = subject_of(&claims).ok_or(ApiError::Unauthorized { code: "invalid_token" })?;
-            let (actor, principal) =
-                load_principal(&state, subject).await?.ok_or(ApiError::Unauthorized { code: "invalid_token" })?;
+            let subject = subject_of(&claims).ok_or(ApiError::Unauthorized { code: ProblemCode::InvalidToken })?;
+            let (actor, principal) = load_principal(&state, subject)
+                .await?
+                .ok_or(ApiError::Unauthorized { code: ProblemCode::InvalidToken })?;
             Ok(Self { actor, principal })
         })
     }

@@ -278,23 +278,22 @@ async fn commissions(
 ) -> Result<Vec<usul_domain::commission::Commission>, ApiError> {
     use usul_domain::commission::{MemberFacts, NewOrder, OrderNumber, check_approval};
     let mut approved = Vec::new();
-    let date = chrono::NaiveDate::from_ymd_opt(2022, 9, 5).ok_or_else(|| ApiError::Internal("date".into()))?;
+    let date = chrono::NaiveDate::from_ymd_opt(2022, 9, 5).ok_or_else(|| ApiError::bug("date"))?;
     for (title, taught, members, number) in COMMISSIONS {
         let ids: Vec<_> =
             members.iter().filter_map(|m| people.iter().find(|p| p.email.as_str() == *m)).map(|p| p.id).collect();
         let subject_ids: Vec<_> = taught.iter().filter_map(|i| subjects.get(*i).copied()).collect();
         let c = store.create_commission(school, year, name(title)?, &subject_ids, &ids, audit).await?;
-        let head = *ids.first().ok_or_else(|| ApiError::Internal("demo head".into()))?;
+        let head = *ids.first().ok_or_else(|| ApiError::bug("demo head"))?;
         let c = store.set_commission_head(&c, None, head, audit).await?;
         let facts: Vec<MemberFacts> = people
             .iter()
             .filter(|p| ids.contains(&p.id))
             .map(|p| MemberFacts { id: p.id, subjects: p.subjects.clone(), experience: p.experience, active: p.active })
             .collect();
-        check_approval(&c, &facts, school.settings)
-            .map_err(|e| ApiError::Internal(format!("demo commission: {e:?}")))?;
+        check_approval(&c, &facts, school.settings).map_err(|e| ApiError::bug(format!("demo commission: {e:?}")))?;
         let order = NewOrder {
-            number: OrderNumber::parse(number).map_err(|e| ApiError::Internal(e.to_string()))?,
+            number: OrderNumber::parse(number).map_err(|e| ApiError::bug(e.to_string()))?,
             date,
             title: "Циклдик усулдук комиссиянын курамын бекитүү жөнүндө".to_owned(),
             decided: format!("«{title}» 2022-2023 окуу жылына бекитилсин."),
@@ -317,19 +316,14 @@ async fn meetings(
     let mut finalized = Vec::new();
     use usul_persistence::{MeetingPatch, NewMeeting};
     let by_mail = |m: &str| {
-        people
-            .iter()
-            .find(|p| p.email.as_str() == m)
-            .map(|p| p.id)
-            .ok_or_else(|| ApiError::Internal(format!("demo {m}")))
+        people.iter().find(|p| p.email.as_str() == m).map(|p| p.id).ok_or_else(|| ApiError::bug(format!("demo {m}")))
     };
     let director = by_mail("director@demo.usul.kg")?;
     let deputy = by_mail("deputy@demo.usul.kg")?;
     let everyone: Vec<_> = people.iter().map(|p| p.id).collect();
     let mut council = vec![director, deputy];
     council.extend(commissions.iter().filter_map(|c| c.head));
-    let day =
-        |m: u32, d: u32| chrono::NaiveDate::from_ymd_opt(2022, m, d).ok_or_else(|| ApiError::Internal("date".into()));
+    let day = |m: u32, d: u32| chrono::NaiveDate::from_ymd_opt(2022, m, d).ok_or_else(|| ApiError::bug("date"));
     let mut plan = vec![
         (
             Body::PedagogicalCouncil,
@@ -351,7 +345,7 @@ async fn meetings(
         ),
     ];
     for c in commissions {
-        let head = c.head.ok_or_else(|| ApiError::Internal("demo head".into()))?;
+        let head = c.head.ok_or_else(|| ApiError::bug("demo head"))?;
         let secretary = c.members.iter().copied().find(|m| *m != head).unwrap_or(head);
         plan.push((
             Body::Commission(c.id),
@@ -392,7 +386,7 @@ async fn meetings(
         let m = store
             .update_meeting(&m, None, MeetingPatch::default(), Some(usul_domain::meeting::MeetingStatus::Held), audit)
             .await?;
-        let quorum = m.check_finalize().map_err(|e| ApiError::Internal(format!("demo minutes: {e}")))?;
+        let quorum = m.check_finalize().map_err(|e| ApiError::internal("demo minutes", e))?;
         finalized.push(store.finalize_meeting(&m, None, quorum, audit).await?);
     }
     Ok(finalized)
@@ -432,15 +426,10 @@ async fn plans(
     use usul_domain::plan::{Item, Owner, PlanKind, PlanStatus, Progress, ReviewRecord};
     use usul_persistence::{NewPlan, Transition, TransitionEffects};
     let by_mail = |m: &str| {
-        people
-            .iter()
-            .find(|p| p.email.as_str() == m)
-            .map(|p| p.id)
-            .ok_or_else(|| ApiError::Internal(format!("demo {m}")))
+        people.iter().find(|p| p.email.as_str() == m).map(|p| p.id).ok_or_else(|| ApiError::bug(format!("demo {m}")))
     };
-    let date = |(y, m, d): (i32, u32, u32)| {
-        chrono::NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| ApiError::Internal("date".into()))
-    };
+    let date =
+        |(y, m, d): (i32, u32, u32)| chrono::NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| ApiError::bug("date"));
     let item = |n: usize, (title, form, due, who): &DemoItem| -> Result<Item, ApiError> {
         Ok(Item {
             id: usul_domain::ids::ItemId::new(),
@@ -542,7 +531,7 @@ async fn plans(
 
     // Each commission's plan (R-3.2.2f), reviewed at its own meeting.
     for c in commissions {
-        let head = c.head.ok_or_else(|| ApiError::Internal("demo head".into()))?;
+        let head = c.head.ok_or_else(|| ApiError::bug("demo head"))?;
         let new = NewPlan {
             kind: PlanKind::Commission,
             owner: Owner::Commission(c.id),
@@ -621,11 +610,11 @@ pub fn logins() -> String {
 }
 
 fn name(s: &str) -> Result<Name, ApiError> {
-    Name::parse(s).map_err(|e| ApiError::Internal(format!("demo name {s}: {e}")))
+    Name::parse(s).map_err(|e| ApiError::bug(format!("demo name {s}: {e}")))
 }
 
 fn email(s: &str) -> Result<Email, ApiError> {
-    Email::parse(s).map_err(|e| ApiError::Internal(format!("demo email {s}: {e}")))
+    Email::parse(s).map_err(|e| ApiError::bug(format!("demo email {s}: {e}")))
 }
 
 /// Loads the demo into an empty database. Returns `false` (and changes nothing) when the
@@ -663,11 +652,11 @@ pub async fn load(store: &Store) -> Result<bool, ApiError> {
     for s in SUBJECTS {
         subjects.push(store.create_subject(&school, name(s)?, &audit).await?.id);
     }
-    let year = AcademicYear::parse("2022-2023").map_err(|e| ApiError::Internal(e.to_string()))?;
+    let year = AcademicYear::parse("2022-2023").map_err(|e| ApiError::bug(e.to_string()))?;
     let theme = Theme::parse("Окутуу-тарбия процессинде заманбап педагогикалык технологияларды колдонуу аркылуу билим берүүнүн сапатын жогорулатуу")
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
+        .map_err(|e| ApiError::bug(e.to_string()))?;
     let goal = Theme::parse("Мугалимдердин кесиптик чеберчилигин жана чыгармачыл дараметин өнүктүрүү, алдыңкы педагогикалык тажрыйбаны жайылтуу")
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
+        .map_err(|e| ApiError::bug(e.to_string()))?;
     store.put_school_year(&school, year, theme, Some(goal), None, &audit).await?;
 
     let admin = (Affiliation::Service, "admin@demo.usul.kg", "Администратор", "Usul", Role::Admin);
@@ -690,7 +679,7 @@ pub async fn load(store: &Store) -> Result<bool, ApiError> {
             role,
             subjects: Vec::new(),
             category: Q::None,
-            experience: Experience::parse(0).map_err(|_| ApiError::Internal("experience".into()))?,
+            experience: Experience::parse(0).map_err(|_| ApiError::bug("experience"))?,
         };
         store.create_staff(new, &audit).await?;
     }
@@ -708,7 +697,7 @@ pub async fn load(store: &Store) -> Result<bool, ApiError> {
             role,
             subjects: taught.iter().filter_map(|i| subjects.get(*i).copied()).collect(),
             category,
-            experience: Experience::parse(i64::from(years)).map_err(|_| ApiError::Internal("experience".into()))?,
+            experience: Experience::parse(i64::from(years)).map_err(|_| ApiError::bug("experience"))?,
         };
         people.push(store.create_staff(new, &audit).await?);
     }
@@ -754,7 +743,7 @@ async fn year_end(
     use usul_domain::quality::{GradeCounts, Term};
     use usul_domain::report::ReportStatus;
     use usul_persistence::{QualityEntry, ReportMove};
-    let previous = year.previous().ok_or_else(|| ApiError::Internal("year".into()))?;
+    let previous = year.previous().ok_or_else(|| ApiError::bug("year"))?;
     for (y, better) in [(previous, 0_u32), (year, 1)] {
         let mut rows = Vec::new();
         for (i, s) in subjects.iter().enumerate() {
@@ -766,7 +755,7 @@ async fn year_end(
                 let two = (n % 3).saturating_sub(better);
                 let three = students - five - four - two;
                 let counts = GradeCounts::new(students, [five, four, three, two])
-                    .map_err(|e| ApiError::Internal(format!("demo grades: {e}")))?;
+                    .map_err(|e| ApiError::internal("demo grades", e))?;
                 rows.push(QualityEntry { subject: *s, class: class.to_owned(), counts });
             }
         }
@@ -775,7 +764,7 @@ async fn year_end(
     use crate::routes::reports::{Narrative, file_submitted};
     let by_mail = |m: &str| people.iter().find(|p| p.email.as_str() == m);
     let director = by_mail("director@demo.usul.kg");
-    let commission = commissions.first().ok_or_else(|| ApiError::Internal("demo commission".into()))?;
+    let commission = commissions.first().ok_or_else(|| ApiError::bug("demo commission"))?;
     let head = people.iter().find(|p| Some(p.id) == commission.head);
     let narrative = Narrative {
         achievements: Some("Комиссиянын бардык мүчөлөрү ачык сабак өткөрүштү; математикадан билим сапаты 2021-2022-окуу жылына салыштырмалуу жогорулады.".to_owned()),
@@ -783,7 +772,7 @@ async fn year_end(
         proposals: Some("Кийинки жылы насаатчылыкты күчөтүү, предметтик декада өткөрүү.".to_owned()),
     };
     let r = file_submitted(store, school, Some(commission), year, head, narrative, audit).await?;
-    let accepted_on = chrono::NaiveDate::from_ymd_opt(2023, 6, 12).ok_or_else(|| ApiError::Internal("date".into()))?;
+    let accepted_on = chrono::NaiveDate::from_ymd_opt(2023, 6, 12).ok_or_else(|| ApiError::bug("date"))?;
     let accept = ReportMove {
         to: ReportStatus::Accepted,
         action: "accept",
@@ -836,15 +825,9 @@ async fn records(
         Training,
     };
     let id = |m: &str| {
-        people
-            .iter()
-            .find(|p| p.email.as_str() == m)
-            .map(|p| p.id)
-            .ok_or_else(|| ApiError::Internal(format!("demo {m}")))
+        people.iter().find(|p| p.email.as_str() == m).map(|p| p.id).ok_or_else(|| ApiError::bug(format!("demo {m}")))
     };
-    let day = |y: i32, m: u32, d: u32| {
-        chrono::NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| ApiError::Internal("date".into()))
-    };
+    let day = |y: i32, m: u32, d: u32| chrono::NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| ApiError::bug("date"));
     let now = usul_persistence::now();
     // (form, title, (y, m, d), presenter, others, subject index, grade)
     let plan: [DemoActivity; 22] = [

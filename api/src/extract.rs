@@ -1,7 +1,7 @@
 //! Extractors that answer problem+json: JSON bodies with per-field errors, path ids, paging,
 //! `If-Match`, and the client's language.
 
-use crate::problem::{ApiError, FieldError, FieldErrorKind};
+use crate::problem::{ApiError, FieldError, FieldErrorKind, ProblemCode};
 use crate::state::AppState;
 use actix_web::dev::Payload;
 use actix_web::http::header;
@@ -96,7 +96,7 @@ pub fn payload_error(e: &actix_web::Error, limit: usize) -> ApiError {
     match e.as_error::<actix_web::error::PayloadError>() {
         Some(actix_web::error::PayloadError::Overflow) => ApiError::PayloadTooLarge { limit },
         _ => ApiError::BadRequest {
-            code: "malformed_json",
+            code: ProblemCode::MalformedJson,
             detail: "the request body could not be read".into(),
             errors: Vec::new(),
         },
@@ -116,7 +116,7 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             let inner = err.into_inner();
             if inner.is_syntax() || inner.is_eof() {
                 return Err(ApiError::BadRequest {
-                    code: "malformed_json",
+                    code: ProblemCode::MalformedJson,
                     detail: format!("The body is not valid JSON: {inner}"),
                     errors: Vec::new(),
                 });
@@ -152,7 +152,7 @@ fn data_error(path: &str, message: &str) -> FieldError {
 /// 400 `invalid_parameter` naming the field.
 pub fn path_id(field: &str, raw: &str) -> Result<Uuid, ApiError> {
     Uuid::parse_str(raw).map_err(|_| ApiError::BadRequest {
-        code: "invalid_parameter",
+        code: ProblemCode::InvalidParameter,
         detail: format!("`{field}` must be a UUID"),
         errors: vec![FieldError::new(field, FieldErrorKind::InvalidFormat)],
     })
@@ -162,7 +162,7 @@ pub fn path_id(field: &str, raw: &str) -> Result<Uuid, ApiError> {
 #[must_use]
 pub fn bad_param(field: &str, kind: FieldErrorKind) -> ApiError {
     ApiError::BadRequest {
-        code: "invalid_parameter",
+        code: ProblemCode::InvalidParameter,
         detail: format!("the parameter `{field}` is invalid"),
         errors: vec![FieldError::new(field, kind)],
     }
@@ -214,7 +214,9 @@ pub fn encode_cursor(id: Uuid) -> String {
     format!("c1{}", id.simple())
 }
 
-fn decode_cursor(c: &str) -> Option<Uuid> {
+/// The id a cursor stands for, if it is one of ours.
+#[must_use]
+pub fn decode_cursor(c: &str) -> Option<Uuid> {
     c.strip_prefix("c1").and_then(|hex| Uuid::try_parse(hex).ok())
 }
 
@@ -277,7 +279,7 @@ pub fn lang(req: &HttpRequest) -> Lang {
 /// A query-string error (actix's own extractor), as problem+json.
 pub fn query_error(err: actix_web::error::QueryPayloadError, _req: &HttpRequest) -> actix_web::Error {
     ApiError::BadRequest {
-        code: "invalid_parameter",
+        code: ProblemCode::InvalidParameter,
         detail: format!("the query string is invalid: {err}"),
         errors: Vec::new(),
     }
@@ -287,7 +289,7 @@ pub fn query_error(err: actix_web::error::QueryPayloadError, _req: &HttpRequest)
 /// A path error (actix's own extractor), as problem+json.
 pub fn path_error(err: actix_web::error::PathError, _req: &HttpRequest) -> actix_web::Error {
     ApiError::BadRequest {
-        code: "invalid_parameter",
+        code: ProblemCode::InvalidParameter,
         detail: format!("a path parameter is invalid: {err}"),
         errors: Vec::new(),
     }
@@ -300,7 +302,9 @@ pub fn json_error(err: actix_web::error::JsonPayloadError, _req: &HttpRequest) -
     match err {
         J::ContentType => ApiError::UnsupportedMediaType(JSON),
         J::Overflow { limit } | J::OverflowKnownLength { limit, .. } => ApiError::PayloadTooLarge { limit },
-        other => ApiError::BadRequest { code: "malformed_json", detail: other.to_string(), errors: Vec::new() },
+        other => {
+            ApiError::BadRequest { code: ProblemCode::MalformedJson, detail: other.to_string(), errors: Vec::new() }
+        }
     }
     .into()
 }

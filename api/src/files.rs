@@ -1,7 +1,7 @@
 //! Uploaded files: checked (name, declared type against the bytes, size), written completely
 //! under `USUL_FILES_DIR` before anything is recorded, hashed with SHA-256.
 
-use crate::problem::{ApiError, FieldErrorKind};
+use crate::problem::{ApiError, FieldErrorKind, ProblemCode};
 use actix_multipart::Multipart;
 use futures_util::StreamExt;
 use sha2::{Digest, Sha256};
@@ -56,7 +56,7 @@ fn matches_declared(content_type: &str, head: &[u8]) -> bool {
 /// declared type or the name is unsafe, 400 for a malformed body.
 pub async fn receive(mut body: Multipart, dir: &Path, key: &str, limit: u64) -> Result<StoredFile, ApiError> {
     let malformed = |detail: &str| ApiError::BadRequest {
-        code: "malformed_multipart",
+        code: ProblemCode::MalformedMultipart,
         detail: detail.to_owned(),
         errors: Vec::new(),
     };
@@ -72,7 +72,7 @@ pub async fn receive(mut body: Multipart, dir: &Path, key: &str, limit: u64) -> 
                 "PDF, PNG, JPEG, ZIP, DOCX, PPTX, XLSX, ODT, DOC or plain text in the file part",
             ));
         }
-        std::fs::create_dir_all(dir).map_err(|e| ApiError::Internal(format!("files dir: {e}")))?;
+        std::fs::create_dir_all(dir).map_err(|e| ApiError::internal("files dir", e))?;
         let tmp = dir.join(format!(".upload-{}", uuid::Uuid::new_v4().simple()));
         let result = write(&mut field, &tmp, limit).await;
         let (size, sha256, head) = match result {
@@ -85,18 +85,18 @@ pub async fn receive(mut body: Multipart, dir: &Path, key: &str, limit: u64) -> 
         if !matches_declared(&content_type, &head) {
             let _ = std::fs::remove_file(&tmp);
             return Err(ApiError::Rule {
-                code: "file_type_mismatch",
+                code: ProblemCode::FileTypeMismatch,
                 detail: format!("The bytes are not {content_type}."),
                 extra: Some(serde_json::json!({"declared": content_type})),
             });
         }
         let target: PathBuf = dir.join(key);
         if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| ApiError::Internal(format!("files dir: {e}")))?;
+            std::fs::create_dir_all(parent).map_err(|e| ApiError::internal("files dir", e))?;
         }
         std::fs::rename(&tmp, &target).map_err(|e| {
             let _ = std::fs::remove_file(&tmp);
-            ApiError::Internal(format!("storing the file: {e}"))
+            ApiError::internal("storing the file", e)
         })?;
         return Ok(StoredFile { name, content_type, size, sha256, key: key.to_owned() });
     }
@@ -104,13 +104,13 @@ pub async fn receive(mut body: Multipart, dir: &Path, key: &str, limit: u64) -> 
 }
 
 async fn write(field: &mut actix_multipart::Field, tmp: &Path, limit: u64) -> Result<(u64, String, Vec<u8>), ApiError> {
-    let mut out = std::fs::File::create(tmp).map_err(|e| ApiError::Internal(format!("temp file: {e}")))?;
+    let mut out = std::fs::File::create(tmp).map_err(|e| ApiError::internal("temp file", e))?;
     let mut hasher = Sha256::new();
     let mut size: u64 = 0;
     let mut head: Vec<u8> = Vec::new();
     while let Some(chunk) = field.next().await {
         let chunk = chunk.map_err(|e| ApiError::BadRequest {
-            code: "malformed_multipart",
+            code: ProblemCode::MalformedMultipart,
             detail: format!("the upload broke off: {e}"),
             errors: Vec::new(),
         })?;
@@ -122,9 +122,9 @@ async fn write(field: &mut actix_multipart::Field, tmp: &Path, limit: u64) -> Re
             head.extend(chunk.iter().take(512 - head.len()));
         }
         hasher.update(&chunk);
-        out.write_all(&chunk).map_err(|e| ApiError::Internal(format!("writing the file: {e}")))?;
+        out.write_all(&chunk).map_err(|e| ApiError::internal("writing the file", e))?;
     }
-    out.sync_all().map_err(|e| ApiError::Internal(format!("syncing the file: {e}")))?;
+    out.sync_all().map_err(|e| ApiError::internal("syncing the file", e))?;
     let sha256 = hasher.finalize().iter().map(|b| format!("{b:02x}")).collect();
     Ok((size, sha256, head))
 }
@@ -159,8 +159,7 @@ where
 /// [`ApiError::Internal`] when the stored file cannot be read.
 pub fn serve(dir: &Path, f: &StoredFile) -> Result<actix_web::HttpResponse, ApiError> {
     use actix_web::http::header;
-    let bytes =
-        std::fs::read(dir.join(&f.key)).map_err(|e| ApiError::Internal(format!("reading a stored file: {e}")))?;
+    let bytes = std::fs::read(dir.join(&f.key)).map_err(|e| ApiError::internal("reading a stored file", e))?;
     let encoded: String = f
         .name
         .bytes()

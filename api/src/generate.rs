@@ -43,7 +43,7 @@ impl Rng {
 }
 
 fn name(s: &str) -> Result<Name, ApiError> {
-    Name::parse(s).map_err(|e| ApiError::Internal(format!("generated name {s}: {e}")))
+    Name::parse(s).map_err(|e| ApiError::bug(format!("generated name {s}: {e}")))
 }
 
 const FORMS: [&str; 8] = [
@@ -110,7 +110,7 @@ pub async fn school(
         };
         let new = NewStaff {
             affiliation: Affiliation::School { school: school.id, district },
-            email: Email::parse(&format!("t{i}.{label}@gen.usul.kg")).map_err(|e| ApiError::Internal(e.to_string()))?,
+            email: Email::parse(&format!("t{i}.{label}@gen.usul.kg")).map_err(|e| ApiError::bug(e.to_string()))?,
             password_hash: hash.clone(),
             last_name: name(&format!("Мугалим{i}"))?,
             first_name: name("Айбек")?,
@@ -120,11 +120,11 @@ pub async fn school(
             subjects: vec![subjects[rng.below(subjects.len())]],
             category: QualificationCategory::ALL[rng.below(4)],
             experience: Experience::parse(i64::try_from(rng.below(30)).unwrap_or(0))
-                .map_err(|_| ApiError::Internal("experience".into()))?,
+                .map_err(|_| ApiError::bug("experience"))?,
         };
         staff.push(store.create_staff(new, &audit).await?.id);
     }
-    let year = AcademicYear::parse("2022-2023").map_err(|e| ApiError::Internal(e.to_string()))?;
+    let year = AcademicYear::parse("2022-2023").map_err(|e| ApiError::bug(e.to_string()))?;
     let now = usul_persistence::now();
     let commissions = commissions(store, &school, year, &subjects, &staff, &audit).await?;
     let mut activities = Vec::with_capacity(size.activities);
@@ -272,7 +272,7 @@ async fn commissions(
         let c = store.create_commission(school, year, name(title)?, &ids, &members, audit).await?;
         let c = store.set_commission_head(&c, None, head, audit).await?;
         let order = NewOrder {
-            number: OrderNumber::parse(&format!("{}-к", k + 1)).map_err(|e| ApiError::Internal(e.to_string()))?,
+            number: OrderNumber::parse(&format!("{}-к", k + 1)).map_err(|e| ApiError::bug(e.to_string()))?,
             date: year.first_day() + chrono::Duration::days(4),
             title: "Циклдик усулдук комиссиянын курамын бекитүү жөнүндө".to_owned(),
             decided: format!("«{title}» комиссиясы бекитилсин."),
@@ -340,7 +340,7 @@ async fn unified_plan(
         goal: None,
         personal_theme: None,
     };
-    let director = staff.first().copied().ok_or_else(|| ApiError::Internal("no director".into()))?;
+    let director = staff.first().copied().ok_or_else(|| ApiError::bug("no director"))?;
     store
         .insert_approved_plan(school, &new, &items, (director, year.first_day() + chrono::Duration::days(9)), audit)
         .await?;
@@ -367,7 +367,7 @@ async fn knowledge_quality(
                 let four = u32::try_from(rng.below(usize::try_from(students - two - five).unwrap_or(1))).unwrap_or(0);
                 let three = students - two - five - four;
                 let counts = GradeCounts::new(students, [five, four, three, two])
-                    .map_err(|e| ApiError::Internal(format!("generated grades: {e}")))?;
+                    .map_err(|e| ApiError::internal("generated grades", e))?;
                 rows.push(usul_persistence::QualityEntry { subject: *s, class: format!("{grade}{letter}"), counts });
             }
         }

@@ -13,5 +13,6 @@ pub mod metrics;
 pub mod middleware;
 pub mod openapi;
 pub mod problem;
+pub mod query;
 pub mod routes;
 pub mod state;

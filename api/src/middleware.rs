@@ -3,7 +3,7 @@
 
 use crate::auth::{bearer, subject_of};
 use crate::extract::lang;
-use crate::problem::{ApiError, FieldErrorKind};
+use crate::problem::{ApiError, FieldErrorKind, ProblemCode};
 use crate::state::AppState;
 use actix_web::body::{BoxBody, to_bytes};
 use actix_web::dev::{ResourceDef, ServiceRequest, ServiceResponse};
@@ -115,13 +115,13 @@ pub async fn idempotency(
         Ok(Begin::Replay(stored)) => return Ok(req.into_response(replay(&stored))),
         Ok(Begin::Mismatch) => {
             let reused = ApiError::Rule {
-                code: "idempotency_key_reused",
+                code: ProblemCode::IdempotencyKeyReused,
                 detail: "This Idempotency-Key was used with a different request.".into(),
                 extra: None,
             };
             return Ok(req.error_response(reused));
         }
-        Ok(Begin::InProgress) => return Ok(req.error_response(ApiError::Conflict("idempotency_in_progress"))),
+        Ok(Begin::InProgress) => return Ok(req.error_response(ApiError::Conflict(ProblemCode::IdempotencyInProgress))),
         Err(e) => return Ok(req.error_response(ApiError::from(e))),
     }
     let res = next.call(req).await;
@@ -147,7 +147,7 @@ pub async fn idempotency(
         .filter_map(|(n, v)| v.to_str().ok().map(|v| (n.as_str().to_owned(), v.to_owned())))
         .collect();
     let (head, body) = response.into_parts();
-    let bytes = to_bytes(body).await.map_err(|_| ApiError::Internal("response body unreadable".into()))?;
+    let bytes = to_bytes(body).await.map_err(|_| ApiError::bug("response body unreadable"))?;
     let stored = StoredResponse {
         status: status.as_u16(),
         headers: serde_json::to_string(&kept).unwrap_or_else(|_| "[]".into()),

@@ -217,3 +217,61 @@ pub fn document_json() -> Result<String, serde_json::Error> {
     s.push('\n');
     Ok(s)
 }
+
+/// Declares a set of error responses shared by many operations, so that each handler names the
+/// set (`responses((status = 200, …), ReadErrors)`) instead of repeating the list.
+macro_rules! error_set {
+    ($(#[$doc:meta])* $name:ident { $($status:literal => $variant:ident),* $(,)? }) => {
+        $(#[$doc])*
+        #[allow(dead_code)]
+        #[derive(utoipa::IntoResponses)]
+        pub enum $name {
+            $(#[response(status = $status)] $variant(#[ref_response] $variant)),*
+        }
+    };
+}
+
+error_set! {
+    /// A read or a list: a malformed parameter, no token, or not visible.
+    ReadErrors { 400 => BadRequest, 401 => Unauthorized, 404 => NotFound }
+}
+error_set! {
+    /// A read that some roles may not make.
+    GuardedReadErrors { 400 => BadRequest, 401 => Unauthorized, 403 => Forbidden, 404 => NotFound }
+}
+error_set! {
+    /// A POST that creates: adds 403, 409 (taken, or a wrong state), 415 and 422 to a read's.
+    CreateErrors {
+        400 => BadRequest, 401 => Unauthorized, 403 => Forbidden, 404 => NotFound, 409 => Conflict,
+        415 => UnsupportedMediaType, 422 => ValidationFailed,
+    }
+}
+error_set! {
+    /// A write with a JSON body that cannot conflict but may be refused by a rule.
+    WriteErrors {
+        400 => BadRequest, 401 => Unauthorized, 403 => Forbidden, 404 => NotFound,
+        415 => UnsupportedMediaType, 422 => ValidationFailed,
+    }
+}
+error_set! {
+    /// An edit under `If-Match` (PATCH or PUT).
+    EditErrors {
+        400 => BadRequest, 401 => Unauthorized, 403 => Forbidden, 404 => NotFound,
+        412 => PreconditionFailed, 415 => UnsupportedMediaType, 422 => ValidationFailed,
+    }
+}
+error_set! {
+    /// A change of state under `If-Match` that the current state may refuse (409): a
+    /// transition, or an edit of something that may have moved on.
+    ChangeErrors {
+        400 => BadRequest, 401 => Unauthorized, 403 => Forbidden, 404 => NotFound, 409 => Conflict,
+        412 => PreconditionFailed, 415 => UnsupportedMediaType, 422 => ValidationFailed,
+    }
+}
+error_set! {
+    /// A DELETE under `If-Match` that the current state may refuse.
+    DeleteErrors {
+        400 => BadRequest, 401 => Unauthorized, 403 => Forbidden, 404 => NotFound, 409 => Conflict,
+        412 => PreconditionFailed,
+    }
+}

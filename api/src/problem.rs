@@ -60,6 +60,27 @@ impl FieldErrorKind {
         }
     }
 
+    /// The kind whose [`code`](Self::code) is `code` (the bounded kinds with their bound lost).
+    #[must_use]
+    pub fn from_code(code: &str) -> Option<Self> {
+        [
+            Self::Required,
+            Self::Empty,
+            Self::InvalidFormat,
+            Self::InvalidValue,
+            Self::InvalidType,
+            Self::UnknownField,
+            Self::OutOfRange,
+            Self::UnknownReference,
+            Self::InvalidYear,
+            Self::Inactive,
+            Self::Duplicate,
+            Self::GradesDoNotAddUp,
+        ]
+        .into_iter()
+        .find(|k| k.code() == code)
+    }
+
     /// The message in `lang`.
     #[must_use]
     pub fn message(self, lang: Lang) -> String {
@@ -125,6 +146,42 @@ impl FieldError {
     }
 }
 
+/// A server fault: what was being done, and the error that caused it (logged with its whole
+/// chain, never answered).
+#[derive(Debug)]
+pub struct InternalError {
+    context: std::borrow::Cow<'static, str>,
+    source: Option<Box<dyn std::error::Error + Send + Sync>>,
+}
+
+impl InternalError {
+    /// The context and every cause, outermost first: `database: connection reset: …`.
+    #[must_use]
+    pub fn chain(&self) -> String {
+        let mut out = self.context.to_string();
+        let mut next: Option<&(dyn std::error::Error + 'static)> =
+            self.source.as_deref().map(|e| e as &(dyn std::error::Error + 'static));
+        while let Some(e) = next {
+            out.push_str(": ");
+            out.push_str(&e.to_string());
+            next = e.source();
+        }
+        out
+    }
+}
+
+impl std::fmt::Display for InternalError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.context)
+    }
+}
+
+impl std::error::Error for InternalError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source.as_deref().map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
+
 /// Every error the API answers with.
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -133,13 +190,13 @@ pub enum ApiError {
     Validation(Vec<FieldError>),
     /// The body is not JSON, or a path or query parameter cannot be parsed (400).
     #[error("bad request: {detail}")]
-    BadRequest { code: &'static str, detail: String, errors: Vec<FieldError> },
+    BadRequest { code: ProblemCode, detail: String, errors: Vec<FieldError> },
     /// No valid bearer token (401).
     #[error("unauthorized")]
-    Unauthorized { code: &'static str },
+    Unauthorized { code: ProblemCode },
     /// The token endpoint refused the grant (400 `invalid_grant` / 401 `invalid_client`).
     #[error("grant refused: {code}")]
-    Grant { status: StatusCode, code: &'static str },
+    Grant { status: StatusCode, code: ProblemCode },
     /// Too many failed logins (429).
     #[error("too many attempts")]
     TooManyAttempts { retry_after: u64 },
@@ -154,18 +211,18 @@ pub enum ApiError {
     MethodNotAllowed { allow: String },
     /// A uniqueness or state conflict (409); the code names it.
     #[error("conflict: {0}")]
-    Conflict(&'static str),
+    Conflict(ProblemCode),
     /// A state conflict (409) that says more: `extra` carries its facts (e.g. the allowed
     /// transitions).
     #[error("conflict: {code}")]
-    ConflictWith { code: &'static str, detail: String, extra: Option<serde_json::Value> },
+    ConflictWith { code: ProblemCode, detail: String, extra: Option<serde_json::Value> },
     /// `If-Match` named an old version (412).
     #[error("precondition failed")]
     PreconditionFailed { current: i32 },
     /// A rule refused the request (422); the code names the rule, `extra` carries its facts as
     /// problem extension members.
     #[error("rule refused: {code}")]
-    Rule { code: &'static str, detail: String, extra: Option<serde_json::Value> },
+    Rule { code: ProblemCode, detail: String, extra: Option<serde_json::Value> },
     /// The body is larger than allowed (413).
     #[error("payload too large")]
     PayloadTooLarge { limit: usize },
@@ -175,9 +232,9 @@ pub enum ApiError {
     /// The database cannot be reached (503).
     #[error("service unavailable")]
     Unavailable,
-    /// A server fault (500); the cause is logged, never answered.
+    /// A server fault (500); the cause chain is logged, never answered.
     #[error("internal error: {0}")]
-    Internal(String),
+    Internal(#[source] InternalError),
 }
 
 /// The problem document (RFC 9457).
@@ -230,197 +287,139 @@ pub struct ProblemField {
     pub message: String,
 }
 
-/// Titles of problem codes in ky, ru and en.
-fn title(code: &str) -> Text {
-    let t = |ky, ru, en| Text { ky, ru, en };
-    match code {
-        "validation_failed" => t("Маалыматтар текшерүүдөн өткөн жок", "Данные не прошли проверку", "Validation failed"),
-        "malformed_json" => {
-            t("Сурамдын денеси туура эмес JSON", "Тело запроса — некорректный JSON", "Malformed JSON body")
+/// Declares [`ProblemCode`]: each variant with its stable code and its title in ky, ru and en,
+/// so that a code without a title cannot exist.
+macro_rules! problem_codes {
+    ($($variant:ident = $code:literal => ($ky:literal, $ru:literal, $en:literal)),* $(,)?) => {
+        /// Every problem `code` the API answers with. The code is stable; its title follows
+        /// `Accept-Language`.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum ProblemCode {
+            $(#[doc = $en] $variant),*
         }
-        "invalid_parameter" => t("Параметр туура эмес", "Неверный параметр", "Invalid parameter"),
-        "unauthorized" => t("Кирүү талап кылынат", "Требуется аутентификация", "Authentication required"),
-        "invalid_token" => {
-            t("Токен жараксыз же мөөнөтү өттү", "Токен недействителен или истёк", "Invalid or expired token")
+
+        impl ProblemCode {
+            /// Every code, in declaration order.
+            pub const ALL: &'static [Self] = &[$(Self::$variant),*];
+
+            /// The stable code, e.g. `plan_not_draft`.
+            #[must_use]
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $code),*
+                }
+            }
+
+            /// The title in ky, ru and en.
+            #[must_use]
+            pub const fn title(self) -> Text {
+                match self {
+                    $(Self::$variant => Text { ky: $ky, ru: $ru, en: $en }),*
+                }
+            }
         }
-        "invalid_grant" => {
-            t("Кирүү маалыматтары туура эмес", "Неверные учётные данные", "Invalid credentials or refresh token")
-        }
-        "invalid_client" => t("Кардар аныкталган жок", "Клиент не аутентифицирован", "Invalid client credentials"),
-        "too_many_attempts" => {
-            t("Өтө көп ийгиликсиз аракет", "Слишком много неудачных попыток", "Too many failed attempts")
-        }
-        "forbidden" => t("Уруксат жок", "Недостаточно прав", "Not allowed"),
-        "not_found" => t("Табылган жок", "Не найдено", "Not found"),
-        "method_not_allowed" => t("Бул ыкмага уруксат жок", "Метод не разрешён", "Method not allowed"),
-        "precondition_failed" => t("Жазуу өзгөрүп кеткен", "Запись была изменена", "The resource has changed"),
-        "payload_too_large" => t("Сурам өтө чоң", "Слишком большой запрос", "Request body too large"),
-        "unsupported_media_type" => {
-            t("Мазмундун түрү колдоого алынбайт", "Неподдерживаемый тип содержимого", "Unsupported media type")
-        }
-        "email_taken" => t(
-            "Бул электрондук дарек колдонулууда",
-            "Этот адрес электронной почты уже используется",
-            "This e-mail address is already in use",
-        ),
-        "subject_name_taken" => {
-            t("Мындай предмет бар", "Такой предмет уже есть", "The school already has this subject")
-        }
-        "school_name_taken" => {
-            t("Мындай мектеп бар", "Такая школа уже есть", "The district already has a school of this name")
-        }
-        "district_name_taken" => {
-            t("Мындай бөлүм бар", "Такой отдел образования уже есть", "A district of this name exists")
-        }
-        "client_id_taken" => t("Мындай кардар бар", "Такой клиент уже есть", "This client id is in use"),
-        "idempotency_key_reused" => t(
-            "Idempotency-Key башка сурам үчүн колдонулган",
-            "Idempotency-Key уже использован для другого запроса",
-            "Idempotency-Key was used for a different request",
-        ),
-        "idempotency_in_progress" => t(
-            "Ушул ачкыч менен сурам аткарылып жатат",
-            "Запрос с этим ключом ещё выполняется",
-            "A request with this key is still in progress",
-        ),
-        "cannot_deactivate_self" => {
-            t("Өзүңүздү өчүрө албайсыз", "Нельзя деактивировать себя", "You cannot deactivate yourself")
-        }
-        "unavailable" => t("Кызмат убактылуу жеткиликсиз", "Сервис временно недоступен", "Service unavailable"),
-        "commission_not_approvable" => {
-            t("Комиссияны бекитүүгө болбойт", "Комиссию нельзя утвердить", "The commission cannot be approved")
-        }
-        "head_not_eligible" => t(
-            "Бул кызматкер комиссияга жетекчи боло албайт",
-            "Этот сотрудник не может возглавить комиссию",
-            "This person cannot head the commission",
-        ),
-        "order_required" => t(
-            "Бекитилген комиссиянын курамы буйрук менен гана өзгөрөт",
-            "Состав утверждённой комиссии меняется только приказом",
-            "An approved commission's members change only by order",
-        ),
-        "head_cannot_leave" => t(
-            "Жетекчини чыгаруудан мурун жаңы жетекчи дайындаңыз",
-            "Прежде чем исключить руководителя, назначьте нового",
-            "Appoint another head before removing the head",
-        ),
-        "minutes_finalized" => t(
-            "Протокол бекитилген, аны өзгөртүүгө болбойт",
-            "Протокол оформлен, менять его нельзя",
-            "The minutes are finalized and read-only",
-        ),
-        "minutes_incomplete" => t("Протокол толук эмес", "Протокол не заполнен", "The minutes are incomplete"),
-        "meeting_wrong_state" => {
-            t("Жыйын бул абалда эмес", "Заседание не в том состоянии", "The meeting is not in the state this needs")
-        }
-        "protocol_numbering_busy" => t(
-            "Протоколго номер берүү мүмкүн болбоду, кайра аракет кылыңыз",
-            "Не удалось присвоить номер протоколу, повторите",
-            "Could not number the minutes; try again",
-        ),
-        "school_year_exists" => t("Бул окуу жылы бар", "Этот учебный год уже есть", "This school year exists already"),
-        "council_busy" => t(
-            "Кеңештин курамы ушул учурда өзгөрүүдө",
-            "Состав совета сейчас меняется",
-            "The council is being changed; try again",
-        ),
-        "commission_dissolved" => t("Комиссия таратылган", "Комиссия расформирована", "The commission is dissolved"),
-        "mentorship_completed" => t("Насаатчылык аяктаган", "Наставничество завершено", "The mentorship is completed"),
-        "material_not_draft" => {
-            t("Материал долбоор эмес", "Материал уже не черновик", "The material is no longer a draft")
-        }
-        "material_not_reviewed" => {
-            t("Материал каралган эмес", "Материал не рассмотрен", "The material has not been reviewed")
-        }
-        "file_type_mismatch" => t(
-            "Файлдын түрү мазмунуна дал келбейт",
-            "Тип файла не совпадает с содержимым",
-            "The file's declared type does not match its bytes",
-        ),
-        "malformed_multipart" => t("Файл туура эмес жөнөтүлдү", "Файл передан некорректно", "Malformed multipart body"),
-        "transition_not_allowed" => t(
-            "Бул абалдан мындай өтүүгө болбойт",
-            "Такой переход из текущего состояния невозможен",
-            "This transition is not allowed from the current state",
-        ),
-        "plan_not_draft" => t(
-            "План долбоор эмес, аны өзгөртүүгө болбойт",
-            "План не черновик, менять его нельзя",
-            "The plan is not a draft and cannot be edited",
-        ),
-        "plan_incomplete" => t("План толук эмес", "План не заполнен", "The plan is incomplete"),
-        "plan_exists" => t(
-            "Бул ээси жана жылы үчүн план бар",
-            "План этого вида, владельца и года уже есть",
-            "A plan of this kind, owner and year exists",
-        ),
-        "plan_was_submitted" => t(
-            "Тапшырылган планды өчүрүүгө болбойт",
-            "Поданный план удалить нельзя",
-            "A plan that was submitted cannot be deleted",
-        ),
-        "plan_already_approved" => t(
-            "Бул пландын бекитилген версиясы бар",
-            "У плана уже есть утверждённая версия",
-            "Another version of this plan is approved",
-        ),
-        "csv_invalid" => t(
-            "CSV файлында каталар бар, эч нерсе сакталган жок",
-            "В CSV-файле ошибки, ничего не сохранено",
-            "The CSV file has errors; nothing was stored",
-        ),
-        "report_exists" => {
-            t("Бул жыл үчүн мындай отчет бар", "Такой отчёт за этот год уже есть", "This report for this year exists")
-        }
-        "report_not_open" => t(
-            "Отчет тапшырылган, аны өзгөртүүгө болбойт",
-            "Отчёт сдан, менять его нельзя",
-            "The report is submitted and cannot be edited",
-        ),
-        "plan_not_approved" => t("План бекитилген эмес", "План не утверждён", "The plan is not approved"),
-        "commission_not_draft" => {
-            t("Комиссия долбоор эмес", "Комиссия уже не черновик", "The commission is no longer a draft")
-        }
-        "commission_not_approved" => {
-            t("Комиссия бекитилген эмес", "Комиссия не утверждена", "The commission is not approved")
-        }
-        "commission_name_taken" => t(
-            "Бул окуу жылында мындай аталыштагы комиссия бар",
-            "Комиссия с таким названием в этом году уже есть",
-            "A commission of this name exists in this year",
-        ),
-        "order_number_taken" => t(
-            "Бул номердеги буйрук бар",
-            "Приказ с таким номером уже есть",
-            "An order with this number exists this year",
-        ),
-        _ => t("Ички ката", "Внутренняя ошибка", "Internal error"),
+    };
+}
+
+problem_codes! {
+    ValidationFailed = "validation_failed" => ("Маалыматтар текшерүүдөн өткөн жок", "Данные не прошли проверку", "Validation failed"),
+    MalformedJson = "malformed_json" => ("Сурамдын денеси туура эмес JSON", "Тело запроса — некорректный JSON", "Malformed JSON body"),
+    InvalidParameter = "invalid_parameter" => ("Параметр туура эмес", "Неверный параметр", "Invalid parameter"),
+    Unauthorized = "unauthorized" => ("Кирүү талап кылынат", "Требуется аутентификация", "Authentication required"),
+    InvalidToken = "invalid_token" => ("Токен жараксыз же мөөнөтү өттү", "Токен недействителен или истёк", "Invalid or expired token"),
+    InvalidGrant = "invalid_grant" => ("Кирүү маалыматтары туура эмес", "Неверные учётные данные", "Invalid credentials or refresh token"),
+    InvalidClient = "invalid_client" => ("Кардар аныкталган жок", "Клиент не аутентифицирован", "Invalid client credentials"),
+    TooManyAttempts = "too_many_attempts" => ("Өтө көп ийгиликсиз аракет", "Слишком много неудачных попыток", "Too many failed attempts"),
+    Forbidden = "forbidden" => ("Уруксат жок", "Недостаточно прав", "Not allowed"),
+    NotFound = "not_found" => ("Табылган жок", "Не найдено", "Not found"),
+    MethodNotAllowed = "method_not_allowed" => ("Бул ыкмага уруксат жок", "Метод не разрешён", "Method not allowed"),
+    PreconditionFailed = "precondition_failed" => ("Жазуу өзгөрүп кеткен", "Запись была изменена", "The resource has changed"),
+    PayloadTooLarge = "payload_too_large" => ("Сурам өтө чоң", "Слишком большой запрос", "Request body too large"),
+    UnsupportedMediaType = "unsupported_media_type" => ("Мазмундун түрү колдоого алынбайт", "Неподдерживаемый тип содержимого", "Unsupported media type"),
+    EmailTaken = "email_taken" => ("Бул электрондук дарек колдонулууда", "Этот адрес электронной почты уже используется", "This e-mail address is already in use"),
+    SubjectNameTaken = "subject_name_taken" => ("Мындай предмет бар", "Такой предмет уже есть", "The school already has this subject"),
+    SchoolNameTaken = "school_name_taken" => ("Мындай мектеп бар", "Такая школа уже есть", "The district already has a school of this name"),
+    DistrictNameTaken = "district_name_taken" => ("Мындай бөлүм бар", "Такой отдел образования уже есть", "A district of this name exists"),
+    ClientIdTaken = "client_id_taken" => ("Мындай кардар бар", "Такой клиент уже есть", "This client id is in use"),
+    IdempotencyKeyReused = "idempotency_key_reused" => ("Idempotency-Key башка сурам үчүн колдонулган", "Idempotency-Key уже использован для другого запроса", "Idempotency-Key was used for a different request"),
+    IdempotencyInProgress = "idempotency_in_progress" => ("Ушул ачкыч менен сурам аткарылып жатат", "Запрос с этим ключом ещё выполняется", "A request with this key is still in progress"),
+    CannotDeactivateSelf = "cannot_deactivate_self" => ("Өзүңүздү өчүрө албайсыз", "Нельзя деактивировать себя", "You cannot deactivate yourself"),
+    Unavailable = "unavailable" => ("Кызмат убактылуу жеткиликсиз", "Сервис временно недоступен", "Service unavailable"),
+    CommissionNotApprovable = "commission_not_approvable" => ("Комиссияны бекитүүгө болбойт", "Комиссию нельзя утвердить", "The commission cannot be approved"),
+    HeadNotEligible = "head_not_eligible" => ("Бул кызматкер комиссияга жетекчи боло албайт", "Этот сотрудник не может возглавить комиссию", "This person cannot head the commission"),
+    OrderRequired = "order_required" => ("Бекитилген комиссиянын курамы буйрук менен гана өзгөрөт", "Состав утверждённой комиссии меняется только приказом", "An approved commission's members change only by order"),
+    HeadCannotLeave = "head_cannot_leave" => ("Жетекчини чыгаруудан мурун жаңы жетекчи дайындаңыз", "Прежде чем исключить руководителя, назначьте нового", "Appoint another head before removing the head"),
+    MinutesFinalized = "minutes_finalized" => ("Протокол бекитилген, аны өзгөртүүгө болбойт", "Протокол оформлен, менять его нельзя", "The minutes are finalized and read-only"),
+    MinutesIncomplete = "minutes_incomplete" => ("Протокол толук эмес", "Протокол не заполнен", "The minutes are incomplete"),
+    MeetingWrongState = "meeting_wrong_state" => ("Жыйын бул абалда эмес", "Заседание не в том состоянии", "The meeting is not in the state this needs"),
+    ProtocolNumberingBusy = "protocol_numbering_busy" => ("Протоколго номер берүү мүмкүн болбоду, кайра аракет кылыңыз", "Не удалось присвоить номер протоколу, повторите", "Could not number the minutes; try again"),
+    SchoolYearExists = "school_year_exists" => ("Бул окуу жылы бар", "Этот учебный год уже есть", "This school year exists already"),
+    CouncilBusy = "council_busy" => ("Кеңештин курамы ушул учурда өзгөрүүдө", "Состав совета сейчас меняется", "The council is being changed; try again"),
+    CommissionDissolved = "commission_dissolved" => ("Комиссия таратылган", "Комиссия расформирована", "The commission is dissolved"),
+    MentorshipCompleted = "mentorship_completed" => ("Насаатчылык аяктаган", "Наставничество завершено", "The mentorship is completed"),
+    MaterialNotDraft = "material_not_draft" => ("Материал долбоор эмес", "Материал уже не черновик", "The material is no longer a draft"),
+    MaterialNotReviewed = "material_not_reviewed" => ("Материал каралган эмес", "Материал не рассмотрен", "The material has not been reviewed"),
+    FileTypeMismatch = "file_type_mismatch" => ("Файлдын түрү мазмунуна дал келбейт", "Тип файла не совпадает с содержимым", "The file's declared type does not match its bytes"),
+    MalformedMultipart = "malformed_multipart" => ("Файл туура эмес жөнөтүлдү", "Файл передан некорректно", "Malformed multipart body"),
+    TransitionNotAllowed = "transition_not_allowed" => ("Бул абалдан мындай өтүүгө болбойт", "Такой переход из текущего состояния невозможен", "This transition is not allowed from the current state"),
+    PlanNotDraft = "plan_not_draft" => ("План долбоор эмес, аны өзгөртүүгө болбойт", "План не черновик, менять его нельзя", "The plan is not a draft and cannot be edited"),
+    PlanIncomplete = "plan_incomplete" => ("План толук эмес", "План не заполнен", "The plan is incomplete"),
+    PlanExists = "plan_exists" => ("Бул ээси жана жылы үчүн план бар", "План этого вида, владельца и года уже есть", "A plan of this kind, owner and year exists"),
+    PlanWasSubmitted = "plan_was_submitted" => ("Тапшырылган планды өчүрүүгө болбойт", "Поданный план удалить нельзя", "A plan that was submitted cannot be deleted"),
+    PlanAlreadyApproved = "plan_already_approved" => ("Бул пландын бекитилген версиясы бар", "У плана уже есть утверждённая версия", "Another version of this plan is approved"),
+    CsvInvalid = "csv_invalid" => ("CSV файлында каталар бар, эч нерсе сакталган жок", "В CSV-файле ошибки, ничего не сохранено", "The CSV file has errors; nothing was stored"),
+    ReportExists = "report_exists" => ("Бул жыл үчүн мындай отчет бар", "Такой отчёт за этот год уже есть", "This report for this year exists"),
+    ReportNotOpen = "report_not_open" => ("Отчет тапшырылган, аны өзгөртүүгө болбойт", "Отчёт сдан, менять его нельзя", "The report is submitted and cannot be edited"),
+    PlanNotApproved = "plan_not_approved" => ("План бекитилген эмес", "План не утверждён", "The plan is not approved"),
+    CommissionNotDraft = "commission_not_draft" => ("Комиссия долбоор эмес", "Комиссия уже не черновик", "The commission is no longer a draft"),
+    CommissionNotApproved = "commission_not_approved" => ("Комиссия бекитилген эмес", "Комиссия не утверждена", "The commission is not approved"),
+    CommissionNameTaken = "commission_name_taken" => ("Бул окуу жылында мындай аталыштагы комиссия бар", "Комиссия с таким названием в этом году уже есть", "A commission of this name exists in this year"),
+    OrderNumberTaken = "order_number_taken" => ("Бул номердеги буйрук бар", "Приказ с таким номером уже есть", "An order with this number exists this year"),
+    DuplicateRow = "duplicate_row" => ("Бир сап эки жолу берилди", "Одна строка указана дважды", "The same row is listed twice"),
+    ConcurrentWrite = "concurrent_write" => ("Жазуу ушул эле учурда өзгөртүлдү, кайра аракет кылыңыз", "Запись одновременно изменена, повторите", "The record was written at the same time; try again"),
+    InternalError = "internal_error" => ("Ички ката", "Внутренняя ошибка", "Internal error"),
+}
+
+impl std::fmt::Display for ProblemCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
 impl ApiError {
     /// The stable code.
     #[must_use]
-    pub fn code(&self) -> &'static str {
+    pub const fn code(&self) -> ProblemCode {
         match self {
-            Self::Validation(_) => "validation_failed",
+            Self::Validation(_) => ProblemCode::ValidationFailed,
             Self::BadRequest { code, .. }
             | Self::Unauthorized { code }
             | Self::Grant { code, .. }
             | Self::Conflict(code)
             | Self::Rule { code, .. }
-            | Self::ConflictWith { code, .. } => code,
-            Self::TooManyAttempts { .. } => "too_many_attempts",
-            Self::Forbidden => "forbidden",
-            Self::NotFound => "not_found",
-            Self::MethodNotAllowed { .. } => "method_not_allowed",
-            Self::PreconditionFailed { .. } => "precondition_failed",
-            Self::PayloadTooLarge { .. } => "payload_too_large",
-            Self::UnsupportedMediaType(_) => "unsupported_media_type",
-            Self::Unavailable => "unavailable",
-            Self::Internal(_) => "internal_error",
+            | Self::ConflictWith { code, .. } => *code,
+            Self::TooManyAttempts { .. } => ProblemCode::TooManyAttempts,
+            Self::Forbidden => ProblemCode::Forbidden,
+            Self::NotFound => ProblemCode::NotFound,
+            Self::MethodNotAllowed { .. } => ProblemCode::MethodNotAllowed,
+            Self::PreconditionFailed { .. } => ProblemCode::PreconditionFailed,
+            Self::PayloadTooLarge { .. } => ProblemCode::PayloadTooLarge,
+            Self::UnsupportedMediaType(_) => ProblemCode::UnsupportedMediaType,
+            Self::Unavailable => ProblemCode::Unavailable,
+            Self::Internal(_) => ProblemCode::InternalError,
         }
+    }
+
+    /// A server fault with its cause kept for the log.
+    #[must_use]
+    pub fn internal(context: &'static str, source: impl std::error::Error + Send + Sync + 'static) -> Self {
+        Self::Internal(InternalError { context: context.into(), source: Some(Box::new(source)) })
+    }
+
+    /// A server fault without an underlying error: a broken invariant (a bug).
+    #[must_use]
+    pub fn bug(context: impl Into<std::borrow::Cow<'static, str>>) -> Self {
+        Self::Internal(InternalError { context: context.into(), source: None })
     }
 
     /// A validation problem on one field.
@@ -520,10 +519,10 @@ impl ApiError {
         };
         Problem {
             type_: format!("urn:usul:problem:{code}"),
-            title: title(code).get(lang).to_owned(),
+            title: code.title().get(lang).to_owned(),
             status: self.status_code().as_u16(),
             detail: self.detail(lang),
-            code: code.to_owned(),
+            code: code.as_str().to_owned(),
             errors,
             extensions: match self {
                 // Extension members never shadow the standard ones.
@@ -547,7 +546,7 @@ impl ApiError {
     #[must_use]
     pub fn render(&self, lang: Lang) -> HttpResponse {
         if let Self::Internal(cause) = self {
-            tracing::error!(%cause, "internal error");
+            tracing::error!(cause = %cause.chain(), "internal error");
         }
         let mut res = HttpResponse::build(self.status_code());
         res.insert_header((header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json")));
@@ -600,13 +599,36 @@ impl From<usul_persistence::StoreError> for ApiError {
         match e {
             S::NotFound => Self::NotFound,
             S::VersionMismatch { current } => Self::PreconditionFailed { current },
-            S::Conflict(code) => Self::Conflict(code),
-            S::Corrupt(what) => Self::Internal(format!("corrupt row: {what}")),
+            S::Conflict(conflict) => Self::Conflict(conflict.into()),
+            S::Corrupt(what) => Self::bug(format!("corrupt row: {what}")),
             S::Db(db) if usul_persistence::is_connection_error(&db) => {
                 tracing::error!(error = %db, "database unreachable");
                 Self::Unavailable
             }
-            S::Db(db) => Self::Internal(format!("database: {db}")),
+            S::Db(db) => Self::internal("database", db),
+        }
+    }
+}
+
+impl From<usul_persistence::Conflict> for ProblemCode {
+    fn from(c: usul_persistence::Conflict) -> Self {
+        use usul_persistence::Conflict as C;
+        match c {
+            C::DistrictNameTaken => Self::DistrictNameTaken,
+            C::SchoolNameTaken => Self::SchoolNameTaken,
+            C::SubjectNameTaken => Self::SubjectNameTaken,
+            C::EmailTaken => Self::EmailTaken,
+            C::ClientIdTaken => Self::ClientIdTaken,
+            C::SchoolYearExists => Self::SchoolYearExists,
+            C::CommissionNameTaken => Self::CommissionNameTaken,
+            C::OrderNumberTaken => Self::OrderNumberTaken,
+            C::CouncilBusy => Self::CouncilBusy,
+            C::ProtocolNumberingBusy => Self::ProtocolNumberingBusy,
+            C::PlanExists => Self::PlanExists,
+            C::PlanAlreadyApproved => Self::PlanAlreadyApproved,
+            C::ReportExists => Self::ReportExists,
+            C::DuplicateRow => Self::DuplicateRow,
+            C::ConcurrentWrite | C::IdempotencyKeyTaken => Self::ConcurrentWrite,
         }
     }
 }
@@ -679,5 +701,42 @@ impl Checker {
 /// # Errors
 /// [`ApiError::Internal`] when the value is missing.
 pub fn checked<T>(value: Option<T>) -> Result<T, ApiError> {
-    value.ok_or_else(|| ApiError::Internal("a checked value is missing".into()))
+    value.ok_or_else(|| ApiError::bug("a checked value is missing"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_problem_code_is_unique_snake_case_and_titled_in_three_languages() {
+        let mut seen = std::collections::HashSet::new();
+        for code in ProblemCode::ALL {
+            let s = code.as_str();
+            assert!(seen.insert(s), "{s} twice");
+            assert!(s.chars().all(|c| c.is_ascii_lowercase() || c == '_'), "{s}");
+            let t = code.title();
+            assert!(!t.ky.is_empty() && !t.ru.is_empty() && !t.en.is_empty(), "{s}");
+            assert_ne!(t.ky, t.en, "{s} has no Kyrgyz title");
+        }
+    }
+
+    #[test]
+    fn every_storage_conflict_has_its_own_titled_code() {
+        use usul_persistence::Conflict as C;
+        let code = ProblemCode::from(C::EmailTaken);
+        assert_eq!(code.as_str(), "email_taken");
+        assert_eq!(ProblemCode::from(C::ConcurrentWrite).as_str(), "concurrent_write");
+    }
+
+    #[test]
+    fn an_internal_error_keeps_its_cause_chain_for_the_log_and_answers_without_it() {
+        let io = std::io::Error::other("disk on fire");
+        let e = ApiError::internal("storing the file", io);
+        let ApiError::Internal(inner) = &e else { panic!("{e:?}") };
+        assert_eq!(inner.chain(), "storing the file: disk on fire");
+        let p = e.problem(Lang::En);
+        assert_eq!(p.status, 500);
+        assert!(!p.detail.contains("disk"), "{}", p.detail);
+    }
 }

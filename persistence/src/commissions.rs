@@ -124,7 +124,7 @@ async fn advance(
         .filter(commission::Column::Status.eq(from.code()))
         .exec(txn)
         .await
-        .map_err(|e| StoreError::unique(e, "commission_name_taken"))?
+        .map_err(|e| StoreError::unique(e, crate::Conflict::CommissionNameTaken))?
         .rows_affected;
     if n == 0 {
         return Err(StoreError::VersionMismatch { current: current.version + 1 });
@@ -154,7 +154,7 @@ async fn insert_order(
     }
     .insert(txn)
     .await
-    .map_err(|e| StoreError::unique(e, "order_number_taken"))
+    .map_err(|e| StoreError::unique(e, crate::Conflict::OrderNumberTaken))
 }
 
 fn name_key(name: &Name) -> String {
@@ -195,7 +195,7 @@ impl Store {
         }
         .insert(&txn)
         .await
-        .map_err(|e| StoreError::unique(e, "commission_name_taken"))?;
+        .map_err(|e| StoreError::unique(e, crate::Conflict::CommissionNameTaken))?;
         set_subjects(&txn, id, subjects).await?;
         for m in dedup(members) {
             add_member_row(&txn, id, m, None, None).await?;

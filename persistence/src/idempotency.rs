@@ -53,7 +53,7 @@ impl Store {
         .await;
         match claim {
             Ok(_) => return Ok(Begin::Proceed),
-            Err(e) => match StoreError::unique(e, "idempotency_key_taken") {
+            Err(e) => match StoreError::unique(e, crate::Conflict::IdempotencyKeyTaken) {
                 StoreError::Conflict(_) => {}
                 other => return Err(other),
             },

@@ -34,6 +34,43 @@ use sea_orm_migration::MigratorTrait;
 use std::time::Duration;
 use uuid::Uuid;
 
+/// Which uniqueness rule a write broke (named by the constraint it hit).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Conflict {
+    /// A district of this name exists.
+    DistrictNameTaken,
+    /// The district has a school of this name.
+    SchoolNameTaken,
+    /// The school has this subject.
+    SubjectNameTaken,
+    /// The e-mail address is in use.
+    EmailTaken,
+    /// The service account's client id is in use.
+    ClientIdTaken,
+    /// The school year exists.
+    SchoolYearExists,
+    /// The school has a commission of this name this year.
+    CommissionNameTaken,
+    /// An order with this number exists this year.
+    OrderNumberTaken,
+    /// The council's membership is being changed by another request.
+    CouncilBusy,
+    /// Numbering the minutes collided with another finalization.
+    ProtocolNumberingBusy,
+    /// The lineage (kind, owner, year) has a plan of this version.
+    PlanExists,
+    /// Another version of the plan is approved.
+    PlanAlreadyApproved,
+    /// The report exists for this year.
+    ReportExists,
+    /// The same row is listed twice.
+    DuplicateRow,
+    /// Another request wrote the same record at the same time.
+    ConcurrentWrite,
+    /// The idempotency key is taken.
+    IdempotencyKeyTaken,
+}
+
 /// Why a storage operation failed.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -46,9 +83,9 @@ pub enum StoreError {
         /// The stored version.
         current: i32,
     },
-    /// A uniqueness rule was broken; the code names which (e.g. `email_taken`).
-    #[error("conflict: {0}")]
-    Conflict(&'static str),
+    /// A uniqueness rule was broken; the value names which.
+    #[error("conflict: {0:?}")]
+    Conflict(Conflict),
     /// A stored row no longer satisfies the domain's rules.
     #[error("stored row is invalid: {0}")]
     Corrupt(String),
@@ -58,10 +95,10 @@ pub enum StoreError {
 }
 
 impl StoreError {
-    /// Maps a unique-constraint violation to `code`, anything else to [`StoreError::Db`].
-    pub(crate) fn unique(err: DbErr, code: &'static str) -> Self {
+    /// Maps a unique-constraint violation to `conflict`, anything else to [`StoreError::Db`].
+    pub(crate) fn unique(err: DbErr, conflict: Conflict) -> Self {
         match err.sql_err() {
-            Some(SqlErr::UniqueConstraintViolation(_)) => Self::Conflict(code),
+            Some(SqlErr::UniqueConstraintViolation(_)) => Self::Conflict(conflict),
             _ => Self::Db(err),
         }
     }

@@ -388,7 +388,7 @@ impl Store {
                 Err(e) => return Err(e.into()),
             }
         }
-        Err(StoreError::Conflict("protocol_numbering_busy"))
+        Err(StoreError::Conflict(crate::Conflict::ProtocolNumberingBusy))
     }
 
     /// The deputy's additions (`true`) and removals (`false`) to the methodological council.
@@ -434,7 +434,7 @@ impl Store {
         }
         .insert(&txn)
         .await
-        .map_err(|e| StoreError::unique(e, "council_busy"))?;
+        .map_err(|e| StoreError::unique(e, crate::Conflict::CouncilBusy))?;
         let action = if included { "council.add" } else { "council.remove" };
         record_audit(
             &txn,

@@ -139,7 +139,7 @@ impl Store {
         }
         .insert(&txn)
         .await
-        .map_err(|e| StoreError::unique(e, "district_name_taken"))?;
+        .map_err(|e| StoreError::unique(e, crate::Conflict::DistrictNameTaken))?;
         record_audit(&txn, audit, "district.create", "district", Some(id), None, Some(id)).await?;
         txn.commit().await?;
         model.try_into()
@@ -200,7 +200,7 @@ impl Store {
                 .filter(district::Column::Version.eq(current.version))
                 .exec(&txn)
                 .await,
-            "district_name_taken",
+            crate::Conflict::DistrictNameTaken,
         )?;
         if updated == 0 {
             return Err(StoreError::VersionMismatch { current: current.version + 1 });
@@ -232,7 +232,7 @@ impl Store {
         }
         .insert(&txn)
         .await
-        .map_err(|e| StoreError::unique(e, "school_name_taken"))?;
+        .map_err(|e| StoreError::unique(e, crate::Conflict::SchoolNameTaken))?;
         record_audit(&txn, audit, "school.create", "school", Some(id), Some(id), Some(new.district.uuid())).await?;
         txn.commit().await?;
         model.try_into()
@@ -304,7 +304,7 @@ impl Store {
                 .filter(school::Column::Version.eq(current.version))
                 .exec(&txn)
                 .await,
-            "school_name_taken",
+            crate::Conflict::SchoolNameTaken,
         )?;
         if updated == 0 {
             return Err(StoreError::VersionMismatch { current: current.version + 1 });
@@ -385,7 +385,7 @@ impl Store {
                 }
                 .insert(&txn)
                 .await
-                .map_err(|e| StoreError::unique(e, "school_year_exists"))?
+                .map_err(|e| StoreError::unique(e, crate::Conflict::SchoolYearExists))?
             }
             Some(row) => {
                 check_version(expected, row.version)?;
@@ -434,7 +434,7 @@ impl Store {
         }
         .insert(&txn)
         .await
-        .map_err(|e| StoreError::unique(e, "subject_name_taken"))?;
+        .map_err(|e| StoreError::unique(e, crate::Conflict::SubjectNameTaken))?;
         record_audit(
             &txn,
             audit,
@@ -541,6 +541,6 @@ impl Store {
 }
 
 /// The number of rows a conditional update touched, with unique violations as `code`.
-pub(crate) fn bump(r: Result<sea_orm::UpdateResult, sea_orm::DbErr>, code: &'static str) -> StoreResult<u64> {
-    r.map(|u| u.rows_affected).map_err(|e| StoreError::unique(e, code))
+pub(crate) fn bump(r: Result<sea_orm::UpdateResult, sea_orm::DbErr>, conflict: crate::Conflict) -> StoreResult<u64> {
+    r.map(|u| u.rows_affected).map_err(|e| StoreError::unique(e, conflict))
 }

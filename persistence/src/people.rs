@@ -188,7 +188,7 @@ impl Store {
         }
         .insert(&txn)
         .await
-        .map_err(|e| StoreError::unique(e, "email_taken"))?;
+        .map_err(|e| StoreError::unique(e, crate::Conflict::EmailTaken))?;
         set_subjects(&txn, id, &new.subjects).await?;
         record_audit(&txn, audit, "staff.create", "staff", Some(id), school_id, district_id).await?;
         let created = load_one(&txn, id).await?.ok_or(StoreError::NotFound)?;
@@ -376,7 +376,7 @@ impl Store {
                 .filter(staff::Column::Version.eq(current.version))
                 .exec(&txn)
                 .await,
-            "email_taken",
+            crate::Conflict::EmailTaken,
         )?;
         if n == 0 {
             return Err(StoreError::VersionMismatch { current: current.version + 1 });
@@ -415,7 +415,7 @@ impl Store {
         }
         .insert(&txn)
         .await
-        .map_err(|e| StoreError::unique(e, "client_id_taken"))?;
+        .map_err(|e| StoreError::unique(e, crate::Conflict::ClientIdTaken))?;
         record_audit(&txn, audit, "service_account.create", "service_account", Some(id), None, Some(district.uuid()))
             .await?;
         txn.commit().await?;

@@ -331,7 +331,7 @@ async fn insert_plan(
     }
     .insert(txn)
     .await
-    .map_err(|e| StoreError::unique(e, "plan_exists"))?;
+    .map_err(|e| StoreError::unique(e, crate::Conflict::PlanExists))?;
     for item in items {
         let mut copy = item.clone();
         copy.id = ItemId::new();
@@ -645,7 +645,7 @@ impl Store {
             .filter(plan::Column::StepsDone.eq(from_steps))
             .exec(&txn)
             .await
-            .map_err(|e| StoreError::unique(e, "plan_already_approved"))?
+            .map_err(|e| StoreError::unique(e, crate::Conflict::PlanAlreadyApproved))?
             .rows_affected;
         if n == 0 {
             return Err(StoreError::VersionMismatch { current: current.version + 1 });
@@ -771,7 +771,7 @@ impl Store {
             .await?
             .flatten();
         if newer.is_some_and(|v| v > i32::try_from(p.version_no).unwrap_or(i32::MAX)) {
-            return Err(StoreError::Conflict("plan_exists"));
+            return Err(StoreError::Conflict(crate::Conflict::PlanExists));
         }
         let new = NewPlan {
             kind: p.kind,

@@ -339,7 +339,7 @@ impl Store {
                 }
                 .insert(&txn)
                 .await
-                .map_err(|e| StoreError::unique(e, "version_mismatch"))?;
+                .map_err(|e| StoreError::unique(e, crate::Conflict::ConcurrentWrite))?;
                 id
             }
         };
@@ -363,7 +363,7 @@ impl Store {
             }))
             .exec_without_returning(&txn)
             .await
-            .map_err(|e| StoreError::unique(e, "duplicate_row"))?;
+            .map_err(|e| StoreError::unique(e, crate::Conflict::DuplicateRow))?;
         }
         record_audit(
             &txn,
@@ -543,7 +543,7 @@ impl Store {
         }
         .insert(&txn)
         .await
-        .map_err(|e| StoreError::unique(e, "report_exists"))?;
+        .map_err(|e| StoreError::unique(e, crate::Conflict::ReportExists))?;
         record_audit(&txn, audit, "report.create", "report", Some(id), Some(school.id.uuid()), None).await?;
         txn.commit().await?;
         to_report(row)

@@ -84,10 +84,7 @@ pub struct AuditQuery {
     params(("id" = Uuid, Path, description = "School id"), AuditQuery),
     responses(
         (status = 200, description = "A page of events.", body = AuditEventList),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
+        crate::openapi::GuardedReadErrors,
     ),
     security(("bearer" = [])),
 )]

@@ -3,7 +3,7 @@
 use crate::auth::{Auth, Principal, claims_for, load_principal, new_refresh_token, verify_password};
 use crate::extract::ValidJson;
 use crate::openapi::tags;
-use crate::problem::{ApiError, Checker, FieldErrorKind};
+use crate::problem::{ApiError, Checker, FieldErrorKind, ProblemCode};
 use crate::routes::districts::DistrictView;
 use crate::routes::schools::SchoolView;
 use crate::routes::staff::StaffView;
@@ -153,7 +153,7 @@ pub async fn token(state: web::Data<AppState>, body: ValidJson<TokenBody>) -> Re
         .any(|v| v.as_deref().is_some_and(|s| s.contains('\0')));
     if has_nul {
         return Err(if grant == "client_credentials" {
-            ApiError::Grant { status: StatusCode::UNAUTHORIZED, code: "invalid_client" }
+            ApiError::Grant { status: StatusCode::UNAUTHORIZED, code: ProblemCode::InvalidClient }
         } else {
             invalid_grant()
         });
@@ -169,7 +169,7 @@ pub async fn token(state: web::Data<AppState>, body: ValidJson<TokenBody>) -> Re
 }
 
 fn invalid_grant() -> ApiError {
-    ApiError::Grant { status: StatusCode::BAD_REQUEST, code: "invalid_grant" }
+    ApiError::Grant { status: StatusCode::BAD_REQUEST, code: ProblemCode::InvalidGrant }
 }
 
 async fn password_grant(state: &AppState, username: String, password: String) -> Result<Principal, ApiError> {
@@ -202,7 +202,7 @@ async fn password_grant(state: &AppState, username: String, password: String) ->
 }
 
 async fn client_grant(state: &AppState, client_id: &str, secret: String) -> Result<Principal, ApiError> {
-    let invalid_client = ApiError::Grant { status: StatusCode::UNAUTHORIZED, code: "invalid_client" };
+    let invalid_client = ApiError::Grant { status: StatusCode::UNAUTHORIZED, code: ProblemCode::InvalidClient };
     let Some((account, hash)) = state.store.find_service_account(client_id).await? else {
         let _ = verify_password(secret, state.decoy_hash.clone()).await;
         return Err(invalid_client);

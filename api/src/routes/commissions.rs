@@ -4,7 +4,7 @@
 use crate::auth::Auth;
 use crate::extract::{Paging, ValidJson, bad_param, expected, lang, path_id};
 use crate::openapi::tags;
-use crate::problem::{ApiError, Checker, FieldErrorKind, checked};
+use crate::problem::{ApiError, Checker, FieldErrorKind, ProblemCode, checked};
 use crate::routes::{allow, created, list_of, next_cursor, school_for, school_resource, versioned};
 use crate::state::AppState;
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, put, web};
@@ -380,8 +380,8 @@ fn facts(staff: &[Staff]) -> Vec<MemberFacts> {
 
 fn not_draft(c: &Commission) -> ApiError {
     match c.status {
-        CommissionStatus::Draft => ApiError::Internal("a draft refused as not a draft".into()),
-        _ => ApiError::Conflict("commission_not_draft"),
+        CommissionStatus::Draft => ApiError::bug("a draft refused as not a draft"),
+        _ => ApiError::Conflict(ProblemCode::CommissionNotDraft),
     }
 }
 
@@ -396,7 +396,7 @@ fn head_refusal(p: HeadProblem) -> ApiError {
     let mut extra = extra;
     extra["reason"] = json!(reason);
     extra["rule"] = json!("R-3.2.2c");
-    ApiError::Rule { code: "head_not_eligible", detail: format!("R-3.2.2c: {p}."), extra: Some(extra) }
+    ApiError::Rule { code: ProblemCode::HeadNotEligible, detail: format!("R-3.2.2c: {p}."), extra: Some(extra) }
 }
 
 fn approval_refusal(problems: &[ApprovalProblem]) -> ApiError {
@@ -418,7 +418,7 @@ fn approval_refusal(problems: &[ApprovalProblem]) -> ApiError {
         .collect();
     let detail = problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ");
     ApiError::Rule {
-        code: "commission_not_approvable",
+        code: ProblemCode::CommissionNotApprovable,
         detail: format!("{detail}."),
         extra: Some(json!({"problems": listed})),
     }
@@ -434,9 +434,7 @@ fn parse_year(check: &mut Checker, raw: &str) -> Option<AcademicYear> {
     params(("id" = Uuid, Path, description = "School id"), CommissionQuery, ("Accept-Language" = Option<String>, Header, description = "`ky`, `ru` or `en` for `status_label`.")),
     responses(
         (status = 200, description = "A page of commissions.", body = CommissionList),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 404, response = crate::openapi::NotFound),
+        crate::openapi::ReadErrors,
     ),
     security(("bearer" = [])),
 )]
@@ -478,13 +476,7 @@ pub async fn list(
     params(("id" = Uuid, Path, description = "School id"), crate::openapi::IdempotencyKey),
     responses(
         (status = 201, description = "Created as a draft.", body = CommissionView, headers(("Location" = String), ("ETag" = String))),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::ValidationFailed),
+        crate::openapi::CreateErrors,
     ),
     security(("bearer" = [])),
 )]
@@ -527,9 +519,7 @@ pub async fn create(
     responses(
         (status = 200, description = "The commission.", body = CommissionView, headers(("ETag" = String))),
         (status = 304, description = "Not modified."),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 404, response = crate::openapi::NotFound),
+        crate::openapi::ReadErrors,
     ),
     security(("bearer" = [])),
 )]
@@ -554,14 +544,7 @@ pub async fn read(
     params(("id" = Uuid, Path, description = "Commission id"), crate::openapi::IfMatch),
     responses(
         (status = 200, description = "Updated.", body = CommissionView, headers(("ETag" = String))),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 412, response = crate::openapi::PreconditionFailed),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::ValidationFailed),
+        crate::openapi::ChangeErrors,
     ),
     security(("bearer" = [])),
 )]
@@ -609,9 +592,7 @@ pub async fn update(
     params(("id" = Uuid, Path, description = "Commission id"), MembersQuery),
     responses(
         (status = 200, description = "The members as of the date.", body = MembersView),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 404, response = crate::openapi::NotFound),
+        crate::openapi::ReadErrors,
     ),
     security(("bearer" = [])),
 )]
@@ -686,14 +667,7 @@ fn member_order_title(language: Lang) -> &'static str {
     params(("id" = Uuid, Path, description = "Commission id"), crate::openapi::IfMatch, crate::openapi::IdempotencyKey),
     responses(
         (status = 200, description = "The commission with its new members; `order` is set when one was recorded.", body = CommissionWithOrderOrNot),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 412, response = crate::openapi::PreconditionFailed),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::ValidationFailed),
+        crate::openapi::ChangeErrors,
     ),
     security(("bearer" = [])),
 )]
@@ -709,7 +683,7 @@ pub async fn add_members(
     let body = body.0;
     let rule = membership_change(c.status);
     if rule == ChangeRule::Closed {
-        return Err(ApiError::Conflict("commission_dissolved"));
+        return Err(ApiError::Conflict(ProblemCode::CommissionDissolved));
     }
     if rule == ChangeRule::ByOrder {
         allow(&auth, Action::DecideCommission, school_resource(&school))?;
@@ -735,7 +709,7 @@ pub async fn add_members(
         (None, ChangeRule::ByOrder) => {
             check.finish()?;
             return Err(ApiError::Rule {
-                code: "order_required",
+                code: ProblemCode::OrderRequired,
                 detail: "R-3.2.2d: an approved commission's members change only by a school order; send `order`."
                     .into(),
                 extra: Some(json!({"rule": "R-3.2.2d"})),
@@ -824,7 +798,7 @@ pub async fn remove_member(
     let staff = StaffId::from_uuid(path_id("staff_id", &raw_staff)?);
     let rule = membership_change(c.status);
     if rule == ChangeRule::Closed {
-        return Err(ApiError::Conflict("commission_dissolved"));
+        return Err(ApiError::Conflict(ProblemCode::CommissionDissolved));
     }
     if rule == ChangeRule::ByOrder {
         allow(&auth, Action::DecideCommission, school_resource(&school))?;
@@ -833,7 +807,7 @@ pub async fn remove_member(
         return Err(ApiError::NotFound);
     }
     if c.head == Some(staff) && rule == ChangeRule::ByOrder {
-        return Err(ApiError::Conflict("head_cannot_leave"));
+        return Err(ApiError::Conflict(ProblemCode::HeadCannotLeave));
     }
     let language = lang(&req);
     if rule == ChangeRule::Free {
@@ -929,14 +903,14 @@ pub async fn appoint_head(
 ) -> Result<HttpResponse, ApiError> {
     let (c, school) = load(&state, &auth, &id, Action::DecideCommission).await?;
     if c.status == CommissionStatus::Dissolved {
-        return Err(ApiError::Conflict("commission_dissolved"));
+        return Err(ApiError::Conflict(ProblemCode::CommissionDissolved));
     }
     let candidate = StaffId::from_uuid(body.0.staff_id);
     let person = state.store.staff_by_ids(&[candidate]).await?.pop().filter(|p| p.school() == Some(school.id));
     let Some(person) = person else {
         return Err(ApiError::field("staff_id", FieldErrorKind::UnknownReference));
     };
-    let facts = facts(std::slice::from_ref(&person)).pop().ok_or_else(|| ApiError::Internal("facts".into()))?;
+    let facts = facts(std::slice::from_ref(&person)).pop().ok_or_else(|| ApiError::bug("facts"))?;
     check_head(&c, &facts, school.settings).map_err(head_refusal)?;
     let c = state
         .store
@@ -1049,14 +1023,7 @@ pub async fn approve(
     params(("id" = Uuid, Path, description = "Commission id"), crate::openapi::IfMatch, crate::openapi::IdempotencyKey),
     responses(
         (status = 200, description = "Dissolved; the order is recorded.", body = CommissionWithOrder),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 412, response = crate::openapi::PreconditionFailed),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::ValidationFailed),
+        crate::openapi::ChangeErrors,
     ),
     security(("bearer" = [])),
 )]
@@ -1070,7 +1037,7 @@ pub async fn dissolve(
 ) -> Result<HttpResponse, ApiError> {
     let (c, _) = load(&state, &auth, &id, Action::DecideCommission).await?;
     if c.status != CommissionStatus::Approved {
-        return Err(ApiError::Conflict("commission_not_approved"));
+        return Err(ApiError::Conflict(ProblemCode::CommissionNotApproved));
     }
     let language = lang(&req);
     let title = match language {
@@ -1102,9 +1069,7 @@ pub async fn dissolve(
     params(("id" = Uuid, Path, description = "School id"), crate::routes::districts::PageQuery),
     responses(
         (status = 200, description = "A page of orders, oldest first.", body = OrderList),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 404, response = crate::openapi::NotFound),
+        crate::openapi::ReadErrors,
     ),
     security(("bearer" = [])),
 )]
@@ -1130,9 +1095,7 @@ pub async fn list_orders(
     params(("id" = Uuid, Path, description = "Order id")),
     responses(
         (status = 200, description = "The order.", body = OrderView),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 404, response = crate::openapi::NotFound),
+        crate::openapi::ReadErrors,
     ),
     security(("bearer" = [])),
 )]

@@ -187,9 +187,7 @@ pub async fn create(
     responses(
         (status = 200, description = "The district.", body = DistrictView, headers(("ETag" = String))),
         (status = 304, description = "Not modified."),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 404, response = crate::openapi::NotFound),
+        crate::openapi::ReadErrors,
     ),
     security(("bearer" = [])),
 )]
@@ -213,14 +211,7 @@ pub async fn read(
     params(("id" = Uuid, Path, description = "District id"), crate::openapi::IfMatch),
     responses(
         (status = 200, description = "Updated.", body = DistrictView, headers(("ETag" = String))),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 412, response = crate::openapi::PreconditionFailed),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::ValidationFailed),
+        crate::openapi::ChangeErrors,
     ),
     security(("bearer" = [])),
 )]
@@ -253,13 +244,7 @@ pub async fn update(
     params(("id" = Uuid, Path, description = "District id"), crate::openapi::IdempotencyKey),
     responses(
         (status = 201, description = "Created.", body = StaffView, headers(("Location" = String), ("ETag" = String))),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::ValidationFailed),
+        crate::openapi::CreateErrors,
     ),
     security(("bearer" = [])),
 )]
@@ -350,10 +335,7 @@ pub struct CreateServiceAccountBody {
     params(("id" = Uuid, Path, description = "District id")),
     responses(
         (status = 200, description = "The accounts.", body = ServiceAccountList),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
+        crate::openapi::GuardedReadErrors,
     ),
     security(("bearer" = [])),
 )]
@@ -377,13 +359,7 @@ pub async fn list_service_accounts(
     params(("id" = Uuid, Path, description = "District id"), crate::openapi::IdempotencyKey),
     responses(
         (status = 201, description = "Created; the secret is shown only now.", body = CreatedServiceAccount),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::ValidationFailed),
+        crate::openapi::CreateErrors,
     ),
     security(("bearer" = [])),
 )]

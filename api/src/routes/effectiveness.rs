@@ -314,9 +314,7 @@ async fn year_measures(
     params(("id" = Uuid, Path, description = "School id"), YearQuery),
     responses(
         (status = 200, description = "The measures.", body = EffectivenessView),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 404, response = crate::openapi::NotFound),
+        crate::openapi::ReadErrors,
     ),
     security(("bearer" = [])),
 )]
@@ -458,10 +456,7 @@ fn sort_key(r: &SchoolSummaryRow, key: &str) -> Option<f64> {
     params(("id" = Uuid, Path, description = "District id"), SummaryQuery),
     responses(
         (status = 200, description = "The summary.", body = DistrictSummaryView),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
+        crate::openapi::GuardedReadErrors,
     ),
     security(("bearer" = [])),
 )]

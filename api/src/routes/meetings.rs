@@ -4,7 +4,7 @@
 use crate::auth::Auth;
 use crate::extract::{Paging, ValidJson, bad_param, expected, lang, path_id};
 use crate::openapi::tags;
-use crate::problem::{ApiError, Checker, FieldErrorKind, checked};
+use crate::problem::{ApiError, Checker, FieldErrorKind, ProblemCode, checked};
 use crate::routes::{allow, created, list_of, next_cursor, present, school_for, versioned};
 use crate::state::AppState;
 use actix_web::http::header;
@@ -116,14 +116,14 @@ async fn load(
 
 fn meeting_error(e: &MeetingError) -> ApiError {
     match e {
-        MeetingError::Finalized => ApiError::Conflict("minutes_finalized"),
+        MeetingError::Finalized => ApiError::Conflict(ProblemCode::MinutesFinalized),
         MeetingError::WrongState(s) => ApiError::Rule {
-            code: "meeting_wrong_state",
+            code: ProblemCode::MeetingWrongState,
             detail: format!("The meeting is {}.", s.code()),
             extra: Some(json!({"meeting_status": s.code()})),
         },
         MeetingError::Incomplete(missing) => ApiError::Rule {
-            code: "minutes_incomplete",
+            code: ProblemCode::MinutesIncomplete,
             detail: "The minutes need an agenda, at least one decision, a chair and a secretary.".into(),
             extra: Some(json!({"missing": missing.iter().map(|m| m.field()).collect::<Vec<_>>()})),
         },
@@ -327,8 +327,7 @@ pub struct YearQuery {
 fn year_or_current(raw: Option<&str>) -> Result<AcademicYear, ApiError> {
     match raw {
         Some(y) => AcademicYear::parse(y).map_err(|_| bad_param("year", FieldErrorKind::InvalidYear)),
-        None => AcademicYear::containing(Utc::now().date_naive())
-            .ok_or_else(|| ApiError::Internal("today is out of range".into())),
+        None => AcademicYear::containing(Utc::now().date_naive()).ok_or_else(|| ApiError::bug("today is out of range")),
     }
 }
 
@@ -340,9 +339,7 @@ fn year_or_current(raw: Option<&str>) -> Result<AcademicYear, ApiError> {
     params(("id" = Uuid, Path, description = "School id")),
     responses(
         (status = 200, description = "The council.", body = CouncilView),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 404, response = crate::openapi::NotFound),
+        crate::openapi::ReadErrors,
     ),
     security(("bearer" = [])),
 )]
@@ -374,9 +371,7 @@ pub async fn pedagogical_council(
     params(("id" = Uuid, Path, description = "School id"), YearQuery),
     responses(
         (status = 200, description = "The council.", body = CouncilView),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 404, response = crate::openapi::NotFound),
+        crate::openapi::ReadErrors,
     ),
     security(("bearer" = [])),
 )]
@@ -426,12 +421,7 @@ pub struct CouncilMemberBody {
     params(("id" = Uuid, Path, description = "School id")),
     responses(
         (status = 200, description = "The council now.", body = CouncilView),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::ValidationFailed),
+        crate::openapi::WriteErrors,
     ),
     security(("bearer" = [])),
 )]
@@ -473,10 +463,7 @@ pub async fn council_add(
     params(("id" = Uuid, Path, description = "School id"), ("staff_id" = Uuid, Path, description = "The member"), YearQuery),
     responses(
         (status = 200, description = "The council now.", body = CouncilView),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
+        crate::openapi::GuardedReadErrors,
     ),
     security(("bearer" = [])),
 )]
@@ -599,9 +586,7 @@ fn texts(check: &mut Checker, field: &str, items: &[String], max: usize) -> Opti
     params(("id" = Uuid, Path, description = "School id"), MeetingQuery),
     responses(
         (status = 200, description = "A page of meetings.", body = MeetingList),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 404, response = crate::openapi::NotFound),
+        crate::openapi::ReadErrors,
     ),
     security(("bearer" = [])),
 )]
@@ -677,13 +662,7 @@ pub async fn list(
     params(("id" = Uuid, Path, description = "School id"), crate::openapi::IdempotencyKey),
     responses(
         (status = 201, description = "Scheduled.", body = MeetingView, headers(("Location" = String), ("ETag" = String))),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::ValidationFailed),
+        crate::openapi::CreateErrors,
     ),
     security(("bearer" = [])),
 )]
@@ -730,7 +709,7 @@ pub async fn create(
     allow(&auth, Action::ReadMeetings, resource)?;
     allow(&auth, Action::RunMeetings, resource)?;
     if info.commission.as_ref().is_some_and(|c| c.status != CommissionStatus::Approved) {
-        return Err(ApiError::Conflict("commission_not_approved"));
+        return Err(ApiError::Conflict(ProblemCode::CommissionNotApproved));
     }
     let new = NewMeeting {
         body: info.body,
@@ -755,9 +734,7 @@ pub async fn create(
     responses(
         (status = 200, description = "The meeting.", body = MeetingView, headers(("ETag" = String))),
         (status = 304, description = "Not modified."),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 404, response = crate::openapi::NotFound),
+        crate::openapi::ReadErrors,
     ),
     security(("bearer" = [])),
 )]
@@ -783,14 +760,7 @@ pub async fn read(
     params(("id" = Uuid, Path, description = "Meeting id"), crate::openapi::IfMatch),
     responses(
         (status = 200, description = "Updated.", body = MeetingView, headers(("ETag" = String))),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 412, response = crate::openapi::PreconditionFailed),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::ValidationFailed),
+        crate::openapi::ChangeErrors,
     ),
     security(("bearer" = [])),
 )]
@@ -890,13 +860,8 @@ pub async fn update(
     params(("id" = Uuid, Path, description = "Meeting id"), crate::openapi::IfMatch),
     responses(
         (status = 200, description = "Held.", body = MeetingView, headers(("ETag" = String))),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 412, response = crate::openapi::PreconditionFailed),
         (status = 422, description = "`meeting_wrong_state`.", body = crate::problem::Problem, content_type = "application/problem+json"),
+        crate::openapi::DeleteErrors,
     ),
     security(("bearer" = [])),
 )]
@@ -933,13 +898,8 @@ pub async fn hold(
     params(("id" = Uuid, Path, description = "Meeting id"), crate::openapi::IfMatch),
     responses(
         (status = 200, description = "Finalized with its protocol number.", body = MeetingView, headers(("ETag" = String))),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 412, response = crate::openapi::PreconditionFailed),
         (status = 422, description = "`minutes_incomplete` with `missing`, or `meeting_wrong_state`.", body = crate::problem::Problem, content_type = "application/problem+json"),
+        crate::openapi::DeleteErrors,
     ),
     security(("bearer" = [])),
 )]
@@ -976,9 +936,7 @@ pub struct DocumentQuery {
     params(("id" = Uuid, Path, description = "Meeting id"), DocumentQuery),
     responses(
         (status = 200, description = "The minutes.", content_type = "text/html; charset=utf-8", body = String),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 404, response = crate::openapi::NotFound),
+        crate::openapi::ReadErrors,
     ),
     security(("bearer" = [])),
 )]

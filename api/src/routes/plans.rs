@@ -4,7 +4,7 @@
 use crate::auth::{Auth, Principal};
 use crate::extract::{OptionalJson, Paging, ValidJson, bad_param, expected, lang, path_id};
 use crate::openapi::tags;
-use crate::problem::{ApiError, Checker, FieldErrorKind, checked};
+use crate::problem::{ApiError, Checker, FieldErrorKind, ProblemCode, checked};
 use crate::routes::{created, list_of, next_cursor, present, school_for, versioned};
 use crate::state::AppState;
 use actix_web::http::header;
@@ -120,7 +120,7 @@ async fn load(state: &AppState, auth: &Auth, raw: &str) -> Result<(Plan, School,
 
 fn not_allowed(plan: &Plan, action: &str) -> ApiError {
     ApiError::Rule {
-        code: "transition_not_allowed",
+        code: ProblemCode::TransitionNotAllowed,
         detail: format!("A {} plan cannot be sent to `{action}`.", plan.status.code(plan.kind)),
         extra: Some(
             json!({"plan_status": plan.status.code(plan.kind), "allowed": allowed_actions(plan.kind, plan.status)}),
@@ -132,14 +132,14 @@ fn conflict_not_allowed(plan: &Plan, action: &str) -> ApiError {
     // A transition from the wrong state is a conflict with the plan's state (409).
     match not_allowed(plan, action) {
         ApiError::Rule { detail, extra, .. } => {
-            ApiError::ConflictWith { code: "transition_not_allowed", detail, extra }
+            ApiError::ConflictWith { code: ProblemCode::TransitionNotAllowed, detail, extra }
         }
         other => other,
     }
 }
 
 fn require_draft(plan: &Plan) -> Result<(), ApiError> {
-    if plan.status == PlanStatus::Draft { Ok(()) } else { Err(ApiError::Conflict("plan_not_draft")) }
+    if plan.status == PlanStatus::Draft { Ok(()) } else { Err(ApiError::Conflict(ProblemCode::PlanNotDraft)) }
 }
 
 fn must_draft(rel: &Relation) -> Result<(), ApiError> {
@@ -493,9 +493,7 @@ pub struct PlanQuery {
     params(PlanQuery),
     responses(
         (status = 200, description = "A page of plans.", body = PlanList),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 404, response = crate::openapi::NotFound),
+        crate::openapi::ReadErrors,
     ),
     security(("bearer" = [])),
 )]
@@ -554,7 +552,7 @@ pub async fn list(
             None => {
                 let district = match auth.actor {
                     Actor::DistrictUser { district, .. } | Actor::DistrictService { district, .. } => district,
-                    _ => return Err(ApiError::Internal("district".into())),
+                    _ => return Err(ApiError::bug("district")),
                 };
                 let schools = state
                     .store
@@ -595,13 +593,7 @@ pub async fn list(
     params(crate::openapi::IdempotencyKey),
     responses(
         (status = 201, description = "Created as a draft.", body = PlanView, headers(("Location" = String), ("ETag" = String))),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::ValidationFailed),
+        crate::openapi::CreateErrors,
     ),
     security(("bearer" = [])),
 )]
@@ -699,9 +691,7 @@ pub async fn create(
     responses(
         (status = 200, description = "The plan with its items.", body = PlanView, headers(("ETag" = String))),
         (status = 304, description = "Not modified."),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 404, response = crate::openapi::NotFound),
+        crate::openapi::ReadErrors,
     ),
     security(("bearer" = [])),
 )]
@@ -723,14 +713,7 @@ pub async fn read(
     params(("id" = Uuid, Path, description = "Plan id"), crate::openapi::IfMatch),
     responses(
         (status = 200, description = "Updated.", body = PlanView, headers(("ETag" = String))),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 412, response = crate::openapi::PreconditionFailed),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::ValidationFailed),
+        crate::openapi::ChangeErrors,
     ),
     security(("bearer" = [])),
 )]
@@ -762,12 +745,7 @@ pub async fn update(
     params(("id" = Uuid, Path, description = "Plan id"), crate::openapi::IfMatch),
     responses(
         (status = 204, description = "Deleted."),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 412, response = crate::openapi::PreconditionFailed),
+        crate::openapi::DeleteErrors,
     ),
     security(("bearer" = [])),
 )]
@@ -782,7 +760,7 @@ pub async fn remove(
     must_draft(&rel)?;
     require_draft(&p)?;
     if p.ever_submitted {
-        return Err(ApiError::Conflict("plan_was_submitted"));
+        return Err(ApiError::Conflict(ProblemCode::PlanWasSubmitted));
     }
     state.store.delete_plan(&p, expected(&req, p.version), &auth.audit("plan deleted")).await?;
     Ok(HttpResponse::NoContent().finish())
@@ -867,14 +845,7 @@ async fn check_item(
     params(("id" = Uuid, Path, description = "Plan id"), crate::openapi::IfMatch, crate::openapi::IdempotencyKey),
     responses(
         (status = 201, description = "The plan with the new item.", body = PlanView, headers(("ETag" = String))),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 412, response = crate::openapi::PreconditionFailed),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::ValidationFailed),
+        crate::openapi::ChangeErrors,
     ),
     security(("bearer" = [])),
 )]
@@ -926,14 +897,7 @@ fn item_of(p: &Plan, raw: &str) -> Result<ItemId, ApiError> {
     params(("id" = Uuid, Path, description = "Plan id"), ("item_id" = Uuid, Path, description = "Item id"), crate::openapi::IfMatch),
     responses(
         (status = 200, description = "The plan.", body = PlanView, headers(("ETag" = String))),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 412, response = crate::openapi::PreconditionFailed),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::ValidationFailed),
+        crate::openapi::ChangeErrors,
     ),
     security(("bearer" = [])),
 )]
@@ -963,12 +927,7 @@ pub async fn update_item(
     params(("id" = Uuid, Path, description = "Plan id"), ("item_id" = Uuid, Path, description = "Item id"), crate::openapi::IfMatch),
     responses(
         (status = 200, description = "The plan.", body = PlanView, headers(("ETag" = String))),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 412, response = crate::openapi::PreconditionFailed),
+        crate::openapi::DeleteErrors,
     ),
     security(("bearer" = [])),
 )]
@@ -998,14 +957,7 @@ pub async fn delete_item(
     params(("id" = Uuid, Path, description = "Plan id"), ("item_id" = Uuid, Path, description = "Item id"), crate::openapi::IfMatch),
     responses(
         (status = 200, description = "The plan.", body = PlanView, headers(("ETag" = String))),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 412, response = crate::openapi::PreconditionFailed),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::ValidationFailed),
+        crate::openapi::ChangeErrors,
     ),
     security(("bearer" = [])),
 )]
@@ -1026,7 +978,7 @@ pub async fn progress(
         return Err(ApiError::Forbidden);
     }
     if p.status != PlanStatus::Approved {
-        return Err(ApiError::Conflict("plan_not_approved"));
+        return Err(ApiError::Conflict(ProblemCode::PlanNotApproved));
     }
     let b = body.0;
     let mut check = Checker::default();
@@ -1136,7 +1088,7 @@ fn submit_refusal(problems: &[SubmitProblem]) -> ApiError {
         })
         .collect();
     ApiError::Rule {
-        code: "plan_incomplete",
+        code: ProblemCode::PlanIncomplete,
         detail: format!("{} problem(s) keep the plan from being submitted.", problems.len()),
         extra: Some(json!({"problems": listed})),
     }
@@ -1154,13 +1106,8 @@ fn submit_refusal(problems: &[SubmitProblem]) -> ApiError {
     params(("id" = Uuid, Path, description = "Plan id"), crate::openapi::IfMatch),
     responses(
         (status = 200, description = "Submitted.", body = PlanView, headers(("ETag" = String))),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 412, response = crate::openapi::PreconditionFailed),
         (status = 422, description = "`plan_incomplete` with `problems` (each with its rule, item and field).", body = crate::problem::Problem, content_type = "application/problem+json"),
+        crate::openapi::DeleteErrors,
     ),
     security(("bearer" = [])),
 )]
@@ -1205,12 +1152,7 @@ pub async fn submit(
     params(("id" = Uuid, Path, description = "Plan id"), crate::openapi::IfMatch),
     responses(
         (status = 200, description = "Back to draft.", body = PlanView, headers(("ETag" = String))),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 412, response = crate::openapi::PreconditionFailed),
+        crate::openapi::DeleteErrors,
     ),
     security(("bearer" = [])),
 )]
@@ -1299,14 +1241,8 @@ async fn step(
     params(("id" = Uuid, Path, description = "Plan id"), crate::openapi::IfMatch),
     responses(
         (status = 200, description = "Reviewed.", body = PlanView, headers(("ETag" = String))),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
         (status = 409, description = "`transition_not_allowed` with the `allowed` actions.", body = crate::problem::Problem, content_type = "application/problem+json"),
-        (status = 412, response = crate::openapi::PreconditionFailed),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::ValidationFailed),
+        crate::openapi::EditErrors,
     ),
     security(("bearer" = [])),
 )]
@@ -1332,14 +1268,8 @@ pub async fn review(
     params(("id" = Uuid, Path, description = "Plan id"), crate::openapi::IfMatch),
     responses(
         (status = 200, description = "The plan after the step.", body = PlanView, headers(("ETag" = String))),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
         (status = 409, description = "`transition_not_allowed` with the `allowed` actions, or `plan_already_approved`.", body = crate::problem::Problem, content_type = "application/problem+json"),
-        (status = 412, response = crate::openapi::PreconditionFailed),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::ValidationFailed),
+        crate::openapi::EditErrors,
     ),
     security(("bearer" = [])),
 )]
@@ -1365,14 +1295,8 @@ pub async fn agree(
     params(("id" = Uuid, Path, description = "Plan id"), crate::openapi::IfMatch),
     responses(
         (status = 200, description = "The plan after the step.", body = PlanView, headers(("ETag" = String))),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
         (status = 409, description = "`transition_not_allowed` with the `allowed` actions, or `plan_already_approved`.", body = crate::problem::Problem, content_type = "application/problem+json"),
-        (status = 412, response = crate::openapi::PreconditionFailed),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::ValidationFailed),
+        crate::openapi::EditErrors,
     ),
     security(("bearer" = [])),
 )]
@@ -1397,14 +1321,8 @@ pub async fn approve(
     params(("id" = Uuid, Path, description = "Plan id"), crate::openapi::IfMatch),
     responses(
         (status = 200, description = "Back to draft.", body = PlanView, headers(("ETag" = String))),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
         (status = 409, description = "`transition_not_allowed`.", body = crate::problem::Problem, content_type = "application/problem+json"),
-        (status = 412, response = crate::openapi::PreconditionFailed),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::ValidationFailed),
+        crate::openapi::EditErrors,
     ),
     security(("bearer" = [])),
 )]
@@ -1501,7 +1419,7 @@ pub async fn rollover(
 ) -> Result<HttpResponse, ApiError> {
     let (p, school, rel) = load(&state, &auth, &id).await?;
     must_draft(&rel)?;
-    let next = p.year.next().ok_or(ApiError::Conflict("plan_exists"))?;
+    let next = p.year.next().ok_or(ApiError::Conflict(ProblemCode::PlanExists))?;
     let n = state.store.rollover_plan(&school, &p, next, &auth.audit("plan rolled over")).await?;
     let t = theme(&state, &n).await?;
     Ok(created(format!("/api/v1/plans/{}", n.id), n.version, &plan_view(&n, t, lang(&req))))
@@ -1543,9 +1461,7 @@ pub struct HistoryView {
     params(("id" = Uuid, Path, description = "Plan id")),
     responses(
         (status = 200, description = "Oldest first.", body = HistoryView),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 404, response = crate::openapi::NotFound),
+        crate::openapi::ReadErrors,
     ),
     security(("bearer" = [])),
 )]
@@ -1620,9 +1536,7 @@ pub struct ExecutionView {
     params(("id" = Uuid, Path, description = "Plan id")),
     responses(
         (status = 200, description = "The figures.", body = ExecutionView),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 404, response = crate::openapi::NotFound),
+        crate::openapi::ReadErrors,
     ),
     security(("bearer" = [])),
 )]
@@ -1699,9 +1613,7 @@ pub struct DocumentQuery {
     params(("id" = Uuid, Path, description = "Plan id"), DocumentQuery),
     responses(
         (status = 200, description = "The plan.", content_type = "text/html; charset=utf-8", body = String),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 404, response = crate::openapi::NotFound),
+        crate::openapi::ReadErrors,
     ),
     security(("bearer" = [])),
 )]

@@ -4,7 +4,7 @@
 use crate::auth::Auth;
 use crate::extract::{CsvBody, ValidJson, bad_param, expected, path_id, required_year};
 use crate::openapi::tags;
-use crate::problem::{ApiError, Checker, FieldErrorKind};
+use crate::problem::{ApiError, Checker, FieldErrorKind, ProblemCode};
 use crate::routes::{school_for, versioned};
 use crate::state::AppState;
 use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
@@ -178,9 +178,7 @@ fn view(sheet: &QualitySheet, subjects: &[Subject], req: &HttpRequest) -> TableV
     responses(
         (status = 200, description = "The table.", body = TableView, headers(("ETag" = String))),
         (status = 304, description = "Unchanged since the `If-None-Match` version."),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 404, response = crate::openapi::NotFound),
+        crate::openapi::ReadErrors,
     ),
     security(("bearer" = [])),
 )]
@@ -430,7 +428,7 @@ pub async fn import(
         let count = problems.len();
         problems.truncate(MAX_PROBLEMS);
         ApiError::Rule {
-            code: "csv_invalid",
+            code: ProblemCode::CsvInvalid,
             detail: format!("{count} problem(s) in the file."),
             extra: Some(json!({ "problems": problems, "problem_count": count })),
         }

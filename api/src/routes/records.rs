@@ -4,7 +4,7 @@
 use crate::auth::Auth;
 use crate::extract::{Paging, ValidJson, bad_param, expected, lang, path_id, required_year};
 use crate::openapi::tags;
-use crate::problem::{ApiError, Checker, FieldErrorKind, checked};
+use crate::problem::{ApiError, Checker, FieldErrorKind, ProblemCode, checked};
 use crate::routes::{allow, created, list_of, next_cursor, school_for, school_resource, versioned};
 use crate::state::AppState;
 use actix_multipart::Multipart;
@@ -329,9 +329,7 @@ async fn check_participants(
     params(("id" = Uuid, Path, description = "School id"), ActivityQuery),
     responses(
         (status = 200, description = "A page of activities.", body = ActivityList),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 404, response = crate::openapi::NotFound),
+        crate::openapi::ReadErrors,
     ),
     security(("bearer" = [])),
 )]
@@ -376,12 +374,7 @@ pub async fn list_activities(
     params(("id" = Uuid, Path, description = "School id"), crate::openapi::IdempotencyKey),
     responses(
         (status = 201, description = "Recorded.", body = ActivityView, headers(("Location" = String), ("ETag" = String))),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::ValidationFailed),
+        crate::openapi::WriteErrors,
     ),
     security(("bearer" = [])),
 )]
@@ -476,9 +469,7 @@ async fn load_activity(state: &AppState, auth: &Auth, raw: &str) -> Result<(Acti
     responses(
         (status = 200, description = "The activity.", body = ActivityView, headers(("ETag" = String))),
         (status = 304, description = "Not modified."),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 404, response = crate::openapi::NotFound),
+        crate::openapi::ReadErrors,
     ),
     security(("bearer" = [])),
 )]
@@ -503,13 +494,7 @@ pub async fn read_activity(
     params(("id" = Uuid, Path, description = "Activity id"), crate::openapi::IfMatch),
     responses(
         (status = 200, description = "The activity.", body = ActivityView, headers(("ETag" = String))),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 412, response = crate::openapi::PreconditionFailed),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::ValidationFailed),
+        crate::openapi::EditErrors,
     ),
     security(("bearer" = [])),
 )]
@@ -604,9 +589,7 @@ pub struct RequiredYear {
     params(("id" = Uuid, Path, description = "School id"), RequiredYear),
     responses(
         (status = 200, description = "The figures.", body = ParticipationView),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 404, response = crate::openapi::NotFound),
+        crate::openapi::ReadErrors,
     ),
     security(("bearer" = [])),
 )]
@@ -727,9 +710,7 @@ pub struct UpdateMentorshipBody {
     params(("id" = Uuid, Path, description = "School id"), RecordQuery),
     responses(
         (status = 200, description = "A page of mentorships.", body = MentorshipList),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 404, response = crate::openapi::NotFound),
+        crate::openapi::ReadErrors,
     ),
     security(("bearer" = [])),
 )]
@@ -767,12 +748,7 @@ pub async fn list_mentorships(
     params(("id" = Uuid, Path, description = "School id"), crate::openapi::IdempotencyKey),
     responses(
         (status = 201, description = "Recorded.", body = MentorshipView, headers(("Location" = String), ("ETag" = String))),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::ValidationFailed),
+        crate::openapi::WriteErrors,
     ),
     security(("bearer" = [])),
 )]
@@ -830,9 +806,7 @@ async fn load_mentorship(state: &AppState, auth: &Auth, raw: &str) -> Result<(Me
     params(("id" = Uuid, Path, description = "Mentorship id")),
     responses(
         (status = 200, description = "The mentorship.", body = MentorshipView, headers(("ETag" = String))),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 404, response = crate::openapi::NotFound),
+        crate::openapi::ReadErrors,
     ),
     security(("bearer" = [])),
 )]
@@ -857,14 +831,7 @@ pub async fn read_mentorship(
     params(("id" = Uuid, Path, description = "Mentorship id"), crate::openapi::IfMatch),
     responses(
         (status = 200, description = "Updated.", body = MentorshipView, headers(("ETag" = String))),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 412, response = crate::openapi::PreconditionFailed),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::ValidationFailed),
+        crate::openapi::ChangeErrors,
     ),
     security(("bearer" = [])),
 )]
@@ -881,7 +848,7 @@ pub async fn update_mentorship(
         return Err(ApiError::Forbidden);
     }
     if m.completed {
-        return Err(ApiError::Conflict("mentorship_completed"));
+        return Err(ApiError::Conflict(ProblemCode::MentorshipCompleted));
     }
     let b = body.0;
     let mut check = Checker::default();
@@ -1017,9 +984,7 @@ pub struct TrainingQuery {
     params(("id" = Uuid, Path, description = "Staff id"), TrainingQuery),
     responses(
         (status = 200, description = "A page of trainings.", body = TrainingList),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 404, response = crate::openapi::NotFound),
+        crate::openapi::ReadErrors,
     ),
     security(("bearer" = [])),
 )]
@@ -1049,12 +1014,7 @@ pub async fn list_trainings(
     params(("id" = Uuid, Path, description = "Staff id"), crate::openapi::IdempotencyKey),
     responses(
         (status = 201, description = "Recorded.", body = TrainingView, headers(("Location" = String), ("ETag" = String))),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::ValidationFailed),
+        crate::openapi::WriteErrors,
     ),
     security(("bearer" = [])),
 )]
@@ -1108,9 +1068,7 @@ pub async fn create_training(
     params(("id" = Uuid, Path, description = "Training id")),
     responses(
         (status = 200, description = "The training.", body = TrainingView),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 404, response = crate::openapi::NotFound),
+        crate::openapi::ReadErrors,
     ),
     security(("bearer" = [])),
 )]
@@ -1174,9 +1132,7 @@ pub async fn upload_certificate(
     params(("id" = Uuid, Path, description = "Training id")),
     responses(
         (status = 200, description = "The file, with its type and name.", content_type = "application/octet-stream", body = Vec<u8>),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 404, response = crate::openapi::NotFound),
+        crate::openapi::ReadErrors,
     ),
     security(("bearer" = [])),
 )]
@@ -1337,9 +1293,7 @@ pub struct MaterialQuery {
     params(("id" = Uuid, Path, description = "School id"), MaterialQuery),
     responses(
         (status = 200, description = "A page of materials.", body = MaterialList),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 404, response = crate::openapi::NotFound),
+        crate::openapi::ReadErrors,
     ),
     security(("bearer" = [])),
 )]
@@ -1385,12 +1339,7 @@ pub async fn list_materials(
     params(("id" = Uuid, Path, description = "School id"), crate::openapi::IdempotencyKey),
     responses(
         (status = 201, description = "Added as a draft.", body = MaterialView, headers(("Location" = String), ("ETag" = String))),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::ValidationFailed),
+        crate::openapi::WriteErrors,
     ),
     security(("bearer" = [])),
 )]
@@ -1499,9 +1448,7 @@ async fn heads_an_authors_commission(state: &AppState, auth: &Auth, m: &Material
     responses(
         (status = 200, description = "The material.", body = MaterialView, headers(("ETag" = String))),
         (status = 304, description = "Not modified."),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 404, response = crate::openapi::NotFound),
+        crate::openapi::ReadErrors,
     ),
     security(("bearer" = [])),
 )]
@@ -1565,9 +1512,7 @@ pub async fn upload_file(
     params(("id" = Uuid, Path, description = "Material id")),
     responses(
         (status = 200, description = "The file, with its type and name.", content_type = "application/octet-stream", body = Vec<u8>),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 404, response = crate::openapi::NotFound),
+        crate::openapi::ReadErrors,
     ),
     security(("bearer" = [])),
 )]
@@ -1592,14 +1537,7 @@ pub async fn download_file(
     params(("id" = Uuid, Path, description = "Material id"), crate::openapi::IfMatch),
     responses(
         (status = 200, description = "Reviewed.", body = MaterialView, headers(("ETag" = String))),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 412, response = crate::openapi::PreconditionFailed),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::ValidationFailed),
+        crate::openapi::ChangeErrors,
     ),
     security(("bearer" = [])),
 )]
@@ -1616,7 +1554,7 @@ pub async fn review_material(
         return Err(ApiError::Forbidden);
     }
     if m.status != MaterialStatus::Draft {
-        return Err(ApiError::Conflict("material_not_draft"));
+        return Err(ApiError::Conflict(ProblemCode::MaterialNotDraft));
     }
     let meeting =
         state.store.get_meeting(MeetingId::from_uuid(body.0.meeting_id)).await?.filter(|mt| mt.school == school.id);
@@ -1644,12 +1582,7 @@ pub async fn review_material(
     params(("id" = Uuid, Path, description = "Material id"), crate::openapi::IfMatch),
     responses(
         (status = 200, description = "Published.", body = MaterialView, headers(("ETag" = String))),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 412, response = crate::openapi::PreconditionFailed),
+        crate::openapi::DeleteErrors,
     ),
     security(("bearer" = [])),
 )]
@@ -1665,7 +1598,7 @@ pub async fn publish_material(
         return Err(ApiError::Forbidden);
     }
     if m.status != MaterialStatus::Reviewed {
-        return Err(ApiError::Conflict("material_not_reviewed"));
+        return Err(ApiError::Conflict(ProblemCode::MaterialNotReviewed));
     }
     let m = state
         .store
@@ -1737,9 +1670,7 @@ pub struct DiagnosisBody {
     params(("id" = Uuid, Path, description = "Staff id"), ("year" = String, Path, description = "`YYYY-YYYY`", example = "2022-2023")),
     responses(
         (status = 200, description = "The diagnosis.", body = DiagnosisView, headers(("ETag" = String))),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 404, response = crate::openapi::NotFound),
+        crate::openapi::ReadErrors,
     ),
     security(("bearer" = [])),
 )]
@@ -1769,13 +1700,7 @@ pub async fn read_diagnosis(
     responses(
         (status = 200, description = "Replaced.", body = DiagnosisView, headers(("ETag" = String))),
         (status = 201, description = "Recorded.", body = DiagnosisView, headers(("ETag" = String))),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 412, response = crate::openapi::PreconditionFailed),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::ValidationFailed),
+        crate::openapi::EditErrors,
     ),
     security(("bearer" = [])),
 )]
@@ -1848,10 +1773,7 @@ pub struct NeedsView {
     params(("id" = Uuid, Path, description = "School id"), RequiredYear),
     responses(
         (status = 200, description = "The summary.", body = NeedsView),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
+        crate::openapi::GuardedReadErrors,
     ),
     security(("bearer" = [])),
 )]

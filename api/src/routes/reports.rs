@@ -5,7 +5,7 @@
 use crate::auth::{Auth, Principal};
 use crate::extract::{OptionalJson, Paging, ValidJson, bad_param, expected, lang, path_id};
 use crate::openapi::tags;
-use crate::problem::{ApiError, Checker, FieldErrorKind, checked};
+use crate::problem::{ApiError, Checker, FieldErrorKind, ProblemCode, checked};
 use crate::routes::{created, list_of, next_cursor, present, school_for, versioned};
 use crate::state::AppState;
 use actix_web::http::header;
@@ -481,11 +481,11 @@ fn submitter_role(kind: ReportKind, role: String) -> String {
 }
 
 fn encode(f: &ReportFigures) -> Result<String, ApiError> {
-    serde_json::to_string(f).map_err(|e| ApiError::Internal(format!("report figures: {e}")))
+    serde_json::to_string(f).map_err(|e| ApiError::internal("report figures", e))
 }
 
 fn decode(r: &Report) -> Result<ReportFigures, ApiError> {
-    serde_json::from_str(&r.figures).map_err(|e| ApiError::Internal(format!("stored report figures: {e}")))
+    serde_json::from_str(&r.figures).map_err(|e| ApiError::internal("stored report figures", e))
 }
 
 // ---------- who may do what ----------
@@ -511,7 +511,7 @@ async fn load(state: &AppState, auth: &Auth, raw: &str) -> Result<(Report, Schoo
 
 fn not_allowed(r: &Report, action: &str) -> ApiError {
     ApiError::ConflictWith {
-        code: "transition_not_allowed",
+        code: ProblemCode::TransitionNotAllowed,
         detail: format!("A {} report cannot be sent to `{action}`.", r.status.code()),
         extra: Some(json!({"report_status": r.status.code(), "allowed": allowed_actions(r.status)})),
     }
@@ -524,7 +524,11 @@ async fn permit(state: &AppState, auth: &Auth, r: &Report, action: ReportAction)
         return Err(ApiError::Forbidden);
     }
     next(r.status, action).ok_or_else(|| {
-        if action == ReportAction::Edit { ApiError::Conflict("report_not_open") } else { not_allowed(r, action.code()) }
+        if action == ReportAction::Edit {
+            ApiError::Conflict(ProblemCode::ReportNotOpen)
+        } else {
+            not_allowed(r, action.code())
+        }
     })
 }
 
@@ -640,9 +644,7 @@ pub struct ReportQuery {
     params(ReportQuery),
     responses(
         (status = 200, description = "A page of reports, oldest first.", body = ReportList),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 404, response = crate::openapi::NotFound),
+        crate::openapi::ReadErrors,
     ),
     security(("bearer" = [])),
 )]
@@ -725,13 +727,7 @@ pub struct CreateReportBody {
     params(crate::openapi::IdempotencyKey),
     responses(
         (status = 201, description = "The draft with its figures.", body = ReportView, headers(("Location" = String), ("ETag" = String))),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::ValidationFailed),
+        crate::openapi::CreateErrors,
     ),
     security(("bearer" = [])),
 )]
@@ -806,7 +802,7 @@ pub async fn create(
         return Err(ApiError::Forbidden);
     }
     if commission.as_ref().is_some_and(|c| c.status == CommissionStatus::Draft) {
-        return Err(ApiError::Conflict("commission_not_approved"));
+        return Err(ApiError::Conflict(ProblemCode::CommissionNotApproved));
     }
     let figures = figures(&state.store, &school, commission.as_ref(), year).await?;
     let r = state
@@ -837,9 +833,7 @@ pub async fn create(
     responses(
         (status = 200, description = "The report.", body = ReportView, headers(("ETag" = String))),
         (status = 304, description = "Unchanged since the `If-None-Match` version."),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 404, response = crate::openapi::NotFound),
+        crate::openapi::ReadErrors,
     ),
     security(("bearer" = [])),
 )]
@@ -887,14 +881,8 @@ fn narrative(check: &mut Checker, field: &str, v: Option<Option<String>>) -> Opt
     params(("id" = Uuid, Path, description = "Report id"), crate::openapi::IfMatch),
     responses(
         (status = 200, description = "Updated.", body = ReportView, headers(("ETag" = String))),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
         (status = 409, description = "`report_not_open`: submitted or accepted.", body = crate::problem::Problem, content_type = "application/problem+json"),
-        (status = 412, response = crate::openapi::PreconditionFailed),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::ValidationFailed),
+        crate::openapi::EditErrors,
     ),
     security(("bearer" = [])),
 )]
@@ -1100,14 +1088,8 @@ pub async fn accept(
     params(("id" = Uuid, Path, description = "Report id"), crate::openapi::IfMatch),
     responses(
         (status = 200, description = "Returned.", body = ReportView, headers(("ETag" = String))),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
         (status = 409, description = "`transition_not_allowed` with `allowed`.", body = crate::problem::Problem, content_type = "application/problem+json"),
-        (status = 412, response = crate::openapi::PreconditionFailed),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::ValidationFailed),
+        crate::openapi::EditErrors,
     ),
     security(("bearer" = [])),
 )]
@@ -1160,9 +1142,7 @@ pub struct ReportHistoryView {
     params(("id" = Uuid, Path, description = "Report id")),
     responses(
         (status = 200, description = "Oldest first.", body = ReportHistoryView),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 404, response = crate::openapi::NotFound),
+        crate::openapi::ReadErrors,
     ),
     security(("bearer" = [])),
 )]
@@ -1208,9 +1188,7 @@ pub struct ReportDocumentQuery {
     params(("id" = Uuid, Path, description = "Report id"), ReportDocumentQuery),
     responses(
         (status = 200, description = "The report.", content_type = "text/html; charset=utf-8", body = String),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 404, response = crate::openapi::NotFound),
+        crate::openapi::ReadErrors,
     ),
     security(("bearer" = [])),
 )]

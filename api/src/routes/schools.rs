@@ -223,9 +223,7 @@ pub async fn create(
     responses(
         (status = 200, description = "The school.", body = SchoolView, headers(("ETag" = String))),
         (status = 304, description = "Not modified."),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 404, response = crate::openapi::NotFound),
+        crate::openapi::ReadErrors,
     ),
     security(("bearer" = [])),
 )]
@@ -250,14 +248,7 @@ pub async fn read(
     params(("id" = Uuid, Path, description = "School id"), crate::openapi::IfMatch),
     responses(
         (status = 200, description = "Updated.", body = SchoolView, headers(("ETag" = String))),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 412, response = crate::openapi::PreconditionFailed),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::ValidationFailed),
+        crate::openapi::ChangeErrors,
     ),
     security(("bearer" = [])),
 )]
@@ -365,9 +356,7 @@ fn parse_year(raw: &str) -> Result<AcademicYear, ApiError> {
     params(("id" = Uuid, Path, description = "School id")),
     responses(
         (status = 200, description = "Every year with a theme, oldest first.", body = SchoolYearList),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 404, response = crate::openapi::NotFound),
+        crate::openapi::ReadErrors,
     ),
     security(("bearer" = [])),
 )]
@@ -393,9 +382,7 @@ pub async fn list_years(
     responses(
         (status = 200, description = "The year.", body = SchoolYearView, headers(("ETag" = String))),
         (status = 304, description = "Not modified."),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 404, response = crate::openapi::NotFound),
+        crate::openapi::ReadErrors,
     ),
     security(("bearer" = [])),
 )]
@@ -428,13 +415,7 @@ pub async fn read_year(
     responses(
         (status = 200, description = "Replaced.", body = SchoolYearView, headers(("ETag" = String))),
         (status = 201, description = "Created.", body = SchoolYearView, headers(("ETag" = String), ("Location" = String))),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 412, response = crate::openapi::PreconditionFailed),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::ValidationFailed),
+        crate::openapi::EditErrors,
     ),
     security(("bearer" = [])),
 )]

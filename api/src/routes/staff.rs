@@ -1,9 +1,10 @@
 //! Staff (*педагогикалык кызматкерлер*, R-1.3): list, create, read, edit, deactivate.
 
 use crate::auth::{Auth, hash_password};
-use crate::extract::{Paging, ValidJson, bad_param, if_match, path_id};
+use crate::extract::{ValidJson, if_match, path_id};
 use crate::openapi::tags;
-use crate::problem::{ApiError, Checker, FieldErrorKind, checked};
+use crate::problem::{ApiError, Checker, FieldErrorKind, ProblemCode, checked};
+use crate::query;
 use crate::routes::{allow, created, list_of, next_cursor, present, school_for, versioned};
 use crate::state::AppState;
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
@@ -289,22 +290,27 @@ pub struct UpdateStaffBody {
 pub struct StaffQuery {
     /// Only this role: `director`, `deputy`, `teacher`.
     #[param(value_type = Option<RoleDto>)]
-    pub role: Option<String>,
+    #[serde(default, deserialize_with = "role_filter")]
+    pub role: Option<Role>,
     /// Only those who teach this subject.
     #[param(value_type = Option<Uuid>)]
-    pub subject_id: Option<String>,
+    pub subject_id: Option<query::Id>,
     /// `true` (default: everyone) for active staff only, `false` for deactivated.
     #[param(value_type = Option<bool>)]
-    pub active: Option<String>,
+    pub active: Option<query::Flag>,
     /// Only those changed at or after this time (RFC 3339), for syncing.
     #[param(value_type = Option<DateTime<Utc>>)]
-    pub updated_since: Option<String>,
+    pub updated_since: Option<query::Since>,
     /// Page size, 1–200 (default 50).
     #[param(value_type = Option<u32>, minimum = 1, maximum = 200, example = 50)]
-    pub limit: Option<String>,
+    pub limit: Option<query::Limit>,
     /// `next_cursor` of the previous page.
-    #[param(pattern = "^(c1[0-9a-f]{32})?$")]
-    pub cursor: Option<String>,
+    #[param(value_type = Option<String>, pattern = "^(c1[0-9a-f]{32})?$")]
+    pub cursor: Option<query::Cursor>,
+}
+
+fn role_filter<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Role>, D::Error> {
+    query::code(d, Role::parse).map(Some)
 }
 
 /// Subject ids that are not the school's, as field errors.
@@ -327,9 +333,7 @@ async fn check_subjects(state: &AppState, school: SchoolId, ids: &[Uuid], check:
     params(("id" = Uuid, Path, description = "School id"), StaffQuery),
     responses(
         (status = 200, description = "A page of staff.", body = StaffList),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 404, response = crate::openapi::NotFound),
+        crate::openapi::ReadErrors,
     ),
     security(("bearer" = [])),
 )]
@@ -338,30 +342,13 @@ pub async fn list(
     state: web::Data<AppState>,
     auth: Auth,
     id: web::Path<String>,
-    q: web::Query<StaffQuery>,
+    q: query::Query<StaffQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let school = school_for(&state, &auth, SchoolId::from_uuid(path_id("id", &id)?), Action::Read).await?;
-    let paging = Paging::parse(q.limit.as_deref(), q.cursor.as_deref())?;
-    let role = match q.role.as_deref() {
-        None => None,
-        Some(r) => Some(Role::parse(r).ok_or_else(|| bad_param("role", FieldErrorKind::InvalidValue))?),
-    };
-    let subject = q.subject_id.as_deref().map(|s| path_id("subject_id", s).map(SubjectId::from_uuid)).transpose()?;
-    let active = match q.active.as_deref() {
-        None => None,
-        Some("true") => Some(true),
-        Some("false") => Some(false),
-        Some(_) => return Err(bad_param("active", FieldErrorKind::InvalidValue)),
-    };
-    let updated_since = q
-        .updated_since
-        .as_deref()
-        .map(|t| {
-            DateTime::parse_from_rfc3339(t)
-                .map(|t| t.with_timezone(&Utc))
-                .map_err(|_| bad_param("updated_since", FieldErrorKind::InvalidFormat))
-        })
-        .transpose()?;
+    let q = q.0;
+    let (paging, role, active) = (query::paging(q.limit, q.cursor), q.role, q.active.map(|f| f.0));
+    let subject = q.subject_id.map(|s| SubjectId::from_uuid(s.0));
+    let updated_since = q.updated_since.map(|s| s.0);
     let page = state
         .store
         .list_staff(school.id, StaffFilter { role, subject, active, updated_since }, paging.request())
@@ -456,9 +443,7 @@ async fn load(state: &AppState, auth: &Auth, raw: &str, action: Action) -> Resul
     responses(
         (status = 200, description = "The person.", body = StaffView, headers(("ETag" = String))),
         (status = 304, description = "Not modified."),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 404, response = crate::openapi::NotFound),
+        crate::openapi::ReadErrors,
     ),
     security(("bearer" = [])),
 )]
@@ -483,14 +468,7 @@ pub async fn read(
     params(("id" = Uuid, Path, description = "Staff id"), crate::openapi::IfMatch),
     responses(
         (status = 200, description = "Updated.", body = StaffView, headers(("ETag" = String))),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 412, response = crate::openapi::PreconditionFailed),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::ValidationFailed),
+        crate::openapi::ChangeErrors,
     ),
     security(("bearer" = [])),
 )]
@@ -574,7 +552,7 @@ async fn set_active(
     let s = load(state, auth, raw, Action::DeactivateStaff).await?;
     if !active && auth.staff_id() == Some(s.id) {
         return Err(ApiError::Rule {
-            code: "cannot_deactivate_self",
+            code: ProblemCode::CannotDeactivateSelf,
             detail: "Ask the director or an administrator to deactivate your account.".into(),
             extra: None,
         });

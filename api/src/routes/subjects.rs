@@ -56,9 +56,7 @@ pub struct CreateSubjectBody {
     params(("id" = Uuid, Path, description = "School id"), PageQuery),
     responses(
         (status = 200, description = "A page of subjects.", body = SubjectList),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 404, response = crate::openapi::NotFound),
+        crate::openapi::ReadErrors,
     ),
     security(("bearer" = [])),
 )]
@@ -87,13 +85,7 @@ pub async fn list(
     params(("id" = Uuid, Path, description = "School id"), crate::openapi::IdempotencyKey),
     responses(
         (status = 201, description = "Created.", body = SubjectView, headers(("Location" = String))),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::ValidationFailed),
+        crate::openapi::CreateErrors,
     ),
     security(("bearer" = [])),
 )]
