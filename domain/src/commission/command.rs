@@ -535,8 +535,8 @@ impl Commission {
     }
 
     /// Approves a draft by the director's order (R-3.2.2d): three or more members teach one of
-    /// its subjects (R-3.2.2a) and an eligible head is appointed (R-3.2.2c). `members` are the
-    /// current members as the store knows them; the order names them.
+    /// its subjects (R-3.2.2a) and an eligible head is appointed (R-3.2.2c). `people` holds at
+    /// least the current members as the store knows them; the order names them.
     ///
     /// # Errors
     /// [`ApproveError`].
@@ -545,17 +545,18 @@ impl Commission {
         actor: &Actor,
         school: &School,
         r: &OrderRequest,
-        members: &[Staff],
+        people: &[Staff],
         language: Lang,
     ) -> Result<(Self, CommissionChange), ApproveError> {
         require(actor, Action::DecideCommission, school_resource(school)).map_err(ApproveError::Refused)?;
         if self.status != CommissionStatus::Draft {
             return Err(ApproveError::NotDraft(self.status));
         }
+        let members: Vec<Staff> = people.iter().filter(|p| self.members.contains(&p.id)).cloned().collect();
         let facts: Vec<MemberFacts> = members.iter().map(MemberFacts::from).collect();
         check_approval(self, &facts, school.settings).map_err(ApproveError::NotApprovable)?;
         let mut p = Problems::default();
-        let order = read_order(&mut p, "order", r, wording::approval(self, members, language));
+        let order = read_order(&mut p, "order", r, wording::approval(self, &members, language));
         p.finish().map_err(ApproveError::Invalid)?;
         let order = IssuedOrder { id: OrderId::new(), order: present("order", order).map_err(ApproveError::Invalid)? };
         let mut after = self.next();

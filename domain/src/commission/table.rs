@@ -11,7 +11,6 @@ use crate::form::{FieldProblem, Problem};
 use crate::ids::{CommissionId, OrderId, StaffId};
 use crate::lang::Lang;
 use crate::policy::{Actor, Refusal};
-use crate::staff::Staff;
 use crate::values::{Name, TextError};
 use crate::year::AcademicYear;
 use chrono::{DateTime, Utc};
@@ -58,7 +57,6 @@ enum Cmd {
 fn run(t: &Town, c: &Commission, by: &Actor, cmd: Cmd) -> String {
     let people = t.people();
     let named = Named { people: &people, unknown_subjects: &[] };
-    let members: Vec<Staff> = people.iter().filter(|p| c.members.contains(&p.id)).cloned().collect();
     let removal = |s: StaffId| RemovalRequest {
         staff: s,
         order_number: Some("302".into()),
@@ -74,7 +72,8 @@ fn run(t: &Town, c: &Commission, by: &Actor, cmd: Cmd) -> String {
         Cmd::RemoveHead => show(c.remove_member(by, s, &removal(t.head.id), l)),
         Cmd::RemoveStranger => show(c.remove_member(by, s, &removal(t.outsider.id), l)),
         Cmd::AppointHead => show(c.appoint_head(by, s, t.head.id, &people)),
-        Cmd::Approve => show(c.approve(by, s, &order("45"), &members, l)),
+        // Everyone the store knows is passed: only the members count (R-3.2.2a).
+        Cmd::Approve => show(c.approve(by, s, &order("45"), &people, l)),
         Cmd::Dissolve => show(c.dissolve(by, s, &order("60"), l)),
     }
 }

@@ -4,13 +4,13 @@
 //! through [`Seating::resource`]; the deputy's changes to the methodological council are
 //! commands here.
 
-use super::{Body, Seat, methodological_council};
+use super::{Body, BodyKind, Seat, methodological_council};
 use crate::commission::{Commission, CommissionStatus};
 use crate::form::{FieldProblem, Problem, Problems, present};
-use crate::ids::StaffId;
+use crate::ids::{CommissionId, StaffId};
 use crate::lang::Lang;
 use crate::org::School;
-use crate::policy::{self, Action, Actor, Refusal, Resource, require};
+use crate::policy::{self, Action, Actor, Decision, Refusal, Resource, authorize, require};
 use crate::staff::{Role, Staff};
 use crate::year::AcademicYear;
 
@@ -214,4 +214,84 @@ pub fn unseat_from_council(
         return Err(UnseatError::NotSeated);
     }
     Ok(CouncilChange { year, staff, included: false })
+}
+
+/// What ties a person to a school's bodies, as far as reading their meetings goes: loaded in a
+/// fixed number of queries, whatever the school's size.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Ties {
+    /// An active member of the school's staff, and so of its pedagogical council.
+    pub on_staff: bool,
+    /// The commissions they sit on now.
+    pub sits_on: Vec<CommissionId>,
+    /// The approved commissions they head, with the year each works in.
+    pub heads: Vec<(CommissionId, AcademicYear)>,
+    /// The deputy's changes to the methodological council that name them: seated (`true`) or
+    /// removed (`false`) in a year.
+    pub council: Vec<(AcademicYear, bool)>,
+}
+
+/// Meetings a reader sees, as a list filter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Readable {
+    /// Every meeting of every body of this kind.
+    EveryOf(BodyKind),
+    /// Every meeting of this body.
+    Of(Body),
+    /// The meetings of this body in this year (the methodological council's composition is
+    /// a year's).
+    OfIn(Body, AcademicYear),
+}
+
+impl Readable {
+    /// Whether a meeting of `body` in `year` is among these.
+    #[must_use]
+    pub fn covers(self, body: Body, year: AcademicYear) -> bool {
+        match self {
+            Self::EveryOf(kind) => body.kind() == kind,
+            Self::Of(b) => b == body,
+            Self::OfIn(b, y) => b == body && y == year,
+        }
+    }
+}
+
+/// The meetings of `school` that `actor` reads: the policy's answer for each body the actor is
+/// tied to, so that a list shows exactly what a single read lets through. An
+/// empty answer means none.
+#[must_use]
+pub fn readable(actor: &Actor, school: &School, ties: &Ties) -> Vec<Readable> {
+    let reads = |kind, led_by_actor, actor_is_member| {
+        let body = Resource::Body { school: school.id, district: school.district, kind, led_by_actor, actor_is_member };
+        authorize(*actor, Action::ReadMeetings, body) == Decision::Allow
+    };
+    let every: Vec<BodyKind> = BodyKind::ALL.into_iter().filter(|k| reads(*k, false, false)).collect();
+    let mut out: Vec<Readable> = every.iter().map(|k| Readable::EveryOf(*k)).collect();
+    if !every.contains(&BodyKind::PedagogicalCouncil) && reads(BodyKind::PedagogicalCouncil, false, ties.on_staff) {
+        out.push(Readable::Of(Body::PedagogicalCouncil));
+    }
+    if !every.contains(&BodyKind::MethodologicalCouncil) {
+        // Seated in a year: by office as the head of an approved commission of that year, or
+        // by the deputy; unless the deputy removed them that year.
+        let mut years: Vec<AcademicYear> = ties.heads.iter().map(|(_, y)| *y).collect();
+        years.extend(ties.council.iter().filter(|(_, seated)| *seated).map(|(y, _)| *y));
+        years.retain(|y| !ties.council.contains(&(*y, false)));
+        years.sort_unstable();
+        years.dedup();
+        for y in years.into_iter().filter(|_| reads(BodyKind::MethodologicalCouncil, false, true)) {
+            out.push(Readable::OfIn(Body::MethodologicalCouncil, y));
+        }
+    }
+    if !every.contains(&BodyKind::Commission) {
+        let mut tied: Vec<CommissionId> = ties.sits_on.clone();
+        tied.extend(ties.heads.iter().map(|(c, _)| *c));
+        tied.sort_unstable();
+        tied.dedup();
+        for c in tied {
+            let led = ties.heads.iter().any(|(h, _)| *h == c);
+            if reads(BodyKind::Commission, led, ties.sits_on.contains(&c)) {
+                out.push(Readable::Of(Body::Commission(c)));
+            }
+        }
+    }
+    out
 }

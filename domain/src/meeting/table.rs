@@ -6,7 +6,8 @@ use super::command::{
     ScheduleRequest, schedule,
 };
 use super::seating::{
-    CouncilChange, SeatError, SeatRequest, Seating, UnseatError, council_seats, seat_on_council, unseat_from_council,
+    CouncilChange, Readable, SeatError, SeatRequest, Seating, Ties, UnseatError, council_seats, readable,
+    seat_on_council, unseat_from_council,
 };
 use super::{Body, Decision, Meeting, MeetingStatus, Missing, Presence, Quorum, Seat};
 use crate::commission::{Commission, CommissionStatus};
@@ -340,4 +341,63 @@ impl Town {
     fn neighbour_director(&self) -> crate::staff::Staff {
         crate::fixture::person(&self.neighbour, crate::staff::Role::Director, "Кошуна", &[], 10)
     }
+}
+
+#[test]
+fn a_list_shows_exactly_the_meetings_a_single_read_lets_through_r_5_2_r_5_3() {
+    let t = Town::new();
+    let people = t.people();
+    let active = &people[..7];
+    let (y22, y23) = (year(), AcademicYear::starting(2023).unwrap_or_else(|_| panic!("year")));
+    let maths = commission(&t, CommissionStatus::Approved);
+    let mut history = commission(&t, CommissionStatus::Draft);
+    history.id = CommissionId::new();
+    (history.head, history.members) = (Some(t.outsider.id), vec![t.outsider.id, t.newcomer.id]);
+    // 2022: the deputy seats the outsider and removes the maths head; 2023: seats the member.
+    let overrides = |y: AcademicYear| -> Vec<(StaffId, bool)> {
+        if y == y22 { vec![(t.outsider.id, true), (t.head.id, false)] } else { vec![(t.member.id, true)] }
+    };
+    let approved_in = |y: AcademicYear| if y == y22 { vec![maths.clone()] } else { vec![] };
+    let seating = |body: Body, y: AcademicYear| match body {
+        Body::PedagogicalCouncil => Seating::pedagogical_council(active),
+        Body::MethodologicalCouncil => {
+            Seating::methodological_council(&council_seats(active, &approved_in(y), &overrides(y)))
+        }
+        Body::Commission(c) => Seating::commission(if c == maths.id { maths.clone() } else { history.clone() }),
+    };
+    let meetings = [
+        (Body::PedagogicalCouncil, y22),
+        (Body::MethodologicalCouncil, y22),
+        (Body::MethodologicalCouncil, y23),
+        (Body::Commission(maths.id), y22),
+        (Body::Commission(history.id), y22),
+    ];
+    let ties = |s: &crate::staff::Staff| Ties {
+        on_staff: s.school() == Some(t.school.id) && s.active,
+        sits_on: [&maths, &history].iter().filter(|c| c.members.contains(&s.id)).map(|c| c.id).collect(),
+        heads: [&maths].iter().filter(|c| c.is_led_by(s.id)).map(|c| (c.id, c.year)).collect(),
+        council: [y22, y23]
+            .into_iter()
+            .flat_map(|y| overrides(y).into_iter().filter(|(o, _)| *o == s.id).map(move |(_, seated)| (y, seated)))
+            .collect(),
+    };
+    let mut readers: Vec<(String, Actor, Ties)> =
+        people.iter().map(|p| (p.last_name.to_string(), actor(p), ties(p))).collect();
+    readers.push(("methodologist".into(), t.methodologist, Ties::default()));
+    readers.push(("admin".into(), t.admin, Ties::default()));
+    let mut shown = 0;
+    for (who, reader, tie) in &readers {
+        let scope = readable(reader, &t.school, tie);
+        for (body, y) in meetings {
+            let single = seating(body, y).may_read(reader, &t.school).is_ok();
+            let listed = scope.iter().any(|r| r.covers(body, y));
+            assert_eq!(listed, single, "{who} on {body:?} {y}: list {listed}, read {single}");
+            shown += usize::from(listed);
+        }
+    }
+    assert!(shown > 10 && shown < readers.len() * meetings.len(), "the scenario shows some and hides some: {shown}");
+    let outsider = readable(&actor(&t.outsider), &t.school, &ties(&t.outsider));
+    assert!(outsider.contains(&Readable::OfIn(Body::MethodologicalCouncil, y22)), "seated by the deputy: {outsider:?}");
+    let head = readable(&actor(&t.head), &t.school, &ties(&t.head));
+    assert!(!head.iter().any(|r| r.covers(Body::MethodologicalCouncil, y22)), "removed by the deputy: {head:?}");
 }
