@@ -246,7 +246,10 @@ pub async fn school(
     Ok(school)
 }
 
-/// Three approved commissions, each of the teachers of its subjects, headed by the first.
+/// Three commissions, each of the teachers of its subjects, drafted by the deputy and headed by
+/// the most experienced of them, through the same commands as over HTTP. The director approves
+/// those the regulation lets through (three members teaching its subjects, an experienced head:
+/// R-3.2.2a, R-3.2.2c); the others stay drafts. Answers the approved ones.
 async fn commissions(
     store: &Store,
     school: &School,
@@ -255,29 +258,40 @@ async fn commissions(
     staff: &[StaffId],
     audit: &Audit,
 ) -> Result<Vec<CommissionId>, ApiError> {
-    use usul_domain::commission::{NewOrder, OrderNumber};
+    use usul_domain::commission::command::{DraftRequest, Named, OrderRequest, draft};
     let people = store.staff_by_ids(staff).await?;
+    let acting = |role: Role| people.iter().find(|p| p.role == role).and_then(crate::auth::actor_of);
+    // A school without a director and a deputy has nobody to draft or approve a commission.
+    let (Some(director), Some(deputy)) = (acting(Role::Director), acting(Role::Deputy)) else {
+        return Ok(Vec::new());
+    };
+    let named = Named { people: &people, unknown_subjects: &[] };
     let groups: [(&str, &[usize]); 3] =
         [("Так илимдер", &[0, 1, 6]), ("Тилдер", &[2, 3, 7]), ("Коомдук жана табигый илимдер", &[4, 5])];
     let mut out = Vec::new();
     for (k, (title, taught)) in groups.into_iter().enumerate() {
-        let ids: Vec<SubjectId> = taught.iter().filter_map(|i| subjects.get(*i).copied()).collect();
-        let members: Vec<StaffId> = people
+        let subject_ids: Vec<SubjectId> = taught.iter().filter_map(|i| subjects.get(*i).copied()).collect();
+        let members: Vec<&usul_domain::staff::Staff> = people
             .iter()
-            .filter(|p| p.role == Role::Teacher && p.subjects.iter().any(|s| ids.contains(s)))
-            .map(|p| p.id)
+            .filter(|p| p.role == Role::Teacher && p.subjects.iter().any(|s| subject_ids.contains(s)))
             .take(12)
             .collect();
-        let Some(head) = members.first().copied() else { continue };
-        let c = store.create_commission(school, year, name(title)?, &ids, &members, audit).await?;
-        let c = store.set_commission_head(&c, None, head, audit).await?;
-        let order = NewOrder {
-            number: OrderNumber::parse(&format!("{}-к", k + 1)).map_err(|e| ApiError::bug(e.to_string()))?,
+        let Some(head) = members.iter().max_by_key(|p| p.experience.years()).map(|p| p.id) else { continue };
+        let member_ids = members.iter().map(|p| p.id).collect();
+        let request = DraftRequest { year: year.to_string(), name: title.to_owned(), subject_ids, member_ids };
+        let c = store.create_commission(school, &draft(&deputy, school, &request, named)?, audit).await?;
+        let Ok((after, change)) = c.appoint_head(&director, school, head, &people) else { continue };
+        let (c, _) = store.save_commission(&c, None, &after, &change, audit).await?;
+        let order = OrderRequest {
+            number: format!("{}-к", k + 1),
             date: year.first_day() + chrono::Duration::days(4),
-            title: "Циклдик усулдук комиссиянын курамын бекитүү жөнүндө".to_owned(),
-            decided: format!("«{title}» комиссиясы бекитилсин."),
+            title: Some("Циклдик усулдук комиссиянын курамын бекитүү жөнүндө".to_owned()),
+            decided: Some(format!("«{title}» комиссиясы бекитилсин.")),
         };
-        out.push(store.approve_commission(&c, None, &order, audit).await?.0.id);
+        let Ok((after, change)) = c.approve(&director, school, &order, &people, usul_domain::lang::Lang::Ky) else {
+            continue;
+        };
+        out.push(store.save_commission(&c, None, &after, &change, audit).await?.0.id);
     }
     Ok(out)
 }

@@ -642,6 +642,42 @@ impl From<usul_domain::policy::Decision> for ApiError {
     }
 }
 
+impl From<usul_domain::policy::Refusal> for ApiError {
+    fn from(r: usul_domain::policy::Refusal) -> Self {
+        match r {
+            usul_domain::policy::Refusal::NotFound => Self::NotFound,
+            usul_domain::policy::Refusal::Forbidden => Self::Forbidden,
+        }
+    }
+}
+
+impl From<usul_domain::form::Problem> for FieldErrorKind {
+    fn from(p: usul_domain::form::Problem) -> Self {
+        use usul_domain::form::Problem as P;
+        match p {
+            P::Required => Self::Required,
+            P::Text(TextError::Empty) => Self::Empty,
+            P::Text(TextError::TooLong { max }) => Self::TooLong(max),
+            P::Text(TextError::TooShort { min }) => Self::TooShort(min),
+            P::Text(TextError::Format) | P::InvalidFormat => Self::InvalidFormat,
+            P::InvalidYear => Self::InvalidYear,
+            P::InvalidValue => Self::InvalidValue,
+            P::OutOfRange => Self::OutOfRange,
+            P::UnknownReference => Self::UnknownReference,
+            P::Inactive => Self::Inactive,
+            P::Duplicate => Self::Duplicate,
+        }
+    }
+}
+
+impl ApiError {
+    /// A command's field problems as one 422 `validation_failed`.
+    #[must_use]
+    pub fn invalid(problems: Vec<usul_domain::form::FieldProblem>) -> Self {
+        Self::Validation(problems.into_iter().map(|p| FieldError::new(p.field, p.problem.into())).collect())
+    }
+}
+
 /// Collects field errors while a body is turned into domain values, so that every problem is
 /// reported at once.
 #[derive(Debug, Default)]

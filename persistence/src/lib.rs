@@ -15,9 +15,9 @@ mod records;
 mod reports;
 mod tokens;
 
-pub use commissions::{CommissionFilter, Membership, MembershipChange};
+pub use commissions::{CommissionCase, CommissionFilter, DraftCase};
 pub use idempotency::{Begin, IDEMPOTENCY_STALE_SECONDS, StoredResponse};
-pub use meetings::{MeetingFilter, MeetingPatch, NewMeeting};
+pub use meetings::{MeetingCase, MeetingFilter};
 pub use org::{DistrictPatch, NewDistrict, NewSchool, SchoolPatch};
 pub use people::{LoginRecord, NewStaff, StaffFilter, StaffPatch};
 pub use plans::{ItemContent, ItemProgress, NewPlan, PlanFilter, PlanPatch, Transition, TransitionEffects};

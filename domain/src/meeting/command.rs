@@ -87,6 +87,14 @@ pub struct MinutesRequest {
     pub secretary_id: Option<Option<StaffId>>,
 }
 
+impl MinutesRequest {
+    /// Everyone the decisions make responsible, for the store to look up.
+    #[must_use]
+    pub fn responsible(&self) -> Vec<StaffId> {
+        self.decisions.iter().flatten().flat_map(|d| d.responsible_ids.iter().copied()).collect()
+    }
+}
+
 /// Where protocol numbers run: 1, 2, 3 … per school, body and academic year. The
 /// store gives the next free one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

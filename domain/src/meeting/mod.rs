@@ -85,6 +85,15 @@ impl Body {
         }
     }
 
+    /// The commission, for a commission's body.
+    #[must_use]
+    pub const fn commission(self) -> Option<CommissionId> {
+        match self {
+            Self::Commission(c) => Some(c),
+            _ => None,
+        }
+    }
+
     /// The key protocol numbers run under (one sequence per body and year).
     #[must_use]
     pub fn key(self) -> String {
@@ -216,20 +225,6 @@ pub struct Meeting {
     pub updated_at: DateTime<Utc>,
 }
 
-/// Why a meeting cannot change as asked.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum MeetingError {
-    /// Finalized minutes are read-only.
-    #[error("the minutes are finalized and read-only")]
-    Finalized,
-    /// The transition does not start from this state.
-    #[error("the meeting is {0:?}")]
-    WrongState(MeetingStatus),
-    /// What finalization still lacks, all at once.
-    #[error("the minutes are incomplete: {0:?}")]
-    Incomplete(Vec<Missing>),
-}
-
 /// What the minutes lack before they can be finalized.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Missing {
@@ -253,51 +248,14 @@ impl Missing {
 }
 
 impl Meeting {
-    /// Whether the minutes may still be edited.
-    ///
-    /// # Errors
-    /// [`MeetingError::Finalized`] once finalized.
-    pub fn check_editable(&self) -> Result<(), MeetingError> {
-        if self.status == MeetingStatus::Finalized { Err(MeetingError::Finalized) } else { Ok(()) }
-    }
-
-    /// `scheduled → held`.
-    ///
-    /// # Errors
-    /// [`MeetingError`] from any other state.
-    pub fn check_hold(&self) -> Result<(), MeetingError> {
-        match self.status {
-            MeetingStatus::Scheduled => Ok(()),
-            MeetingStatus::Finalized => Err(MeetingError::Finalized),
-            other => Err(MeetingError::WrongState(other)),
-        }
-    }
-
-    /// `held → finalized`: the minutes need an agenda, at least one decision, a chair and a
-    /// secretary. Returns the quorum to record.
-    ///
-    /// # Errors
-    /// [`MeetingError`] naming every gap.
-    pub fn check_finalize(&self) -> Result<Quorum, MeetingError> {
-        match self.status {
-            MeetingStatus::Held => {}
-            MeetingStatus::Finalized => return Err(MeetingError::Finalized),
-            other => return Err(MeetingError::WrongState(other)),
-        }
-        let mut missing = Vec::new();
-        if self.agenda.is_empty() {
-            missing.push(Missing::Agenda);
-        }
-        if self.decisions.is_empty() {
-            missing.push(Missing::Decisions);
-        }
-        if self.chair.is_none() {
-            missing.push(Missing::Chair);
-        }
-        if self.secretary.is_none() {
-            missing.push(Missing::Secretary);
-        }
-        if missing.is_empty() { Ok(quorum(&self.attendance)) } else { Err(MeetingError::Incomplete(missing)) }
+    /// Everyone the minutes name: attendance, chair, secretary, those responsible for decisions.
+    #[must_use]
+    pub fn people(&self) -> Vec<StaffId> {
+        let mut ids: Vec<StaffId> = self.attendance.iter().map(|(s, _)| *s).collect();
+        ids.extend(self.chair);
+        ids.extend(self.secretary);
+        ids.extend(self.decisions.iter().flat_map(|d| d.responsible.iter().copied()));
+        ids
     }
 }
 

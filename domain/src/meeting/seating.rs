@@ -255,6 +255,22 @@ impl Readable {
     }
 }
 
+/// Whether `scope` is every meeting of every body, so that nothing about the reader's ties
+/// can widen it.
+#[must_use]
+pub fn reads_every_body(scope: &[Readable]) -> bool {
+    BodyKind::ALL.iter().all(|k| scope.contains(&Readable::EveryOf(*k)))
+}
+
+/// Whether `actor` sees the school's councils and may look through its meetings: everyone who
+/// sees the school (what each meeting shows is [`readable`]'s).
+///
+/// # Errors
+/// The [`Refusal`].
+pub fn may_read_school(actor: &Actor, school: &School) -> Result<(), Refusal> {
+    require(actor, Action::Read, school_resource(school))
+}
+
 /// The meetings of `school` that `actor` reads: the policy's answer for each body the actor is
 /// tied to, so that a list shows exactly what a single read lets through. An
 /// empty answer means none.
