@@ -221,9 +221,56 @@ impl Default for SchoolSettings {
     }
 }
 
+/// Whether `role` may be given to `person`: school staff hold school roles; district and
+/// service accounts keep the role they have.
+#[must_use]
+pub fn role_fits(person: &Staff, role: Role) -> bool {
+    match person.affiliation {
+        Affiliation::School { .. } => role.is_school_role(),
+        Affiliation::District(_) | Affiliation::Service => role == person.role,
+    }
+}
+
+/// Why a deactivation is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum DeactivateError {
+    /// Nobody deactivates their own account (the school would be left without its director).
+    #[error("you cannot deactivate yourself")]
+    Yourself,
+}
+
+/// Checks that `actor` may deactivate `person` (the policy has already said the role may).
+///
+/// # Errors
+/// [`DeactivateError::Yourself`] for one's own account.
+pub fn check_deactivation(actor: Option<StaffId>, person: StaffId) -> Result<(), DeactivateError> {
+    if actor == Some(person) { Err(DeactivateError::Yourself) } else { Ok(()) }
+}
+
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
     use super::*;
+
+    fn person(role: Role) -> Staff {
+        Staff {
+            id: StaffId::new(),
+            affiliation: Affiliation::School { school: SchoolId::new(), district: DistrictId::new() },
+            email: Email::parse("a@b.kg").unwrap(),
+            last_name: Name::parse("Асанов").unwrap(),
+            first_name: Name::parse("Асан").unwrap(),
+            patronymic: None,
+            position: None,
+            role,
+            subjects: Vec::new(),
+            category: QualificationCategory::None,
+            experience: Experience::parse(3).unwrap(),
+            active: true,
+            version: 1,
+            created_at: chrono::Utc::now(),
+            updated_at: chrono::Utc::now(),
+        }
+    }
 
     #[test]
     fn role_codes_round_trip() {
@@ -244,5 +291,24 @@ mod tests {
     #[test]
     fn a_commission_head_needs_five_years_by_default_r_3_2_2c() {
         assert_eq!(SchoolSettings::default().min_head_experience_years, 5);
+    }
+
+    #[test]
+    fn school_staff_take_only_school_roles_and_others_keep_theirs() {
+        let mut p = person(Role::Teacher);
+        assert!(role_fits(&p, Role::Deputy));
+        assert!(!role_fits(&p, Role::Admin));
+        p.affiliation = Affiliation::District(DistrictId::new());
+        p.role = Role::DistrictMethodologist;
+        assert!(role_fits(&p, Role::DistrictMethodologist));
+        assert!(!role_fits(&p, Role::Director));
+    }
+
+    #[test]
+    fn nobody_deactivates_their_own_account() {
+        let me = StaffId::new();
+        assert_eq!(check_deactivation(Some(me), me), Err(DeactivateError::Yourself));
+        assert_eq!(check_deactivation(Some(StaffId::new()), me), Ok(()));
+        assert_eq!(check_deactivation(None, me), Ok(()));
     }
 }

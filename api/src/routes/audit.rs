@@ -1,9 +1,10 @@
 //! A school's audit trail: who changed what, and when.
 
 use crate::auth::Auth;
-use crate::extract::{Paging, path_id};
+use crate::extract::path_id;
 use crate::openapi::tags;
 use crate::problem::ApiError;
+use crate::query;
 use crate::routes::{list_of, next_cursor, school_for};
 use crate::state::AppState;
 use actix_web::{HttpResponse, get, web};
@@ -68,10 +69,10 @@ pub struct AuditQuery {
     pub entity: Option<String>,
     /// Page size, 1–200 (default 50).
     #[param(value_type = Option<u32>, minimum = 1, maximum = 200, example = 50)]
-    pub limit: Option<String>,
+    pub limit: Option<query::Limit>,
     /// `next_cursor` of the previous page.
-    #[param(pattern = "^(c1[0-9a-f]{32})?$")]
-    pub cursor: Option<String>,
+    #[param(value_type = Option<String>, pattern = "^(c1[0-9a-f]{32})?$")]
+    pub cursor: Option<query::Cursor>,
 }
 
 /// Read a school's audit trail.
@@ -93,10 +94,10 @@ pub async fn list(
     state: web::Data<AppState>,
     auth: Auth,
     id: web::Path<String>,
-    q: web::Query<AuditQuery>,
+    q: query::Query<AuditQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let school = school_for(&state, &auth, SchoolId::from_uuid(path_id("id", &id)?), Action::ReadAudit).await?;
-    let paging = Paging::parse(q.limit.as_deref(), q.cursor.as_deref())?;
+    let paging = query::paging(q.limit, q.cursor);
     let page = state.store.list_audit(school.id, q.entity.as_deref(), paging.request()).await?;
     Ok(HttpResponse::Ok().json(AuditEventList {
         items: page.items.into_iter().map(Into::into).collect(),

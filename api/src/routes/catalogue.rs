@@ -2,9 +2,10 @@
 //! client's language.
 
 use crate::auth::Auth;
-use crate::extract::{bad_param, lang};
+use crate::extract::lang;
 use crate::openapi::tags;
-use crate::problem::{ApiError, FieldErrorKind};
+use crate::problem::ApiError;
+use crate::query;
 use crate::routes::allow;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, web};
@@ -102,7 +103,12 @@ pub struct FormQuery {
     /// Only forms of this group: `qualification`, `innovation`,
     /// `information`.
     #[param(value_type = Option<FormGroupCode>)]
-    pub group: Option<String>,
+    #[serde(default, deserialize_with = "group_param")]
+    pub group: Option<FormGroup>,
+}
+
+fn group_param<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<FormGroup>, D::Error> {
+    query::code(d, FormGroup::parse).map(Some)
 }
 
 fn labelled(req: &HttpRequest, body: &impl Serialize) -> HttpResponse {
@@ -129,13 +135,10 @@ fn labelled(req: &HttpRequest, body: &impl Serialize) -> HttpResponse {
     security(("bearer" = [])),
 )]
 #[get("/catalogue/forms")]
-pub async fn list(req: HttpRequest, auth: Auth, q: web::Query<FormQuery>) -> Result<HttpResponse, ApiError> {
+pub async fn list(req: HttpRequest, auth: Auth, q: query::Query<FormQuery>) -> Result<HttpResponse, ApiError> {
     allow(&auth, Action::Read, Resource::Catalogue)?;
     let language = lang(&req);
-    let group = match q.group.as_deref() {
-        None => None,
-        Some(g) => Some(FormGroup::parse(g).ok_or_else(|| bad_param("group", FieldErrorKind::InvalidValue))?),
-    };
+    let group = q.group;
     let items = catalogue::FORMS
         .iter()
         .filter(|f| group.is_none_or(|g| f.groups.contains(&g)))

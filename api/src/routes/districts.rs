@@ -1,9 +1,10 @@
 //! Districts (*билим берүү бөлүмү*, R-3.1), their methodologists and service accounts.
 
 use crate::auth::{Auth, hash_password};
-use crate::extract::{Paging, ValidJson, if_match, path_id};
+use crate::extract::{ValidJson, if_match, path_id};
 use crate::openapi::tags;
 use crate::problem::{ApiError, Checker, checked};
+use crate::query;
 use crate::routes::staff::{NewPersonBody, StaffView};
 use crate::routes::{allow, created, list_of, next_cursor, present, versioned};
 use crate::state::AppState;
@@ -94,10 +95,10 @@ pub struct UpdateDistrictBody {
 pub struct PageQuery {
     /// Page size, 1–200 (default 50).
     #[param(value_type = Option<u32>, minimum = 1, maximum = 200, example = 50)]
-    pub limit: Option<String>,
+    pub limit: Option<query::Limit>,
     /// `next_cursor` of the previous page.
-    #[param(pattern = "^(c1[0-9a-f]{32})?$")]
-    pub cursor: Option<String>,
+    #[param(value_type = Option<String>, pattern = "^(c1[0-9a-f]{32})?$")]
+    pub cursor: Option<query::Cursor>,
 }
 
 async fn load(state: &AppState, auth: &Auth, raw: &str, action: Action) -> Result<District, ApiError> {
@@ -129,8 +130,12 @@ fn opt_name(check: &mut Checker, field: &str, v: Option<&str>) -> Option<Option<
     security(("bearer" = [])),
 )]
 #[get("/districts")]
-pub async fn list(state: web::Data<AppState>, auth: Auth, q: web::Query<PageQuery>) -> Result<HttpResponse, ApiError> {
-    let paging = Paging::parse(q.limit.as_deref(), q.cursor.as_deref())?;
+pub async fn list(
+    state: web::Data<AppState>,
+    auth: Auth,
+    q: query::Query<PageQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let paging = query::paging(q.limit, q.cursor);
     let only = match auth.actor {
         Actor::Admin { .. } => None,
         Actor::DistrictUser { district, .. }

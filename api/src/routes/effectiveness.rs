@@ -2,9 +2,10 @@
 //! it, and the district's summary comparing its schools.
 
 use crate::auth::Auth;
-use crate::extract::{bad_param, lang, path_id, required_year};
+use crate::extract::{bad_param, lang, path_id};
 use crate::openapi::tags;
 use crate::problem::{ApiError, FieldErrorKind};
+use crate::query;
 use crate::routes::{allow, school_for};
 use crate::state::AppState;
 use actix_web::{HttpRequest, HttpResponse, get, web};
@@ -33,8 +34,8 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 #[into_params(parameter_in = Query)]
 pub struct YearQuery {
     /// `YYYY-YYYY`, required.
-    #[param(pattern = "^[0-9]{4}-[0-9]{4}$", example = "2022-2023")]
-    pub year: Option<String>,
+    #[param(value_type = Option<String>, pattern = "^[0-9]{4}-[0-9]{4}$", example = "2022-2023")]
+    pub year: Option<query::Year>,
 }
 
 // ---------- the school's measures ----------
@@ -324,10 +325,10 @@ pub async fn effectiveness(
     state: web::Data<AppState>,
     auth: Auth,
     id: web::Path<String>,
-    q: web::Query<YearQuery>,
+    q: query::Query<YearQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let school = school_for(&state, &auth, SchoolId::from_uuid(path_id("id", &id)?), Action::Read).await?;
-    let year = required_year(q.year.as_deref())?;
+    let year = query::Year::required(q.year)?;
     let language = lang(&req);
     let teachers: Vec<_> =
         state.store.active_school_staff(school.id).await?.into_iter().map(|s| (s.id, s.category)).collect();
@@ -414,8 +415,8 @@ pub struct DistrictSummaryView {
 #[into_params(parameter_in = Query)]
 pub struct SummaryQuery {
     /// `YYYY-YYYY`, required.
-    #[param(pattern = "^[0-9]{4}-[0-9]{4}$", example = "2022-2023")]
-    pub year: Option<String>,
+    #[param(value_type = Option<String>, pattern = "^[0-9]{4}-[0-9]{4}$", example = "2022-2023")]
+    pub year: Option<query::Year>,
     /// `name` (default), `plan_execution`, `commissions`, `reports_accepted`,
     /// `training_hours`, `presented`, `success` or `quality`; a leading `-` sorts descending.
     /// Schools without a figure come last either way.
@@ -465,12 +466,12 @@ pub async fn summary(
     state: web::Data<AppState>,
     auth: Auth,
     id: web::Path<String>,
-    q: web::Query<SummaryQuery>,
+    q: query::Query<SummaryQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let district = DistrictId::from_uuid(path_id("id", &id)?);
     allow(&auth, Action::Read, Resource::District(district))?;
     allow(&auth, Action::ReadDistrictSummary, Resource::District(district))?;
-    let year = required_year(q.year.as_deref())?;
+    let year = query::Year::required(q.year)?;
     let sort = q.sort.clone().unwrap_or_else(|| "name".to_owned());
     let (descending, key) = sort.strip_prefix('-').map_or((false, sort.as_str()), |k| (true, k));
     if !SORTS.contains(&key) {

@@ -2,9 +2,10 @@
 //! whole or imported from CSV, with success % and quality % per class, subject and school.
 
 use crate::auth::Auth;
-use crate::extract::{CsvBody, ValidJson, bad_param, expected, path_id, required_year};
+use crate::extract::{CsvBody, ValidJson, bad_param, expected, path_id};
 use crate::openapi::tags;
 use crate::problem::{ApiError, Checker, FieldErrorKind, ProblemCode};
+use crate::query;
 use crate::routes::{school_for, versioned};
 use crate::state::AppState;
 use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
@@ -37,19 +38,21 @@ pub const MAX_PROBLEMS: usize = 200;
 #[into_params(parameter_in = Query)]
 pub struct TableQuery {
     /// The academic year, `YYYY-YYYY`.
-    #[param(pattern = "^[0-9]{4}-[0-9]{4}$", example = "2022-2023")]
-    pub year: Option<String>,
+    #[param(value_type = Option<String>, pattern = "^[0-9]{4}-[0-9]{4}$", example = "2022-2023")]
+    pub year: Option<query::Year>,
     /// `1`–`4` for a term, `year` for the annual grades.
-    #[param(pattern = "^([1-4]|year)$", example = "year")]
-    pub term: Option<String>,
+    #[param(value_type = Option<String>, pattern = "^([1-4]|year)$", example = "year")]
+    #[serde(default, deserialize_with = "term_param")]
+    pub term: Option<Term>,
+}
+
+fn term_param<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Term>, D::Error> {
+    query::code(d, Term::parse).map(Some)
 }
 
 fn table_of(q: &TableQuery) -> Result<(AcademicYear, Term), ApiError> {
-    let year = required_year(q.year.as_deref())?;
-    let term = match q.term.as_deref() {
-        Some(t) => Term::parse(t).ok_or_else(|| bad_param("term", FieldErrorKind::InvalidValue))?,
-        None => return Err(bad_param("term", FieldErrorKind::Required)),
-    };
+    let year = query::Year::required(q.year)?;
+    let term = q.term.ok_or_else(|| bad_param("term", FieldErrorKind::Required))?;
     Ok((year, term))
 }
 
@@ -188,7 +191,7 @@ pub async fn read(
     state: web::Data<AppState>,
     auth: Auth,
     id: web::Path<String>,
-    q: web::Query<TableQuery>,
+    q: query::Query<TableQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let school = school_for(&state, &auth, SchoolId::from_uuid(path_id("id", &id)?), Action::Read).await?;
     let (year, term) = table_of(&q)?;
@@ -350,7 +353,7 @@ pub async fn replace(
     state: web::Data<AppState>,
     auth: Auth,
     id: web::Path<String>,
-    q: web::Query<TableQuery>,
+    q: query::Query<TableQuery>,
     body: ValidJson<TableBody>,
 ) -> Result<HttpResponse, ApiError> {
     let school = school_for(&state, &auth, SchoolId::from_uuid(path_id("id", &id)?), Action::ManageRecords).await?;
@@ -417,7 +420,7 @@ pub async fn import(
     state: web::Data<AppState>,
     auth: Auth,
     id: web::Path<String>,
-    q: web::Query<TableQuery>,
+    q: query::Query<TableQuery>,
     body: CsvBody,
 ) -> Result<HttpResponse, ApiError> {
     let school = school_for(&state, &auth, SchoolId::from_uuid(path_id("id", &id)?), Action::ManageRecords).await?;

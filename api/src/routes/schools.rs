@@ -1,9 +1,10 @@
 //! Schools and their academic years (theme and goal, R-3.2.1).
 
 use crate::auth::Auth;
-use crate::extract::{Paging, ValidJson, bad_param, if_match, path_id};
+use crate::extract::{ValidJson, bad_param, if_match, path_id};
 use crate::openapi::tags;
 use crate::problem::{ApiError, Checker, FieldErrorKind, checked};
+use crate::query;
 use crate::routes::{allow, created, list_of, next_cursor, present, school_for, versioned};
 use crate::state::AppState;
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, put, web};
@@ -110,13 +111,13 @@ pub struct UpdateSchoolBody {
 pub struct SchoolQuery {
     /// Only the schools of this district.
     #[param(value_type = Option<Uuid>)]
-    pub district_id: Option<String>,
+    pub district_id: Option<query::Id>,
     /// Page size, 1–200 (default 50).
     #[param(value_type = Option<u32>, minimum = 1, maximum = 200, example = 50)]
-    pub limit: Option<String>,
+    pub limit: Option<query::Limit>,
     /// `next_cursor` of the previous page.
-    #[param(pattern = "^(c1[0-9a-f]{32})?$")]
-    pub cursor: Option<String>,
+    #[param(value_type = Option<String>, pattern = "^(c1[0-9a-f]{32})?$")]
+    pub cursor: Option<query::Cursor>,
 }
 
 fn school_id(raw: &str) -> Result<SchoolId, ApiError> {
@@ -147,10 +148,10 @@ fn check_settings(check: &mut Checker, s: &SchoolSettingsView) {
 pub async fn list(
     state: web::Data<AppState>,
     auth: Auth,
-    q: web::Query<SchoolQuery>,
+    q: query::Query<SchoolQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let paging = Paging::parse(q.limit.as_deref(), q.cursor.as_deref())?;
-    let filter = q.district_id.as_deref().map(|d| path_id("district_id", d).map(DistrictId::from_uuid)).transpose()?;
+    let paging = query::paging(q.limit, q.cursor);
+    let filter = q.district_id.map(|d| DistrictId::from_uuid(d.0));
     let (district, only) = match auth.actor {
         Actor::Admin { .. } => (filter, None),
         Actor::DistrictUser { district, .. } | Actor::DistrictService { district, .. } => {

@@ -1,9 +1,10 @@
 //! Subjects taught at a school.
 
 use crate::auth::Auth;
-use crate::extract::{Paging, ValidJson, path_id};
+use crate::extract::{ValidJson, path_id};
 use crate::openapi::tags;
 use crate::problem::{ApiError, Checker, checked};
+use crate::query;
 use crate::routes::districts::PageQuery;
 use crate::routes::{created, list_of, next_cursor, school_for};
 use crate::state::AppState;
@@ -65,10 +66,10 @@ pub async fn list(
     state: web::Data<AppState>,
     auth: Auth,
     id: web::Path<String>,
-    q: web::Query<PageQuery>,
+    q: query::Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let s = school_for(&state, &auth, SchoolId::from_uuid(path_id("id", &id)?), Action::Read).await?;
-    let paging = Paging::parse(q.limit.as_deref(), q.cursor.as_deref())?;
+    let paging = query::paging(q.limit, q.cursor);
     let page = state.store.list_subjects(s.id, paging.request()).await?;
     Ok(HttpResponse::Ok().json(SubjectList {
         items: page.items.iter().map(SubjectView::from).collect(),

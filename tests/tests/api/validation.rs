@@ -193,6 +193,33 @@ async fn bad_paging_parameters_are_named() {
 }
 
 #[tokio::test]
+async fn every_list_names_a_malformed_query_parameter_with_what_is_wrong_with_it() {
+    let app = spawn_app().await;
+    let school = app.demo_school().await;
+    let deputy = app.login("deputy@demo.usul.kg").await;
+    let admin = app.login("admin@demo.usul.kg").await;
+    let cases = [
+        (format!("/api/v1/schools/{school}/staff?active=maybe"), &deputy, "active", "invalid_value"),
+        (format!("/api/v1/schools/{school}/staff?subject_id=42"), &deputy, "subject_id", "invalid_format"),
+        (format!("/api/v1/schools/{school}/subjects?limit=0"), &deputy, "limit", "out_of_range"),
+        (format!("/api/v1/schools/{school}/audit-events?cursor=c1zz"), &deputy, "cursor", "invalid_format"),
+        (format!("/api/v1/schools/{school}/effectiveness?year=2022-2024"), &deputy, "year", "invalid_year"),
+        (format!("/api/v1/schools/{school}/effectiveness"), &deputy, "year", "required"),
+        (format!("/api/v1/schools/{school}/knowledge-quality?year=2022-2023&term=5"), &deputy, "term", "invalid_value"),
+        (format!("/api/v1/schools/{school}/knowledge-quality?year=2022-2023"), &deputy, "term", "required"),
+        ("/api/v1/catalogue/forms?group=sports".to_owned(), &deputy, "group", "invalid_value"),
+        ("/api/v1/schools?district_id=nope".to_owned(), &admin, "district_id", "invalid_format"),
+        ("/api/v1/districts?limit=ten".to_owned(), &admin, "limit", "invalid_type"),
+    ];
+    for (path, token, field, kind) in cases {
+        let a = app.get(&path, token).await;
+        a.assert_problem(400, "invalid_parameter");
+        assert_eq!(a.error_fields(), vec![field], "{path}");
+        assert_eq!(a.body["errors"][0]["code"], kind, "{path}");
+    }
+}
+
+#[tokio::test]
 async fn control_characters_are_refused_not_stored() {
     let app = spawn_app().await;
     let admin = app.login("admin@demo.usul.kg").await;

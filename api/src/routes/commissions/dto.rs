@@ -238,18 +238,6 @@ impl CommissionQuery {
     }
 }
 
-/// Paging of the order list.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct OrderQuery {
-    /// Page size, 1–200 (default 50).
-    #[param(value_type = Option<u32>, minimum = 1, maximum = 200, example = 50)]
-    pub limit: Option<query::Limit>,
-    /// `next_cursor` of the previous page.
-    #[param(value_type = Option<String>, pattern = "^(c1[0-9a-f]{32})?$")]
-    pub cursor: Option<query::Cursor>,
-}
-
 /// The removal order, for an approved commission.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]

@@ -1,11 +1,12 @@
 //! The school orders (*буйрук*) that approve, change and dissolve commissions (R-3.2.2d).
 
-use super::dto::{OrderList, OrderQuery, OrderView};
+use super::dto::{OrderList, OrderView};
 use crate::auth::Auth;
 use crate::extract::path_id;
 use crate::openapi::tags;
 use crate::problem::ApiError;
 use crate::query;
+use crate::routes::districts::PageQuery;
 use crate::state::AppState;
 use actix_web::{HttpResponse, get, web};
 use usul_domain::commission::command::may_read;
@@ -14,7 +15,7 @@ use usul_domain::ids::{OrderId, SchoolId};
 /// List a school's orders.
 #[utoipa::path(
     tag = tags::COMMISSIONS,
-    params(("id" = Uuid, Path, description = "School id"), OrderQuery),
+    params(("id" = Uuid, Path, description = "School id"), PageQuery),
     responses(
         (status = 200, description = "A page of orders, oldest first.", body = OrderList),
         crate::openapi::ReadErrors,
@@ -26,7 +27,7 @@ pub async fn list_orders(
     state: web::Data<AppState>,
     auth: Auth,
     id: web::Path<String>,
-    q: query::Query<OrderQuery>,
+    q: query::Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let school = state.store.get_school(SchoolId::from_uuid(path_id("id", &id)?)).await?.ok_or(ApiError::NotFound)?;
     may_read(&auth.actor, &school)?;
