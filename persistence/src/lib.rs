@@ -3,6 +3,7 @@
 //!
 //! Entities stay private to this crate; callers see domain types and [`StoreError`].
 
+mod commission_writes;
 mod commissions;
 mod entities;
 mod idempotency;

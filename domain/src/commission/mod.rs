@@ -2,6 +2,7 @@
 //! who may lead it, and how its membership changes.
 
 pub mod command;
+pub mod error;
 pub mod wording;
 
 use crate::ids::{CommissionId, OrderId, SchoolId, StaffId, SubjectId};

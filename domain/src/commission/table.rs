@@ -2,9 +2,9 @@
 //! sentence citing the regulation; then the details the table cannot show.
 
 use super::command::{
-    AddMembersError, AddMembersRequest, ApproveError, CommissionChange, DraftError, DraftRequest, EditRequest, Named,
-    OrderRequest, RemovalRequest, RemoveMemberError, draft,
+    AddMembersRequest, CommissionChange, DraftRequest, EditRequest, Named, OrderRequest, RemovalRequest, draft,
 };
+use super::error::{AddMembersError, ApproveError, DraftError, RemoveMemberError};
 use super::{ApprovalProblem, Commission, CommissionStatus, HeadProblem, Stint};
 use crate::fixture::{Town, day};
 use crate::form::{FieldProblem, Problem};

@@ -3,7 +3,7 @@
 
 use crate::problem::{ApiError, ProblemCode};
 use serde_json::json;
-use usul_domain::commission::command::{
+use usul_domain::commission::error::{
     AddMembersError, AppointHeadError, ApproveError, DissolveError, DraftError, EditError, RemoveMemberError,
 };
 use usul_domain::commission::{ApprovalProblem, CommissionStatus, HeadProblem};
