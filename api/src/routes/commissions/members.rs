@@ -93,10 +93,10 @@ pub async fn remove_member(
     state: web::Data<AppState>,
     auth: Auth,
     path: web::Path<(String, String)>,
-    q: web::Query<RemovalQuery>,
+    q: query::Query<RemovalQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let (raw_id, raw_staff) = path.into_inner();
-    let request = q.into_inner().request(StaffId::from_uuid(path_id("staff_id", &raw_staff)?));
+    let request = q.0.request(StaffId::from_uuid(path_id("staff_id", &raw_staff)?));
     let case = case(&state, &raw_id, &[], &[]).await?;
     let (after, change) = case.commission.remove_member(&auth.actor, &case.school, &request, lang(&req))?;
     let (c, order) = save(&state, &req, &auth, &case, &after, &change).await?;

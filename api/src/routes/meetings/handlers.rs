@@ -208,7 +208,7 @@ pub async fn document(
     state: web::Data<AppState>,
     auth: Auth,
     id: web::Path<String>,
-    q: web::Query<DocumentQuery>,
+    q: query::Query<DocumentQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let language = crate::extract::document_lang(q.lang.as_deref())?;
     let case = case(&state, &id, &[]).await?;
