@@ -20,7 +20,7 @@
 use std::sync::atomic::Ordering;
 use std::time::Instant;
 use usul_api::generate::{Size, school};
-use usul_api::routes::reports::figures;
+use usul_domain::report::{Scope, StoredFigures};
 use usul_domain::year::AcademicYear;
 use usul_persistence::Store;
 
@@ -109,12 +109,14 @@ async fn main() {
     store.analyze().await.expect("analyze");
     let year = AcademicYear::parse("2022-2023").expect("year");
 
-    let _ = figures(&store, &first, None, year).await.expect("warm up");
+    let today = chrono::Utc::now().date_naive();
+    let figures = async || store.report_figures(first.id, &Scope::School, year, today).await;
+    let _ = figures().await.expect("warm up");
     let (mut times, mut queries) = (Vec::new(), 0);
     for _ in 0..runs {
         let before = counter.load(Ordering::Relaxed);
         let t = Instant::now();
-        let f = figures(&store, &first, None, year).await.expect("report");
+        let StoredFigures::V1(f) = figures().await.expect("report");
         times.push(t.elapsed().as_secs_f64() * 1000.0);
         queries = counter.load(Ordering::Relaxed) - before;
         assert_eq!(f.plan.as_ref().map(|p| p.items as usize), Some(size.items));

@@ -85,6 +85,8 @@ pub fn start(store: Store, settings: Settings, bind: &str, workers: usize) -> st
         settings: settings.clone(),
         decoy_hash: crate::auth::hash_password_blocking(&crate::config::random_secret())
             .map_err(|e| std::io::Error::other(e.to_string()))?,
+        hashing: crate::auth::Hashing::new(settings.hash_workers, settings.hash_queue),
+        token_limiter: Arc::new(crate::ratelimit::RateLimiter::new(settings.token_requests_per_minute)),
     });
     let limit = settings.max_body_bytes;
     let mut server = HttpServer::new(move || {

@@ -86,12 +86,52 @@ impl Tokens {
     }
 }
 
-/// Hashes a password with argon2 (its own random salt), off the async workers.
-///
-/// # Errors
-/// [`ApiError::Internal`] when hashing fails.
-pub async fn hash_password(password: String) -> Result<String, ApiError> {
-    web::block(move || hash_password_blocking(&password)).await.map_err(|e| ApiError::internal("blocking pool", e))?
+/// Password hashing, bounded: argon2 costs ~19 MiB and tens of milliseconds per run, so at
+/// most `workers` run at once (near the core count) and at most `queue` more wait; anything
+/// beyond is refused at once with 503 and `Retry-After` instead of piling up threads and memory.
+#[derive(Debug, Clone)]
+pub struct Hashing {
+    running: std::sync::Arc<tokio::sync::Semaphore>,
+    admitted: std::sync::Arc<tokio::sync::Semaphore>,
+}
+
+impl Hashing {
+    /// `workers` at once, `queue` waiting.
+    #[must_use]
+    pub fn new(workers: usize, queue: usize) -> Self {
+        let workers = workers.max(1);
+        Self {
+            running: std::sync::Arc::new(tokio::sync::Semaphore::new(workers)),
+            admitted: std::sync::Arc::new(tokio::sync::Semaphore::new(workers + queue)),
+        }
+    }
+
+    async fn run<T: Send + 'static>(&self, f: impl FnOnce() -> T + Send + 'static) -> Result<T, ApiError> {
+        let _admitted =
+            self.admitted.clone().try_acquire_owned().map_err(|_| ApiError::Overloaded { retry_after: 1 })?;
+        let _running = self.running.clone().acquire_owned().await.map_err(|e| ApiError::internal("hashing", e))?;
+        web::block(f).await.map_err(|e| ApiError::internal("blocking pool", e))
+    }
+
+    /// Hashes a password with argon2 (its own random salt).
+    ///
+    /// # Errors
+    /// 503 `overloaded` when too many hashes are under way; a server fault when hashing fails.
+    pub async fn hash(&self, password: String) -> Result<String, ApiError> {
+        self.run(move || hash_password_blocking(&password)).await?
+    }
+
+    /// Checks a password against a stored hash.
+    ///
+    /// # Errors
+    /// 503 `overloaded` when too many hashes are under way.
+    pub async fn verify(&self, password: String, hash: String) -> Result<bool, ApiError> {
+        self.run(move || {
+            PasswordHash::new(&hash)
+                .is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+        })
+        .await
+    }
 }
 
 /// Hashes a password on the current thread (CLI and demo loader).
@@ -103,16 +143,6 @@ pub fn hash_password_blocking(password: &str) -> Result<String, ApiError> {
         .hash_password(password.as_bytes())
         .map(|h| h.to_string())
         .map_err(|e| ApiError::internal("argon2", e))
-}
-
-/// Checks a password against a stored hash, off the async workers.
-pub async fn verify_password(password: String, hash: String) -> bool {
-    web::block(move || {
-        PasswordHash::new(&hash)
-            .is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
-    })
-    .await
-    .unwrap_or(false)
 }
 
 /// A fresh refresh token (256 random bits) and its SHA-256 hash, which is all we store.

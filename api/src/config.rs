@@ -48,6 +48,15 @@ pub struct ServeArgs {
     #[arg(long, env = "USUL_MAX_FILE_BYTES", default_value_t = 20 * 1024 * 1024)]
     pub max_file_bytes: u64,
     /// Worker threads (0: one per core).
+    /// Password hashes run at once (0: the number of cores).
+    #[arg(long, env = "USUL_HASH_WORKERS", default_value_t = 0)]
+    pub hash_workers: usize,
+    /// Password hashes that may wait for a worker; beyond that the token endpoint answers 503.
+    #[arg(long, env = "USUL_HASH_QUEUE", default_value_t = 16)]
+    pub hash_queue: usize,
+    /// Token requests a minute per client address (0: no limit).
+    #[arg(long, env = "USUL_TOKEN_REQUESTS_PER_MINUTE", default_value_t = 30)]
+    pub token_requests_per_minute: u32,
     #[arg(long, env = "USUL_WORKERS", default_value_t = 0)]
     pub workers: usize,
     /// Development mode: a random JWT secret when none is given.
@@ -84,6 +93,12 @@ pub struct Settings {
     pub files_dir: std::path::PathBuf,
     /// Largest uploaded file accepted, in bytes.
     pub max_file_bytes: u64,
+    /// Password hashes run at once.
+    pub hash_workers: usize,
+    /// Password hashes that may wait.
+    pub hash_queue: usize,
+    /// Token requests a minute per client address (0: no limit).
+    pub token_requests_per_minute: u32,
 }
 
 impl Settings {
@@ -108,6 +123,13 @@ impl Settings {
                 lockout_seconds: 900,
                 files_dir: std::path::PathBuf::from(&args.files_dir),
                 max_file_bytes: args.max_file_bytes.max(1024),
+                hash_workers: if args.hash_workers == 0 {
+                    std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get)
+                } else {
+                    args.hash_workers
+                },
+                hash_queue: args.hash_queue,
+                token_requests_per_minute: args.token_requests_per_minute,
             },
             generated,
         ))

@@ -3,6 +3,7 @@
 //! Loaded only by `usul demo` or `usul serve --demo`, and only into an empty database.
 
 use crate::auth::hash_password_blocking;
+use crate::filing;
 use crate::problem::ApiError;
 use usul_domain::org::Theme;
 use usul_domain::staff::{Affiliation, Experience, QualificationCategory as Q, Role, SchoolSettings};
@@ -373,8 +374,8 @@ async fn meetings(
     Ok(finalized)
 }
 
-/// A meeting of `body` on `date`, scheduled, minuted (everyone came but the last member, who was
-/// excused), held and finalized by `by`.
+/// A meeting of `body` on `date`, scheduled and held, minuted (everyone came but the last member,
+/// who was excused) and finalized by `by`.
 async fn minuted(
     store: &Store,
     school: &usul_domain::org::School,
@@ -385,18 +386,8 @@ async fn minuted(
     audit: &Audit,
 ) -> Result<usul_domain::meeting::Meeting, ApiError> {
     use usul_domain::meeting::Presence;
-    use usul_domain::meeting::command::{DecisionRequest, MarkRequest, MinutesRequest, ScheduleRequest, schedule};
-    let request = ScheduleRequest {
-        body: body.kind().code().to_owned(),
-        commission_id: body.commission(),
-        date,
-        title: None,
-        agenda: vec![agenda.to_owned()],
-        notes: None,
-    };
-    let (body, year) = request.target().ok_or_else(|| ApiError::bug("demo meeting"))?;
-    let seating = store.seating(school, body, year).await?.ok_or_else(|| ApiError::bug("demo body"))?;
-    let m = store.create_meeting(school, &schedule(by, school, &request, Some(&seating))?, audit).await?;
+    use usul_domain::meeting::command::{DecisionRequest, MarkRequest, MinutesRequest};
+    let (m, seating) = crate::generate::held_meeting(store, school, (body, date), agenda, by, audit).await?;
     let count = m.attendance.len();
     let marks = m
         .attendance
@@ -419,8 +410,6 @@ async fn minuted(
         ..MinutesRequest::default()
     };
     let (after, change) = m.edit(by, school, &seating, &minutes, people)?;
-    let m = store.save_meeting(&m, None, &after, change, audit).await?;
-    let (after, change) = m.hold(by, school, &seating)?;
     let m = store.save_meeting(&m, None, &after, change, audit).await?;
     let (after, change) = m.finalize(by, school, &seating)?;
     Ok(store.save_meeting(&m, None, &after, change, audit).await?)
@@ -446,7 +435,7 @@ const SCHOOL_ITEMS: [DemoItem; 6] = [
 
 /// The approved unified plan (reviewed at the methodological council's meeting), the two
 /// commissions' approved plans (reviewed at their meetings), and individual plans in several
-/// states.
+/// states, each moved by whom its route names.
 async fn plans(
     store: &Store,
     school: &usul_domain::org::School,
@@ -457,11 +446,9 @@ async fn plans(
     audit: &Audit,
 ) -> Result<(), ApiError> {
     use usul_domain::meeting::Body;
-    use usul_domain::plan::{Item, Owner, PlanKind, PlanStatus, Progress, ReviewRecord};
-    use usul_persistence::{NewPlan, Transition, TransitionEffects};
-    let by_mail = |m: &str| {
-        people.iter().find(|p| p.email.as_str() == m).map(|p| p.id).ok_or_else(|| ApiError::bug(format!("demo {m}")))
-    };
+    use usul_domain::plan::{Header, Item, Owner, PlanKind, Progress, StepKind};
+    let person =
+        |m: &str| people.iter().find(|p| p.email.as_str() == m).ok_or_else(|| ApiError::bug(format!("demo {m}")));
     let date =
         |(y, m, d): (i32, u32, u32)| chrono::NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| ApiError::bug("date"));
     let item = |n: usize, (title, form, due, who): &DemoItem| -> Result<Item, ApiError> {
@@ -474,7 +461,7 @@ async fn plans(
             direction: None,
             start: None,
             due: Some(date(*due)?),
-            responsible: who.iter().map(|w| by_mail(w)).collect::<Result<_, _>>()?,
+            responsible: who.iter().map(|w| person(w).map(|p| p.id)).collect::<Result<_, _>>()?,
             expected_result: None,
             progress: Progress::Planned,
             completed_on: None,
@@ -482,149 +469,111 @@ async fn plans(
             evidence: Vec::new(),
         })
     };
-    let director = by_mail("director@demo.usul.kg")?;
-    let deputy = by_mail("deputy@demo.usul.kg")?;
-    // Walks a plan through `steps` (status after, action, actor, role, reviewing meeting).
-    let walk = async |plan: usul_domain::plan::Plan,
-                      steps: Vec<(
-        PlanStatus,
-        &str,
-        usul_domain::ids::StaffId,
-        &str,
-        Option<&usul_domain::meeting::Meeting>,
-    )>|
-           -> Result<usul_domain::plan::Plan, ApiError> {
-        let mut p = plan;
-        let mut approved_on = date((2022, 9, 14))?;
-        for (to, action, actor, role, meeting) in steps {
-            let review =
-                meeting.map(|m| ReviewRecord { meeting: m.id, protocol_number: m.protocol_number, date: m.date });
-            if let Some(r) = review {
-                approved_on = r.date + chrono::Duration::days(2);
-            }
-            let record = Transition {
-                at: usul_persistence::now(),
-                actor: Some(actor),
-                actor_role: role.to_owned(),
-                action: action.to_owned(),
-                from: p.status.code(p.kind).to_owned(),
-                to: to.code(p.kind).to_owned(),
-                comment: None,
-                meeting: review.map(|r| r.meeting),
-                protocol_number: review.and_then(|r| r.protocol_number),
-                meeting_date: review.map(|r| r.date),
-            };
-            let effects = TransitionEffects {
-                review,
-                approved: (to == PlanStatus::Approved).then_some((actor, approved_on)),
-                submitted: action == "submit",
-            };
-            p = store.transition_plan(&p, None, to, &record, &effects, audit).await?;
-        }
-        Ok(p)
+    let header = |title: String, goal: Option<&str>, theme: Option<&str>| Header {
+        title,
+        goal: goal.map(str::to_owned),
+        personal_theme: theme.map(str::to_owned),
     };
-    let in_route = |n: u8| PlanStatus::InRoute { steps_done: n };
-    let council_minutes = minutes.iter().find(|m| m.body == Body::MethodologicalCouncil);
+    let desk = crate::plan_desk::PlanDesk { store, school, audit };
+    let director = person("director@demo.usul.kg")?;
+    let deputy = person("deputy@demo.usul.kg")?;
+    // Approvals come two days after the review, or on September 14 without one.
+    let approval_day = |m: Option<&usul_domain::meeting::Meeting>| match m {
+        Some(m) => Ok(m.date + chrono::Duration::days(2)),
+        None => date((2022, 9, 14)),
+    };
 
-    // The unified plan.
-    let new = NewPlan {
-        kind: PlanKind::School,
-        owner: Owner::School(school.id),
-        year,
-        title: "2022-2023-окуу жылына усулдук иштин бирдиктүү планы".to_owned(),
-        goal: Some("Мугалимдердин кесиптик чеберчилигин өнүктүрүү".to_owned()),
-        personal_theme: None,
-    };
-    let mut p = store.create_plan(school, &new, audit).await?;
-    for (n, it) in SCHOOL_ITEMS.iter().enumerate() {
-        p = store.add_item(&p, None, &item(n, it)?, audit).await?;
-    }
-    let mut p = walk(
-        p,
-        vec![
-            (in_route(0), "submit", deputy, "deputy", None),
-            (in_route(1), "review", deputy, "deputy", council_minutes),
-            (PlanStatus::Approved, "approve", director, "director", None),
-        ],
-    )
-    .await?;
+    // The unified plan: drafted by the deputy, reviewed at the methodological
+    // council, approved by the director.
+    let council = minutes.iter().find(|m| m.body == Body::MethodologicalCouncil);
+    let title = "2022-2023-окуу жылына усулдук иштин бирдиктүү планы".to_owned();
+    let p = desk
+        .start(
+            deputy,
+            (PlanKind::School, Owner::School(school.id), year),
+            header(title, Some("Мугалимдердин кесиптик чеберчилигин өнүктүрүү"), None),
+        )
+        .await?;
+    let items = SCHOOL_ITEMS.iter().enumerate().map(|(n, it)| item(n, it)).collect::<Result<Vec<_>, _>>()?;
+    let p = desk.add(deputy, p, items).await?;
+    let p = desk.submit(deputy, p).await?;
+    let p = desk.step(deputy, p, StepKind::Review, council, date((2022, 9, 8))?).await?;
+    let p = desk.step(director, p, StepKind::Approve, None, approval_day(council)?).await?;
     // Its execution over the year: four items done, the master classes partly, the year's
     // report still to come.
-    let marks = [Progress::Done, Progress::Done, Progress::Done, Progress::Done, Progress::PartlyDone];
-    let items: Vec<(usul_domain::ids::ItemId, Option<chrono::NaiveDate>)> =
-        p.items.iter().map(|i| (i.id, i.due)).collect();
-    for ((id, due), progress) in items.into_iter().zip(marks) {
-        let mark = usul_persistence::ItemProgress {
+    let marks: Vec<usul_persistence::ItemProgress> = p
+        .items
+        .iter()
+        .zip([Progress::Done, Progress::Done, Progress::Done, Progress::Done, Progress::PartlyDone])
+        .map(|(i, progress)| usul_persistence::ItemProgress {
             progress,
-            completed_on: if progress == Progress::Done { due } else { None },
+            completed_on: if progress == Progress::Done { i.due } else { None },
             outcome: None,
             evidence: Vec::new(),
-        };
-        p = store.set_progress(&p, None, id, &mark, audit).await?;
-    }
+        })
+        .collect();
+    desk.progress(deputy, p, &marks).await?;
 
-    // Each commission's plan (R-3.2.2f), reviewed at its own meeting.
+    // Each commission's plan (R-3.2.2f): drafted by its head, reviewed at its own meeting,
+    // agreed by the deputy, approved by the director.
     for c in commissions {
-        let head = c.head.ok_or_else(|| ApiError::bug("demo head"))?;
-        let new = NewPlan {
-            kind: PlanKind::Commission,
-            owner: Owner::Commission(c.id),
-            year,
-            title: format!("«{}» иш планы", c.name),
-            goal: None,
-            personal_theme: None,
-        };
-        let mut p = store.create_plan(school, &new, audit).await?;
+        let head_id = c.head.ok_or_else(|| ApiError::bug("demo head"))?;
+        let head = people.iter().find(|p| p.id == head_id).ok_or_else(|| ApiError::bug("demo head"))?;
+        let title = format!("«{}» иш планы", c.name);
+        let p =
+            desk.start(head, (PlanKind::Commission, Owner::Commission(c.id), year), header(title, None, None)).await?;
         let own: [DemoItem; 2] = [
             ("Ачык сабактар", "open_lesson", (2022, 11, 25), &[]),
             ("Текшерүү тапшырмаларын даярдоо", "author_development", (2023, 3, 10), &[]),
         ];
+        let mut items = Vec::new();
         for (n, (title, form, due, _)) in own.iter().enumerate() {
             let mut it = item(n, &(*title, *form, *due, &[]))?;
-            it.responsible = vec![head];
-            p = store.add_item(&p, None, &it, audit).await?;
+            it.responsible = vec![head_id];
+            items.push(it);
         }
+        let p = desk.add(head, p, items).await?;
         let meeting = minutes.iter().find(|m| m.body == Body::Commission(c.id));
-        walk(
-            p,
-            vec![
-                (in_route(0), "submit", head, "teacher", None),
-                (in_route(1), "review", head, "teacher", meeting),
-                (in_route(2), "agree", deputy, "deputy", None),
-                (PlanStatus::Approved, "approve", director, "director", None),
-            ],
-        )
-        .await?;
+        let reviewed_on = meeting.map_or_else(|| date((2022, 9, 12)), |m| Ok(m.date))?;
+        let p = desk.submit(head, p).await?;
+        let p = desk.step(head, p, StepKind::Review, meeting, reviewed_on).await?;
+        let p = desk.step(deputy, p, StepKind::Agree, None, reviewed_on).await?;
+        desk.step(director, p, StepKind::Approve, None, approval_day(meeting)?).await?;
     }
 
-    // Individual plans: approved, agreed, submitted, draft.
-    let maths_head = by_mail("a.usenova@demo.usul.kg")?;
+    // Individual plans: approved, agreed, submitted, draft. The teachers sit on the
+    // mathematics commission, whose head agrees them; the deputy approves.
+    let maths_head = person("a.usenova@demo.usul.kg")?;
     let states: [(&str, usize); 4] = [
         ("e.abdykadyrov@demo.usul.kg", 3),
         ("m.sharshenalieva@demo.usul.kg", 2),
         ("n.baiyshova@demo.usul.kg", 1),
         ("b.toktogulov@demo.usul.kg", 0),
     ];
-    for (mail, progress) in states {
-        let teacher = by_mail(mail)?;
-        let new = NewPlan {
-            kind: PlanKind::Individual,
-            owner: Owner::Teacher(teacher),
-            year,
-            title: "Мугалимдин жекече планы".to_owned(),
-            goal: None,
-            personal_theme: Some("Сабакта санариптик технологияларды колдонуу".to_owned()),
-        };
-        let mut p = store.create_plan(school, &new, audit).await?;
+    let on = approval_day(None)?;
+    for (mail, moves) in states {
+        let teacher = person(mail)?;
+        let theme = Some("Сабакта санариптик технологияларды колдонуу");
+        let owner = Owner::Teacher(teacher.id);
+        let p = desk
+            .start(
+                teacher,
+                (PlanKind::Individual, owner, year),
+                header("Мугалимдин жекече планы".to_owned(), None, theme),
+            )
+            .await?;
         let mut it = item(0, &("Өз тажрыйбам боюнча ачык сабак", "open_lesson", (2023, 2, 10), &[]))?;
-        it.responsible = vec![teacher];
-        p = store.add_item(&p, None, &it, audit).await?;
-        let steps = vec![
-            (in_route(0), "submit", teacher, "teacher", None),
-            (in_route(1), "agree", maths_head, "teacher", None),
-            (PlanStatus::Approved, "approve", deputy, "deputy", None),
-        ];
-        walk(p, steps.into_iter().take(progress).collect()).await?;
+        it.responsible = vec![teacher.id];
+        let mut p = desk.add(teacher, p, vec![it]).await?;
+        if moves >= 1 {
+            p = desk.submit(teacher, p).await?;
+        }
+        if moves >= 2 {
+            p = desk.step(maths_head, p, StepKind::Agree, None, on).await?;
+        }
+        if moves >= 3 {
+            desk.step(deputy, p, StepKind::Approve, None, on).await?;
+        }
     }
     Ok(())
 }
@@ -775,8 +724,7 @@ async fn year_end(
     audit: &Audit,
 ) -> Result<(), ApiError> {
     use usul_domain::quality::{GradeCounts, Term};
-    use usul_domain::report::ReportStatus;
-    use usul_persistence::{QualityEntry, ReportMove};
+    use usul_persistence::QualityEntry;
     let previous = year.previous().ok_or_else(|| ApiError::bug("year"))?;
     for (y, better) in [(previous, 0_u32), (year, 1)] {
         let mut rows = Vec::new();
@@ -795,35 +743,32 @@ async fn year_end(
         }
         store.put_quality(school, y, Term::Year, &rows, None, audit).await?;
     }
-    use crate::routes::reports::{Narrative, file_submitted};
-    let by_mail = |m: &str| people.iter().find(|p| p.email.as_str() == m);
-    let director = by_mail("director@demo.usul.kg");
+    use usul_domain::report::Narrative;
+    let by_mail = |m: &str| {
+        people.iter().find(|p| p.email.as_str() == m).ok_or_else(|| ApiError::bug(format!("demo person {m}")))
+    };
     let commission = commissions.first().ok_or_else(|| ApiError::bug("demo commission"))?;
-    let head = people.iter().find(|p| Some(p.id) == commission.head);
+    let head = people.iter().find(|p| Some(p.id) == commission.head).ok_or_else(|| ApiError::bug("demo head"))?;
     let narrative = Narrative {
         achievements: Some("Комиссиянын бардык мүчөлөрү ачык сабак өткөрүштү; математикадан билим сапаты 2021-2022-окуу жылына салыштырмалуу жогорулады.".to_owned()),
         problems: Some("Жаш мугалимдердин өз алдынча билим алуусу жетишсиз.".to_owned()),
         proposals: Some("Кийинки жылы насаатчылыкты күчөтүү, предметтик декада өткөрүү.".to_owned()),
     };
-    let r = file_submitted(store, school, Some(commission), year, head, narrative, audit).await?;
-    let accepted_on = chrono::NaiveDate::from_ymd_opt(2023, 6, 12).ok_or_else(|| ApiError::bug("date"))?;
-    let accept = ReportMove {
-        to: ReportStatus::Accepted,
-        action: "accept",
-        actor: director.map(|d| d.id),
-        actor_name: director.map(usul_domain::staff::Staff::short_name),
-        actor_role: "director".to_owned(),
-        comment: Some("Кабыл алынды.".to_owned()),
-        figures: None,
-        accepted: director.map(|d| (d.id, accepted_on)),
-    };
-    store.transition_report(&r, None, accept, audit).await?;
+    let now = usul_persistence::now();
+    let r = filing::file_submitted(store, school, Some(commission), year, head, narrative, now, audit).await?;
+    let accepted_at = chrono::NaiveDate::from_ymd_opt(2023, 6, 12)
+        .and_then(|d| d.and_hms_opt(10, 0, 0))
+        .ok_or_else(|| ApiError::bug("date"))?
+        .and_utc();
+    let director = by_mail("director@demo.usul.kg")?;
+    filing::accept(store, school, &r, director, "Кабыл алынды.", accepted_at, audit).await?;
     let narrative = Narrative {
         achievements: Some("Мектептин усулдук темасы боюнча пландын негизги иш-чаралары аткарылды.".to_owned()),
         problems: Some("Эки мугалим усулдук ишке катышкан жок.".to_owned()),
         proposals: Some("Ар бир мугалимдин жекече планын бекитүү.".to_owned()),
     };
-    file_submitted(store, school, None, year, by_mail("deputy@demo.usul.kg"), narrative, audit).await?;
+    let deputy = by_mail("deputy@demo.usul.kg")?;
+    filing::file_submitted(store, school, None, year, deputy, narrative, now, audit).await?;
     Ok(())
 }
 
@@ -854,15 +799,25 @@ async fn records(
 ) -> Result<(), ApiError> {
     use usul_domain::ids::{ActivityId, MaterialId, MentorshipId, TrainingId};
     use usul_domain::meeting::Body;
-    use usul_domain::records::{
-        Activity, Diagnosis, Feedback, Hours, Material, MaterialStatus, Mentorship, Participant, ParticipantRole as R,
-        Training,
-    };
+    use usul_domain::records::activity::{ActivityInput, FeedbackInput, ParticipantInput, record_activity};
+    use usul_domain::records::actor::RecordActor;
+    use usul_domain::records::input::{PersonFacts, Refs};
+    use usul_domain::records::material::{MaterialInput, MeetingFacts, add_material};
+    use usul_domain::records::mentoring::{MentorshipInput, record_mentorship};
+    use usul_domain::records::personal::{AreaInput, TrainingInput, record_diagnosis, record_training};
+    use usul_domain::records::{Hours, MaterialStatus, ParticipantRole as R};
+    let refused = |e: &dyn std::fmt::Debug| ApiError::bug(format!("demo record refused by the rules: {e:?}"));
     let id = |m: &str| {
         people.iter().find(|p| p.email.as_str() == m).map(|p| p.id).ok_or_else(|| ApiError::bug(format!("demo {m}")))
     };
     let day = |y: i32, m: u32, d: u32| chrono::NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| ApiError::bug("date"));
     let now = usul_persistence::now();
+    // The deputy keeps the school's records, under the same rules as over HTTP; the
+    // facts the rules check are the demo's own people and subjects.
+    let deputy = RecordActor::manager(id("deputy@demo.usul.kg")?);
+    let mut refs = Refs::empty(school.id);
+    refs.people = people.iter().map(|p| PersonFacts { id: p.id, school: p.school(), active: p.active }).collect();
+    refs.subjects = subjects.to_vec();
     // (form, title, (y, m, d), presenter, others, subject index, grade)
     let plan: [DemoActivity; 22] = [
         (
@@ -1072,17 +1027,18 @@ async fn records(
     ];
     for (form, title, (y, m, d), presenter, others, subject, grade) in plan {
         let presenter = id(presenter)?;
-        let mut participants = vec![Participant { staff: presenter, role: R::Presenter, attended: true }];
+        let role = if form == "open_lesson" { R::Observer } else { R::Participant };
+        let mut participants =
+            vec![ParticipantInput { staff: presenter, role: R::Presenter.code().to_owned(), attended: true }];
         for o in others {
-            let role = if form == "open_lesson" { R::Observer } else { R::Participant };
-            participants.push(Participant { staff: id(o)?, role, attended: true });
+            participants.push(ParticipantInput { staff: id(o)?, role: role.code().to_owned(), attended: true });
         }
         let feedback = if form == "open_lesson" {
             participants
                 .iter()
-                .filter(|p| p.role == R::Observer)
+                .skip(1)
                 .take(1)
-                .map(|p| Feedback {
+                .map(|p| FeedbackInput {
                     staff: p.staff,
                     text: "Сабак максатка жетти, топтук иш жакшы уюштурулду.".to_owned(),
                 })
@@ -1090,10 +1046,7 @@ async fn records(
         } else {
             Vec::new()
         };
-        let a = Activity {
-            id: ActivityId::new(),
-            school: school.id,
-            year,
+        let input = ActivityInput {
             form: form.to_owned(),
             title: title.to_owned(),
             starts_on: day(y, m, d)?,
@@ -1101,7 +1054,7 @@ async fn records(
             organiser: Some(presenter),
             commission: None,
             place: Some("КТО №95".to_owned()),
-            hours: Hours::from_tenths(if form == "open_lesson" { 10 } else { 20 }),
+            hours: Some(if form == "open_lesson" { 1.0 } else { 2.0 }),
             description: None,
             outcome: None,
             grade: grade.map(str::to_owned),
@@ -1109,30 +1062,21 @@ async fn records(
             feedback,
             plan_item: None,
             participants,
-            version: 1,
-            created_at: now,
-            updated_at: now,
         };
+        let a = record_activity(&deputy, input, &refs, ActivityId::new(), now).map_err(|e| refused(&e))?;
         store.create_activity(school, &a, audit).await?;
     }
     for (mentor, mentee) in [
         ("zh.kerimbaeva@demo.usul.kg", "g.tologonova@demo.usul.kg"),
         ("a.usenova@demo.usul.kg", "n.baiyshova@demo.usul.kg"),
     ] {
-        let m = Mentorship {
-            id: MentorshipId::new(),
-            school: school.id,
-            year,
+        let input = MentorshipInput {
+            year: year.to_string(),
             mentor: id(mentor)?,
             mentee: id(mentee)?,
             goals: Some("Сабакты пландоо жана класстык башкаруу".to_owned()),
-            completed: false,
-            outcome: None,
-            notes: Vec::new(),
-            version: 1,
-            created_at: now,
-            updated_at: now,
         };
+        let m = record_mentorship(&deputy, input, &refs, MentorshipId::new(), now).map_err(|e| refused(&e))?;
         store.create_mentorship(school, &m, audit).await?;
     }
     for (who, title, hours, start) in [
@@ -1143,26 +1087,25 @@ async fn records(
         ("n.isakov@demo.usul.kg", "Тарыхты окутууда булактар менен иштөө", 720, (2023, 3, 13)),
     ] {
         let starts = day(start.0, start.1, start.2)?;
-        let t = Training {
-            id: TrainingId::new(),
-            school: school.id,
-            staff: id(who)?,
+        let input = TrainingInput {
             title: title.to_owned(),
             provider: "Кыргыз билим берүү академиясы".to_owned(),
             mode: if hours > 400 { "in_person" } else { "distance" }.to_owned(),
             starts_on: starts,
             ends_on: starts + chrono::Duration::days(11),
-            hours: Hours::from_tenths(hours),
+            hours: Hours::from_tenths(hours).as_f64(),
             certificate_number: Some(format!("КББА-{}", 1000 + hours)),
             issuer: Some("КББА".to_owned()),
-            certificate_file: None,
-            version: 1,
-            created_at: now,
         };
+        let t =
+            record_training(&deputy, (id(who)?, school.id), input, TrainingId::new(), now).map_err(|e| refused(&e))?;
         store.create_training(school, &t, audit).await?;
     }
     let review_of = |c: usize| {
-        minutes.iter().find(|m| commissions.get(c).is_some_and(|k| m.body == Body::Commission(k.id))).map(|m| m.id)
+        minutes
+            .iter()
+            .find(|m| commissions.get(c).is_some_and(|k| m.body == Body::Commission(k.id)))
+            .map(MeetingFacts::from)
     };
     // (kind, title, author, subject index, commission index for the review, final status)
     let materials: [(&str, &str, &str, usize, usize, MaterialStatus); 12] = [
@@ -1257,31 +1200,27 @@ async fn records(
         ),
     ];
     for (kind, title, author, subject, commission, status) in materials {
-        let m = Material {
-            id: MaterialId::new(),
-            school: school.id,
+        let input = MaterialInput {
             kind: kind.to_owned(),
             title: title.to_owned(),
             authors: vec![id(author)?],
             subject: subjects.get(subject).copied(),
             grades: None,
-            year,
+            year: year.to_string(),
             tags: vec![title.split_whitespace().next().unwrap_or("материал").to_lowercase()],
             annotation: Some("Мектептин усулдук банкы үчүн даярдалган.".to_owned()),
-            status: MaterialStatus::Draft,
-            review_meeting: None,
             link: Some("https://school95.kg/bank".to_owned()),
-            file: None,
-            version: 1,
-            created_at: now,
-            updated_at: now,
         };
+        let m = add_material(&deputy, input, &refs, MaterialId::new(), now).map_err(|e| refused(&e))?;
         let mut m = store.create_material(school, &m, audit).await?;
         if status != MaterialStatus::Draft {
-            m = store.set_material_status(&m, None, MaterialStatus::Reviewed, review_of(commission), audit).await?;
+            // Reviewed at its commission's finalized meeting (R-3.2.2g).
+            let t = m.review(&deputy, review_of(commission).as_ref()).map_err(|e| refused(&e))?;
+            m = store.transition_material(&m, None, &t, audit).await?;
         }
         if status == MaterialStatus::Published {
-            store.set_material_status(&m, None, MaterialStatus::Published, None, audit).await?;
+            let t = m.publish(&deputy).map_err(|e| refused(&e))?;
+            store.transition_material(&m, None, &t, audit).await?;
         }
     }
     for (who, areas) in [
@@ -1292,13 +1231,9 @@ async fn records(
         ("t.ryskulov@demo.usul.kg", vec![("teaching_methods", 2), ("assessment", 2)]),
         ("m.sharshenalieva@demo.usul.kg", vec![("inclusive_education", 2)]),
     ] {
-        let d = Diagnosis {
-            staff: id(who)?,
-            year,
-            areas: areas.into_iter().map(|(a, l)| (a.to_owned(), l, None)).collect(),
-            version: 0,
-            updated_at: now,
-        };
+        let areas: Vec<AreaInput> =
+            areas.into_iter().map(|(a, level)| AreaInput { area: a.to_owned(), level, note: None }).collect();
+        let d = record_diagnosis(&deputy, id(who)?, year, &areas, now).map_err(|e| refused(&e))?;
         store.put_diagnosis(school, &d, None, audit).await?;
     }
     Ok(())

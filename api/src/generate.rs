@@ -10,9 +10,7 @@ use usul_domain::ids::{
     ActivityId, CommissionId, DistrictId, ItemId, MaterialId, MentorshipId, SchoolId, StaffId, SubjectId, TrainingId,
 };
 use usul_domain::org::School;
-use usul_domain::records::{
-    Activity, Hours, Material, MaterialStatus, Mentorship, Participant, ParticipantRole, Training,
-};
+use usul_domain::records::ParticipantRole;
 use usul_domain::staff::{Affiliation, Experience, QualificationCategory, Role, SchoolSettings};
 use usul_domain::values::{Email, Name};
 use usul_domain::year::AcademicYear;
@@ -125,117 +123,8 @@ pub async fn school(
         staff.push(store.create_staff(new, &audit).await?.id);
     }
     let year = AcademicYear::parse("2022-2023").map_err(|e| ApiError::bug(e.to_string()))?;
-    let now = usul_persistence::now();
     let commissions = commissions(store, &school, year, &subjects, &staff, &audit).await?;
-    let mut activities = Vec::with_capacity(size.activities);
-    for i in 0..size.activities {
-        let presenter = staff[rng.below(staff.len())];
-        let mut participants = vec![Participant { staff: presenter, role: ParticipantRole::Presenter, attended: true }];
-        for _ in 0..4 {
-            let p = staff[rng.below(staff.len())];
-            if !participants.iter().any(|q| q.staff == p) {
-                participants.push(Participant {
-                    staff: p,
-                    role: ParticipantRole::Participant,
-                    attended: rng.below(10) > 0,
-                });
-            }
-        }
-        let day = year.first_day() + chrono::Duration::days(i64::try_from(rng.below(300)).unwrap_or(0));
-        let a = Activity {
-            id: ActivityId::new(),
-            school: school.id,
-            year,
-            form: FORMS[rng.below(FORMS.len())].to_owned(),
-            title: format!("Иш-чара {i}"),
-            starts_on: day,
-            ends_on: None,
-            organiser: Some(presenter),
-            commission: (i % 3 == 0).then(|| commissions.get(i % commissions.len().max(1)).copied()).flatten(),
-            place: None,
-            hours: Hours::from_tenths(u32::try_from(10 + rng.below(30)).unwrap_or(10)),
-            description: None,
-            outcome: None,
-            grade: None,
-            subject: None,
-            feedback: Vec::new(),
-            plan_item: None,
-            participants,
-            version: 1,
-            created_at: now,
-            updated_at: now,
-        };
-        activities.push(a);
-    }
-    for chunk in activities.chunks(500) {
-        store.create_activities(&school, chunk, &audit).await?;
-    }
-    for i in 0..size.staff / 10 {
-        let (mentor, mentee) = (staff[(2 * i) % staff.len()], staff[(2 * i + 1) % staff.len()]);
-        if mentor == mentee {
-            continue;
-        }
-        let m = Mentorship {
-            id: MentorshipId::new(),
-            school: school.id,
-            year,
-            mentor,
-            mentee,
-            goals: None,
-            completed: false,
-            outcome: None,
-            notes: Vec::new(),
-            version: 1,
-            created_at: now,
-            updated_at: now,
-        };
-        store.create_mentorship(&school, &m, &audit).await?;
-    }
-    for (i, s) in staff.iter().enumerate().step_by(3) {
-        let starts = year.first_day() + chrono::Duration::days(i64::try_from(30 + i % 200).unwrap_or(30));
-        let t = Training {
-            id: TrainingId::new(),
-            school: school.id,
-            staff: *s,
-            title: "Квалификацияны жогорулатуу".to_owned(),
-            provider: "КББА".to_owned(),
-            mode: "distance".to_owned(),
-            starts_on: starts,
-            ends_on: starts + chrono::Duration::days(10),
-            hours: Hours::from_tenths(360),
-            certificate_number: None,
-            issuer: None,
-            certificate_file: None,
-            version: 1,
-            created_at: now,
-        };
-        store.create_training(&school, &t, &audit).await?;
-    }
-    for i in 0..size.staff / 4 {
-        let m = Material {
-            id: MaterialId::new(),
-            school: school.id,
-            kind: if i < subjects.len() { "working_programme" } else { "lesson_notes" }.to_owned(),
-            title: format!("Сабактын иштелмеси {i}"),
-            authors: vec![staff[rng.below(staff.len())]],
-            subject: Some(if i < subjects.len() { subjects[i] } else { subjects[rng.below(subjects.len())] }),
-            grades: None,
-            year,
-            tags: Vec::new(),
-            annotation: None,
-            status: if i % 3 == 0 { MaterialStatus::Published } else { MaterialStatus::Draft },
-            review_meeting: None,
-            link: Some("https://example.kg/m".to_owned()),
-            file: None,
-            version: 1,
-            created_at: now,
-            updated_at: now,
-        };
-        let stored = store.create_material(&school, &m, &audit).await?;
-        if m.status != MaterialStatus::Draft {
-            store.set_material_status(&stored, None, m.status, None, &audit).await?;
-        }
-    }
+    records(store, &school, (year, size), (&staff, &subjects, &commissions), &mut rng, &audit).await?;
     if size.items > 0 {
         unified_plan(store, &school, year, &staff, size.items, &mut rng, &audit).await?;
     }
@@ -244,6 +133,166 @@ pub async fn school(
     }
     school_report(store, &school, year, staff.get(1).copied()).await?;
     Ok(school)
+}
+
+/// A year of records kept by the deputy under the same rules as over HTTP: activities with who
+/// took part, mentorships, trainings, and materials — every third reviewed at a held meeting of
+/// a commission and published.
+async fn records(
+    store: &Store,
+    school: &School,
+    (year, size): (AcademicYear, Size),
+    (staff, subjects, commissions): (&[StaffId], &[SubjectId], &[CommissionId]),
+    rng: &mut Rng,
+    audit: &Audit,
+) -> Result<(), ApiError> {
+    use usul_domain::records::activity::{ActivityInput, ParticipantInput, record_activity};
+    use usul_domain::records::actor::RecordActor;
+    use usul_domain::records::input::{PersonFacts, Refs};
+    use usul_domain::records::material::{MaterialInput, add_material};
+    use usul_domain::records::mentoring::{MentorshipInput, record_mentorship};
+    use usul_domain::records::personal::{TrainingInput, record_training};
+    let refused = |e: &dyn std::fmt::Debug| ApiError::bug(format!("generated record refused by the rules: {e:?}"));
+    let now = usul_persistence::now();
+    let deputy = RecordActor::manager(*staff.get(1).or(staff.first()).ok_or_else(|| ApiError::bug("no staff"))?);
+    let mut refs = Refs::empty(school.id);
+    refs.people = staff.iter().map(|s| PersonFacts { id: *s, school: Some(school.id), active: true }).collect();
+    refs.subjects = subjects.to_vec();
+    refs.commissions = commissions.to_vec();
+    let role = |r: ParticipantRole| r.code().to_owned();
+    let mut activities = Vec::with_capacity(size.activities);
+    for i in 0..size.activities {
+        let presenter = staff[rng.below(staff.len())];
+        let mut participants =
+            vec![ParticipantInput { staff: presenter, role: role(ParticipantRole::Presenter), attended: true }];
+        for _ in 0..4 {
+            let p = staff[rng.below(staff.len())];
+            if !participants.iter().any(|q| q.staff == p) {
+                let attended = rng.below(10) > 0;
+                participants.push(ParticipantInput { staff: p, role: role(ParticipantRole::Participant), attended });
+            }
+        }
+        let day = year.first_day() + chrono::Duration::days(i64::try_from(rng.below(300)).unwrap_or(0));
+        let form = FORMS[rng.below(FORMS.len())].to_owned();
+        let hours = f64::from(u32::try_from(10 + rng.below(30)).unwrap_or(10)) / 10.0;
+        let input = ActivityInput {
+            form,
+            title: format!("Иш-чара {i}"),
+            starts_on: day,
+            ends_on: None,
+            organiser: Some(presenter),
+            commission: (i % 3 == 0).then(|| commissions.get(i % commissions.len().max(1)).copied()).flatten(),
+            place: None,
+            hours: Some(hours),
+            description: None,
+            outcome: None,
+            grade: None,
+            subject: None,
+            feedback: Vec::new(),
+            plan_item: None,
+            participants,
+        };
+        activities.push(record_activity(&deputy, input, &refs, ActivityId::new(), now).map_err(|e| refused(&e))?);
+    }
+    for chunk in activities.chunks(500) {
+        store.create_activities(school, chunk, audit).await?;
+    }
+    for i in 0..size.staff / 10 {
+        let (mentor, mentee) = (staff[(2 * i) % staff.len()], staff[(2 * i + 1) % staff.len()]);
+        if mentor == mentee {
+            continue;
+        }
+        let input = MentorshipInput { year: year.to_string(), mentor, mentee, goals: None };
+        let m = record_mentorship(&deputy, input, &refs, MentorshipId::new(), now).map_err(|e| refused(&e))?;
+        store.create_mentorship(school, &m, audit).await?;
+    }
+    for (i, s) in staff.iter().enumerate().step_by(3) {
+        let starts = year.first_day() + chrono::Duration::days(i64::try_from(30 + i % 200).unwrap_or(30));
+        let input = TrainingInput {
+            title: "Квалификацияны жогорулатуу".to_owned(),
+            provider: "КББА".to_owned(),
+            mode: "distance".to_owned(),
+            starts_on: starts,
+            ends_on: starts + chrono::Duration::days(10),
+            hours: 36.0,
+            certificate_number: None,
+            issuer: None,
+        };
+        let t = record_training(&deputy, (*s, school.id), input, TrainingId::new(), now).map_err(|e| refused(&e))?;
+        store.create_training(school, &t, audit).await?;
+    }
+    let review = review_meeting(store, school, year, commissions, audit).await?;
+    for i in 0..size.staff / 4 {
+        let input = MaterialInput {
+            kind: if i < subjects.len() { "working_programme" } else { "lesson_notes" }.to_owned(),
+            title: format!("Сабактын иштелмеси {i}"),
+            authors: vec![staff[rng.below(staff.len())]],
+            subject: Some(if i < subjects.len() { subjects[i] } else { subjects[rng.below(subjects.len())] }),
+            grades: None,
+            year: year.to_string(),
+            tags: Vec::new(),
+            annotation: None,
+            link: Some("https://example.kg/m".to_owned()),
+        };
+        let m = add_material(&deputy, input, &refs, MaterialId::new(), now).map_err(|e| refused(&e))?;
+        let m = store.create_material(school, &m, audit).await?;
+        if let Some(meeting) = review.as_ref().filter(|_| i % 3 == 0) {
+            let t = m.review(&deputy, Some(meeting)).map_err(|e| refused(&e))?;
+            let m = store.transition_material(&m, None, &t, audit).await?;
+            let t = m.publish(&deputy).map_err(|e| refused(&e))?;
+            store.transition_material(&m, None, &t, audit).await?;
+        }
+    }
+    Ok(())
+}
+
+/// A held meeting of the first commission, where materials are reviewed (R-3.2.2g); none
+/// without a commission.
+async fn review_meeting(
+    store: &Store,
+    school: &School,
+    year: AcademicYear,
+    commissions: &[CommissionId],
+    audit: &Audit,
+) -> Result<Option<usul_domain::records::material::MeetingFacts>, ApiError> {
+    use usul_domain::meeting::Body;
+    let Some(c) = commissions.first() else { return Ok(None) };
+    let head = store.get_commission(*c).await?.and_then(|c| c.head);
+    let head = store.staff_by_ids(&head.into_iter().collect::<Vec<_>>()).await?.pop();
+    let Some(by) = head.as_ref().and_then(crate::auth::actor_of) else { return Ok(None) };
+    let date = year.first_day() + chrono::Duration::days(60);
+    let (m, _) =
+        held_meeting(store, school, (Body::Commission(*c), date), "Усулдук материалдарды кароо", &by, audit).await?;
+    Ok(Some((&m).into()))
+}
+
+/// A meeting of `body` on `date`, scheduled and held by `by` through the same commands as over
+/// HTTP, its attendance the body's members; with the body's seating, for the minutes.
+///
+/// # Errors
+/// [`ApiError`] when the rules refuse or a write fails.
+pub(crate) async fn held_meeting(
+    store: &Store,
+    school: &School,
+    (body, date): (usul_domain::meeting::Body, chrono::NaiveDate),
+    agenda: &str,
+    by: &usul_domain::policy::Actor,
+    audit: &Audit,
+) -> Result<(usul_domain::meeting::Meeting, usul_domain::meeting::seating::Seating), ApiError> {
+    use usul_domain::meeting::command::{ScheduleRequest, schedule};
+    let request = ScheduleRequest {
+        body: body.kind().code().to_owned(),
+        commission_id: body.commission(),
+        date,
+        title: None,
+        agenda: vec![agenda.to_owned()],
+        notes: None,
+    };
+    let (body, year) = request.target().ok_or_else(|| ApiError::bug("a meeting outside every year"))?;
+    let seating = store.seating(school, body, year).await?.ok_or_else(|| ApiError::bug("a body the school lacks"))?;
+    let m = store.create_meeting(school, &schedule(by, school, &request, Some(&seating))?, audit).await?;
+    let (after, change) = m.hold(by, school, &seating)?;
+    Ok((store.save_meeting(&m, None, &after, change, audit).await?, seating))
 }
 
 /// Three commissions, each of the teachers of its subjects, drafted by the deputy and headed by
@@ -296,7 +345,10 @@ async fn commissions(
     Ok(out)
 }
 
-/// An approved unified plan of `n` items with realistic progress: most done, some not.
+/// An approved unified plan of `n` items with realistic progress: most done, some not. The
+/// deputy drafts and submits it, the methodological council reviews it at a held meeting, the
+/// director approves it and the deputy records the progress — through the domain's commands,
+/// as over HTTP.
 async fn unified_plan(
     store: &Store,
     school: &School,
@@ -306,7 +358,8 @@ async fn unified_plan(
     rng: &mut Rng,
     audit: &Audit,
 ) -> Result<(), ApiError> {
-    use usul_domain::plan::{Item, Owner, PlanKind, Progress};
+    use usul_domain::meeting::Body;
+    use usul_domain::plan::{Header, Item, Owner, PlanKind, Progress, StepKind};
     let marks = [
         Progress::Done,
         Progress::Done,
@@ -320,6 +373,7 @@ async fn unified_plan(
         Progress::Postponed,
         Progress::Cancelled,
     ];
+    let mut progress = Vec::with_capacity(n);
     let items: Vec<Item> = (0..n)
         .map(|i| {
             let due = year.first_day() + chrono::Duration::days(i64::try_from(rng.below(360)).unwrap_or(0));
@@ -328,36 +382,48 @@ async fn unified_plan(
             if !responsible.contains(&other) && rng.below(3) == 0 {
                 responsible.push(other);
             }
+            let form = FORMS[rng.below(FORMS.len())].to_owned();
+            progress.push(usul_persistence::ItemProgress {
+                progress: marks[rng.below(marks.len())],
+                completed_on: None,
+                outcome: None,
+                evidence: Vec::new(),
+            });
             Item {
                 id: ItemId::new(),
                 position: u32::try_from(i + 1).unwrap_or(u32::MAX),
                 title: format!("Иш-чара {}", i + 1),
                 description: None,
-                form: FORMS[rng.below(FORMS.len())].to_owned(),
+                form,
                 direction: None,
                 start: None,
                 due: Some(due),
                 responsible,
                 expected_result: None,
-                progress: marks[rng.below(marks.len())],
+                progress: Progress::Planned,
                 completed_on: None,
                 outcome: None,
                 evidence: Vec::new(),
             }
         })
         .collect();
-    let new = usul_persistence::NewPlan {
-        kind: PlanKind::School,
-        owner: Owner::School(school.id),
-        year,
-        title: format!("{year} окуу жылына усулдук иштин бирдиктүү планы"),
-        goal: None,
-        personal_theme: None,
-    };
-    let director = staff.first().copied().ok_or_else(|| ApiError::bug("no director"))?;
-    store
-        .insert_approved_plan(school, &new, &items, (director, year.first_day() + chrono::Duration::days(9)), audit)
-        .await?;
+    let people = store.staff_by_ids(&staff[..staff.len().min(2)]).await?;
+    let by_role = |role| people.iter().find(|p| p.role == role).ok_or_else(|| ApiError::bug("no director or deputy"));
+    let (director, deputy) = (by_role(Role::Director)?, by_role(Role::Deputy)?);
+    let date = year.first_day() + chrono::Duration::days(7);
+    let agenda = "Усулдук иштин бирдиктүү планы";
+    let by = crate::auth::actor_of(deputy).ok_or_else(|| ApiError::bug("a deputy without a school role"))?;
+    let (council, _) = held_meeting(store, school, (Body::MethodologicalCouncil, date), agenda, &by, audit).await?;
+    let desk = crate::plan_desk::PlanDesk { store, school, audit };
+    let title = format!("{year} окуу жылына усулдук иштин бирдиктүү планы");
+    let header = Header { title, goal: None, personal_theme: None };
+    let p = desk.start(deputy, (PlanKind::School, Owner::School(school.id), year), header).await?;
+    let p = desk.add(deputy, p, items).await?;
+    let p = desk.submit(deputy, p).await?;
+    let p = desk.step(deputy, p, StepKind::Review, Some(&council), council.date).await?;
+    let approved_on = year.first_day() + chrono::Duration::days(9);
+    let p = desk.step(director, p, StepKind::Approve, None, approved_on).await?;
+    desk.progress(deputy, p, &progress).await?;
     Ok(())
 }
 
@@ -390,7 +456,7 @@ async fn knowledge_quality(
     Ok(())
 }
 
-/// The school's report for the year, assembled and submitted by the deputy.
+/// The school's report for the year, assembled and submitted by the deputy (none without one).
 async fn school_report(
     store: &Store,
     school: &School,
@@ -401,12 +467,14 @@ async fn school_report(
         Some(d) => store.get_staff(d).await?,
         None => None,
     };
-    let narrative = crate::routes::reports::Narrative {
+    let Some(deputy) = deputy else { return Ok(()) };
+    let narrative = usul_domain::report::Narrative {
         achievements: Some("Пландын негизги иш-чаралары аткарылды.".to_owned()),
         ..Default::default()
     };
     let audit = Audit::system("generated report");
-    crate::routes::reports::file_submitted(store, school, None, year, deputy.as_ref(), narrative, &audit).await?;
+    let now = usul_persistence::now();
+    crate::filing::file_submitted(store, school, None, year, &deputy, narrative, now, &audit).await?;
     Ok(())
 }
 

@@ -1,6 +1,6 @@
 //! What every request handler shares.
 
-use crate::auth::Tokens;
+use crate::auth::{Hashing, Tokens};
 use crate::config::Settings;
 use crate::metrics::Metrics;
 use std::sync::Arc;
@@ -16,4 +16,8 @@ pub struct AppState {
     /// A hash to verify against when a login is unknown, so that unknown and known logins
     /// take the same time. Made once at start-up.
     pub decoy_hash: String,
+    /// Password hashing, bounded.
+    pub hashing: Hashing,
+    /// Requests to the token endpoint, limited per client address.
+    pub token_limiter: std::sync::Arc<crate::ratelimit::RateLimiter>,
 }

@@ -2,6 +2,13 @@
 //! took part, mentoring, course training, the materials bank, and needs diagnostics — the facts
 //! year-end reports are assembled from.
 
+pub mod activity;
+pub mod actor;
+pub mod input;
+pub mod material;
+pub mod mentoring;
+pub mod personal;
+
 use crate::catalogue::{self, FormGroup};
 use crate::ids::StaffId;
 use crate::lang::Text;

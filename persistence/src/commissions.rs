@@ -231,7 +231,7 @@ impl Store {
     ///
     /// # Errors
     /// [`StoreError::Db`].
-    pub async fn commission_names(&self, ids: &[CommissionId]) -> StoreResult<Vec<(CommissionId, Name)>> {
+    pub async fn names_of_commissions(&self, ids: &[CommissionId]) -> StoreResult<Vec<(CommissionId, Name)>> {
         if ids.is_empty() {
             return Ok(Vec::new());
         }

@@ -14,6 +14,7 @@ mod people;
 mod plans;
 mod records;
 mod reports;
+mod throttle;
 mod tokens;
 
 pub use commissions::{CommissionCase, CommissionFilter, DraftCase};
@@ -21,12 +22,10 @@ pub use idempotency::{Begin, IDEMPOTENCY_STALE_SECONDS, StoredResponse};
 pub use meetings::{MeetingCase, MeetingFilter};
 pub use org::{DistrictPatch, NewDistrict, NewSchool, SchoolPatch};
 pub use people::{LoginRecord, NewStaff, StaffFilter, StaffPatch};
-pub use plans::{ItemContent, ItemProgress, NewPlan, PlanFilter, PlanPatch, Transition, TransitionEffects};
+pub use plans::{HistoryEntry, ItemContent, ItemProgress, NewPlan, PlanFilter, PlanPatch, Surroundings};
 pub use records::{ActivityFilter, MaterialFilter};
-pub use reports::{
-    NewReport, QualityEntry, QualitySheet, Report, ReportFilter, ReportMove, ReportPatch, ReportTransition,
-    SchoolSummary,
-};
+pub use reports::{QualityEntry, QualitySheet, ReportFilter, ReportTransition, SchoolSummary};
+pub use throttle::Attempt;
 pub use tokens::{RefreshOutcome, TokenSubject};
 
 use chrono::{DateTime, SubsecRound, Utc};

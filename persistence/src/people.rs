@@ -5,7 +5,7 @@ use crate::org::{bump, check_version};
 use crate::{Audit, Page, PageRequest, Store, StoreError, StoreResult, now, record_audit, stored};
 use chrono::{DateTime, Utc};
 use sea_orm::ActiveValue::Set;
-use sea_orm::sea_query::{Expr, ExprTrait};
+
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use std::collections::HashMap;
 use usul_domain::ids::{DistrictId, SchoolId, ServiceAccountId, StaffId, SubjectId};
@@ -247,37 +247,6 @@ impl Store {
         Ok(Some(LoginRecord { staff, password_hash: hash, failed_logins: failed, locked_until: locked }))
     }
 
-    /// Counts a failed login; locks the account until `lock_until` when given.
-    ///
-    /// # Errors
-    /// [`StoreError::Db`].
-    pub async fn record_login_failure(&self, id: StaffId, lock_until: Option<DateTime<Utc>>) -> StoreResult<()> {
-        let q = staff::Entity::update_many().filter(staff::Column::Id.eq(id.uuid()));
-        // A lock starts a fresh count; PostgreSQL refuses two assignments to one column.
-        let q = match lock_until {
-            Some(until) => q
-                .col_expr(staff::Column::LockedUntil, Expr::value(until))
-                .col_expr(staff::Column::FailedLogins, Expr::value(0)),
-            None => q.col_expr(staff::Column::FailedLogins, Expr::col(staff::Column::FailedLogins).add(1)),
-        };
-        q.exec(&self.db).await?;
-        Ok(())
-    }
-
-    /// Clears failed logins after a successful one.
-    ///
-    /// # Errors
-    /// [`StoreError::Db`].
-    pub async fn reset_login_failures(&self, id: StaffId) -> StoreResult<()> {
-        staff::Entity::update_many()
-            .col_expr(staff::Column::FailedLogins, Expr::value(0))
-            .col_expr(staff::Column::LockedUntil, Expr::value(Option::<DateTime<Utc>>::None))
-            .filter(staff::Column::Id.eq(id.uuid()))
-            .exec(&self.db)
-            .await?;
-        Ok(())
-    }
-
     /// Lists a school's staff.
     ///
     /// # Errors
@@ -319,7 +288,8 @@ impl Store {
         Ok(Page::from_rows(items, page.limit, |s| s.id.uuid()))
     }
 
-    /// Changes a person if still at `expected` (when given).
+    /// Changes a person if still at `expected` (when given). A new password or e-mail, or a
+    /// deactivation, revokes every refresh token the person holds, in the same transaction.
     ///
     /// # Errors
     /// [`StoreError::NotFound`], [`StoreError::VersionMismatch`], [`StoreError::Conflict`]
@@ -364,6 +334,8 @@ impl Store {
         if let Some(a) = patch.active {
             am.active = Set(a);
         }
+        let email_changed = patch.email.as_ref().is_some_and(|e| e.normalized() != current.email_key);
+        let revoke = patch.password_hash.is_some() || email_changed || patch.active == Some(false);
         if let Some(h) = patch.password_hash {
             am.password_hash = Set(h);
         }
@@ -383,6 +355,9 @@ impl Store {
         }
         if let Some(subjects) = &patch.subjects {
             set_subjects(&txn, current.id, subjects).await?;
+        }
+        if revoke {
+            crate::tokens::revoke_staff(&txn, id).await?;
         }
         record_audit(&txn, audit, action, "staff", Some(current.id), current.school_id, current.district_id).await?;
         let updated = load_one(&txn, current.id).await?.ok_or(StoreError::NotFound)?;

@@ -64,6 +64,8 @@ pub struct TestApp {
     handle: actix_web::dev::ServerHandle,
     /// The database the server uses.
     pub db_url: String,
+    /// With [`Options::counted`]: how many SQL statements the server's store has sent.
+    pub statements: Option<std::sync::Arc<std::sync::atomic::AtomicU64>>,
     _db: TestDb,
 }
 
@@ -96,11 +98,25 @@ pub struct Options {
     pub max_file_bytes: u64,
     pub access_token_ttl: u64,
     pub demo: bool,
+    /// Password hashes that may wait for one of the two hashing workers.
+    pub hash_queue: usize,
+    /// Token requests a minute per client address (0: no limit).
+    pub token_requests_per_minute: u32,
+    /// Serve over a store that counts its SQL statements ([`TestApp::statements`]).
+    pub counted: bool,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Self { max_body_bytes: 262_144, max_file_bytes: 1024 * 1024, access_token_ttl: 900, demo: true }
+        Self {
+            max_body_bytes: 262_144,
+            max_file_bytes: 1024 * 1024,
+            access_token_ttl: 900,
+            demo: true,
+            hash_queue: 256,
+            token_requests_per_minute: 0,
+            counted: false,
+        }
     }
 }
 
@@ -143,7 +159,13 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
     if options.demo {
         usul_api::demo::load(&store).await.expect("demo");
     }
-    let running = usul_api::app::start(store.clone(), settings(&options), "127.0.0.1:0", 1).expect("bind");
+    let (served, statements) = if options.counted {
+        let (counted, counter) = Store::connect_counted(&url).await.expect("connect counted");
+        (counted, Some(counter))
+    } else {
+        (store.clone(), None)
+    };
+    let running = usul_api::app::start(served, settings(&options), "127.0.0.1:0", 1).expect("bind");
     let handle = running.server.handle();
     tokio::spawn(running.server);
     TestApp {
@@ -152,6 +174,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         store,
         handle,
         db_url: url,
+        statements,
         _db: db,
     }
 }
@@ -166,6 +189,9 @@ fn settings(options: &Options) -> Settings {
         lockout_seconds: 900,
         files_dir: std::env::temp_dir().join("usul-test-files"),
         max_file_bytes: options.max_file_bytes,
+        hash_workers: 2,
+        hash_queue: options.hash_queue,
+        token_requests_per_minute: options.token_requests_per_minute,
     }
 }
 
@@ -320,6 +346,16 @@ impl TestApp {
         assert_eq!(p.status, StatusCode::CREATED, "{}", p.text);
         let token = self.login_with("director7@other.kg", "other-pass-7").await.str("access_token");
         (district, school, token)
+    }
+
+    /// How many SQL statements the server sends to answer `GET path` (needs
+    /// [`Options::counted`]).
+    pub async fn statements_of(&self, path: &str, token: &str) -> u64 {
+        let counter = self.statements.as_ref().expect("spawned with Options { counted: true }");
+        let before = counter.load(std::sync::atomic::Ordering::SeqCst);
+        let a = self.get(path, token).await;
+        assert_eq!(a.status, StatusCode::OK, "{path}: {}", a.text);
+        counter.load(std::sync::atomic::Ordering::SeqCst) - before
     }
 
     /// How many people are stored (to prove a refused request wrote nothing).

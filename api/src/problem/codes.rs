@@ -93,6 +93,8 @@ problem_codes! {
     OrderNumberTaken = "order_number_taken" => ("Бул номердеги буйрук бар", "Приказ с таким номером уже есть", "An order with this number exists this year"),
     DuplicateRow = "duplicate_row" => ("Бир сап эки жолу берилди", "Одна строка указана дважды", "The same row is listed twice"),
     ConcurrentWrite = "concurrent_write" => ("Жазуу ушул эле учурда өзгөртүлдү, кайра аракет кылыңыз", "Запись одновременно изменена, повторите", "The record was written at the same time; try again"),
+    Overloaded = "overloaded" => ("Сервер бош эмес, бир аздан кийин кайталаңыз", "Сервер перегружен, повторите чуть позже", "The server is busy; try again shortly"),
+    RateLimited = "rate_limited" => ("Сурамдар өтө көп", "Слишком много запросов", "Too many requests"),
     InternalError = "internal_error" => ("Ички ката", "Внутренняя ошибка", "Internal error"),
 }
 

@@ -97,9 +97,15 @@ pub enum ApiError {
     /// The body is not `application/json` (415).
     #[error("unsupported media type")]
     UnsupportedMediaType(&'static str),
-    /// The database cannot be reached (503).
+    /// The database cannot be reached (503, `Retry-After`).
     #[error("service unavailable")]
     Unavailable,
+    /// Too much work of one kind is under way (503, `Retry-After`): password hashing.
+    #[error("overloaded")]
+    Overloaded { retry_after: u64 },
+    /// Too many requests from one client address (429, `Retry-After`).
+    #[error("rate limited")]
+    RateLimited { retry_after: u64 },
     /// A server fault (500); the cause chain is logged, never answered.
     #[error("internal error: {0}")]
     Internal(#[source] InternalError),
@@ -175,6 +181,8 @@ impl ApiError {
             Self::PayloadTooLarge { .. } => ProblemCode::PayloadTooLarge,
             Self::UnsupportedMediaType(_) => ProblemCode::UnsupportedMediaType,
             Self::Unavailable => ProblemCode::Unavailable,
+            Self::Overloaded { .. } => ProblemCode::Overloaded,
+            Self::RateLimited { .. } => ProblemCode::RateLimited,
             Self::Internal(_) => ProblemCode::InternalError,
         }
     }
@@ -265,6 +273,11 @@ impl ApiError {
             Self::Unavailable => {
                 t("Маалымат базасы жеткиликсиз.", "База данных недоступна.", "The database is unreachable.")
             }
+            Self::Overloaded { retry_after } | Self::RateLimited { retry_after } => match lang {
+                Lang::Ky => format!("{retry_after} секунддан кийин кайра аракет кылыңыз."),
+                Lang::Ru => format!("Повторите через {retry_after} с."),
+                Lang::En => format!("Try again in {retry_after} seconds."),
+            },
             Self::Internal(_) => {
                 t("Күтүлбөгөн ката кетти.", "Произошла непредвиденная ошибка.", "An unexpected error occurred.")
             }
@@ -327,8 +340,13 @@ impl ApiError {
             Self::Unauthorized { .. } => {
                 res.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
             }
-            Self::TooManyAttempts { retry_after } => {
+            Self::TooManyAttempts { retry_after }
+            | Self::Overloaded { retry_after }
+            | Self::RateLimited { retry_after } => {
                 res.insert_header((header::RETRY_AFTER, retry_after.to_string()));
+            }
+            Self::Unavailable => {
+                res.insert_header((header::RETRY_AFTER, "5"));
             }
             _ => {}
         }
@@ -351,7 +369,8 @@ impl ResponseError for ApiError {
             Self::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,
             Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Unavailable | Self::Overloaded { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

@@ -1,25 +1,26 @@
 //! `POST /auth/token` (password, refresh-token and client-credentials grants) and `GET /me`.
 
-use crate::auth::{Auth, Principal, claims_for, load_principal, new_refresh_token, verify_password};
+use crate::auth::{Auth, Principal, claims_for, load_principal, new_refresh_token};
 use crate::extract::ValidJson;
 use crate::openapi::tags;
-use crate::problem::{ApiError, Checker, FieldErrorKind, ProblemCode};
+use crate::problem::{ApiError, Checker, FieldErrorKind, ProblemCode, checked};
 use crate::routes::districts::DistrictView;
 use crate::routes::schools::SchoolView;
 use crate::routes::staff::StaffView;
 use crate::state::AppState;
 use actix_web::http::StatusCode;
-use actix_web::{HttpResponse, get, post, web};
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::Duration;
 use serde::{Deserialize, Serialize};
 use usul_domain::staff::Affiliation;
+use usul_domain::values::Password;
 use usul_persistence::{RefreshOutcome, TokenSubject};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
 /// Registers the paths.
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(token).service(me);
+    cfg.service(token).service(me).service(change_password);
 }
 
 /// Sign in with an e-mail and password.
@@ -124,7 +125,14 @@ pub struct TokenResponse {
     security(()),
 )]
 #[post("/auth/token")]
-pub async fn token(state: web::Data<AppState>, body: ValidJson<TokenBody>) -> Result<HttpResponse, ApiError> {
+pub async fn token(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    body: ValidJson<TokenBody>,
+) -> Result<HttpResponse, ApiError> {
+    if let Some(addr) = req.peer_addr() {
+        state.token_limiter.take(addr.ip()).map_err(|retry_after| ApiError::RateLimited { retry_after })?;
+    }
     let body = body.0;
     let grant = body.grant_type.as_deref().unwrap_or("");
     let mut check = Checker::default();
@@ -172,53 +180,82 @@ fn invalid_grant() -> ApiError {
     ApiError::Grant { status: StatusCode::BAD_REQUEST, code: ProblemCode::InvalidGrant }
 }
 
-async fn password_grant(state: &AppState, username: String, password: String) -> Result<Principal, ApiError> {
-    let Some(login) = state.store.find_login(&username).await? else {
-        let _ = verify_password(password, state.decoy_hash.clone()).await;
-        return Err(invalid_grant());
-    };
-    let now = usul_persistence::now();
-    if let Some(until) = login.locked_until.filter(|u| *u > now) {
-        let retry_after = u64::try_from((until - now).num_seconds()).unwrap_or(1).max(1);
-        return Err(ApiError::TooManyAttempts { retry_after });
+/// Counts an attempt on `key` before any secret is checked: one atomic upsert, so that a
+/// parallel burst cannot get more than the allowed number of checks, and keys of accounts that
+/// do not exist count exactly like those that do. Refuses a locked key, and locks it once the
+/// attempts run out.
+async fn admit(state: &AppState, key: &str) -> Result<Admitted, ApiError> {
+    let now = usul_persistence::now().timestamp();
+    let attempt = state.store.count_attempt(key, now).await?;
+    let lockout = i64::try_from(state.settings.lockout_seconds).unwrap_or(900);
+    if let Some(until) = attempt.locked_until.filter(|u| *u > now) {
+        return Err(ApiError::TooManyAttempts { retry_after: u64::try_from(until - now).unwrap_or(1).max(1) });
     }
-    if !verify_password(password, login.password_hash.clone()).await {
-        let failures = login.failed_logins + 1;
-        let lock = (failures >= state.settings.max_failed_logins)
-            .then(|| now + Duration::seconds(i64::try_from(state.settings.lockout_seconds).unwrap_or(900)));
-        state.store.record_login_failure(login.staff.id, lock).await?;
-        if lock.is_some() {
-            return Err(ApiError::TooManyAttempts { retry_after: state.settings.lockout_seconds });
+    if attempt.count > state.settings.max_failed_logins {
+        state.store.lock_key(key, now + lockout).await?;
+        return Err(ApiError::TooManyAttempts { retry_after: state.settings.lockout_seconds });
+    }
+    Ok(Admitted { last: attempt.count == state.settings.max_failed_logins, until: now + lockout })
+}
+
+/// An attempt that may check its secret.
+struct Admitted {
+    /// The last one before the key locks: a failure locks it.
+    last: bool,
+    until: i64,
+}
+
+impl Admitted {
+    /// After a wrong secret: the refusal, locking the key when this was the last attempt.
+    async fn failed(self, state: &AppState, key: &str, refusal: ApiError) -> ApiError {
+        if !self.last {
+            return refusal;
         }
-        return Err(invalid_grant());
+        match state.store.lock_key(key, self.until).await {
+            Ok(()) => ApiError::TooManyAttempts { retry_after: state.settings.lockout_seconds },
+            Err(e) => e.into(),
+        }
     }
-    if !login.staff.active {
-        return Err(invalid_grant());
+}
+
+async fn password_grant(state: &AppState, username: String, password: String) -> Result<Principal, ApiError> {
+    let key = format!("user:{}", username.trim().to_lowercase());
+    let admitted = admit(state, &key).await?;
+    let login = state.store.find_login(&username).await?;
+    let hash = login.as_ref().map_or_else(|| state.decoy_hash.clone(), |l| l.password_hash.clone());
+    let verified = state.hashing.verify(password, hash).await?;
+    match login {
+        Some(login) if verified && login.staff.active => {
+            state.store.clear_attempts(&key).await?;
+            Ok(Principal::Staff(Box::new(login.staff)))
+        }
+        _ => Err(admitted.failed(state, &key, invalid_grant()).await),
     }
-    if login.failed_logins > 0 || login.locked_until.is_some() {
-        state.store.reset_login_failures(login.staff.id).await?;
-    }
-    Ok(Principal::Staff(Box::new(login.staff)))
 }
 
 async fn client_grant(state: &AppState, client_id: &str, secret: String) -> Result<Principal, ApiError> {
     let invalid_client = ApiError::Grant { status: StatusCode::UNAUTHORIZED, code: ProblemCode::InvalidClient };
-    let Some((account, hash)) = state.store.find_service_account(client_id).await? else {
-        let _ = verify_password(secret, state.decoy_hash.clone()).await;
-        return Err(invalid_client);
-    };
-    if !account.active || !verify_password(secret, hash).await {
-        return Err(invalid_client);
+    let key = format!("client:{client_id}");
+    let admitted = admit(state, &key).await?;
+    let found = state.store.find_service_account(client_id).await?;
+    let hash = found.as_ref().map_or_else(|| state.decoy_hash.clone(), |(_, h)| h.clone());
+    let verified = state.hashing.verify(secret, hash).await?;
+    match found {
+        Some((account, _)) if verified && account.active => {
+            state.store.clear_attempts(&key).await?;
+            Ok(Principal::Service(account))
+        }
+        _ => Err(admitted.failed(state, &key, invalid_client).await),
     }
-    Ok(Principal::Service(account))
 }
 
 async fn refresh_grant(state: &AppState, presented: &str) -> Result<HttpResponse, ApiError> {
-    let hash = crate::auth::sha256_hex(presented);
-    match state.store.use_refresh_token(&hash).await? {
-        RefreshOutcome::Rotated { subject, family } => {
+    let (next, next_hash) = new_refresh_token();
+    let expires = refresh_expiry(state);
+    match state.store.rotate_refresh_token(&crate::auth::sha256_hex(presented), next_hash, expires).await? {
+        RefreshOutcome::Rotated { subject, .. } => {
             let (_, principal) = load_principal(state, subject).await?.ok_or_else(invalid_grant)?;
-            issue(state, &principal, family).await
+            Ok(respond(state, &principal, next)?)
         }
         RefreshOutcome::Reused => {
             tracing::warn!("a spent refresh token was presented again; its family is revoked");
@@ -228,17 +265,25 @@ async fn refresh_grant(state: &AppState, presented: &str) -> Result<HttpResponse
     }
 }
 
+fn refresh_expiry(state: &AppState) -> chrono::DateTime<chrono::Utc> {
+    usul_persistence::now()
+        + Duration::seconds(i64::try_from(state.settings.refresh_token_ttl).unwrap_or(i64::MAX / 4_000_000))
+}
+
+/// Starts a new family of refresh tokens for a fresh sign-in.
 async fn issue(state: &AppState, principal: &Principal, family: Uuid) -> Result<HttpResponse, ApiError> {
-    let claims = claims_for(principal, state.settings.access_token_ttl);
-    let access_token = state.tokens.sign(&claims)?;
     let (refresh_token, hash) = new_refresh_token();
     let subject = match principal {
         Principal::Staff(s) => TokenSubject::Staff(s.id),
         Principal::Service(a) => TokenSubject::Service(a.id),
     };
-    let expires = usul_persistence::now()
-        + Duration::seconds(i64::try_from(state.settings.refresh_token_ttl).unwrap_or(i64::MAX / 4_000_000));
-    state.store.insert_refresh_token(hash, family, subject, expires).await?;
+    state.store.insert_refresh_token(hash, family, subject, refresh_expiry(state)).await?;
+    respond(state, principal, refresh_token)
+}
+
+fn respond(state: &AppState, principal: &Principal, refresh_token: String) -> Result<HttpResponse, ApiError> {
+    let claims = claims_for(principal, state.settings.access_token_ttl);
+    let access_token = state.tokens.sign(&claims)?;
     Ok(HttpResponse::Ok().insert_header(("cache-control", "no-store")).json(TokenResponse {
         access_token,
         token_type: "Bearer".into(),
@@ -298,4 +343,60 @@ pub async fn me(state: web::Data<AppState>, auth: Auth) -> Result<HttpResponse, 
     };
     let account_type = if staff.is_some() { "staff" } else { "service_account" };
     Ok(HttpResponse::Ok().json(MeView { account_type: account_type.into(), staff, service_account, school, district }))
+}
+
+/// A new password for the signed-in person.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"current_password": "usul-demo-2022", "new_password": "a-longer-new-secret-2023"}))]
+pub struct ChangePasswordBody {
+    /// The password in use now.
+    #[schema(min_length = 1, max_length = 128)]
+    pub current_password: String,
+    /// The new one, 8–128 characters.
+    #[schema(min_length = 8, max_length = 128)]
+    pub new_password: String,
+}
+
+/// Change your password.
+///
+/// The current password is required, and wrong ones count toward the sign-in lockout. Every
+/// refresh token you hold stops working (sign in again on other devices); access tokens run
+/// out within their lifetime.
+#[utoipa::path(
+    tag = tags::AUTH,
+    request_body = ChangePasswordBody,
+    responses(
+        (status = 204, description = "Changed; every refresh token is revoked."),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 403, response = crate::openapi::Forbidden),
+        (status = 415, response = crate::openapi::UnsupportedMediaType),
+        (status = 422, response = crate::openapi::ValidationFailed),
+        (status = 429, response = crate::openapi::TooManyRequests),
+    ),
+    security(("bearer" = [])),
+)]
+#[post("/me/password")]
+pub async fn change_password(
+    state: web::Data<AppState>,
+    auth: Auth,
+    body: ValidJson<ChangePasswordBody>,
+) -> Result<HttpResponse, ApiError> {
+    let Principal::Staff(person) = &auth.principal else { return Err(ApiError::Forbidden) };
+    let body = body.0;
+    let mut check = Checker::default();
+    let new = check.text("new_password", Password::parse(&body.new_password));
+    check.finish()?;
+    let key = format!("user:{}", person.email.normalized());
+    let admitted = admit(&state, &key).await?;
+    let login = state.store.find_login(person.email.as_str()).await?.ok_or(ApiError::NotFound)?;
+    if !state.hashing.verify(body.current_password, login.password_hash).await? {
+        let wrong = ApiError::field("current_password", FieldErrorKind::InvalidValue);
+        return Err(admitted.failed(&state, &key, wrong).await);
+    }
+    state.store.clear_attempts(&key).await?;
+    let hash = state.hashing.hash(checked(new)?.expose().to_owned()).await?;
+    let patch = usul_persistence::StaffPatch { password_hash: Some(hash), ..Default::default() };
+    state.store.update_staff(person.id, None, patch, "staff.password", &auth.audit("own password changed")).await?;
+    Ok(HttpResponse::NoContent().finish())
 }

@@ -1,6 +1,6 @@
 //! Districts (*билим берүү бөлүмү*, R-3.1), their methodologists and service accounts.
 
-use crate::auth::{Auth, hash_password};
+use crate::auth::Auth;
 use crate::extract::{ValidJson, if_match, path_id};
 use crate::openapi::tags;
 use crate::problem::{ApiError, Checker, checked};
@@ -273,7 +273,7 @@ pub async fn create_methodologist(
     let new = body.check(&mut check, Affiliation::District(d.id), Role::DistrictMethodologist);
     check.finish()?;
     let (mut new, password) = checked(new)?;
-    new.password_hash = hash_password(password).await?;
+    new.password_hash = state.hashing.hash(password).await?;
     let s = state.store.create_staff(new, &auth.audit("district methodologist created")).await?;
     Ok(created(format!("/api/v1/staff/{}", s.id), s.version, &StaffView::from(&s)))
 }
@@ -387,7 +387,7 @@ pub async fn create_service_account(
     check.finish()?;
     let name = checked(name)?;
     let secret = crate::config::random_secret();
-    let hash = hash_password(secret.clone()).await?;
+    let hash = state.hashing.hash(secret.clone()).await?;
     let a = state
         .store
         .create_service_account(d.id, name, body.client_id, hash, &auth.audit("service account created"))

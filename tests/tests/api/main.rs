@@ -7,6 +7,7 @@ mod auth;
 mod commissions;
 mod contract;
 mod conventions;
+mod hardening;
 mod meetings;
 mod plans;
 mod records;

@@ -38,6 +38,13 @@ async fn add_item(app: &TestApp, token: &str, plan: &Value, title: &str, due: &s
     a.body
 }
 
+/// The first item of a list answer, asserting that there is one.
+fn first(a: &usul_tests::Answer) -> Value {
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text);
+    let items = a.body["items"].as_array().unwrap_or_else(|| panic!("a list: {}", a.text));
+    items.first().unwrap_or_else(|| panic!("a non-empty list: {}", a.text)).clone()
+}
+
 async fn act(app: &TestApp, token: &str, plan: &Value, action: &str, body: Value) -> usul_tests::Answer {
     app.post(&format!("/api/v1/plans/{}/{action}", plan["id"].as_str().unwrap()), token, &body).await
 }
@@ -74,7 +81,7 @@ async fn the_demo_has_an_approved_unified_plan_two_commission_plans_and_individu
     let app = spawn_app().await;
     let s = setup(&app).await;
     let school = app.get("/api/v1/plans?kind=school&year=2022-2023", &s.deputy).await;
-    let unified = &school.body["items"][0];
+    let unified = &first(&school);
     assert_eq!(unified["status"], "approved", "{}", school.text);
     assert_eq!(unified["review"]["protocol_number"], 1, "reviewed at the methodological council's meeting (R-5.1)");
     assert_eq!(unified["approved_by"], json!(app.staff_id("director@demo.usul.kg").await));
@@ -262,8 +269,15 @@ async fn a_teacher_on_no_commission_has_the_plan_agreed_by_the_deputy() {
     let p = create(&app, &teacher, json!({"kind": "individual", "year": "2023-2024", "title": "Жекече план", "personal_theme": "Тарыхый булактар"})).await;
     add_item(&app, &teacher, &p, "Семинар", "2024-03-01", &[&id]).await;
     ok(&app, &teacher, &p, "submit", json!({})).await;
-    ok(&app, &s.deputy, &p, "agree", json!({})).await;
-    ok(&app, &s.deputy, &p, "approve", json!({})).await;
+    // No head leads him: a head of a commission does not even see the plan; the director
+    // does not agree it either.
+    let head = app.login("a.usenova@demo.usul.kg").await;
+    act(&app, &head, &p, "agree", json!({})).await.assert_problem(404, "not_found");
+    act(&app, &s.director, &p, "agree", json!({})).await.assert_problem(403, "forbidden");
+    assert_eq!(ok(&app, &s.deputy, &p, "agree", json!({})).await["status"], "agreed");
+    let approved = ok(&app, &s.deputy, &p, "approve", json!({})).await;
+    assert_eq!(approved["status"], "approved");
+    assert_eq!(approved["approved_by"], json!(app.staff_id("deputy@demo.usul.kg").await));
 }
 
 #[tokio::test]
@@ -286,7 +300,10 @@ async fn the_pedagogical_councils_plan_is_reviewed_by_the_council_and_approved_b
         json!({"body": "pedagogical_council", "date": "2023-08-30", "agenda": ["План"]}),
     )
     .await;
+    let teacher = app.login("a.usenova@demo.usul.kg").await;
+    act(&app, &teacher, &p, "review", json!({"meeting_id": ped})).await.assert_problem(403, "forbidden");
     ok(&app, &s.deputy, &p, "review", json!({"meeting_id": ped})).await;
+    act(&app, &s.deputy, &p, "approve", json!({})).await.assert_problem(403, "forbidden");
     assert_eq!(ok(&app, &s.director, &p, "approve", json!({})).await["status"], "approved");
 }
 
@@ -302,12 +319,14 @@ async fn submission_lists_every_problem_with_its_item_and_field_r_5_1_r_3_2_1() 
     let codes: Vec<&str> =
         empty.body["problems"].as_array().unwrap().iter().filter_map(|p| p["code"].as_str()).collect();
     assert_eq!(codes, vec!["no_items", "no_personal_theme", "no_school_theme"]);
-    app.post(
-        &format!("/api/v1/plans/{}/items", p["id"].as_str().unwrap()),
-        &teacher,
-        &json!({"title": "Иш-чара", "form": "seminar_practicum"}),
-    )
-    .await;
+    let added = app
+        .post(
+            &format!("/api/v1/plans/{}/items", p["id"].as_str().unwrap()),
+            &teacher,
+            &json!({"title": "Иш-чара", "form": "seminar_practicum"}),
+        )
+        .await;
+    assert_eq!(added.status, StatusCode::CREATED, "{}", added.text);
     let a = act(&app, &teacher, &p, "submit", json!({})).await;
     a.assert_problem(422, "plan_incomplete");
     let problems = a.body["problems"].as_array().unwrap();
@@ -389,8 +408,7 @@ async fn a_return_needs_a_comment_and_a_withdrawal_comes_before_the_first_step()
 async fn an_amendment_is_version_two_and_supersedes_version_one_once_approved() {
     let app = spawn_app().await;
     let s = setup(&app).await;
-    let list = app.get("/api/v1/plans?kind=school&year=2022-2023", &s.deputy).await;
-    let v1 = list.body["items"][0].clone();
+    let v1 = first(&app.get("/api/v1/plans?kind=school&year=2022-2023", &s.deputy).await);
     let v2 = app.post(&format!("/api/v1/plans/{}/amend", v1["id"].as_str().unwrap()), &s.deputy, &json!({})).await;
     assert_eq!(v2.status, StatusCode::CREATED, "{}", v2.text);
     assert_eq!(v2.body["version_no"], 2);
@@ -403,7 +421,7 @@ async fn an_amendment_is_version_two_and_supersedes_version_one_once_approved() 
     ok(&app, &s.deputy, &v2, "submit", json!({})).await;
     let council =
         app.get(&format!("/api/v1/schools/{}/meetings?body=methodological_council", s.school), &s.deputy).await;
-    let meeting = council.body["items"][0]["id"].clone();
+    let meeting = first(&council)["id"].clone();
     ok(&app, &s.deputy, &v2, "review", json!({"meeting_id": meeting})).await;
     ok(&app, &s.director, &v2, "approve", json!({})).await;
     let old = app.get(&format!("/api/v1/plans/{}", v1["id"].as_str().unwrap()), &s.deputy).await;
@@ -416,8 +434,7 @@ async fn an_amendment_is_version_two_and_supersedes_version_one_once_approved() 
 async fn a_plan_rolls_over_into_next_year_with_dates_shifted() {
     let app = spawn_app().await;
     let s = setup(&app).await;
-    let list = app.get("/api/v1/plans?kind=school&year=2022-2023", &s.deputy).await;
-    let v1 = &list.body["items"][0];
+    let v1 = &first(&app.get("/api/v1/plans?kind=school&year=2022-2023", &s.deputy).await);
     let next = app.post(&format!("/api/v1/plans/{}/rollover", v1["id"].as_str().unwrap()), &s.deputy, &json!({})).await;
     assert_eq!(next.status, StatusCode::CREATED, "{}", next.text);
     assert_eq!(next.body["year"], "2023-2024");
@@ -433,8 +450,7 @@ async fn a_plan_rolls_over_into_next_year_with_dates_shifted() {
 async fn execution_counts_progress_overdue_items_and_people() {
     let app = spawn_app().await;
     let s = setup(&app).await;
-    let list = app.get("/api/v1/plans?kind=school&year=2022-2023", &s.deputy).await;
-    let p = list.body["items"][0].clone();
+    let p = first(&app.get("/api/v1/plans?kind=school&year=2022-2023", &s.deputy).await);
     let id = p["id"].as_str().unwrap();
     let items = p["items"].as_array().unwrap();
     let open_lessons = items[2]["id"].as_str().unwrap();
@@ -445,7 +461,7 @@ async fn execution_counts_progress_overdue_items_and_people() {
         .patch(
             &format!("/api/v1/plans/{id}/items/{open_lessons}/progress"),
             &usenova,
-            &json!({"progress": "done", "completed_on": "2022-11-25", "outcome": "10 ачык сабак", "evidence": [{"kind": "meeting", "reference": council.body["items"][0]["id"]}, {"kind": "url", "reference": "https://school95.kg/news/1"}]}),
+            &json!({"progress": "done", "completed_on": "2022-11-25", "outcome": "10 ачык сабак", "evidence": [{"kind": "meeting", "reference": first(&council)["id"]}, {"kind": "url", "reference": "https://school95.kg/news/1"}]}),
         )
         .await;
     assert_eq!(a.status, StatusCode::OK, "{}", a.text);
@@ -463,8 +479,10 @@ async fn execution_counts_progress_overdue_items_and_people() {
     bad.assert_problem(422, "validation_failed");
     assert_eq!(bad.error_fields(), vec!["progress", "evidence[0].reference"]);
     let cancelled = items[5]["id"].as_str().unwrap();
-    app.patch(&format!("/api/v1/plans/{id}/items/{cancelled}/progress"), &s.deputy, &json!({"progress": "cancelled"}))
+    let c = app
+        .patch(&format!("/api/v1/plans/{id}/items/{cancelled}/progress"), &s.deputy, &json!({"progress": "cancelled"}))
         .await;
+    assert_eq!(c.status, StatusCode::OK, "{}", c.text);
     let e = app.get(&format!("/api/v1/plans/{id}/execution"), &s.deputy).await;
     assert_eq!(e.status, StatusCode::OK, "{}", e.text);
     assert_eq!(e.body["items"], 6);
@@ -487,8 +505,7 @@ async fn execution_counts_progress_overdue_items_and_people() {
         json!({"staff_id": mine["staff_id"], "short_name": "Үсөнова А.Б.", "items": 1, "done": 1, "overdue": 0})
     );
     // Progress is for approved plans only.
-    let draft = app.get("/api/v1/plans?kind=individual&status=draft", &s.deputy).await;
-    let d = &draft.body["items"][0];
+    let d = &first(&app.get("/api/v1/plans?kind=individual&status=draft", &s.deputy).await);
     app.patch(
         &format!(
             "/api/v1/plans/{}/items/{}/progress",
@@ -506,8 +523,8 @@ async fn execution_counts_progress_overdue_items_and_people() {
 async fn the_printed_plan_has_the_approval_block_and_the_table() {
     let app = spawn_app().await;
     let s = setup(&app).await;
-    let list = app.get("/api/v1/plans?kind=school&year=2022-2023", &s.deputy).await;
-    let id = list.body["items"][0]["id"].as_str().unwrap().to_owned();
+    let id =
+        first(&app.get("/api/v1/plans?kind=school&year=2022-2023", &s.deputy).await)["id"].as_str().unwrap().to_owned();
     let ky = app.get(&format!("/api/v1/plans/{id}/document"), &s.deputy).await;
     assert_eq!(ky.status, StatusCode::OK);
     for needle in [
@@ -539,8 +556,8 @@ async fn the_printed_plan_has_the_approval_block_and_the_table() {
 async fn another_schools_director_and_stale_versions_are_refused() {
     let app = spawn_app().await;
     let s = setup(&app).await;
-    let list = app.get("/api/v1/plans?kind=school&year=2022-2023", &s.deputy).await;
-    let id = list.body["items"][0]["id"].as_str().unwrap().to_owned();
+    let id =
+        first(&app.get("/api/v1/plans?kind=school&year=2022-2023", &s.deputy).await)["id"].as_str().unwrap().to_owned();
     let (_, _, other) = app.other_school().await;
     app.get(&format!("/api/v1/plans/{id}"), &other).await.assert_problem(404, "not_found");
     app.post(&format!("/api/v1/plans/{id}/amend"), &other, &json!({})).await.assert_problem(404, "not_found");
@@ -552,7 +569,8 @@ async fn another_schools_director_and_stale_versions_are_refused() {
     // A stale If-Match on a draft edit.
     let p = create(&app, &s.deputy, json!({"kind": "pedagogical_council", "year": "2023-2024", "title": "План"})).await;
     let pid = p["id"].as_str().unwrap();
-    app.patch(&format!("/api/v1/plans/{pid}"), &s.deputy, &json!({"title": "v2"})).await;
+    let edited = app.patch(&format!("/api/v1/plans/{pid}"), &s.deputy, &json!({"title": "v2"})).await;
+    assert_eq!(edited.body["title"], "v2", "{}", edited.text);
     app.send(
         app.request(Method::PATCH, &format!("/api/v1/plans/{pid}"), Some(&s.deputy))
             .header("if-match", "\"1\"")
@@ -638,4 +656,101 @@ async fn nobody_agrees_or_approves_their_own_plan() {
     // The director stands in for the deputy on the deputy's own plan.
     ok(&app, &s.director, &p, "agree", json!({})).await;
     assert_eq!(ok(&app, &s.director, &p, "approve", json!({})).await["status"], "approved");
+}
+
+/// Teachers who start individual plans of 2023-2024 in the tests below (only a.sydykov sits on
+/// the mathematics commission).
+const MORE_TEACHERS: [&str; 10] = [
+    "n.mamytova",
+    "ch.osmonova",
+    "g.tologonova",
+    "zh.kerimbaeva",
+    "d.zheenbekova",
+    "a.bokonbaeva",
+    "b.kurmanalieva",
+    "a.sydykov",
+    "t.ryskulov",
+    "a.alybaeva",
+];
+
+async fn more_individual_plans(app: &TestApp) {
+    for mail in MORE_TEACHERS {
+        let t = app.login(&format!("{mail}@demo.usul.kg")).await;
+        create(app, &t, json!({"kind": "individual", "year": "2023-2024", "title": "Жекече план"})).await;
+    }
+}
+
+/// The SQL statements of `GET /me`, `GET /plans/{id}` and `GET /plans?limit=50`, and the
+/// list's length.
+async fn statements(app: &TestApp, token: &str, plan: &str) -> ([u64; 3], usize) {
+    let me = app.statements_of("/api/v1/me", token).await;
+    let one = app.statements_of(&format!("/api/v1/plans/{plan}"), token).await;
+    let page = app.statements_of("/api/v1/plans?limit=50", token).await;
+    let listed = app.get("/api/v1/plans?limit=50", token).await.body["items"].as_array().unwrap().len();
+    ([me, one, page], listed)
+}
+
+#[tokio::test]
+async fn a_teachers_reads_take_the_same_number_of_statements_whatever_the_data_size() {
+    let app = usul_tests::spawn_app_with(usul_tests::Options { counted: true, ..usul_tests::Options::default() }).await;
+    let s = setup(&app).await;
+    // The head of the mathematics commission reads a plan of a teacher on it.
+    let head = app.login("a.usenova@demo.usul.kg").await;
+    let approved = app.get("/api/v1/plans?kind=individual&status=approved", &s.deputy).await;
+    let plan = approved.body["items"].as_array().unwrap().first().expect("an approved individual plan").clone();
+    let (id, teacher) = (plan["id"].as_str().unwrap(), plan["owner_id"].as_str().unwrap());
+    let (small, listed_small) = statements(&app, &head, id).await;
+    // More data: ten more plans (one of them the head's to read), and the plan's teacher on
+    // three more commissions.
+    more_individual_plans(&app).await;
+    let subjects = app.get(&format!("/api/v1/schools/{}/subjects", s.school), &s.deputy).await;
+    let subject = first(&subjects)["id"].clone();
+    for n in 1..=3 {
+        let c = app
+            .post(
+                &format!("/api/v1/schools/{}/commissions", s.school),
+                &s.deputy,
+                &json!({"year": "2023-2024", "name": format!("Долбоор комиссия {n}"), "subject_ids": [subject], "member_ids": [teacher]}),
+            )
+            .await;
+        assert_eq!(c.status, StatusCode::CREATED, "{}", c.text);
+    }
+    let (large, listed_large) = statements(&app, &head, id).await;
+    assert_eq!(listed_large, listed_small + 1, "the new plan of a teacher she leads, and no other");
+    assert_eq!(small, large, "[me, plan, list] statements do not grow with the data");
+    let [_, one, page] = large;
+    assert!(one <= 8 && page <= 5, "GET /plans/{{id}}: {one}, GET /plans: {page}");
+}
+
+#[tokio::test]
+async fn a_teachers_pages_are_full_while_more_plans_follow_r_3_2_1() {
+    let app = spawn_app().await;
+    let s = setup(&app).await;
+    // Plans a history teacher does not read (other teachers' individual plans), then one he does.
+    more_individual_plans(&app).await;
+    let council =
+        create(&app, &s.deputy, json!({"kind": "pedagogical_council", "year": "2023-2024", "title": "План"})).await;
+    let isakov = app.login("n.isakov@demo.usul.kg").await;
+    let mut pages = Vec::new();
+    let mut seen: Vec<Value> = Vec::new();
+    let mut path = "/api/v1/plans?limit=2".to_owned();
+    loop {
+        let a = app.get(&path, &isakov).await;
+        assert_eq!(a.status, StatusCode::OK, "{}", a.text);
+        let items = a.body["items"].as_array().unwrap().clone();
+        pages.push(items.len());
+        seen.extend(items);
+        match a.body["next_cursor"].as_str() {
+            Some(c) => path = format!("/api/v1/plans?limit=2&cursor={c}"),
+            None => break,
+        }
+    }
+    // The unified plan, two commission plans and the council's plan: full pages of two.
+    assert_eq!(pages, vec![2, 2], "every page but the last is full");
+    assert!(seen.iter().any(|p| p["id"] == council["id"]), "the plan after the hidden ones is reached");
+    assert!(seen.iter().all(|p| p["kind"] != "individual"), "no one else's individual plan");
+    // The deputy reads them all, the individual plans too.
+    let all = app.get("/api/v1/plans?limit=200", &s.deputy).await;
+    let individual = all.body["items"].as_array().unwrap().iter().filter(|p| p["kind"] == "individual").count();
+    assert_eq!(individual, 4 + MORE_TEACHERS.len());
 }

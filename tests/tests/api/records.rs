@@ -109,6 +109,21 @@ async fn activities_are_checked_and_an_item_lists_its_activity_as_evidence() {
         .await;
     assert_eq!(p.status, StatusCode::OK, "{}", p.text);
     assert_eq!(p.body["participants"][0]["role"], "participant");
+    // The head of another commission may not change them; a stale version is refused.
+    let other_head = app.login("n.mamytova@demo.usul.kg").await;
+    app.put(&format!("/api/v1/activities/{id}/participants"), &other_head, &json!({"participants": []}))
+        .await
+        .assert_problem(403, "forbidden");
+    app.send(
+        app.request(Method::PUT, &format!("/api/v1/activities/{id}/participants"), Some(&head))
+            .header("if-match", "\"1\"")
+            .json(&json!({"participants": []})),
+    )
+    .await
+    .assert_problem(412, "precondition_failed");
+    let after = app.get(&format!("/api/v1/activities/{id}"), &deputy).await;
+    assert_eq!(after.body["version"], 2);
+    assert_eq!(after.body["participants"], json!([{"staff_id": me, "role": "participant", "attended": true}]));
 }
 
 #[tokio::test]
@@ -159,6 +174,13 @@ async fn nobody_mentors_themself_and_a_completed_mentorship_is_closed_r_3_2_1() 
     app.patch(&format!("/api/v1/mentorships/{id}"), &deputy, &json!({"note": {"date": "2023-01-01", "text": "x"}}))
         .await
         .assert_problem(409, "mentorship_completed");
+    let end = app.get(&format!("/api/v1/mentorships/{id}"), &mentee).await;
+    assert_eq!(end.status, StatusCode::OK, "{}", end.text);
+    assert_eq!(
+        (end.body["status"].as_str(), end.body["outcome"].as_str()),
+        (Some("completed"), Some("Өз алдынча сабак өтөт"))
+    );
+    assert_eq!(end.body["notes"].as_array().unwrap().len(), 1, "the refused note was not kept");
 }
 
 #[tokio::test]
@@ -272,6 +294,7 @@ async fn the_card_index_finds_kyrgyz_words_in_any_case_and_hides_colleagues_draf
     let all = app.get(&format!("/api/v1/schools/{school}/materials?limit=200"), &teacher).await;
     let statuses: Vec<&str> =
         all.body["items"].as_array().unwrap().iter().filter_map(|m| m["status"].as_str()).collect();
+    assert!(!statuses.is_empty(), "{}", all.text);
     assert!(statuses.iter().all(|s| *s == "published"), "{statuses:?}");
     let deputy = app.login("deputy@demo.usul.kg").await;
     assert_eq!(
@@ -282,8 +305,54 @@ async fn the_card_index_finds_kyrgyz_words_in_any_case_and_hides_colleagues_draf
         12
     );
     let drafts = app.get(&format!("/api/v1/schools/{school}/materials?status=draft"), &deputy).await;
+    assert!(!drafts.body["items"].as_array().unwrap().is_empty(), "{}", drafts.text);
     let draft = drafts.body["items"][0]["id"].as_str().unwrap().to_owned();
     app.get(&format!("/api/v1/materials/{draft}"), &teacher).await.assert_problem(404, "not_found");
+}
+
+#[tokio::test]
+async fn a_head_sees_the_unpublished_work_of_their_commission_in_the_list_as_by_id_r_3_2_2g_r_4_3() {
+    let app = spawn_app().await;
+    let school = app.demo_school().await;
+    let deputy = app.login("deputy@demo.usul.kg").await;
+    let sydykov = app.staff_id("a.sydykov@demo.usul.kg").await; // sits on the mathematics commission
+    let all = app.get(&format!("/api/v1/schools/{school}/materials?limit=200"), &deputy).await;
+    let unpublished: Vec<(String, Vec<String>)> = all.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["status"] != "published")
+        .map(|m| {
+            let authors = m["author_ids"].as_array().unwrap().iter().map(|a| a.as_str().unwrap().to_owned()).collect();
+            (m["id"].as_str().unwrap().to_owned(), authors)
+        })
+        .collect();
+    assert_eq!(unpublished.len(), 4, "{}", all.text);
+    // Үсөнова heads the mathematics commission, Мамытова the philological one.
+    for (head, sees_sydykov) in [("a.usenova@demo.usul.kg", true), ("n.mamytova@demo.usul.kg", false)] {
+        let token = app.login(head).await;
+        let me = app.staff_id(head).await;
+        let listed = app.get(&format!("/api/v1/schools/{school}/materials?limit=200"), &token).await;
+        let ids: Vec<&str> = listed.body["items"].as_array().unwrap().iter().filter_map(|m| m["id"].as_str()).collect();
+        assert!(!ids.is_empty(), "{}", listed.text);
+        for (id, authors) in &unpublished {
+            let by_id = app.get(&format!("/api/v1/materials/{id}"), &token).await;
+            assert_eq!(
+                by_id.status == StatusCode::OK,
+                ids.contains(&id.as_str()),
+                "{head}: the list and a read by id agree on {id}"
+            );
+            if authors.contains(&sydykov) {
+                assert_eq!(by_id.status == StatusCode::OK, sees_sydykov, "{head} and {id}");
+            }
+            assert!(!authors.contains(&me) || by_id.status == StatusCode::OK);
+        }
+    }
+    // A page is full while more exist: the rule is applied before paging.
+    let head = app.login("a.usenova@demo.usul.kg").await;
+    let first = app.get(&format!("/api/v1/schools/{school}/materials?limit=3"), &head).await;
+    assert_eq!(first.body["items"].as_array().unwrap().len(), 3);
+    assert!(first.body["next_cursor"].is_string());
 }
 
 fn urlencode(s: &str) -> String {
@@ -319,6 +388,22 @@ async fn a_material_is_reviewed_at_a_commission_meeting_then_published() {
         .assert_problem(404, "not_found");
     let p = app.post(&format!("/api/v1/materials/{draft}/publish"), &head, &json!({})).await;
     assert_eq!(p.body["status"], "published", "{}", p.text);
+    let end = app.get(&format!("/api/v1/materials/{draft}"), &outsider).await;
+    assert_eq!(end.status, StatusCode::OK, "published, every colleague sees it: {}", end.text);
+    assert_eq!((end.body["status"].clone(), end.body["review_meeting_id"].clone()), (json!("published"), meeting));
+    app.post(
+        &format!("/api/v1/materials/{draft}/review"),
+        &head,
+        &json!({"meeting_id": end.body["review_meeting_id"]}),
+    )
+    .await
+    .assert_problem(409, "material_not_draft");
+    app.post(&format!("/api/v1/materials/{draft}/publish"), &head, &json!({}))
+        .await
+        .assert_problem(409, "material_not_reviewed");
+    // What was reviewed is what is published: its file no longer changes.
+    let author = app.login("a.sydykov@demo.usul.kg").await;
+    upload(&app, &author, &draft, "x.pdf", "application/pdf", pdf()).await.assert_problem(409, "material_not_draft");
 }
 
 #[tokio::test]
@@ -432,4 +517,56 @@ async fn a_training_certificate_is_attached_and_served_to_its_readers() {
         .unwrap();
     assert_eq!(down.status(), StatusCode::OK);
     assert_eq!(down.bytes().await.unwrap().to_vec(), pdf());
+}
+
+#[tokio::test]
+async fn reading_a_material_takes_the_same_statements_whatever_its_authors_and_their_commissions_r_4_3() {
+    use std::sync::atomic::Ordering;
+    let app = spawn_app().await;
+    let school = app.demo_school().await;
+    let deputy = app.login("deputy@demo.usul.kg").await;
+    let mut everyone = Vec::new();
+    for mail in [
+        "a.sydykov@demo.usul.kg",
+        "e.abdykadyrov@demo.usul.kg",
+        "m.sharshenalieva@demo.usul.kg",
+        "n.baiyshova@demo.usul.kg",
+        "b.toktogulov@demo.usul.kg",
+        "ch.osmonova@demo.usul.kg",
+        "g.tologonova@demo.usul.kg",
+        "zh.kerimbaeva@demo.usul.kg",
+    ] {
+        everyone.push(app.staff_id(mail).await);
+    }
+    let add = async |authors: &[String]| {
+        let m = app
+            .post(
+                &format!("/api/v1/schools/{school}/materials"),
+                &deputy,
+                &json!({"kind": "article", "title": "Тажрыйба", "author_ids": authors, "year": "2022-2023"}),
+            )
+            .await;
+        assert_eq!(m.status, StatusCode::CREATED, "{}", m.text);
+        usul_domain::ids::MaterialId::from_uuid(m.str("id").parse().unwrap())
+    };
+    let (one, many) = (add(&everyone[..1]).await, add(&everyone).await);
+    let (store, counter) = usul_persistence::Store::connect_counted(&app.db_url).await.unwrap();
+    let s = store.get_school(usul_domain::ids::SchoolId::from_uuid(school.parse().unwrap())).await.unwrap().unwrap();
+    let head = usul_domain::ids::StaffId::from_uuid(app.staff_id("a.usenova@demo.usul.kg").await.parse().unwrap());
+    let actor = usul_domain::policy::Actor::SchoolStaff {
+        id: head,
+        school: s.id,
+        district: s.district,
+        role: usul_domain::staff::Role::Teacher,
+    };
+    let read = async |id| {
+        let before = counter.load(Ordering::Relaxed);
+        let facts = store.record_actor(actor, &s).await.unwrap().unwrap();
+        let m = store.get_material(id).await.unwrap().unwrap();
+        assert!(m.read(&facts).is_ok(), "the head sees the draft of a member of the commission");
+        counter.load(Ordering::Relaxed) - before
+    };
+    let (q_one, q_many) = (read(one).await, read(many).await);
+    assert_eq!(q_one, q_many, "the statement count does not grow with authors × commissions");
+    assert!(q_many <= 4, "{q_many} statements");
 }

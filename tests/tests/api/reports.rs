@@ -235,8 +235,11 @@ async fn a_submitted_report_keeps_its_figures_whatever_is_recorded_later_r_5_4()
         .await;
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
     assert_eq!(created.body["achievements"], "Жетишкендиктер 🎉 «Манас»", "text kept exactly");
+    assert_eq!((created.body["status"].clone(), created.body["frozen"].clone()), (json!("draft"), json!(false)));
+    assert_eq!(created.body["allowed_actions"], json!(["refresh", "submit"]));
     let id = created.str("id");
     let f = &created.body["figures"];
+    let lessons_at_start = f["open_lessons_and_master_classes"].as_array().unwrap().len();
     assert_eq!(f["participation"]["people"], 7, "the commission's members");
     assert!(names(&f["participation"]["non_participants"]).contains(&"Бөкөнбаева А.У.".to_owned()), "R-1.3");
     assert!(f["knowledge_quality"]["per_subject"].as_array().unwrap().len() == 3, "its three subjects");
@@ -253,7 +256,11 @@ async fn a_submitted_report_keeps_its_figures_whatever_is_recorded_later_r_5_4()
     assert_eq!(refreshed.status, StatusCode::OK, "{}", refreshed.text);
     let f = &refreshed.body["figures"];
     assert!(!names(&f["participation"]["non_participants"]).contains(&"Бөкөнбаева А.У.".to_owned()));
+    let line =
+        f["participation"]["per_teacher"].as_array().unwrap().iter().find(|p| p["short_name"] == "Бөкөнбаева А.У.");
+    assert_eq!(line.map(|p| (p["took_part"].clone(), p["presented"].clone())), Some((json!(true), json!(1))), "R-1.3");
     let lessons = f["open_lessons_and_master_classes"].as_array().unwrap().len();
+    assert_eq!(lessons, lessons_at_start + 1, "the new open lesson is counted");
     // Submitting freezes them.
     let submitted = app.post(&format!("/api/v1/reports/{id}/submit"), &head, &json!({})).await;
     assert_eq!(submitted.status, StatusCode::OK, "{}", submitted.text);
@@ -274,10 +281,20 @@ async fn a_submitted_report_keeps_its_figures_whatever_is_recorded_later_r_5_4()
     // Only the director accepts.
     app.post(&format!("/api/v1/reports/{id}/accept"), &deputy, &json!({})).await.assert_problem(403, "forbidden");
     app.post(&format!("/api/v1/reports/{id}/accept"), &head, &json!({})).await.assert_problem(403, "forbidden");
+    assert_eq!(
+        app.get(&format!("/api/v1/reports/{id}"), &head).await.body["status"],
+        "submitted",
+        "refusals change nothing"
+    );
     let accepted = app.post(&format!("/api/v1/reports/{id}/accept"), &director, &json!({})).await;
     assert_eq!(accepted.status, StatusCode::OK, "{}", accepted.text);
     assert_eq!(accepted.body["status"], "accepted");
     assert_eq!(accepted.body["figures"], frozen);
+    assert_eq!(accepted.body["accepted_by"].as_str(), Some(app.staff_id("director@demo.usul.kg").await.as_str()));
+    assert_eq!(accepted.body["allowed_actions"], json!([]));
+    let late = app.post(&format!("/api/v1/reports/{id}/return"), &director, &json!({"comment": "Кеч"})).await;
+    late.assert_problem(409, "transition_not_allowed");
+    assert_eq!((late.body["report_status"].clone(), late.body["allowed"].clone()), (json!("accepted"), json!([])));
     let history = app.get(&format!("/api/v1/reports/{id}/history"), &head).await;
     let actions: Vec<&str> =
         history.body["items"].as_array().unwrap().iter().map(|t| t["action"].as_str().unwrap()).collect();
@@ -308,19 +325,27 @@ async fn the_director_returns_a_report_with_a_comment_and_the_author_resubmits_r
     let deputy = app.login("deputy@demo.usul.kg").await;
     let director = app.login("director@demo.usul.kg").await;
     let list = app.get("/api/v1/reports?kind=school&year=2022-2023", &deputy).await;
-    let id = list.body["items"][0]["id"].as_str().unwrap().to_owned();
+    let items = list.body["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "the demo's school report: {}", list.text);
+    assert_eq!(items[0]["status"], "submitted");
+    let id = items[0]["id"].as_str().unwrap().to_owned();
     app.post(&format!("/api/v1/reports/{id}/return"), &director, &json!({"comment": "  "}))
         .await
         .assert_problem(422, "validation_failed");
     app.post(&format!("/api/v1/reports/{id}/return"), &deputy, &json!({"comment": "x"}))
         .await
         .assert_problem(403, "forbidden");
+    assert_eq!(app.get(&format!("/api/v1/reports/{id}"), &deputy).await.body["status"], "submitted");
     let back = app
         .post(&format!("/api/v1/reports/{id}/return"), &director, &json!({"comment": "Сунуштарды толуктаңыз."}))
         .await;
     assert_eq!(back.status, StatusCode::OK, "{}", back.text);
     assert_eq!((back.body["status"].clone(), back.body["frozen"].clone()), (json!("returned"), json!(false)));
     assert_eq!(back.body["return_comment"], "Сунуштарды толуктаңыз.");
+    assert_eq!(back.body["allowed_actions"], json!(["refresh", "submit"]));
+    let not_now = app.post(&format!("/api/v1/reports/{id}/accept"), &director, &json!({})).await;
+    not_now.assert_problem(409, "transition_not_allowed");
+    assert_eq!(not_now.body["allowed"], json!(["refresh", "submit"]));
     let etag = back.header("etag").unwrap().to_owned();
     let stale = app
         .send(
@@ -342,6 +367,56 @@ async fn the_director_returns_a_report_with_a_comment_and_the_author_resubmits_r
     let again = app.post(&format!("/api/v1/reports/{id}/submit"), &deputy, &json!({})).await;
     assert_eq!(again.body["status"], "submitted", "{}", again.text);
     assert_eq!(again.body["return_comment"], Value::Null);
+    assert_eq!(again.body["proposals"], "Ар бир мугалим ачык сабак берсин.", "the edit is kept");
+    let history = app.get(&format!("/api/v1/reports/{id}/history"), &deputy).await;
+    let moves: Vec<(String, String, String)> = history.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| (t.str_of("action"), t.str_of("actor_role"), t.str_of("to_status")))
+        .collect();
+    let last: Vec<(&str, &str, &str)> =
+        moves.iter().rev().take(2).rev().map(|(a, r, s)| (a.as_str(), r.as_str(), s.as_str())).collect();
+    assert_eq!(last, vec![("return", "director", "returned"), ("submit", "deputy", "submitted")]);
+    assert_eq!(
+        history.body["items"].as_array().unwrap().iter().rev().nth(1).unwrap()["comment"],
+        "Сунуштарды толуктаңыз."
+    );
+}
+
+#[tokio::test]
+async fn a_report_stored_before_its_figures_had_a_format_version_still_reads_r_5_4() {
+    use sea_orm::{ConnectionTrait, Database, DbBackend, Statement};
+    let app = spawn_app().await;
+    let deputy = app.login("deputy@demo.usul.kg").await;
+    let list = app.get("/api/v1/reports?kind=commission&year=2022-2023", &deputy).await;
+    let items = list.body["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "the demo's accepted commission report: {}", list.text);
+    let (id, figures) = (items[0].str_of("id"), items[0]["figures"].clone());
+    assert!(!figures["meetings"].as_array().unwrap().is_empty(), "the figures name meetings");
+    // The figures as the service stored them before they had a format of their own: the API's
+    // JSON, with no version, and meetings without their commission's name.
+    let mut old = figures.clone();
+    for m in old["meetings"].as_array_mut().unwrap() {
+        m.as_object_mut().unwrap().remove("commission_name");
+    }
+    let db = Database::connect(&app.db_url).await.unwrap();
+    let sql = match db.get_database_backend() {
+        DbBackend::Postgres => "UPDATE reports SET figures = $1 WHERE id = $2",
+        _ => "UPDATE reports SET figures = ? WHERE id = ?",
+    };
+    let values = [old.to_string().into(), id.parse::<uuid::Uuid>().unwrap().into()];
+    let done = db.execute_raw(Statement::from_sql_and_values(db.get_database_backend(), sql, values)).await.unwrap();
+    assert_eq!(done.rows_affected(), 1);
+    let read = app.get(&format!("/api/v1/reports/{id}"), &deputy).await;
+    assert_eq!(read.status, StatusCode::OK, "{}", read.text);
+    let mut expected = figures;
+    for m in expected["meetings"].as_array_mut().unwrap() {
+        m["commission_name"] = Value::Null;
+    }
+    assert_eq!(read.body["figures"], expected);
+    let doc = app.send(app.request(Method::GET, &format!("/api/v1/reports/{id}/document"), Some(&deputy))).await;
+    assert_eq!(doc.status, StatusCode::OK, "{}", doc.text);
 }
 
 #[tokio::test]
@@ -355,6 +430,9 @@ async fn reports_are_written_by_their_authors_and_hidden_from_other_schools_r_5_
     let body = json!({"kind": "commission", "commission_id": commission, "year": "2022-2023"});
     app.post("/api/v1/reports", &teacher, &body).await.assert_problem(403, "forbidden");
     app.post("/api/v1/reports", &deputy, &body).await.assert_problem(403, "forbidden");
+    let theirs = app.get(&format!("/api/v1/reports?commission_id={commission}"), &deputy).await;
+    assert_eq!(theirs.status, StatusCode::OK, "{}", theirs.text);
+    assert_eq!(theirs.body["items"], json!([]), "a refused start leaves no report behind");
     app.post("/api/v1/reports", &head, &json!({"kind": "school", "year": "2022-2023"}))
         .await
         .assert_problem(403, "forbidden");
@@ -371,6 +449,7 @@ async fn reports_are_written_by_their_authors_and_hidden_from_other_schools_r_5_
         .await
         .assert_problem(422, "validation_failed");
     let list = app.get("/api/v1/reports", &deputy).await;
+    assert_eq!(list.body["items"].as_array().unwrap().len(), 2, "the demo's two reports: {}", list.text);
     let id = list.body["items"][0]["id"].as_str().unwrap().to_owned();
     let (other_district, other_school, other) = app.other_school().await;
     app.get(&format!("/api/v1/reports/{id}"), &other).await.assert_problem(404, "not_found");
@@ -508,7 +587,12 @@ async fn effectiveness_matches_a_hand_computed_example_r_5_5() {
         };
         let stored = store.create_material(&s, &material, &audit).await.unwrap();
         if status != usul_domain::records::MaterialStatus::Draft {
-            store.set_material_status(&stored, None, status, None, &audit).await.unwrap();
+            let t = usul_domain::records::material::MaterialTransition {
+                from: stored.status,
+                to: status,
+                review_meeting: None,
+            };
+            store.transition_material(&stored, None, &t, &audit).await.unwrap();
         }
     }
     // Approved plans: the unified plan (2 done, 1 planned, 1 cancelled) and three teachers'
@@ -622,17 +706,20 @@ async fn effectiveness_matches_a_hand_computed_example_r_5_5() {
 async fn a_report_and_the_district_summary_take_the_same_number_of_queries_whatever_the_size_r_5_4() {
     use std::sync::atomic::Ordering;
     use usul_api::generate::{Size, school};
+    use usul_domain::report::{Scope, StoredFigures};
     let app = spawn_app().await;
     let (store, counter) = usul_persistence::Store::connect_counted(&app.db_url).await.unwrap();
     let year = usul_domain::year::AcademicYear::parse("2022-2023").unwrap();
     let small = school(&store, None, "q-small", Size { staff: 6, activities: 5, items: 5 }, 3).await.unwrap();
     let large = school(&store, None, "q-large", Size { staff: 40, activities: 120, items: 200 }, 3).await.unwrap();
-    let before = counter.load(Ordering::Relaxed);
-    let f_small = usul_api::routes::reports::figures(&store, &small, None, year).await.unwrap();
-    let q_small = counter.load(Ordering::Relaxed) - before;
-    let before = counter.load(Ordering::Relaxed);
-    let f_large = usul_api::routes::reports::figures(&store, &large, None, year).await.unwrap();
-    let q_large = counter.load(Ordering::Relaxed) - before;
+    let today = chrono::Utc::now().date_naive();
+    let figures = async |s: &usul_domain::org::School| {
+        let before = counter.load(Ordering::Relaxed);
+        let StoredFigures::V1(f) = store.report_figures(s.id, &Scope::School, year, today).await.unwrap();
+        (f, counter.load(Ordering::Relaxed) - before)
+    };
+    let (f_small, q_small) = figures(&small).await;
+    let (f_large, q_large) = figures(&large).await;
     assert!(f_large.participation.people > f_small.participation.people);
     assert_eq!(f_large.plan.as_ref().unwrap().items, 200);
     assert_eq!(q_small, q_large, "the report's query count does not grow with the data");

@@ -43,7 +43,7 @@ pub async fn list(
     let paging = query::paging(q.limit, q.cursor);
     let page = state.store.list_meetings(school.id, &q.filter(), &scope, paging.request()).await?;
     let commissions: Vec<CommissionId> = page.items.iter().filter_map(|m| m.body.commission()).collect();
-    let names = state.store.commission_names(&commissions).await?;
+    let names = state.store.names_of_commissions(&commissions).await?;
     Ok(HttpResponse::Ok().json(MeetingList::new(&page, &names, lang(&req))))
 }
 

@@ -4,7 +4,7 @@ mod dto;
 
 pub use dto::{CategoryDto, NewPersonBody, RoleDto, StaffChange, StaffList, StaffQuery, StaffView, UpdateStaffBody};
 
-use crate::auth::{Auth, hash_password};
+use crate::auth::Auth;
 use crate::extract::{ValidJson, if_match, path_id};
 use crate::openapi::tags;
 use crate::problem::{ApiError, Checker, FieldErrorKind, checked};
@@ -111,7 +111,7 @@ pub async fn create(
         body.check(&mut check, Affiliation::School { school: school.id, district: school.district }, Role::Teacher);
     check.finish()?;
     let (mut new, password) = checked(new)?;
-    new.password_hash = hash_password(password).await?;
+    new.password_hash = state.hashing.hash(password).await?;
     let s = state.store.create_staff(new, &auth.audit(format!("staff member added as {}", role.code()))).await?;
     Ok(created(format!("/api/v1/staff/{}", s.id), s.version, &StaffView::from(&s)))
 }
@@ -209,7 +209,7 @@ pub async fn update(
         allow(&auth, Action::AssignRole(r), Resource::StaffMember { staff: s.id, role: s.role, school, district })?;
     }
     if let Some(p) = password {
-        patch.password_hash = Some(hash_password(p).await?);
+        patch.password_hash = Some(state.hashing.hash(p).await?);
     }
     let updated = state
         .store
@@ -233,9 +233,6 @@ async fn set_active(
     let (action, summary) =
         if active { ("staff.reactivate", "staff reactivated") } else { ("staff.deactivate", "staff deactivated") };
     let updated = state.store.update_staff(s.id, if_match(req), patch, action, &auth.audit(summary)).await?;
-    if !active {
-        state.store.revoke_staff_tokens(s.id).await?;
-    }
     Ok(versioned(req, updated.version, &StaffView::from(&updated)))
 }
 

@@ -1,183 +1,16 @@
-//! Year-end reports (*отчет*, R-5.4): the commission heads and the deputy report on the year's
-//! work. The figures are assembled from what the school recorded, never typed in twice, and are
-//! frozen when the report is submitted.
+//! A report's computed sections: plan execution, activities, participation with the
+//! non-participants named, training, materials, meetings and knowledge quality against
+//! the previous year, assembled from what the school recorded.
 
 use crate::catalogue::FormGroup;
+use crate::commission::Commission;
 use crate::ids::{ActivityId, CommissionId, MeetingId, PlanId, StaffId, SubjectId};
-use crate::lang::Text;
 use crate::meeting::Body;
 use crate::plan::{Plan, Progress, is_overdue, percent_done};
 use crate::quality::{GradeCounts, Term, judged, most_final, total};
 use crate::records::{Hours, MaterialStatus, Participation, groups_of};
 use chrono::NaiveDate;
 use std::collections::{BTreeMap, HashMap};
-
-/// Who reports.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ReportKind {
-    /// A methodological commission's report, written by its head.
-    Commission,
-    /// The school's report on its methodological work, written by the deputy.
-    School,
-}
-
-impl ReportKind {
-    /// The stable code.
-    #[must_use]
-    pub const fn code(self) -> &'static str {
-        match self {
-            Self::Commission => "commission",
-            Self::School => "school",
-        }
-    }
-
-    /// The kind for a code.
-    #[must_use]
-    pub fn parse(code: &str) -> Option<Self> {
-        [Self::Commission, Self::School].into_iter().find(|k| k.code() == code)
-    }
-
-    /// The label in ky, ru and en.
-    #[must_use]
-    pub const fn label(self) -> Text {
-        match self {
-            Self::Commission => Text {
-                ky: "Усулдук бирикменин жылдык отчету",
-                ru: "Годовой отчёт методического объединения",
-                en: "Commission's year-end report",
-            },
-            Self::School => Text {
-                ky: "Мектептин усулдук иши боюнча жылдык отчет",
-                ru: "Годовой отчёт о методической работе школы",
-                en: "School's year-end report on methodological work",
-            },
-        }
-    }
-}
-
-/// Where a report stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ReportStatus {
-    /// Being written; its figures refresh on request.
-    Draft,
-    /// Submitted to the director; its figures are frozen.
-    Submitted,
-    /// Accepted by the director.
-    Accepted,
-    /// Returned by the director with a comment; editable again.
-    Returned,
-}
-
-impl ReportStatus {
-    /// All states.
-    pub const ALL: [Self; 4] = [Self::Draft, Self::Submitted, Self::Accepted, Self::Returned];
-
-    /// The stable code.
-    #[must_use]
-    pub const fn code(self) -> &'static str {
-        match self {
-            Self::Draft => "draft",
-            Self::Submitted => "submitted",
-            Self::Accepted => "accepted",
-            Self::Returned => "returned",
-        }
-    }
-
-    /// The state for a code.
-    #[must_use]
-    pub fn parse(code: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|s| s.code() == code)
-    }
-
-    /// The label in ky, ru and en.
-    #[must_use]
-    pub const fn label(self) -> Text {
-        match self {
-            Self::Draft => Text { ky: "Долбоор", ru: "Черновик", en: "Draft" },
-            Self::Submitted => Text { ky: "Тапшырылды", ru: "Сдан", en: "Submitted" },
-            Self::Accepted => Text { ky: "Кабыл алынды", ru: "Принят", en: "Accepted" },
-            Self::Returned => Text { ky: "Кайтарылды", ru: "Возвращён", en: "Returned" },
-        }
-    }
-
-    /// Whether the author may still write it and refresh its figures.
-    #[must_use]
-    pub const fn is_open(self) -> bool {
-        matches!(self, Self::Draft | Self::Returned)
-    }
-}
-
-/// What can be done with a report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ReportAction {
-    /// Write the narrative or refresh the figures.
-    Edit,
-    /// Send it to the director: the figures freeze.
-    Submit,
-    /// The director accepts it.
-    Accept,
-    /// The director sends it back with a comment.
-    Return,
-}
-
-impl ReportAction {
-    /// The stable code, the action's name in the API.
-    #[must_use]
-    pub const fn code(self) -> &'static str {
-        match self {
-            Self::Edit => "edit",
-            Self::Submit => "submit",
-            Self::Accept => "accept",
-            Self::Return => "return",
-        }
-    }
-}
-
-/// What the rules need to know about the actor.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct ReportActor {
-    pub is_director: bool,
-    pub is_deputy: bool,
-    /// Heads the report's commission (for a commission report).
-    pub heads_commission: bool,
-}
-
-/// Whether `actor` may take `action` on a report of `kind`: the head writes the
-/// commission's report, the deputy the school's; the director accepts or returns either.
-#[must_use]
-pub const fn may(kind: ReportKind, action: ReportAction, actor: ReportActor) -> bool {
-    match action {
-        ReportAction::Edit | ReportAction::Submit => match kind {
-            ReportKind::Commission => actor.heads_commission,
-            ReportKind::School => actor.is_deputy,
-        },
-        ReportAction::Accept | ReportAction::Return => actor.is_director,
-    }
-}
-
-/// The state an action leads to from `status`, or `None` when it does not start there.
-#[must_use]
-pub const fn next(status: ReportStatus, action: ReportAction) -> Option<ReportStatus> {
-    match (status, action) {
-        (ReportStatus::Draft | ReportStatus::Returned, ReportAction::Edit) => Some(status),
-        (ReportStatus::Draft | ReportStatus::Returned, ReportAction::Submit) => Some(ReportStatus::Submitted),
-        (ReportStatus::Submitted, ReportAction::Accept) => Some(ReportStatus::Accepted),
-        (ReportStatus::Submitted, ReportAction::Return) => Some(ReportStatus::Returned),
-        _ => None,
-    }
-}
-
-/// The actions a report allows now, for a 409 that lists them.
-#[must_use]
-pub fn allowed_actions(status: ReportStatus) -> Vec<&'static str> {
-    [ReportAction::Edit, ReportAction::Submit, ReportAction::Accept, ReportAction::Return]
-        .into_iter()
-        .filter(|a| next(status, *a).is_some())
-        .map(|a| if a == ReportAction::Edit { "refresh" } else { a.code() })
-        .collect()
-}
-
-// ---------- the figures ----------
 
 /// An activity as the report counts it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -254,6 +87,16 @@ pub enum Scope {
 }
 
 impl Scope {
+    /// The scope of a report on `commission`, or on the whole school.
+    #[must_use]
+    pub fn of(commission: Option<&Commission>) -> Self {
+        commission.map_or(Self::School, |c| Self::Commission {
+            id: c.id,
+            members: c.members.clone(),
+            subjects: c.subjects.clone(),
+        })
+    }
+
     fn person(&self, s: StaffId) -> bool {
         match self {
             Self::School => true,
@@ -387,6 +230,26 @@ pub struct Figures {
     pub materials_by_kind: Vec<(String, u32)>,
     pub meetings: Vec<MeetingFacts>,
     pub quality: QualityFigures,
+}
+
+impl Figures {
+    /// Everyone the figures name, once each, in id order: those responsible for plan items,
+    /// presenters and the people counted (some of whom may have left since).
+    #[must_use]
+    pub fn people_named(&self) -> Vec<StaffId> {
+        let mut named: Vec<StaffId> = self.plan.iter().flat_map(|p| p.by_responsible.iter().map(|r| r.staff)).collect();
+        named.extend(self.presentations.iter().flat_map(|p| p.presenters.iter().copied()));
+        named.extend(self.participation.iter().map(|(s, _)| *s));
+        named.sort_unstable();
+        named.dedup();
+        named
+    }
+}
+
+/// The day a report's figures are for: today, or the year's last day once the year is over.
+#[must_use]
+pub fn figures_day(year: crate::year::AcademicYear, today: NaiveDate) -> NaiveDate {
+    today.min(year.last_day())
 }
 
 /// A count as the figures carry it.
@@ -591,40 +454,6 @@ mod tests {
     }
     fn row(s: u128, term: Term, students: u32, g: [u32; 4]) -> QualityRow {
         QualityRow { subject: subject(s), term, counts: GradeCounts::new(students, g).unwrap() }
-    }
-
-    #[test]
-    fn a_report_is_written_by_the_head_or_the_deputy_and_accepted_by_the_director_r_5_4() {
-        let head = ReportActor { heads_commission: true, ..ReportActor::default() };
-        let deputy = ReportActor { is_deputy: true, ..ReportActor::default() };
-        let director = ReportActor { is_director: true, ..ReportActor::default() };
-        assert!(may(ReportKind::Commission, ReportAction::Submit, head));
-        assert!(!may(ReportKind::Commission, ReportAction::Submit, deputy));
-        assert!(may(ReportKind::School, ReportAction::Edit, deputy));
-        assert!(!may(ReportKind::School, ReportAction::Edit, head));
-        assert!(!may(ReportKind::School, ReportAction::Edit, director));
-        for kind in [ReportKind::Commission, ReportKind::School] {
-            assert!(may(kind, ReportAction::Accept, director));
-            assert!(!may(kind, ReportAction::Accept, deputy));
-            assert!(!may(kind, ReportAction::Return, head));
-        }
-    }
-
-    #[test]
-    fn a_report_goes_draft_submitted_accepted_or_back_r_5_4() {
-        use ReportAction as A;
-        use ReportStatus as S;
-        assert_eq!(next(S::Draft, A::Submit), Some(S::Submitted));
-        assert_eq!(next(S::Submitted, A::Submit), None, "submitting twice is refused");
-        assert_eq!(next(S::Submitted, A::Edit), None, "a submitted report is frozen");
-        assert_eq!(next(S::Submitted, A::Accept), Some(S::Accepted));
-        assert_eq!(next(S::Submitted, A::Return), Some(S::Returned));
-        assert_eq!(next(S::Returned, A::Submit), Some(S::Submitted));
-        assert_eq!(next(S::Accepted, A::Return), None);
-        assert_eq!(next(S::Draft, A::Accept), None);
-        assert_eq!(allowed_actions(S::Draft), vec!["refresh", "submit"]);
-        assert_eq!(allowed_actions(S::Submitted), vec!["accept", "return"]);
-        assert!(allowed_actions(S::Accepted).is_empty());
     }
 
     #[test]

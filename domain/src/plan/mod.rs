@@ -1,6 +1,28 @@
 //! Plans and their approval routes (R-3.2.1, R-3.2.2f, R-5.1, R-5.3): the unified school plan,
 //! commission plans, teachers' individual plans and the pedagogical council's plan. The route
-//! of each kind is data, one table, read by the transition functions.
+//! of each kind is data, one table, read by the commands (`commands.rs`); who the caller is to
+//! a plan, and what they may read and draft, is `actor.rs`.
+
+mod actor;
+mod commands;
+mod errors;
+mod execution;
+#[cfg(test)]
+mod route_tests;
+#[cfg(test)]
+mod rule_tests;
+#[cfg(test)]
+mod table_tests;
+
+pub use actor::{Caller, PlanActor, ReadScope, may_draft, may_read};
+pub use commands::{
+    COMMENT_MAX, Header, NewVersion, NotNow, Origin, PlanAction, PlanContext, Transition, allowed, start,
+};
+pub use errors::{
+    AmendError, DeleteError, EditError, ProgressError, ReturnError, RolloverError, StartError, StepError, StepProblem,
+    SubmitError, WithdrawError,
+};
+pub use execution::{Execution, PersonExecution};
 
 use crate::catalogue;
 use crate::ids::{CommissionId, SchoolId, StaffId};
@@ -188,34 +210,99 @@ pub enum PlanStatus {
 }
 
 impl PlanStatus {
+    /// The name clients see: the in-route states are named by the step last taken.
+    #[must_use]
+    pub fn name(self, kind: PlanKind) -> StatusName {
+        match self {
+            Self::Draft => StatusName::Draft,
+            Self::Approved => StatusName::Approved,
+            Self::Superseded => StatusName::Superseded,
+            Self::InRoute { steps_done: 0 } => StatusName::Submitted,
+            Self::InRoute { steps_done } => match route(kind).1.get(usize::from(steps_done) - 1).map(|s| s.kind) {
+                Some(StepKind::Review) => StatusName::Reviewed,
+                Some(StepKind::Agree) => StatusName::Agreed,
+                _ => StatusName::Submitted,
+            },
+        }
+    }
+
     /// The stable code shown to clients: `draft`, `submitted`, `reviewed`, `agreed`,
     /// `approved`, `superseded`.
     #[must_use]
     pub fn code(self, kind: PlanKind) -> &'static str {
-        match self {
-            Self::Draft => "draft",
-            Self::Approved => "approved",
-            Self::Superseded => "superseded",
-            Self::InRoute { steps_done: 0 } => "submitted",
-            Self::InRoute { steps_done } => match route(kind).1.get(usize::from(steps_done) - 1).map(|s| s.kind) {
-                Some(StepKind::Review) => "reviewed",
-                Some(StepKind::Agree) => "agreed",
-                _ => "submitted",
-            },
-        }
+        self.name(kind).code()
     }
 
     /// The label in ky, ru and en.
     #[must_use]
     pub fn label(self, kind: PlanKind) -> Text {
-        match self.code(kind) {
-            "draft" => Text { ky: "Долбоор", ru: "Черновик", en: "Draft" },
-            "submitted" => Text { ky: "Тапшырылды", ru: "Подан", en: "Submitted" },
-            "reviewed" => Text { ky: "Каралды", ru: "Рассмотрен", en: "Reviewed" },
-            "agreed" => Text { ky: "Макулдашылды", ru: "Согласован", en: "Agreed" },
-            "approved" => Text { ky: "Бекитилди", ru: "Утверждён", en: "Approved" },
-            _ => Text { ky: "Алмаштырылды", ru: "Заменён", en: "Superseded" },
+        self.name(kind).label()
+    }
+}
+
+/// A status as clients name it (and filter by it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum StatusName {
+    Draft,
+    Submitted,
+    /// In route, right after a review.
+    Reviewed,
+    /// In route, right after an agreement.
+    Agreed,
+    Approved,
+    Superseded,
+}
+
+impl StatusName {
+    /// All names.
+    pub const ALL: [Self; 6] =
+        [Self::Draft, Self::Submitted, Self::Reviewed, Self::Agreed, Self::Approved, Self::Superseded];
+
+    /// The stable code.
+    #[must_use]
+    pub const fn code(self) -> &'static str {
+        match self {
+            Self::Draft => "draft",
+            Self::Submitted => "submitted",
+            Self::Reviewed => "reviewed",
+            Self::Agreed => "agreed",
+            Self::Approved => "approved",
+            Self::Superseded => "superseded",
         }
+    }
+
+    /// The name for a code.
+    #[must_use]
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.code() == code)
+    }
+
+    /// The label in ky, ru and en.
+    #[must_use]
+    pub const fn label(self) -> Text {
+        match self {
+            Self::Draft => Text { ky: "Долбоор", ru: "Черновик", en: "Draft" },
+            Self::Submitted => Text { ky: "Тапшырылды", ru: "Подан", en: "Submitted" },
+            Self::Reviewed => Text { ky: "Каралды", ru: "Рассмотрен", en: "Reviewed" },
+            Self::Agreed => Text { ky: "Макулдашылды", ru: "Согласован", en: "Agreed" },
+            Self::Approved => Text { ky: "Бекитилди", ru: "Утверждён", en: "Approved" },
+            Self::Superseded => Text { ky: "Алмаштырылды", ru: "Заменён", en: "Superseded" },
+        }
+    }
+
+    /// The in-route states that go by this name: (kind, steps done) pairs, for a filter.
+    #[must_use]
+    pub fn in_route(self) -> Vec<(PlanKind, u8)> {
+        let mut out = Vec::new();
+        for kind in PlanKind::ALL {
+            for steps_done in 0..=u8::try_from(route(kind).1.len()).unwrap_or(u8::MAX) {
+                let s = PlanStatus::InRoute { steps_done };
+                if next_step(kind, s).is_some() && s.name(kind) == self {
+                    out.push((kind, steps_done));
+                }
+            }
+        }
+        out
     }
 }
 
@@ -225,25 +312,6 @@ pub fn next_step(kind: PlanKind, status: PlanStatus) -> Option<Step> {
     match status {
         PlanStatus::InRoute { steps_done } => route(kind).1.get(usize::from(steps_done)).copied(),
         _ => None,
-    }
-}
-
-/// The actions a plan allows now, by name, for a 409 that lists them.
-#[must_use]
-pub fn allowed_actions(kind: PlanKind, status: PlanStatus) -> Vec<&'static str> {
-    match status {
-        PlanStatus::Draft => vec!["submit", "rollover"],
-        PlanStatus::InRoute { steps_done } => {
-            let mut out: Vec<&'static str> =
-                next_step(kind, status).map(|s| vec![s.kind.code(), "return"]).unwrap_or_default();
-            if steps_done == 0 {
-                out.push("withdraw");
-            }
-            out.push("rollover");
-            out
-        }
-        PlanStatus::Approved => vec!["amend", "rollover"],
-        PlanStatus::Superseded => vec!["rollover"],
     }
 }
 
@@ -511,161 +579,5 @@ impl Plan {
             school_theme_set,
             commission_approved,
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, day).unwrap_or_default()
-    }
-
-    #[test]
-    fn the_unified_plan_is_reviewed_by_the_methodological_council_then_approved_by_the_director_r_5_1() {
-        let (drafter, steps) = route(PlanKind::School);
-        assert_eq!(drafter, Drafter::Deputy);
-        assert_eq!(
-            steps,
-            &[
-                step(StepKind::Review, StepActor::Body(BodyKind::MethodologicalCouncil)),
-                step(StepKind::Approve, StepActor::Director)
-            ]
-        );
-    }
-
-    #[test]
-    fn a_commission_plan_is_reviewed_agreed_and_approved_r_3_2_2f() {
-        let kinds: Vec<StepKind> = route(PlanKind::Commission).1.iter().map(|s| s.kind).collect();
-        assert_eq!(kinds, vec![StepKind::Review, StepKind::Agree, StepKind::Approve]);
-        assert_eq!(route(PlanKind::Commission).0, Drafter::CommissionHead);
-    }
-
-    #[test]
-    fn an_individual_plan_is_agreed_by_the_head_and_approved_by_the_deputy_r_3_2_1() {
-        let (drafter, steps) = route(PlanKind::Individual);
-        assert_eq!(drafter, Drafter::Teacher);
-        assert_eq!(
-            steps,
-            &[step(StepKind::Agree, StepActor::TeachersHead), step(StepKind::Approve, StepActor::Deputy)]
-        );
-    }
-
-    #[test]
-    fn statuses_follow_the_route() {
-        let k = PlanKind::Commission;
-        assert_eq!(PlanStatus::InRoute { steps_done: 0 }.code(k), "submitted");
-        assert_eq!(PlanStatus::InRoute { steps_done: 1 }.code(k), "reviewed");
-        assert_eq!(PlanStatus::InRoute { steps_done: 2 }.code(k), "agreed");
-        assert_eq!(next_step(k, PlanStatus::InRoute { steps_done: 2 }).map(|s| s.kind), Some(StepKind::Approve));
-        assert_eq!(next_step(k, PlanStatus::Draft), None);
-    }
-
-    #[test]
-    fn the_allowed_actions_are_listed_for_a_refusal() {
-        assert_eq!(
-            allowed_actions(PlanKind::School, PlanStatus::InRoute { steps_done: 0 }),
-            vec!["review", "return", "withdraw", "rollover"]
-        );
-        assert_eq!(
-            allowed_actions(PlanKind::School, PlanStatus::InRoute { steps_done: 1 }),
-            vec!["approve", "return", "rollover"]
-        );
-        assert_eq!(allowed_actions(PlanKind::School, PlanStatus::Approved), vec!["amend", "rollover"]);
-    }
-
-    #[test]
-    fn only_the_right_people_take_each_step() {
-        let director = ActorFacts { is_director: true, ..ActorFacts::default() };
-        let deputy = ActorFacts { is_deputy: true, ..ActorFacts::default() };
-        let head = ActorFacts { heads_teachers_commission: true, ..ActorFacts::default() };
-        let teacher = ActorFacts::default();
-        let approve = step(StepKind::Approve, StepActor::Director);
-        assert!(may_take(approve, director));
-        assert!(!may_take(approve, deputy));
-        assert!(!may_take(approve, teacher), "a teacher approves nothing");
-        let agree = step(StepKind::Agree, StepActor::TeachersHead);
-        assert!(may_take(agree, head));
-        assert!(!may_take(agree, deputy), "the deputy agrees only when the teacher has no commission");
-        assert!(may_take(
-            agree,
-            ActorFacts { is_deputy: true, teacher_has_no_commission: true, ..ActorFacts::default() }
-        ));
-        let own =
-            ActorFacts { is_deputy: true, teacher_has_no_commission: true, owns_plan: true, ..ActorFacts::default() };
-        assert!(!may_take(agree, own), "nobody agrees their own plan");
-        assert!(!may_take(step(StepKind::Approve, StepActor::Deputy), own), "nobody approves their own plan");
-        let director_for_deputy = ActorFacts {
-            is_director: true,
-            teacher_has_no_commission: true,
-            owner_is_deputy: true,
-            ..ActorFacts::default()
-        };
-        assert!(may_take(agree, director_for_deputy), "the director stands in for the deputy");
-        assert!(may_take(step(StepKind::Approve, StepActor::Deputy), director_for_deputy));
-        assert!(!may_take(step(StepKind::Approve, StepActor::Deputy), director), "but not on a teacher's plan");
-    }
-
-    #[test]
-    fn submission_lists_every_problem_at_once_r_5_1_r_3_2_1() {
-        let f = SubmitFacts {
-            kind: PlanKind::Individual,
-            items: vec![
-                ItemFacts { position: 1, due: None, responsible: 0 },
-                ItemFacts { position: 2, due: Some(d(2023, 3, 1)), responsible: 1 },
-            ],
-            personal_theme: Some("  ".into()),
-            school_theme_set: false,
-            commission_approved: false,
-        };
-        assert_eq!(
-            check_submit(&f),
-            Err(vec![
-                SubmitProblem::ItemWithoutDeadline { position: 1 },
-                SubmitProblem::ItemWithoutResponsible { position: 1 },
-                SubmitProblem::NoPersonalTheme,
-                SubmitProblem::NoSchoolTheme,
-            ])
-        );
-        assert_eq!(
-            check_submit(&SubmitFacts {
-                kind: PlanKind::School,
-                items: vec![],
-                personal_theme: None,
-                school_theme_set: true,
-                commission_approved: false
-            }),
-            Err(vec![SubmitProblem::NoItems])
-        );
-    }
-
-    #[test]
-    fn a_commission_plan_needs_an_approved_commission() {
-        let f = SubmitFacts {
-            kind: PlanKind::Commission,
-            items: vec![ItemFacts { position: 1, due: Some(d(2022, 10, 1)), responsible: 1 }],
-            personal_theme: None,
-            school_theme_set: true,
-            commission_approved: false,
-        };
-        assert_eq!(check_submit(&f), Err(vec![SubmitProblem::CommissionNotApproved]));
-    }
-
-    #[test]
-    fn overdue_items_are_past_due_and_not_done() {
-        let today = d(2023, 3, 1);
-        assert!(is_overdue(Some(d(2023, 2, 1)), Progress::Planned, today));
-        assert!(!is_overdue(Some(d(2023, 2, 1)), Progress::Done, today));
-        assert!(!is_overdue(Some(d(2023, 2, 1)), Progress::Cancelled, today));
-        assert!(!is_overdue(Some(d(2023, 3, 1)), Progress::Planned, today));
-        assert_eq!(percent_done(&[Progress::Done, Progress::Planned, Progress::Cancelled]), 50.0);
-        assert_eq!(percent_done(&[Progress::Done, Progress::NotDone, Progress::Planned]), 33.3);
-    }
-
-    #[test]
-    fn rolling_over_shifts_dates_by_a_year() {
-        assert_eq!(next_year_date(d(2022, 9, 15)), d(2023, 9, 15));
-        assert_eq!(next_year_date(d(2024, 2, 29)), d(2025, 2, 28));
     }
 }

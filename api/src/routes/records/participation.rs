@@ -1,0 +1,101 @@
+//! Everyone's participation in a year: per teacher, what they took part in, and who
+//! took no part at all.
+
+use super::{RequiredYear, readable_school};
+use crate::auth::Auth;
+use crate::openapi::tags;
+use crate::problem::ApiError;
+use crate::query::{Query, Year};
+use crate::state::AppState;
+use actix_web::{HttpResponse, get, web};
+use serde::Serialize;
+use usul_domain::records::Participation;
+use usul_domain::staff::Staff;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// One person's participation in a year.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ParticipationRow {
+    pub staff_id: Uuid,
+    #[schema(example = "Үсөнова А.Б.")]
+    pub short_name: String,
+    #[schema(example = "teacher")]
+    pub role: String,
+    /// Activities of.
+    pub qualification: u32,
+    /// Activities of.
+    pub innovation: u32,
+    /// Activities of.
+    pub information: u32,
+    /// Times they presented (open lessons, master classes, reports…).
+    pub presented: u32,
+    pub activity_hours: f64,
+    /// Mentorships as mentor or mentee.
+    pub mentoring: u32,
+    pub training_hours: f64,
+    pub materials: u32,
+    pub took_part: bool,
+}
+
+/// Everyone's participation in a year, and who took no part.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ParticipationView {
+    #[schema(example = "2022-2023")]
+    pub year: String,
+    pub staff: Vec<ParticipationRow>,
+    /// Those with no participation at all, by name (R-1.3: every pedagogical employee takes part).
+    pub non_participants: Vec<ParticipationRow>,
+}
+
+impl ParticipationRow {
+    /// The row of `s` with their figures.
+    #[must_use]
+    pub fn of(s: &Staff, p: Participation) -> Self {
+        Self {
+            staff_id: s.id.uuid(),
+            short_name: s.short_name(),
+            role: s.role.code().to_owned(),
+            qualification: p.qualification,
+            innovation: p.innovation,
+            information: p.information,
+            presented: p.presented,
+            activity_hours: p.activity_hours.as_f64(),
+            mentoring: p.mentoring,
+            training_hours: p.training_hours.as_f64(),
+            materials: p.materials,
+            took_part: p.took_part(),
+        }
+    }
+}
+
+/// Read the school's participation in a year.
+///
+/// For every active member of the pedagogical staff: activities by catalogue group (R-4.1,
+/// ), times presented, hours, mentoring, course-training hours, materials authored
+/// — and the list of those with no participation. Computed with a fixed number of
+/// queries whatever the school's size.
+#[utoipa::path(
+    tag = tags::RECORDS,
+    params(("id" = Uuid, Path, description = "School id"), RequiredYear),
+    responses(
+        (status = 200, description = "The figures.", body = ParticipationView),
+        crate::openapi::ReadErrors,
+    ),
+    security(("bearer" = [])),
+)]
+#[get("/schools/{id}/participation")]
+pub async fn participation(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<String>,
+    q: Query<RequiredYear>,
+) -> Result<HttpResponse, ApiError> {
+    let school = readable_school(&state, &auth, &id).await?;
+    let year = Year::required(q.year)?;
+    let people = state.store.active_school_staff(school.id).await?;
+    let figures = state.store.participation(school.id, year).await?;
+    let rows = people.iter().map(|s| ParticipationRow::of(s, figures.get(&s.id).copied().unwrap_or_default()));
+    let (staff, non_participants): (Vec<_>, Vec<_>) = rows.partition(|r| r.took_part);
+    Ok(HttpResponse::Ok().json(ParticipationView { year: year.to_string(), staff, non_participants }))
+}

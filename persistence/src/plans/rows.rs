@@ -1,0 +1,268 @@
+//! Rows to domain types and back: statuses, owners, lineages, items and their evidence.
+
+use crate::entities::{plan, plan_item};
+use crate::org::check_version;
+use crate::{Audit, StoreError, StoreResult, now, record_audit, stored};
+use sea_orm::ActiveValue::Set;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
+};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use usul_domain::ids::{CommissionId, ItemId, MeetingId, PlanId, SchoolId, StaffId};
+use usul_domain::org::School;
+use usul_domain::plan::{
+    Evidence, Item, NewVersion, Origin, Owner, Plan, PlanKind, PlanStatus, Progress, ReviewRecord,
+};
+use usul_domain::year::AcademicYear;
+use uuid::Uuid;
+
+#[derive(Serialize, Deserialize)]
+struct EvidenceRow {
+    kind: String,
+    reference: String,
+}
+
+pub(super) fn owner_key(o: Owner) -> String {
+    match o {
+        Owner::School(s) => format!("school:{s}"),
+        Owner::Commission(c) => format!("commission:{c}"),
+        Owner::Teacher(t) => format!("teacher:{t}"),
+    }
+}
+
+pub(super) fn lineage(kind: PlanKind, o: Owner, year: AcademicYear) -> String {
+    format!("{}|{}|{}", kind.code(), owner_key(o), year.start_year())
+}
+
+pub(super) fn status_parts(s: PlanStatus) -> (&'static str, i32) {
+    match s {
+        PlanStatus::Draft => ("draft", 0),
+        PlanStatus::InRoute { steps_done } => ("in_route", i32::from(steps_done)),
+        PlanStatus::Approved => ("approved", 0),
+        PlanStatus::Superseded => ("superseded", 0),
+    }
+}
+
+pub(super) fn to_status(code: &str, steps: i32) -> StoreResult<PlanStatus> {
+    Ok(match code {
+        "draft" => PlanStatus::Draft,
+        "in_route" => PlanStatus::InRoute { steps_done: stored("plan.steps_done", u8::try_from(steps))? },
+        "approved" => PlanStatus::Approved,
+        "superseded" => PlanStatus::Superseded,
+        other => return Err(StoreError::Corrupt(format!("plan.status: {other}"))),
+    })
+}
+
+pub(super) fn to_item(m: plan_item::Model) -> StoreResult<Item> {
+    let responsible: Vec<Uuid> = stored("plan_item.responsible", serde_json::from_str(&m.responsible))?;
+    let evidence: Vec<EvidenceRow> = stored("plan_item.evidence", serde_json::from_str(&m.evidence))?;
+    Ok(Item {
+        id: ItemId::from_uuid(m.id),
+        position: stored("plan_item.position", u32::try_from(m.position))?,
+        title: m.title,
+        description: m.description,
+        form: m.form_code,
+        direction: m.direction,
+        start: m.start_date,
+        due: m.due_date,
+        responsible: responsible.into_iter().map(StaffId::from_uuid).collect(),
+        expected_result: m.expected_result,
+        progress: Progress::parse(&m.progress)
+            .ok_or_else(|| StoreError::Corrupt(format!("plan_item.progress: {}", m.progress)))?,
+        completed_on: m.completed_on,
+        outcome: m.outcome,
+        evidence: evidence.into_iter().map(|e| Evidence { kind: e.kind, reference: e.reference }).collect(),
+    })
+}
+
+pub(super) fn to_plan(m: plan::Model, items: Vec<Item>) -> StoreResult<Plan> {
+    let kind = PlanKind::parse(&m.kind).ok_or_else(|| StoreError::Corrupt(format!("plan.kind: {}", m.kind)))?;
+    let owner = match (m.commission_id, m.teacher_id) {
+        (Some(c), _) => Owner::Commission(CommissionId::from_uuid(c)),
+        (None, Some(t)) => Owner::Teacher(StaffId::from_uuid(t)),
+        (None, None) => Owner::School(SchoolId::from_uuid(m.school_id)),
+    };
+    Ok(Plan {
+        id: PlanId::from_uuid(m.id),
+        school: SchoolId::from_uuid(m.school_id),
+        kind,
+        owner,
+        year: stored("plan.start_year", AcademicYear::starting(m.start_year))?,
+        version_no: stored("plan.version_no", u32::try_from(m.version_no))?,
+        status: to_status(&m.status, m.steps_done)?,
+        title: m.title,
+        goal: m.goal,
+        personal_theme: m.personal_theme,
+        ever_submitted: m.ever_submitted,
+        review: match (m.review_meeting_id, m.review_date) {
+            (Some(meeting), Some(date)) => Some(ReviewRecord {
+                meeting: MeetingId::from_uuid(meeting),
+                protocol_number: m.review_protocol.and_then(|n| u32::try_from(n).ok()),
+                date,
+            }),
+            _ => None,
+        },
+        approved: match (m.approved_by, m.approved_on) {
+            (Some(by), Some(on)) => Some((StaffId::from_uuid(by), on)),
+            _ => None,
+        },
+        items,
+        version: m.version,
+        created_at: m.created_at,
+        updated_at: m.updated_at,
+    })
+}
+
+pub(super) async fn load_many(db: &impl ConnectionTrait, rows: Vec<plan::Model>) -> StoreResult<Vec<Plan>> {
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+    let mut items: HashMap<Uuid, Vec<Item>> = HashMap::new();
+    if !ids.is_empty() {
+        for i in plan_item::Entity::find()
+            .filter(plan_item::Column::PlanId.is_in(ids))
+            .order_by_asc(plan_item::Column::Position)
+            .order_by_asc(plan_item::Column::Id)
+            .all(db)
+            .await?
+        {
+            let plan_id = i.plan_id;
+            items.entry(plan_id).or_default().push(to_item(i)?);
+        }
+    }
+    rows.into_iter()
+        .map(|m| {
+            let its = items.remove(&m.id).unwrap_or_default();
+            to_plan(m, its)
+        })
+        .collect()
+}
+
+pub(super) async fn load_one(db: &impl ConnectionTrait, id: Uuid) -> StoreResult<Plan> {
+    let row = plan::Entity::find_by_id(id).one(db).await?.ok_or(StoreError::NotFound)?;
+    load_many(db, vec![row]).await?.pop().ok_or(StoreError::NotFound)
+}
+
+/// Bumps a plan's version if it is still at `expected` and in `status`.
+pub(super) async fn bump(txn: &DatabaseTransaction, p: &Plan, expected: Option<i32>) -> StoreResult<()> {
+    let current = plan::Entity::find_by_id(p.id.uuid()).one(txn).await?.ok_or(StoreError::NotFound)?;
+    check_version(expected, current.version)?;
+    let (status, _) = status_parts(p.status);
+    let n = plan::Entity::update_many()
+        .col_expr(plan::Column::Version, Expr::value(current.version + 1))
+        .col_expr(plan::Column::UpdatedAt, Expr::value(now()))
+        .filter(plan::Column::Id.eq(current.id))
+        .filter(plan::Column::Version.eq(current.version))
+        .filter(plan::Column::Status.eq(status))
+        .exec(txn)
+        .await?
+        .rows_affected;
+    if n == 0 {
+        return Err(StoreError::VersionMismatch { current: current.version + 1 });
+    }
+    Ok(())
+}
+
+pub(super) fn evidence_json(e: &[Evidence]) -> String {
+    serde_json::to_string(
+        &e.iter().map(|e| EvidenceRow { kind: e.kind.clone(), reference: e.reference.clone() }).collect::<Vec<_>>(),
+    )
+    .unwrap_or_else(|_| "[]".into())
+}
+
+pub(super) fn ids_json(ids: &[StaffId]) -> String {
+    serde_json::to_string(&ids.iter().map(|s| s.uuid()).collect::<Vec<_>>()).unwrap_or_else(|_| "[]".into())
+}
+
+pub(super) async fn insert_item(txn: &DatabaseTransaction, plan: Uuid, item: &Item) -> StoreResult<()> {
+    let at = now();
+    plan_item::ActiveModel {
+        id: Set(item.id.uuid()),
+        plan_id: Set(plan),
+        position: Set(i32::try_from(item.position).unwrap_or(i32::MAX)),
+        title: Set(item.title.clone()),
+        description: Set(item.description.clone()),
+        form_code: Set(item.form.clone()),
+        direction: Set(item.direction.clone()),
+        start_date: Set(item.start),
+        due_date: Set(item.due),
+        responsible: Set(ids_json(&item.responsible)),
+        expected_result: Set(item.expected_result.clone()),
+        progress: Set(item.progress.code().to_owned()),
+        completed_on: Set(item.completed_on),
+        outcome: Set(item.outcome.clone()),
+        evidence: Set(evidence_json(&item.evidence)),
+        created_at: Set(at),
+        updated_at: Set(at),
+    }
+    .insert(txn)
+    .await?;
+    Ok(())
+}
+
+/// The audit action of a new version, by how it came about.
+const fn origin_action(origin: Origin) -> &'static str {
+    match origin {
+        Origin::Start => "plan.create",
+        Origin::Amendment(_) => "plan.amend",
+        Origin::Rollover(_) => "plan.rollover",
+    }
+}
+
+/// Stores a new draft version with its items (new item ids), audited as `action` (by default
+/// the one its origin names).
+pub(super) async fn insert_plan(
+    txn: &DatabaseTransaction,
+    school: &School,
+    new: &NewVersion,
+    action: Option<&str>,
+    audit: &Audit,
+) -> StoreResult<Uuid> {
+    let id = Uuid::now_v7();
+    let at = now();
+    let previous = match new.origin {
+        Origin::Start => None,
+        Origin::Amendment(p) | Origin::Rollover(p) => Some(p.uuid()),
+    };
+    plan::ActiveModel {
+        id: Set(id),
+        school_id: Set(school.id.uuid()),
+        kind: Set(new.kind.code().to_owned()),
+        owner_key: Set(owner_key(new.owner)),
+        commission_id: Set(match new.owner {
+            Owner::Commission(c) => Some(c.uuid()),
+            _ => None,
+        }),
+        teacher_id: Set(match new.owner {
+            Owner::Teacher(t) => Some(t.uuid()),
+            _ => None,
+        }),
+        start_year: Set(new.year.start_year()),
+        lineage_key: Set(lineage(new.kind, new.owner, new.year)),
+        version_no: Set(i32::try_from(new.version_no).unwrap_or(i32::MAX)),
+        status: Set("draft".to_owned()),
+        steps_done: Set(0),
+        title: Set(new.header.title.clone()),
+        goal: Set(new.header.goal.clone()),
+        personal_theme: Set(new.header.personal_theme.clone()),
+        ever_submitted: Set(false),
+        review_meeting_id: Set(None),
+        review_protocol: Set(None),
+        review_date: Set(None),
+        approved_by: Set(None),
+        approved_on: Set(None),
+        previous_id: Set(previous),
+        version: Set(1),
+        created_at: Set(at),
+        updated_at: Set(at),
+    }
+    .insert(txn)
+    .await
+    .map_err(|e| StoreError::unique(e, crate::Conflict::PlanExists))?;
+    for item in &new.items {
+        insert_item(txn, id, &Item { id: ItemId::new(), ..item.clone() }).await?;
+    }
+    let action = action.unwrap_or(origin_action(new.origin));
+    record_audit(txn, audit, action, "plan", Some(id), Some(school.id.uuid()), Some(school.district.uuid())).await?;
+    Ok(id)
+}

@@ -1,0 +1,334 @@
+//! Writing plans: new versions (started, amended, rolled over, imported), header and item
+//! edits, progress, and the moves the domain decides. Every write is a compare-and-swap on the
+//! plan's version.
+
+use super::rows::{bump, evidence_json, ids_json, insert_item, insert_plan, lineage, load_one, status_parts};
+use super::{ItemContent, ItemProgress, NewPlan, PlanPatch};
+use crate::entities::{plan, plan_item, plan_transition};
+use crate::org::check_version;
+use crate::{Audit, Store, StoreError, StoreResult, now, record_audit};
+use chrono::NaiveDate;
+use sea_orm::ActiveValue::Set;
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
+use usul_domain::ids::{ItemId, StaffId};
+use usul_domain::org::School;
+use usul_domain::plan::{Header, Item, NewVersion, Origin, Plan, PlanStatus, Transition};
+use uuid::Uuid;
+
+impl Store {
+    /// Stores a new draft version: version 1 of a lineage, an amendment (n+1) or next year's
+    /// copy, as the domain made it.
+    ///
+    /// # Errors
+    /// [`StoreError::Conflict`] `PlanExists` when the lineage has this version, or (for an
+    /// amendment) a later one already.
+    pub async fn insert_version(&self, school: &School, new: &NewVersion, audit: &Audit) -> StoreResult<Plan> {
+        let txn = self.write().await?;
+        if let Origin::Amendment(_) = new.origin {
+            let newest: Option<i32> = plan::Entity::find()
+                .select_only()
+                .column_as(plan::Column::VersionNo.max(), "v")
+                .filter(plan::Column::LineageKey.eq(lineage(new.kind, new.owner, new.year)))
+                .into_tuple()
+                .one(&txn)
+                .await?
+                .flatten();
+            if newest.is_some_and(|v| v >= i32::try_from(new.version_no).unwrap_or(i32::MAX)) {
+                return Err(StoreError::Conflict(crate::Conflict::PlanExists));
+            }
+        }
+        let id = insert_plan(&txn, school, new, None, audit).await?;
+        let out = load_one(&txn, id).await?;
+        txn.commit().await?;
+        Ok(out)
+    }
+
+    /// Edits a draft's header.
+    ///
+    /// # Errors
+    /// [`StoreError::VersionMismatch`] when it changed or left the draft state.
+    pub async fn update_plan(
+        &self,
+        p: &Plan,
+        expected: Option<i32>,
+        patch: PlanPatch,
+        audit: &Audit,
+    ) -> StoreResult<Plan> {
+        let txn = self.write().await?;
+        bump(&txn, p, expected).await?;
+        let mut am = plan::ActiveModel { id: Set(p.id.uuid()), ..Default::default() };
+        if let Some(t) = patch.title {
+            am.title = Set(t);
+        }
+        if let Some(g) = patch.goal {
+            am.goal = Set(g);
+        }
+        if let Some(t) = patch.personal_theme {
+            am.personal_theme = Set(t);
+        }
+        am.update(&txn).await?;
+        record_audit(&txn, audit, "plan.update", "plan", Some(p.id.uuid()), Some(p.school.uuid()), None).await?;
+        let out = load_one(&txn, p.id.uuid()).await?;
+        txn.commit().await?;
+        Ok(out)
+    }
+
+    /// Deletes a draft that was never submitted.
+    ///
+    /// # Errors
+    /// [`StoreError::VersionMismatch`] when it changed meanwhile.
+    pub async fn delete_plan(&self, p: &Plan, expected: Option<i32>, audit: &Audit) -> StoreResult<()> {
+        let txn = self.write().await?;
+        bump(&txn, p, expected).await?;
+        plan_item::Entity::delete_many().filter(plan_item::Column::PlanId.eq(p.id.uuid())).exec(&txn).await?;
+        plan::Entity::delete_by_id(p.id.uuid()).exec(&txn).await?;
+        record_audit(&txn, audit, "plan.delete", "plan", Some(p.id.uuid()), Some(p.school.uuid()), None).await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
+    /// Adds an item to a draft.
+    ///
+    /// # Errors
+    /// [`StoreError::VersionMismatch`] when the plan changed meanwhile.
+    pub async fn add_item(&self, p: &Plan, expected: Option<i32>, item: &Item, audit: &Audit) -> StoreResult<Plan> {
+        let txn = self.write().await?;
+        bump(&txn, p, expected).await?;
+        insert_item(&txn, p.id.uuid(), item).await?;
+        record_audit(&txn, audit, "plan.item.add", "plan", Some(p.id.uuid()), Some(p.school.uuid()), None).await?;
+        let out = load_one(&txn, p.id.uuid()).await?;
+        txn.commit().await?;
+        Ok(out)
+    }
+
+    /// Edits an item of a draft.
+    ///
+    /// # Errors
+    /// [`StoreError::VersionMismatch`] when the plan changed meanwhile.
+    pub async fn update_item(
+        &self,
+        p: &Plan,
+        expected: Option<i32>,
+        item: ItemId,
+        c: ItemContent,
+        audit: &Audit,
+    ) -> StoreResult<Plan> {
+        let txn = self.write().await?;
+        bump(&txn, p, expected).await?;
+        let mut am = plan_item::ActiveModel { id: Set(item.uuid()), updated_at: Set(now()), ..Default::default() };
+        if let Some(v) = c.title {
+            am.title = Set(v);
+        }
+        if let Some(v) = c.description {
+            am.description = Set(v);
+        }
+        if let Some(v) = c.form {
+            am.form_code = Set(v);
+        }
+        if let Some(v) = c.direction {
+            am.direction = Set(v);
+        }
+        if let Some(v) = c.start {
+            am.start_date = Set(v);
+        }
+        if let Some(v) = c.due {
+            am.due_date = Set(v);
+        }
+        if let Some(v) = &c.responsible {
+            am.responsible = Set(ids_json(v));
+        }
+        if let Some(v) = c.expected_result {
+            am.expected_result = Set(v);
+        }
+        if let Some(v) = c.position {
+            am.position = Set(i32::try_from(v).unwrap_or(i32::MAX));
+        }
+        am.update(&txn).await?;
+        record_audit(&txn, audit, "plan.item.update", "plan", Some(p.id.uuid()), Some(p.school.uuid()), None).await?;
+        let out = load_one(&txn, p.id.uuid()).await?;
+        txn.commit().await?;
+        Ok(out)
+    }
+
+    /// Removes an item from a draft.
+    ///
+    /// # Errors
+    /// [`StoreError::VersionMismatch`] when the plan changed meanwhile.
+    pub async fn delete_item(&self, p: &Plan, expected: Option<i32>, item: ItemId, audit: &Audit) -> StoreResult<Plan> {
+        let txn = self.write().await?;
+        bump(&txn, p, expected).await?;
+        plan_item::Entity::delete_by_id(item.uuid()).exec(&txn).await?;
+        record_audit(&txn, audit, "plan.item.delete", "plan", Some(p.id.uuid()), Some(p.school.uuid()), None).await?;
+        let out = load_one(&txn, p.id.uuid()).await?;
+        txn.commit().await?;
+        Ok(out)
+    }
+
+    /// Records an item's progress on an approved plan (the plan's version moves too).
+    ///
+    /// # Errors
+    /// [`StoreError::VersionMismatch`] when the plan changed meanwhile.
+    pub async fn set_progress(
+        &self,
+        p: &Plan,
+        expected: Option<i32>,
+        item: ItemId,
+        progress: &ItemProgress,
+        audit: &Audit,
+    ) -> StoreResult<Plan> {
+        let txn = self.write().await?;
+        bump(&txn, p, expected).await?;
+        plan_item::ActiveModel {
+            id: Set(item.uuid()),
+            progress: Set(progress.progress.code().to_owned()),
+            completed_on: Set(progress.completed_on),
+            outcome: Set(progress.outcome.clone()),
+            evidence: Set(evidence_json(&progress.evidence)),
+            updated_at: Set(now()),
+            ..Default::default()
+        }
+        .update(&txn)
+        .await?;
+        record_audit(&txn, audit, "plan.item.progress", "plan", Some(p.id.uuid()), Some(p.school.uuid()), None).await?;
+        let out = load_one(&txn, p.id.uuid()).await?;
+        txn.commit().await?;
+        Ok(out)
+    }
+
+    /// Records a move the domain decided: the plan goes to `t.to` if it is still at `expected`
+    /// and in `t.from`. Approving supersedes the lineage's previous approved version in the same
+    /// transaction; the partial unique index keeps one approved version per lineage even when
+    /// two servers approve at once. A move back to draft clears the review (the route starts
+    /// again).
+    ///
+    /// # Errors
+    /// [`StoreError::VersionMismatch`] when another change came first,
+    /// [`StoreError::Conflict`] `PlanAlreadyApproved`.
+    pub async fn transition_plan(
+        &self,
+        p: &Plan,
+        expected: Option<i32>,
+        t: &Transition,
+        audit: &Audit,
+    ) -> StoreResult<Plan> {
+        let txn = self.write().await?;
+        let current = plan::Entity::find_by_id(p.id.uuid()).one(&txn).await?.ok_or(StoreError::NotFound)?;
+        check_version(expected, current.version)?;
+        let (from_code, from_steps) = status_parts(t.from);
+        let (to_code, to_steps) = status_parts(t.to);
+        if t.to == PlanStatus::Approved {
+            plan::Entity::update_many()
+                .col_expr(plan::Column::Status, Expr::value("superseded"))
+                .col_expr(plan::Column::UpdatedAt, Expr::value(now()))
+                .col_expr(plan::Column::Version, Expr::col(plan::Column::Version).add(1))
+                .filter(plan::Column::LineageKey.eq(current.lineage_key.clone()))
+                .filter(plan::Column::Status.eq("approved"))
+                .filter(plan::Column::Id.ne(current.id))
+                .filter(plan::Column::VersionNo.lt(current.version_no))
+                .exec(&txn)
+                .await?;
+        }
+        let mut am = plan::ActiveModel {
+            id: Set(current.id),
+            status: Set(to_code.to_owned()),
+            steps_done: Set(to_steps),
+            version: Set(current.version + 1),
+            updated_at: Set(now()),
+            ..Default::default()
+        };
+        if t.submits() {
+            am.ever_submitted = Set(true);
+        }
+        if let Some(r) = t.review {
+            am.review_meeting_id = Set(Some(r.meeting.uuid()));
+            am.review_protocol = Set(r.protocol_number.and_then(|n| i32::try_from(n).ok()));
+            am.review_date = Set(Some(r.date));
+        }
+        if t.to == PlanStatus::Draft {
+            am.review_meeting_id = Set(None);
+            am.review_protocol = Set(None);
+            am.review_date = Set(None);
+        }
+        if let Some((by, on)) = t.approved {
+            am.approved_by = Set(Some(by.uuid()));
+            am.approved_on = Set(Some(on));
+        }
+        let n = plan::Entity::update_many()
+            .set(am)
+            .filter(plan::Column::Id.eq(current.id))
+            .filter(plan::Column::Version.eq(current.version))
+            .filter(plan::Column::Status.eq(from_code))
+            .filter(plan::Column::StepsDone.eq(from_steps))
+            .exec(&txn)
+            .await
+            .map_err(|e| StoreError::unique(e, crate::Conflict::PlanAlreadyApproved))?
+            .rows_affected;
+        if n == 0 {
+            return Err(StoreError::VersionMismatch { current: current.version + 1 });
+        }
+        plan_transition::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            plan_id: Set(current.id),
+            at: Set(now()),
+            actor_id: Set(Some(t.by.uuid())),
+            actor_role: Set(t.role.code().to_owned()),
+            action: Set(t.action.code().to_owned()),
+            from_status: Set(t.from.code(p.kind).to_owned()),
+            to_status: Set(t.to.code(p.kind).to_owned()),
+            comment: Set(t.comment.clone()),
+            meeting_id: Set(t.review.map(|r| r.meeting.uuid())),
+            protocol_number: Set(t.review.and_then(|r| r.protocol_number).and_then(|n| i32::try_from(n).ok())),
+            meeting_date: Set(t.review.map(|r| r.date)),
+        }
+        .insert(&txn)
+        .await?;
+        let action = format!("plan.{}", t.action.code());
+        record_audit(&txn, audit, &action, "plan", Some(current.id), Some(current.school_id), None).await?;
+        let out = load_one(&txn, current.id).await?;
+        txn.commit().await?;
+        Ok(out)
+    }
+
+    /// Stores a plan that was approved on paper, with its items and their progress, in one
+    /// transaction, skipping the route: for imports of past years (the data generator and the
+    /// demo walk the route through the domain's commands instead).
+    ///
+    /// # Errors
+    /// [`StoreError::Conflict`] `PlanExists`, [`StoreError::Db`].
+    pub async fn insert_approved_plan(
+        &self,
+        school: &School,
+        new: &NewPlan,
+        items: &[Item],
+        approved: (StaffId, NaiveDate),
+        audit: &Audit,
+    ) -> StoreResult<Plan> {
+        let txn = self.write().await?;
+        let version = NewVersion {
+            kind: new.kind,
+            owner: new.owner,
+            year: new.year,
+            header: Header {
+                title: new.title.clone(),
+                goal: new.goal.clone(),
+                personal_theme: new.personal_theme.clone(),
+            },
+            version_no: 1,
+            origin: Origin::Start,
+            items: items.to_vec(),
+        };
+        let id = insert_plan(&txn, school, &version, Some("plan.import"), audit).await?;
+        plan::Entity::update_many()
+            .col_expr(plan::Column::Status, Expr::value("approved"))
+            .col_expr(plan::Column::EverSubmitted, Expr::value(true))
+            .col_expr(plan::Column::ApprovedBy, Expr::value(approved.0.uuid()))
+            .col_expr(plan::Column::ApprovedOn, Expr::value(approved.1))
+            .filter(plan::Column::Id.eq(id))
+            .exec(&txn)
+            .await?;
+        let out = load_one(&txn, id).await?;
+        txn.commit().await?;
+        Ok(out)
+    }
+}

@@ -1,0 +1,154 @@
+//! The sign-in path under attack: parallel bursts against the lockout, unknown accounts and
+//! client secrets throttled alike, refresh-token replays racing, password changes revoking
+//! refresh tokens, the per-address rate limit and bounded password hashing.
+
+use futures_util::future::join_all;
+use reqwest::StatusCode;
+use serde_json::json;
+use usul_tests::{Options, PASSWORD, TestApp, spawn_app, spawn_app_with};
+
+fn password_grant(user: &str, password: &str) -> serde_json::Value {
+    json!({"grant_type": "password", "username": user, "password": password})
+}
+
+async fn statuses(app: &TestApp, bodies: Vec<serde_json::Value>) -> Vec<(u16, String)> {
+    join_all(bodies.iter().map(|b| app.token(b)))
+        .await
+        .into_iter()
+        .map(|a| (a.status.as_u16(), a.code().to_owned()))
+        .collect()
+}
+
+#[tokio::test]
+async fn a_parallel_burst_of_wrong_passwords_cannot_check_more_than_five() {
+    let app = spawn_app().await;
+    let user = "b.toktogulov@demo.usul.kg";
+    let mut bodies: Vec<_> = (0..39).map(|i| password_grant(user, &format!("wrong-{i}-password"))).collect();
+    bodies.push(password_grant(user, PASSWORD));
+    let answers = statuses(&app, bodies).await;
+    assert!(answers.iter().all(|(s, _)| [200, 400, 429].contains(s)), "{answers:?}");
+    let checked = answers.iter().filter(|(s, _)| *s != 429).count();
+    assert!(checked <= 5, "only five attempts may check a password: {answers:?}");
+    assert!(answers.iter().filter(|(s, c)| *s == 429 && c == "too_many_attempts").count() >= 35, "{answers:?}");
+    // The account is locked now, whatever the burst's outcome: even the right password waits.
+    app.token(&password_grant(user, PASSWORD)).await.assert_problem(429, "too_many_attempts");
+}
+
+#[tokio::test]
+async fn unknown_and_existing_accounts_answer_alike_after_five_failures() {
+    let app = spawn_app().await;
+    for user in ["n.isakov@demo.usul.kg", "nobody-here@demo.usul.kg"] {
+        let mut seen = Vec::new();
+        for i in 0..7 {
+            seen.push(app.token(&password_grant(user, &format!("wrong-{i}-password"))).await.status.as_u16());
+        }
+        assert_eq!(seen, vec![400, 400, 400, 400, 429, 429, 429], "{user}");
+    }
+}
+
+#[tokio::test]
+async fn wrong_client_secrets_are_throttled_like_passwords() {
+    let app = spawn_app().await;
+    let grant = |secret: &str| json!({"grant_type": "client_credentials", "client_id": "demo-district", "client_secret": secret});
+    for _ in 0..4 {
+        app.token(&grant("not-the-secret")).await.assert_problem(401, "invalid_client");
+    }
+    app.token(&grant("not-the-secret")).await.assert_problem(429, "too_many_attempts");
+    app.token(&grant("demo-district-secret-2022")).await.assert_problem(429, "too_many_attempts");
+}
+
+#[tokio::test]
+async fn a_refresh_token_presented_twice_at_once_leaves_no_live_token() {
+    let app = spawn_app().await;
+    for _ in 0..10 {
+        let refresh = app.login_with("deputy@demo.usul.kg", PASSWORD).await.str("refresh_token");
+        let grant = json!({"grant_type": "refresh_token", "refresh_token": refresh});
+        let answers = join_all([app.token(&grant), app.token(&grant)]).await;
+        let winners: Vec<_> = answers.iter().filter(|a| a.status == StatusCode::OK).collect();
+        assert!(winners.len() <= 1, "one rotation at most");
+        // Whoever won, the replay revoked the family: the winner's new token is dead too.
+        for w in winners {
+            let next = json!({"grant_type": "refresh_token", "refresh_token": w.str("refresh_token")});
+            app.token(&next).await.assert_problem(400, "invalid_grant");
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_password_set_by_the_director_revokes_the_persons_refresh_tokens() {
+    let app = spawn_app().await;
+    let refresh = app.login_with("n.isakov@demo.usul.kg", PASSWORD).await.str("refresh_token");
+    let director = app.login("director@demo.usul.kg").await;
+    let id = app.staff_id("n.isakov@demo.usul.kg").await;
+    let set = app.patch(&format!("/api/v1/staff/{id}"), &director, &json!({"password": "a-new-password-2023"})).await;
+    assert_eq!(set.status, StatusCode::OK, "{}", set.text);
+    app.token(&json!({"grant_type": "refresh_token", "refresh_token": refresh}))
+        .await
+        .assert_problem(400, "invalid_grant");
+    app.login_with("n.isakov@demo.usul.kg", "a-new-password-2023").await;
+}
+
+#[tokio::test]
+async fn a_person_changes_their_own_password_with_the_current_one() {
+    let app = spawn_app().await;
+    let first = app.login_with("a.bokonbaeva@demo.usul.kg", PASSWORD).await;
+    let (access, refresh) = (first.str("access_token"), first.str("refresh_token"));
+    let wrong = app
+        .post(
+            "/api/v1/me/password",
+            &access,
+            &json!({"current_password": "not-it", "new_password": "brand-new-pass-1"}),
+        )
+        .await;
+    wrong.assert_problem(422, "validation_failed");
+    assert_eq!(wrong.error_fields(), vec!["current_password"]);
+    let short =
+        app.post("/api/v1/me/password", &access, &json!({"current_password": PASSWORD, "new_password": "short"})).await;
+    short.assert_problem(422, "validation_failed");
+    assert_eq!(short.error_fields(), vec!["new_password"]);
+    let ok = app
+        .post(
+            "/api/v1/me/password",
+            &access,
+            &json!({"current_password": PASSWORD, "new_password": "brand-new-pass-1"}),
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::NO_CONTENT, "{}", ok.text);
+    app.token(&json!({"grant_type": "refresh_token", "refresh_token": refresh}))
+        .await
+        .assert_problem(400, "invalid_grant");
+    app.token(&password_grant("a.bokonbaeva@demo.usul.kg", PASSWORD)).await.assert_problem(400, "invalid_grant");
+    app.login_with("a.bokonbaeva@demo.usul.kg", "brand-new-pass-1").await;
+    // A district system has no password of its own to change.
+    let client = app
+        .token(&json!({"grant_type": "client_credentials", "client_id": "demo-district", "client_secret": "demo-district-secret-2022"}))
+        .await
+        .str("access_token");
+    app.post("/api/v1/me/password", &client, &json!({"current_password": "x", "new_password": "brand-new-pass-1"}))
+        .await
+        .assert_problem(403, "forbidden");
+}
+
+#[tokio::test]
+async fn the_token_endpoint_limits_requests_per_client_address() {
+    let app = spawn_app_with(Options { token_requests_per_minute: 3, ..Options::default() }).await;
+    for _ in 0..3 {
+        app.login_with("deputy@demo.usul.kg", PASSWORD).await;
+    }
+    let limited = app.token(&password_grant("deputy@demo.usul.kg", PASSWORD)).await;
+    limited.assert_problem(429, "rate_limited");
+    let retry: u64 = limited.header("retry-after").unwrap().parse().unwrap();
+    assert!((1..=20).contains(&retry), "{retry}");
+}
+
+#[tokio::test]
+async fn password_hashing_is_bounded_and_excess_is_refused_with_503_and_retry_after() {
+    let app = spawn_app_with(Options { hash_queue: 0, ..Options::default() }).await;
+    let bodies = (0..24).map(|i| password_grant(&format!("nobody{i}@demo.usul.kg"), "wrong-password-x")).collect();
+    let answers = statuses(&app, bodies).await;
+    assert!(answers.iter().all(|(s, _)| *s == 400 || *s == 503), "{answers:?}");
+    assert!(answers.iter().any(|(s, c)| *s == 503 && c == "overloaded"), "two workers, no queue: {answers:?}");
+    assert!(answers.iter().any(|(s, _)| *s == 400), "{answers:?}");
+    let one = app.token(&password_grant("deputy@demo.usul.kg", PASSWORD)).await;
+    assert_eq!(one.status, StatusCode::OK, "the server recovers at once: {}", one.text);
+}
