@@ -538,3 +538,52 @@ async fn a_teacher_the_deputy_seats_on_the_methodological_council_reads_its_meet
     let next_year = app.get(&format!("{path}&year=2023-2024"), &teacher).await;
     assert_eq!(next_year.body["items"], json!([]), "seated for 2022-2023 only");
 }
+
+#[tokio::test]
+async fn a_teachers_meeting_reads_take_the_same_number_of_statements_whatever_the_data_size() {
+    // Arrange: a head of a commission, reading the meeting list and one meeting.
+    let app = usul_tests::spawn_app_with(usul_tests::Options { counted: true, ..usul_tests::Options::default() }).await;
+    let school = app.demo_school().await;
+    let (director, deputy) = (app.login("director@demo.usul.kg").await, app.login("deputy@demo.usul.kg").await);
+    let head = app.login("a.usenova@demo.usul.kg").await;
+    let (maths, philology) = commission_ids(&app, &school, &director).await;
+    let list = format!("/api/v1/schools/{school}/meetings?limit=50");
+    let listed = async |app: &TestApp| app.get(&list, &head).await.body["items"].as_array().unwrap().len();
+    let first = app.get(&list, &head).await.body["items"][0]["id"].as_str().unwrap().to_owned();
+    let (small_list, small_one, small_count) = (
+        app.statements_of(&list, &head).await,
+        app.statements_of(&format!("/api/v1/meetings/{first}"), &head).await,
+        listed(&app).await,
+    );
+    // Act: more meetings of every body, the head on a second commission by order and seated on
+    // next year's methodological council.
+    for day in ["2023-02-06", "2023-02-07", "2023-02-08"] {
+        schedule(&app, &school, &director, json!({"body": "commission", "commission_id": maths, "date": day})).await;
+        schedule(&app, &school, &director, json!({"body": "commission", "commission_id": philology, "date": day}))
+            .await;
+        schedule(&app, &school, &deputy, json!({"body": "pedagogical_council", "date": day})).await;
+    }
+    let usenova = app.staff_id("a.usenova@demo.usul.kg").await;
+    let joined = app
+        .post(
+            &format!("/api/v1/commissions/{philology}/members"),
+            &director,
+            &json!({"staff_ids": [usenova], "order": {"number": "77", "date": "2022-12-01"}}),
+        )
+        .await;
+    assert_eq!(joined.status, StatusCode::OK, "{}", joined.text);
+    let seated = app
+        .post(
+            &format!("/api/v1/schools/{school}/councils/methodological/members"),
+            &deputy,
+            &json!({"year": "2023-2024", "staff_id": usenova}),
+        )
+        .await;
+    assert_eq!(seated.status, StatusCode::OK, "{}", seated.text);
+    // Assert: the head now reads more, at the same cost.
+    let large_count = listed(&app).await;
+    assert_eq!(large_count, small_count + 10, "three more of each body, and philology's own now theirs too");
+    assert_eq!(app.statements_of(&list, &head).await, small_list, "the list's statements do not grow with the data");
+    assert_eq!(app.statements_of(&format!("/api/v1/meetings/{first}"), &head).await, small_one);
+    assert!(small_list <= 8, "{small_list} statements for a page of meetings");
+}
