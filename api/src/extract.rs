@@ -108,9 +108,19 @@ pub fn payload_error(e: &actix_web::Error, limit: usize) -> ApiError {
 /// # Errors
 /// 400 `malformed_json` for syntax errors, 422 `validation_failed` for data errors.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let malformed =
+        |detail: String| ApiError::BadRequest { code: ProblemCode::MalformedJson, detail, errors: Vec::new() };
+    // Every body of this API is one JSON object: an array would be read field by field in
+    // order, and anything after the object would be ignored. Both are refused.
+    if bytes.iter().find(|b| !b.is_ascii_whitespace()).is_some_and(|b| *b != b'{') {
+        return Err(malformed("The body must be a JSON object.".into()));
+    }
     let de = &mut serde_json::Deserializer::from_slice(bytes);
-    match serde_path_to_error::deserialize::<_, T>(de) {
-        Ok(v) => Ok(v),
+    match serde_path_to_error::deserialize::<_, T>(&mut *de) {
+        Ok(v) => {
+            de.end().map_err(|e| malformed(format!("Nothing may follow the JSON object: {e}")))?;
+            Ok(v)
+        }
         Err(err) => {
             let path = err.path().to_string();
             let inner = err.into_inner();

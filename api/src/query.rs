@@ -13,6 +13,9 @@ use std::future::{Ready, ready};
 use usul_domain::year::AcademicYear;
 use uuid::Uuid;
 
+/// The longest value a query parameter may have, in characters.
+pub const MAX_VALUE_CHARS: usize = 500;
+
 /// A query string parsed into `T`. Each typed parameter validates itself while it is read, so a
 /// handler receives only well-formed values.
 #[derive(Debug)]
@@ -24,6 +27,16 @@ impl<T: DeserializeOwned> Query<T> {
     /// # Errors
     /// 400 `invalid_parameter` naming the offending parameter.
     pub fn parse(raw: &str) -> Result<Self, ApiError> {
+        // Text enters through the query string as through bodies: no control characters (a NUL
+        // would reach the database), and no value longer than any filter needs.
+        for (name, value) in form_urlencoded::parse(raw.as_bytes()) {
+            if value.chars().any(char::is_control) || name.chars().any(char::is_control) {
+                return Err(bad_param(&name.replace(char::is_control, "?"), FieldErrorKind::InvalidFormat));
+            }
+            if value.chars().count() > MAX_VALUE_CHARS {
+                return Err(bad_param(&name, FieldErrorKind::TooLong(MAX_VALUE_CHARS)));
+            }
+        }
         let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(raw.as_bytes()));
         serde_path_to_error::deserialize(de).map(Self).map_err(|e| {
             let field = e.path().to_string();
@@ -226,5 +239,7 @@ mod tests {
         assert_eq!(refused("year=2022-2024"), ("year".into(), "invalid_year"));
         assert_eq!(refused("updated_since=yesterday"), ("updated_since".into(), "invalid_format"));
         assert_eq!(refused("school_id=42"), ("school_id".into(), "invalid_format"));
+        assert_eq!(refused("year=2022%002023"), ("year".into(), "invalid_format"), "a NUL");
+        assert_eq!(refused(&format!("cursor={}", "a".repeat(501))), ("cursor".into(), "too_long"));
     }
 }

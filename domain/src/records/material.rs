@@ -77,11 +77,11 @@ pub enum AddMaterialError {
     Invalid(Vec<Problem>),
 }
 
-/// Whether `link` is an external `http(s)` link without spaces.
+/// Whether `link` is an external `http(s)` link without spaces or control characters.
 fn is_link(link: &str) -> bool {
     (link.starts_with("https://") || link.starts_with("http://"))
         && link.len() <= 2000
-        && !link.chars().any(char::is_whitespace)
+        && !link.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
 /// Adds a material to the school's bank as a draft: any member of the staff adds one,
@@ -110,6 +110,14 @@ pub fn add_material(
     }
     for (i, a) in input.authors.iter().enumerate() {
         p.person(format!("author_ids[{i}]"), *a, refs);
+    }
+    // A teacher records their own work: they are among its authors. The director and
+    // the deputy may record a material for its authors.
+    if let Standing::Colleague(me) = actor.standing
+        && !input.authors.is_empty()
+        && !input.authors.contains(&me)
+    {
+        p.push("author_ids", ProblemKind::InvalidValue);
     }
     if input.subject.is_some_and(|s| !refs.subjects.contains(&s)) {
         p.push("subject_id", ProblemKind::UnknownReference);
@@ -505,11 +513,21 @@ mod tests {
     }
 
     #[test]
-    fn any_member_of_the_staff_adds_a_draft_with_its_authors_once_each_r_4_3() {
+    fn a_teacher_adds_their_own_work_and_a_manager_anyones_as_a_draft_r_4_3() {
         let w = World::new();
         let now = DateTime::<Utc>::default();
-        let m = add_material(&w.actor(Who::Colleague), input(&w), &refs(&w), MaterialId::new(), now);
-        assert_eq!(m.as_ref().map(|m| (m.status, m.authors.clone())), Ok((Draft, vec![w.author])));
+        for who in [Who::Author, Who::Deputy] {
+            let m = add_material(&w.actor(who), input(&w), &refs(&w), MaterialId::new(), now);
+            assert_eq!(m.as_ref().map(|m| (m.status, m.authors.clone())), Ok((Draft, vec![w.author])));
+        }
+        assert_eq!(
+            add_material(&w.actor(Who::Colleague), input(&w), &refs(&w), MaterialId::new(), now),
+            Err(AddMaterialError::Invalid(vec![Problem {
+                field: "author_ids".into(),
+                kind: ProblemKind::InvalidValue
+            }])),
+            "a teacher is not the author of other people's work alone"
+        );
         assert_eq!(
             add_material(&w.actor(Who::District), input(&w), &refs(&w), MaterialId::new(), now),
             Err(AddMaterialError::NotAllowed),

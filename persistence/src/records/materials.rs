@@ -140,7 +140,13 @@ impl Store {
             .order_by_asc(material::Column::Id)
             .limit(page.limit + 1);
         for word in &f.text {
-            q = q.filter(material::Column::SearchText.contains(word.clone()));
+            // `%` and `_` in a search word are themselves, not wildcards.
+            let escaped = word.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+            let pattern = sea_orm::sea_query::LikeExpr::new(format!("%{escaped}%")).escape('\\');
+            q = q.filter(sea_orm::sea_query::ExprTrait::like(
+                sea_orm::sea_query::Expr::col(material::Column::SearchText),
+                pattern,
+            ));
         }
         if let Some(k) = &f.kind {
             q = q.filter(material::Column::Kind.eq(k.clone()));

@@ -152,3 +152,73 @@ async fn password_hashing_is_bounded_and_excess_is_refused_with_503_and_retry_af
     let one = app.token(&password_grant("deputy@demo.usul.kg", PASSWORD)).await;
     assert_eq!(one.status, StatusCode::OK, "the server recovers at once: {}", one.text);
 }
+
+#[tokio::test]
+async fn a_body_with_trailing_garbage_or_an_array_in_place_of_the_object_is_malformed() {
+    let app = spawn_app().await;
+    let deputy = app.login("deputy@demo.usul.kg").await;
+    let school = app.demo_school().await;
+    let before = app.count_staff().await;
+    let person =
+        r#"{"email": "x.new@demo.usul.kg", "password": "initial-pass-1", "last_name": "Жаңы", "first_name": "Адам"}"#;
+    for body in [format!("{person} trailing"), format!("{person}{{}}"), format!("[{person}]"), "\"text\"".to_owned()] {
+        let rb = app
+            .request(reqwest::Method::POST, &format!("/api/v1/schools/{school}/staff"), Some(&deputy))
+            .header("content-type", "application/json")
+            .body(body.clone());
+        app.send(rb).await.assert_problem(400, "malformed_json");
+    }
+    assert_eq!(app.count_staff().await, before, "nothing was written");
+    let ok = app
+        .request(reqwest::Method::POST, &format!("/api/v1/schools/{school}/staff"), Some(&deputy))
+        .header("content-type", "application/json")
+        .body(format!("  {person}\n"));
+    assert_eq!(app.send(ok).await.status, StatusCode::CREATED, "whitespace around the object is fine");
+}
+
+#[tokio::test]
+async fn control_characters_and_overlong_values_in_query_strings_are_refused_and_wildcards_are_literal() {
+    let app = spawn_app().await;
+    let deputy = app.login("deputy@demo.usul.kg").await;
+    let school = app.demo_school().await;
+    for (query, field) in [("q=a%00b", "q"), ("kind=article%00", "kind"), ("q=%1B%5B31m", "q")] {
+        let a = app.get(&format!("/api/v1/schools/{school}/materials?{query}"), &deputy).await;
+        a.assert_problem(400, "invalid_parameter");
+        assert_eq!(a.error_fields(), vec![field], "{query}");
+    }
+    let long = app.get(&format!("/api/v1/schools/{school}/materials?q={}", "сөз ".repeat(200)), &deputy).await;
+    long.assert_problem(400, "invalid_parameter");
+    let activities = app.get(&format!("/api/v1/schools/{school}/activities?form=open%00lesson"), &deputy).await;
+    activities.assert_problem(400, "invalid_parameter");
+    let all = app.get(&format!("/api/v1/schools/{school}/materials?limit=200"), &deputy).await;
+    assert!(!all.body["items"].as_array().unwrap().is_empty(), "the demo has materials");
+    for wildcard in ["%25", "_", "%25%25"] {
+        let a = app.get(&format!("/api/v1/schools/{school}/materials?q={wildcard}"), &deputy).await;
+        assert_eq!(a.status, StatusCode::OK, "{}", a.text);
+        assert_eq!(a.body["items"], json!([]), "`{wildcard}` is a literal, not a wildcard");
+    }
+    let many_words = app.get(&format!("/api/v1/schools/{school}/materials?q={}", "a+".repeat(240)), &deputy).await;
+    assert_eq!(many_words.status, StatusCode::OK, "{}", many_words.text);
+}
+
+#[tokio::test]
+async fn a_teacher_cannot_file_a_material_written_only_by_others_r_4_3() {
+    let app = spawn_app().await;
+    let school = app.demo_school().await;
+    let teacher = app.login("n.isakov@demo.usul.kg").await;
+    let other = app.staff_id("m.esengulov@demo.usul.kg").await;
+    let me = app.staff_id("n.isakov@demo.usul.kg").await;
+    let body = |authors: serde_json::Value| json!({"kind": "article", "title": "Тажрыйба", "author_ids": authors, "year": "2022-2023", "link": "https://school95.kg/a%00"});
+    let refused = app.post(&format!("/api/v1/schools/{school}/materials"), &teacher, &body(json!([other]))).await;
+    refused.assert_problem(422, "validation_failed");
+    assert_eq!(refused.error_fields(), vec!["author_ids"]);
+    let mut fine = body(json!([me, other]));
+    fine["link"] = json!("https://school95.kg/a");
+    let created = app.post(&format!("/api/v1/schools/{school}/materials"), &teacher, &fine).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+    let mut nul = fine.clone();
+    nul["link"] = json!("https://school95.kg/a\u{0}b");
+    let bad_link = app.post(&format!("/api/v1/schools/{school}/materials"), &teacher, &nul).await;
+    bad_link.assert_problem(422, "validation_failed");
+    assert_eq!(bad_link.error_fields(), vec!["link"]);
+}

@@ -170,7 +170,13 @@ impl MaterialQuery {
     /// The store's filter for this search as seen by `actor`.
     fn filter(&self, actor: &RecordActor) -> MaterialFilter {
         MaterialFilter {
-            text: self.q.as_deref().map(|t| t.split_whitespace().map(str::to_lowercase).collect()).unwrap_or_default(),
+            // At most ten words are searched (the rest of a long query adds little and would
+            // grow the statement without bound).
+            text: self
+                .q
+                .as_deref()
+                .map(|t| t.split_whitespace().take(10).map(str::to_lowercase).collect())
+                .unwrap_or_default(),
             kind: self.kind.clone(),
             subject: self.subject_id.map(|s| SubjectId::from_uuid(s.0)),
             author: self.author_id.map(|a| StaffId::from_uuid(a.0)),
