@@ -2,7 +2,8 @@
 //! head, approve and dissolve it by order. Each is a pure function of the commission, the
 //! actor, what the store found about the people and subjects the request names, and the
 //! request; it answers the commission after the change with the record of what happened, or
-//! the reason it may not happen. Who may is the policy's: the deputy and the director draft
+//! the reason it may not happen (one error per operation, in [`super::error`]). Who may is the
+//! policy's: the deputy and the director draft
 //! ([`Action::DraftCommission`]); orders and heads are the director's
 //! ([`Action::DecideCommission`], R-3.2.2c, R-3.2.2d).
 
