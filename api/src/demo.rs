@@ -267,8 +267,17 @@ const COMMISSIONS: [DemoCommission; 2] = [
     ),
 ];
 
-/// Two commissions approved by the director's orders of September 5, 2022, each checked by
-/// the same rules as over HTTP (R-3.2.2a, R-3.2.2c).
+/// The actor a demo person acts as.
+fn acting(people: &[usul_domain::staff::Staff], mail: &str) -> Result<usul_domain::policy::Actor, ApiError> {
+    people
+        .iter()
+        .find(|p| p.email.as_str() == mail)
+        .and_then(crate::auth::actor_of)
+        .ok_or_else(|| ApiError::bug(format!("demo actor {mail}")))
+}
+
+/// Two commissions drafted by the deputy and approved by the director's orders of September 5,
+/// 2022, through the same commands as over HTTP (R-3.2.2a, R-3.2.2c, R-3.2.2d).
 async fn commissions(
     store: &Store,
     school: &usul_domain::org::School,
@@ -277,35 +286,36 @@ async fn commissions(
     people: &[usul_domain::staff::Staff],
     audit: &Audit,
 ) -> Result<Vec<usul_domain::commission::Commission>, ApiError> {
-    use usul_domain::commission::{MemberFacts, NewOrder, OrderNumber, check_approval};
+    use usul_domain::commission::command::{DraftRequest, Named, OrderRequest, draft};
+    let (deputy, director) = (acting(people, "deputy@demo.usul.kg")?, acting(people, "director@demo.usul.kg")?);
+    let named = Named { people, unknown_subjects: &[] };
     let mut approved = Vec::new();
     let date = chrono::NaiveDate::from_ymd_opt(2022, 9, 5).ok_or_else(|| ApiError::bug("date"))?;
     for (title, taught, members, number) in COMMISSIONS {
-        let ids: Vec<_> =
+        let member_ids: Vec<_> =
             members.iter().filter_map(|m| people.iter().find(|p| p.email.as_str() == *m)).map(|p| p.id).collect();
-        let subject_ids: Vec<_> = taught.iter().filter_map(|i| subjects.get(*i).copied()).collect();
-        let c = store.create_commission(school, year, name(title)?, &subject_ids, &ids, audit).await?;
-        let head = *ids.first().ok_or_else(|| ApiError::bug("demo head"))?;
-        let c = store.set_commission_head(&c, None, head, audit).await?;
-        let facts: Vec<MemberFacts> = people
-            .iter()
-            .filter(|p| ids.contains(&p.id))
-            .map(|p| MemberFacts { id: p.id, subjects: p.subjects.clone(), experience: p.experience, active: p.active })
-            .collect();
-        check_approval(&c, &facts, school.settings).map_err(|e| ApiError::bug(format!("demo commission: {e:?}")))?;
-        let order = NewOrder {
-            number: OrderNumber::parse(number).map_err(|e| ApiError::bug(e.to_string()))?,
+        let subject_ids = taught.iter().filter_map(|i| subjects.get(*i).copied()).collect();
+        let head = *member_ids.first().ok_or_else(|| ApiError::bug("demo head"))?;
+        let request = DraftRequest { year: year.to_string(), name: title.to_owned(), subject_ids, member_ids };
+        let c = store.create_commission(school, &draft(&deputy, school, &request, named)?, audit).await?;
+        let (after, change) = c.appoint_head(&director, school, head, people)?;
+        let (c, _) = store.save_commission(&c, None, &after, &change, audit).await?;
+        let order = OrderRequest {
+            number: number.to_owned(),
             date,
-            title: "Циклдик усулдук комиссиянын курамын бекитүү жөнүндө".to_owned(),
-            decided: format!("«{title}» 2022-2023 окуу жылына бекитилсин."),
+            title: Some("Циклдик усулдук комиссиянын курамын бекитүү жөнүндө".to_owned()),
+            decided: Some(format!("«{title}» 2022-2023 окуу жылына бекитилсин.")),
         };
-        approved.push(store.approve_commission(&c, None, &order, audit).await?.0);
+        let (after, change) = c.approve(&director, school, &order, people, usul_domain::lang::Lang::Ky)?;
+        approved.push(store.save_commission(&c, None, &after, &change, audit).await?.0);
     }
     Ok(approved)
 }
 
 /// One finalized meeting of every body: the pedagogical council that reviewed the regulation
-/// on 9 November 2022 (as its header records), the methodological council, each commission.
+/// on 9 November 2022 (as its header records), the methodological council, each commission —
+/// scheduled, minuted, held and finalized through the same commands as over HTTP, the councils
+/// by the deputy and each commission's by its head.
 async fn meetings(
     store: &Store,
     school: &usul_domain::org::School,
@@ -313,84 +323,96 @@ async fn meetings(
     commissions: &[usul_domain::commission::Commission],
     audit: &Audit,
 ) -> Result<Vec<usul_domain::meeting::Meeting>, ApiError> {
-    use usul_domain::meeting::{Body, Decision, Presence};
-    let mut finalized = Vec::new();
-    use usul_persistence::{MeetingPatch, NewMeeting};
+    use usul_domain::meeting::Body;
     let by_mail = |m: &str| {
         people.iter().find(|p| p.email.as_str() == m).map(|p| p.id).ok_or_else(|| ApiError::bug(format!("demo {m}")))
     };
     let director = by_mail("director@demo.usul.kg")?;
     let deputy = by_mail("deputy@demo.usul.kg")?;
-    let everyone: Vec<_> = people.iter().map(|p| p.id).collect();
-    let mut council = vec![director, deputy];
-    council.extend(commissions.iter().filter_map(|c| c.head));
+    let runner = acting(people, "deputy@demo.usul.kg")?;
     let day = |m: u32, d: u32| chrono::NaiveDate::from_ymd_opt(2022, m, d).ok_or_else(|| ApiError::bug("date"));
     let mut plan = vec![
         (
             Body::PedagogicalCouncil,
             day(11, 9)?,
-            everyone,
             "Усулдук иш жөнүндө жобону кароо",
             "«Усулдук иш жөнүндө жобо» каралсын жана директорго бекитүүгө сунушталсын.",
             director,
             deputy,
+            runner,
         ),
         (
             Body::MethodologicalCouncil,
             day(9, 8)?,
-            council,
             "2022-2023-окуу жылына усулдук иштин бирдиктүү планын кароо",
             "Усулдук иштин бирдиктүү планы жактырылсын.",
             deputy,
             director,
+            runner,
         ),
     ];
     for c in commissions {
         let head = c.head.ok_or_else(|| ApiError::bug("demo head"))?;
         let secretary = c.members.iter().copied().find(|m| *m != head).unwrap_or(head);
+        let by_head = people.iter().find(|p| p.id == head).and_then(crate::auth::actor_of);
         plan.push((
             Body::Commission(c.id),
             day(9, 12)?,
-            c.members.clone(),
             "Комиссиянын 2022-2023-окуу жылына иш планын талкуулоо",
             "Комиссиянын иш планы жактырылсын жана орун басарга макулдашууга берилсин.",
             head,
             secretary,
+            by_head.ok_or_else(|| ApiError::bug("demo head actor"))?,
         ));
     }
-    for (body, date, members, agenda, decision, chair, secretary) in plan {
-        let new = NewMeeting {
-            body,
-            date,
-            title: None,
-            agenda: vec![agenda.to_owned()],
-            notes: None,
-            members: members.clone(),
-        };
-        let m = store.create_meeting(school, new, audit).await?;
-        // Everyone came but the last member, who was excused.
-        let attendance = members
-            .iter()
-            .enumerate()
-            .map(|(i, s)| {
-                (*s, if i + 1 == members.len() && members.len() > 3 { Presence::Excused } else { Presence::Present })
-            })
-            .collect();
-        let patch = MeetingPatch {
-            attendance: Some(attendance),
-            decisions: Some(vec![Decision { text: decision.to_owned(), responsible: vec![chair], deadline: None }]),
-            chair: Some(Some(chair)),
-            secretary: Some(Some(secretary)),
-            ..MeetingPatch::default()
-        };
-        let m = store.update_meeting(&m, None, patch, None, audit).await?;
-        let m = store
-            .update_meeting(&m, None, MeetingPatch::default(), Some(usul_domain::meeting::MeetingStatus::Held), audit)
-            .await?;
-        let quorum = m.check_finalize().map_err(|e| ApiError::internal("demo minutes", e))?;
-        finalized.push(store.finalize_meeting(&m, None, quorum, audit).await?);
+    let mut finalized = Vec::new();
+    for (body, date, agenda, decision, chair, secretary, by) in plan {
+        finalized.push(
+            minuted(store, school, people, (body, date), (agenda, decision, chair, secretary), &by, audit).await?,
+        );
     }
     Ok(finalized)
+}
+
+/// A meeting of `body` on `date`, scheduled and held, minuted (everyone came but the last member,
+/// who was excused) and finalized by `by`.
+async fn minuted(
+    store: &Store,
+    school: &usul_domain::org::School,
+    people: &[usul_domain::staff::Staff],
+    (body, date): (usul_domain::meeting::Body, chrono::NaiveDate),
+    (agenda, decision, chair, secretary): (&str, &str, usul_domain::ids::StaffId, usul_domain::ids::StaffId),
+    by: &usul_domain::policy::Actor,
+    audit: &Audit,
+) -> Result<usul_domain::meeting::Meeting, ApiError> {
+    use usul_domain::meeting::Presence;
+    use usul_domain::meeting::command::{DecisionRequest, MarkRequest, MinutesRequest};
+    let (m, seating) = crate::generate::held_meeting(store, school, (body, date), agenda, by, audit).await?;
+    let count = m.attendance.len();
+    let marks = m
+        .attendance
+        .iter()
+        .enumerate()
+        .map(|(i, (s, _))| {
+            let p = if i + 1 == count && count > 3 { Presence::Excused } else { Presence::Present };
+            MarkRequest { staff_id: *s, presence: p.code().to_owned() }
+        })
+        .collect();
+    let minutes = MinutesRequest {
+        attendance: Some(marks),
+        decisions: Some(vec![DecisionRequest {
+            text: decision.to_owned(),
+            responsible_ids: vec![chair],
+            deadline: None,
+        }]),
+        chair_id: Some(Some(chair)),
+        secretary_id: Some(Some(secretary)),
+        ..MinutesRequest::default()
+    };
+    let (after, change) = m.edit(by, school, &seating, &minutes, people)?;
+    let m = store.save_meeting(&m, None, &after, change, audit).await?;
+    let (after, change) = m.finalize(by, school, &seating)?;
+    Ok(store.save_meeting(&m, None, &after, change, audit).await?)
 }
 
 /// One item of a demo plan: (title, form, due month and day in the school year, responsible

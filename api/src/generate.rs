@@ -255,26 +255,50 @@ async fn review_meeting(
     commissions: &[CommissionId],
     audit: &Audit,
 ) -> Result<Option<usul_domain::records::material::MeetingFacts>, ApiError> {
-    use usul_domain::meeting::{Body, MeetingStatus};
+    use usul_domain::meeting::Body;
     let Some(c) = commissions.first() else { return Ok(None) };
-    let members = store.get_commission(*c).await?.map(|c| c.members).unwrap_or_default();
-    let new = usul_persistence::NewMeeting {
-        body: Body::Commission(*c),
-        date: year.first_day() + chrono::Duration::days(60),
-        title: None,
-        agenda: vec!["Усулдук материалдарды кароо".to_owned()],
-        notes: None,
-        members,
-    };
-    let m = store.create_meeting(school, new, audit).await?;
-    m.check_hold().map_err(|e| ApiError::bug(format!("generated meeting: {e}")))?;
-    let m = store
-        .update_meeting(&m, None, usul_persistence::MeetingPatch::default(), Some(MeetingStatus::Held), audit)
-        .await?;
+    let head = store.get_commission(*c).await?.and_then(|c| c.head);
+    let head = store.staff_by_ids(&head.into_iter().collect::<Vec<_>>()).await?.pop();
+    let Some(by) = head.as_ref().and_then(crate::auth::actor_of) else { return Ok(None) };
+    let date = year.first_day() + chrono::Duration::days(60);
+    let (m, _) =
+        held_meeting(store, school, (Body::Commission(*c), date), "Усулдук материалдарды кароо", &by, audit).await?;
     Ok(Some((&m).into()))
 }
 
-/// Three approved commissions, each of the teachers of its subjects, headed by the first.
+/// A meeting of `body` on `date`, scheduled and held by `by` through the same commands as over
+/// HTTP, its attendance the body's members; with the body's seating, for the minutes.
+///
+/// # Errors
+/// [`ApiError`] when the rules refuse or a write fails.
+pub(crate) async fn held_meeting(
+    store: &Store,
+    school: &School,
+    (body, date): (usul_domain::meeting::Body, chrono::NaiveDate),
+    agenda: &str,
+    by: &usul_domain::policy::Actor,
+    audit: &Audit,
+) -> Result<(usul_domain::meeting::Meeting, usul_domain::meeting::seating::Seating), ApiError> {
+    use usul_domain::meeting::command::{ScheduleRequest, schedule};
+    let request = ScheduleRequest {
+        body: body.kind().code().to_owned(),
+        commission_id: body.commission(),
+        date,
+        title: None,
+        agenda: vec![agenda.to_owned()],
+        notes: None,
+    };
+    let (body, year) = request.target().ok_or_else(|| ApiError::bug("a meeting outside every year"))?;
+    let seating = store.seating(school, body, year).await?.ok_or_else(|| ApiError::bug("a body the school lacks"))?;
+    let m = store.create_meeting(school, &schedule(by, school, &request, Some(&seating))?, audit).await?;
+    let (after, change) = m.hold(by, school, &seating)?;
+    Ok((store.save_meeting(&m, None, &after, change, audit).await?, seating))
+}
+
+/// Three commissions, each of the teachers of its subjects, drafted by the deputy and headed by
+/// the most experienced of them, through the same commands as over HTTP. The director approves
+/// those the regulation lets through (three members teaching its subjects, an experienced head:
+/// R-3.2.2a, R-3.2.2c); the others stay drafts. Answers the approved ones.
 async fn commissions(
     store: &Store,
     school: &School,
@@ -283,29 +307,40 @@ async fn commissions(
     staff: &[StaffId],
     audit: &Audit,
 ) -> Result<Vec<CommissionId>, ApiError> {
-    use usul_domain::commission::{NewOrder, OrderNumber};
+    use usul_domain::commission::command::{DraftRequest, Named, OrderRequest, draft};
     let people = store.staff_by_ids(staff).await?;
+    let acting = |role: Role| people.iter().find(|p| p.role == role).and_then(crate::auth::actor_of);
+    // A school without a director and a deputy has nobody to draft or approve a commission.
+    let (Some(director), Some(deputy)) = (acting(Role::Director), acting(Role::Deputy)) else {
+        return Ok(Vec::new());
+    };
+    let named = Named { people: &people, unknown_subjects: &[] };
     let groups: [(&str, &[usize]); 3] =
         [("Так илимдер", &[0, 1, 6]), ("Тилдер", &[2, 3, 7]), ("Коомдук жана табигый илимдер", &[4, 5])];
     let mut out = Vec::new();
     for (k, (title, taught)) in groups.into_iter().enumerate() {
-        let ids: Vec<SubjectId> = taught.iter().filter_map(|i| subjects.get(*i).copied()).collect();
-        let members: Vec<StaffId> = people
+        let subject_ids: Vec<SubjectId> = taught.iter().filter_map(|i| subjects.get(*i).copied()).collect();
+        let members: Vec<&usul_domain::staff::Staff> = people
             .iter()
-            .filter(|p| p.role == Role::Teacher && p.subjects.iter().any(|s| ids.contains(s)))
-            .map(|p| p.id)
+            .filter(|p| p.role == Role::Teacher && p.subjects.iter().any(|s| subject_ids.contains(s)))
             .take(12)
             .collect();
-        let Some(head) = members.first().copied() else { continue };
-        let c = store.create_commission(school, year, name(title)?, &ids, &members, audit).await?;
-        let c = store.set_commission_head(&c, None, head, audit).await?;
-        let order = NewOrder {
-            number: OrderNumber::parse(&format!("{}-к", k + 1)).map_err(|e| ApiError::bug(e.to_string()))?,
+        let Some(head) = members.iter().max_by_key(|p| p.experience.years()).map(|p| p.id) else { continue };
+        let member_ids = members.iter().map(|p| p.id).collect();
+        let request = DraftRequest { year: year.to_string(), name: title.to_owned(), subject_ids, member_ids };
+        let c = store.create_commission(school, &draft(&deputy, school, &request, named)?, audit).await?;
+        let Ok((after, change)) = c.appoint_head(&director, school, head, &people) else { continue };
+        let (c, _) = store.save_commission(&c, None, &after, &change, audit).await?;
+        let order = OrderRequest {
+            number: format!("{}-к", k + 1),
             date: year.first_day() + chrono::Duration::days(4),
-            title: "Циклдик усулдук комиссиянын курамын бекитүү жөнүндө".to_owned(),
-            decided: format!("«{title}» комиссиясы бекитилсин."),
+            title: Some("Циклдик усулдук комиссиянын курамын бекитүү жөнүндө".to_owned()),
+            decided: Some(format!("«{title}» комиссиясы бекитилсин.")),
         };
-        out.push(store.approve_commission(&c, None, &order, audit).await?.0.id);
+        let Ok((after, change)) = c.approve(&director, school, &order, &people, usul_domain::lang::Lang::Ky) else {
+            continue;
+        };
+        out.push(store.save_commission(&c, None, &after, &change, audit).await?.0.id);
     }
     Ok(out)
 }
@@ -375,24 +410,10 @@ async fn unified_plan(
     let people = store.staff_by_ids(&staff[..staff.len().min(2)]).await?;
     let by_role = |role| people.iter().find(|p| p.role == role).ok_or_else(|| ApiError::bug("no director or deputy"));
     let (director, deputy) = (by_role(Role::Director)?, by_role(Role::Deputy)?);
-    let council = store
-        .create_meeting(
-            school,
-            usul_persistence::NewMeeting {
-                body: Body::MethodologicalCouncil,
-                date: year.first_day() + chrono::Duration::days(7),
-                title: None,
-                agenda: vec!["Усулдук иштин бирдиктүү планы".to_owned()],
-                notes: None,
-                members: vec![director.id, deputy.id],
-            },
-            audit,
-        )
-        .await?;
-    council.check_hold().map_err(|e| ApiError::internal("generated meeting", e))?;
-    let held = usul_persistence::MeetingPatch::default();
-    let council =
-        store.update_meeting(&council, None, held, Some(usul_domain::meeting::MeetingStatus::Held), audit).await?;
+    let date = year.first_day() + chrono::Duration::days(7);
+    let agenda = "Усулдук иштин бирдиктүү планы";
+    let by = crate::auth::actor_of(deputy).ok_or_else(|| ApiError::bug("a deputy without a school role"))?;
+    let (council, _) = held_meeting(store, school, (Body::MethodologicalCouncil, date), agenda, &by, audit).await?;
     let desk = crate::plan_desk::PlanDesk { store, school, audit };
     let title = format!("{year} окуу жылына усулдук иштин бирдиктүү планы");
     let header = Header { title, goal: None, personal_theme: None };

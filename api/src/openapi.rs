@@ -269,6 +269,21 @@ error_set! {
     }
 }
 error_set! {
+    /// A change with a JSON body under `If-Match` whose 422 the operation describes itself (a
+    /// rule with its own problem code).
+    RuledChangeErrors {
+        400 => BadRequest, 401 => Unauthorized, 403 => Forbidden, 404 => NotFound, 409 => Conflict,
+        412 => PreconditionFailed, 415 => UnsupportedMediaType,
+    }
+}
+error_set! {
+    /// A transition without a body under `If-Match` whose 422 the operation describes itself.
+    RuledTransitionErrors {
+        400 => BadRequest, 401 => Unauthorized, 403 => Forbidden, 404 => NotFound, 409 => Conflict,
+        412 => PreconditionFailed,
+    }
+}
+error_set! {
     /// A DELETE under `If-Match` that the current state may refuse.
     DeleteErrors {
         400 => BadRequest, 401 => Unauthorized, 403 => Forbidden, 404 => NotFound, 409 => Conflict,

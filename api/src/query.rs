@@ -140,6 +140,18 @@ impl<'de> Deserialize<'de> for Since {
     }
 }
 
+/// A date parameter (`as_of`, …), written `YYYY-MM-DD`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Day(pub chrono::NaiveDate);
+
+impl<'de> Deserialize<'de> for Day {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        parse_with(d, |raw| {
+            chrono::NaiveDate::parse_from_str(raw, "%Y-%m-%d").map(Self).map_err(|_| FieldErrorKind::InvalidFormat)
+        })
+    }
+}
+
 /// An id given as a filter (`school_id`, `owner_id`, …): a UUID.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Id(pub Uuid);

@@ -6,6 +6,9 @@
 pub mod catalogue;
 pub mod commission;
 pub mod effectiveness;
+#[cfg(test)]
+mod fixture;
+pub mod form;
 pub mod ids;
 pub mod lang;
 pub mod meeting;

@@ -231,6 +231,39 @@ fn permits(actor: Actor, action: Action, resource: Resource) -> bool {
     }
 }
 
+/// Why the policy refused, for commands that answer it as part of their own error: the
+/// actor may not know the thing exists (404), or sees it but may not do this (403).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    /// Invisible to the actor.
+    #[error("not found")]
+    NotFound,
+    /// Visible, but not the actor's to do.
+    #[error("forbidden")]
+    Forbidden,
+}
+
+/// [`authorize`] as a `Result`, for commands.
+///
+/// # Errors
+/// The [`Refusal`] when the policy does not allow it.
+pub fn require(actor: &Actor, action: Action, resource: Resource) -> Result<(), Refusal> {
+    match authorize(*actor, action, resource) {
+        Decision::Allow => Ok(()),
+        Decision::Forbidden => Err(Refusal::Forbidden),
+        Decision::NotFound => Err(Refusal::NotFound),
+    }
+}
+
+/// The person behind an actor, when a person acts.
+#[must_use]
+pub const fn person(actor: &Actor) -> Option<StaffId> {
+    match *actor {
+        Actor::Admin { id } | Actor::DistrictUser { id, .. } | Actor::SchoolStaff { id, .. } => Some(id),
+        Actor::DistrictService { .. } => None,
+    }
+}
+
 fn admin_permits(action: Action) -> bool {
     match action {
         Action::Read

@@ -1,47 +1,26 @@
 //! Commissions, their dated membership, and the school orders that change them.
 
+use crate::commission_writes::{add_member_row, advance, dedup, insert_order, set_subjects, write_members};
 use crate::entities::{commission, commission_member, commission_subject, order};
 use crate::org::check_version;
 use crate::{Audit, Page, PageRequest, Store, StoreError, StoreResult, now, record_audit, stored};
-use chrono::NaiveDate;
 use sea_orm::ActiveValue::Set;
-use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use std::collections::HashMap;
-use usul_domain::commission::{Commission, CommissionStatus, NewOrder, Order, OrderNumber};
+use usul_domain::commission::command::{CommissionChange, Named, NewCommission};
+use usul_domain::commission::{Commission, CommissionStatus, Order, OrderNumber, Stint};
 use usul_domain::ids::{CommissionId, OrderId, SchoolId, StaffId, SubjectId};
 use usul_domain::org::School;
+use usul_domain::staff::Staff;
 use usul_domain::values::Name;
 use usul_domain::year::AcademicYear;
 use uuid::Uuid;
-
-/// One stint of a person on a commission.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Membership {
-    pub staff: StaffId,
-    /// The order date it began; `None` while the commission is a draft.
-    pub since: Option<NaiveDate>,
-    /// The order date it ended.
-    pub until: Option<NaiveDate>,
-    pub added_by_order: Option<OrderId>,
-    pub removed_by_order: Option<OrderId>,
-}
 
 /// Filters of the commission list.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct CommissionFilter {
     pub year: Option<AcademicYear>,
     pub status: Option<CommissionStatus>,
-}
-
-/// A change to an approved commission's membership, made by one order.
-#[derive(Debug, Clone, Default)]
-pub struct MembershipChange {
-    pub add: Vec<StaffId>,
-    pub remove: Vec<StaffId>,
 }
 
 fn to_order(m: order::Model) -> StoreResult<Order> {
@@ -107,61 +86,92 @@ async fn load_one(db: &impl ConnectionTrait, id: Uuid) -> StoreResult<Commission
     load_many(db, vec![row]).await?.pop().ok_or(StoreError::NotFound)
 }
 
-/// Moves a commission from `expected` version (and `from` status) to the next version,
-/// setting what `am` sets. Zero rows means someone else moved it first.
-async fn advance(
-    txn: &DatabaseTransaction,
-    current: &commission::Model,
-    from: CommissionStatus,
-    mut am: commission::ActiveModel,
-) -> StoreResult<()> {
-    am.version = Set(current.version + 1);
-    am.updated_at = Set(now());
-    let n = commission::Entity::update_many()
-        .set(am)
-        .filter(commission::Column::Id.eq(current.id))
-        .filter(commission::Column::Version.eq(current.version))
-        .filter(commission::Column::Status.eq(from.code()))
-        .exec(txn)
-        .await
-        .map_err(|e| StoreError::unique(e, crate::Conflict::CommissionNameTaken))?
-        .rows_affected;
-    if n == 0 {
-        return Err(StoreError::VersionMismatch { current: current.version + 1 });
-    }
-    Ok(())
-}
-
-async fn insert_order(
-    txn: &DatabaseTransaction,
-    school: SchoolId,
-    commission: Uuid,
-    new: &NewOrder,
-    audit: &Audit,
-) -> StoreResult<order::Model> {
-    let start_year = AcademicYear::containing(new.date).map_or(0, AcademicYear::start_year);
-    order::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        school_id: Set(school.uuid()),
-        start_year: Set(start_year),
-        number: Set(new.number.as_str().to_owned()),
-        date: Set(new.date),
-        title: Set(new.title.clone()),
-        decided: Set(new.decided.clone()),
-        commission_id: Set(Some(commission)),
-        created_by: Set(audit.actor_id),
-        created_at: Set(now()),
-    }
-    .insert(txn)
-    .await
-    .map_err(|e| StoreError::unique(e, crate::Conflict::OrderNumberTaken))
-}
-
 fn name_key(name: &Name) -> String {
     name.as_str().to_lowercase()
 }
 
+/// What a command on a commission needs, loaded in a fixed number of queries: the commission,
+/// its school, the people the request names (for an approval: the members), and the subjects
+/// the request names that the school does not have.
+#[derive(Debug, Clone)]
+pub struct CommissionCase {
+    pub commission: Commission,
+    pub school: School,
+    pub people: Vec<Staff>,
+    pub unknown_subjects: Vec<SubjectId>,
+}
+
+impl CommissionCase {
+    /// The facts a command reads about the ids a request names.
+    #[must_use]
+    pub fn named(&self) -> Named<'_> {
+        Named { people: &self.people, unknown_subjects: &self.unknown_subjects }
+    }
+}
+
+/// What drafting a commission needs: the school, the people and the unknown subjects a
+/// request names.
+#[derive(Debug, Clone)]
+pub struct DraftCase {
+    pub school: School,
+    pub people: Vec<Staff>,
+    pub unknown_subjects: Vec<SubjectId>,
+}
+
+impl DraftCase {
+    /// The facts a command reads about the ids a request names.
+    #[must_use]
+    pub fn named(&self) -> Named<'_> {
+        Named { people: &self.people, unknown_subjects: &self.unknown_subjects }
+    }
+}
+
 impl Store {
+    /// Loads what drafting a commission at `school` needs; `None` when there is no such school.
+    ///
+    /// # Errors
+    /// [`StoreError::Db`].
+    pub async fn draft_case(
+        &self,
+        school: SchoolId,
+        staff: &[StaffId],
+        subjects: &[SubjectId],
+    ) -> StoreResult<Option<DraftCase>> {
+        let Some(school) = self.get_school(school).await? else { return Ok(None) };
+        let people = self.staff_by_ids(staff).await?;
+        let unknown_subjects = self.missing_subjects(school.id, subjects).await?;
+        Ok(Some(DraftCase { school, people, unknown_subjects }))
+    }
+
+    /// Loads what a command on commission `id` needs; `None` when there is no such commission.
+    ///
+    /// # Errors
+    /// [`StoreError::Db`].
+    pub async fn commission_case(
+        &self,
+        id: CommissionId,
+        staff: &[StaffId],
+        subjects: &[SubjectId],
+    ) -> StoreResult<Option<CommissionCase>> {
+        let Some(commission) = self.get_commission(id).await? else { return Ok(None) };
+        let school = self.get_school(commission.school).await?.ok_or(StoreError::NotFound)?;
+        let people = self.staff_by_ids(staff).await?;
+        let unknown_subjects = self.missing_subjects(school.id, subjects).await?;
+        Ok(Some(CommissionCase { commission, school, people, unknown_subjects }))
+    }
+
+    /// Loads what approving commission `id` needs: its members are the people the order
+    /// names and the rules count (R-3.2.2a, R-3.2.2c).
+    ///
+    /// # Errors
+    /// [`StoreError::Db`].
+    pub async fn commission_case_with_members(&self, id: CommissionId) -> StoreResult<Option<CommissionCase>> {
+        let Some(commission) = self.get_commission(id).await? else { return Ok(None) };
+        let school = self.get_school(commission.school).await?.ok_or(StoreError::NotFound)?;
+        let people = self.staff_by_ids(&commission.members).await?;
+        Ok(Some(CommissionCase { commission, school, people, unknown_subjects: Vec::new() }))
+    }
+
     /// Creates a draft commission.
     ///
     /// # Errors
@@ -170,10 +180,7 @@ impl Store {
     pub async fn create_commission(
         &self,
         school: &School,
-        year: AcademicYear,
-        name: Name,
-        subjects: &[SubjectId],
-        members: &[StaffId],
+        new: &NewCommission,
         audit: &Audit,
     ) -> StoreResult<Commission> {
         let txn = self.write().await?;
@@ -182,9 +189,9 @@ impl Store {
         commission::ActiveModel {
             id: Set(id),
             school_id: Set(school.id.uuid()),
-            start_year: Set(year.start_year()),
-            name_key: Set(name_key(&name)),
-            name: Set(name.as_str().to_owned()),
+            start_year: Set(new.year.start_year()),
+            name_key: Set(name_key(&new.name)),
+            name: Set(new.name.as_str().to_owned()),
             head_id: Set(None),
             status: Set(CommissionStatus::Draft.code().to_owned()),
             approved_order_id: Set(None),
@@ -196,20 +203,13 @@ impl Store {
         .insert(&txn)
         .await
         .map_err(|e| StoreError::unique(e, crate::Conflict::CommissionNameTaken))?;
-        set_subjects(&txn, id, subjects).await?;
-        for m in dedup(members) {
+        set_subjects(&txn, id, &new.subjects).await?;
+        for m in dedup(&new.members) {
             add_member_row(&txn, id, m, None, None).await?;
         }
-        record_audit(
-            &txn,
-            audit,
-            "commission.create",
-            "commission",
-            Some(id),
-            Some(school.id.uuid()),
-            Some(school.district.uuid()),
-        )
-        .await?;
+        let (school_id, district) = (Some(school.id.uuid()), Some(school.district.uuid()));
+        record_audit(&txn, audit, CommissionChange::Drafted.action(), "commission", Some(id), school_id, district)
+            .await?;
         let c = load_one(&txn, id).await?;
         txn.commit().await?;
         Ok(c)
@@ -225,6 +225,27 @@ impl Store {
             Err(StoreError::NotFound) => Ok(None),
             Err(e) => Err(e),
         }
+    }
+
+    /// The names of these commissions (for labels), in one query.
+    ///
+    /// # Errors
+    /// [`StoreError::Db`].
+    pub async fn names_of_commissions(&self, ids: &[CommissionId]) -> StoreResult<Vec<(CommissionId, Name)>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows: Vec<(Uuid, String)> = commission::Entity::find()
+            .select_only()
+            .column(commission::Column::Id)
+            .column(commission::Column::Name)
+            .filter(commission::Column::Id.is_in(ids.iter().map(|c| c.uuid())))
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        rows.into_iter()
+            .map(|(id, name)| Ok((CommissionId::from_uuid(id), stored("commission.name", Name::parse(&name))?)))
+            .collect()
     }
 
     /// Lists a school's commissions.
@@ -270,201 +291,63 @@ impl Store {
         load_many(&self.db, rows).await
     }
 
-    /// Edits a draft: its name, subjects, members (free while a draft) and head.
+    /// Writes what a command did to a commission: `after` is the commission the command
+    /// answered and `change` the record of it. The write happens only if the commission is
+    /// still as `before` was read (its version, and `expected` when the client sent one), so
+    /// of two concurrent approvals exactly one succeeds. Answers the stored commission and the
+    /// order the change issued, if any.
     ///
     /// # Errors
-    /// [`StoreError::VersionMismatch`] when it changed or is no longer a draft.
-    pub async fn update_draft_commission(
+    /// [`StoreError::VersionMismatch`] when it changed meanwhile; [`StoreError::Conflict`]
+    /// `commission_name_taken` or `order_number_taken`.
+    pub async fn save_commission(
         &self,
-        id: CommissionId,
+        before: &Commission,
         expected: Option<i32>,
-        name: Option<Name>,
-        subjects: Option<Vec<SubjectId>>,
-        members: Option<Vec<StaffId>>,
+        after: &Commission,
+        change: &CommissionChange,
         audit: &Audit,
-    ) -> StoreResult<Commission> {
+    ) -> StoreResult<(Commission, Option<Order>)> {
         let txn = self.write().await?;
-        let current = commission::Entity::find_by_id(id.uuid()).one(&txn).await?.ok_or(StoreError::NotFound)?;
+        let current = commission::Entity::find_by_id(before.id.uuid()).one(&txn).await?.ok_or(StoreError::NotFound)?;
         check_version(expected, current.version)?;
-        let mut am = commission::ActiveModel { id: Set(current.id), ..Default::default() };
-        if let Some(n) = &name {
-            am.name = Set(n.as_str().to_owned());
-            am.name_key = Set(name_key(n));
+        if current.version != before.version {
+            return Err(StoreError::VersionMismatch { current: current.version });
         }
-        if let Some(m) = &members {
-            // A head who leaves the draft is no longer its head.
-            if current.head_id.is_some_and(|h| !m.iter().any(|s| s.uuid() == h)) {
-                am.head_id = Set(None);
-            }
-        }
-        advance(&txn, &current, CommissionStatus::Draft, am).await?;
-        if let Some(s) = &subjects {
-            set_subjects(&txn, current.id, s).await?;
-        }
-        if let Some(m) = &members {
-            commission_member::Entity::delete_many()
-                .filter(commission_member::Column::CommissionId.eq(current.id))
-                .exec(&txn)
-                .await?;
-            for s in dedup(m) {
-                add_member_row(&txn, current.id, s, None, None).await?;
-            }
-        }
-        record_audit(&txn, audit, "commission.update", "commission", Some(current.id), Some(current.school_id), None)
-            .await?;
-        let c = load_one(&txn, current.id).await?;
-        txn.commit().await?;
-        Ok(c)
-    }
-
-    /// Appoints the head (R-3.2.2c; the caller has checked the rules).
-    ///
-    /// # Errors
-    /// [`StoreError::VersionMismatch`] when it changed meanwhile.
-    pub async fn set_commission_head(
-        &self,
-        c: &Commission,
-        expected: Option<i32>,
-        head: StaffId,
-        audit: &Audit,
-    ) -> StoreResult<Commission> {
-        let txn = self.write().await?;
-        let current = commission::Entity::find_by_id(c.id.uuid()).one(&txn).await?.ok_or(StoreError::NotFound)?;
-        check_version(expected, current.version)?;
-        let am = commission::ActiveModel { id: Set(current.id), head_id: Set(Some(head.uuid())), ..Default::default() };
-        advance(&txn, &current, c.status, am).await?;
-        record_audit(&txn, audit, "commission.head", "commission", Some(current.id), Some(current.school_id), None)
-            .await?;
-        let c = load_one(&txn, current.id).await?;
-        txn.commit().await?;
-        Ok(c)
-    }
-
-    /// Approves a draft by a school order (R-3.2.2d): the order is recorded and every member's
-    /// membership starts on its date. Of two concurrent approvals exactly one succeeds.
-    ///
-    /// # Errors
-    /// [`StoreError::VersionMismatch`] when it changed or was approved meanwhile;
-    /// [`StoreError::Conflict`] `order_number_taken`.
-    pub async fn approve_commission(
-        &self,
-        c: &Commission,
-        expected: Option<i32>,
-        new: &NewOrder,
-        audit: &Audit,
-    ) -> StoreResult<(Commission, Order)> {
-        let txn = self.write().await?;
-        let current = commission::Entity::find_by_id(c.id.uuid()).one(&txn).await?.ok_or(StoreError::NotFound)?;
-        check_version(expected, current.version)?;
         let am = commission::ActiveModel {
             id: Set(current.id),
-            status: Set(CommissionStatus::Approved.code().to_owned()),
+            name: Set(after.name.as_str().to_owned()),
+            name_key: Set(name_key(&after.name)),
+            head_id: Set(after.head.map(StaffId::uuid)),
+            status: Set(after.status.code().to_owned()),
             ..Default::default()
         };
-        // Claim the transition first, so that a concurrent approval fails before its order.
-        advance(&txn, &current, CommissionStatus::Draft, am).await?;
-        let o = insert_order(&txn, c.school, current.id, new, audit).await?;
-        commission::Entity::update_many()
-            .col_expr(commission::Column::ApprovedOrderId, Expr::value(o.id))
-            .filter(commission::Column::Id.eq(current.id))
-            .exec(&txn)
-            .await?;
-        commission_member::Entity::update_many()
-            .col_expr(commission_member::Column::Since, Expr::value(new.date))
-            .col_expr(commission_member::Column::AddedOrderId, Expr::value(o.id))
-            .filter(commission_member::Column::CommissionId.eq(current.id))
-            .filter(commission_member::Column::Until.is_null())
-            .exec(&txn)
-            .await?;
-        record_audit(&txn, audit, "commission.approve", "commission", Some(current.id), Some(current.school_id), None)
-            .await?;
-        let c = load_one(&txn, current.id).await?;
-        txn.commit().await?;
-        Ok((c, to_order(o)?))
-    }
-
-    /// Changes an approved commission's membership by one order (R-3.2.2d).
-    ///
-    /// # Errors
-    /// [`StoreError::VersionMismatch`] or `order_number_taken`.
-    pub async fn change_commission_members(
-        &self,
-        c: &Commission,
-        expected: Option<i32>,
-        change: &MembershipChange,
-        new: &NewOrder,
-        audit: &Audit,
-    ) -> StoreResult<(Commission, Order)> {
-        let txn = self.write().await?;
-        let current = commission::Entity::find_by_id(c.id.uuid()).one(&txn).await?.ok_or(StoreError::NotFound)?;
-        check_version(expected, current.version)?;
-        advance(
-            &txn,
-            &current,
-            CommissionStatus::Approved,
-            commission::ActiveModel { id: Set(current.id), ..Default::default() },
-        )
-        .await?;
-        let o = insert_order(&txn, c.school, current.id, new, audit).await?;
-        for s in dedup(&change.add) {
-            add_member_row(&txn, current.id, s, Some(new.date), Some(o.id)).await?;
-        }
-        if !change.remove.is_empty() {
-            end_memberships(&txn, current.id, Some(&change.remove), new.date, o.id).await?;
-        }
-        record_audit(&txn, audit, "commission.members", "commission", Some(current.id), Some(current.school_id), None)
-            .await?;
-        let c = load_one(&txn, current.id).await?;
-        txn.commit().await?;
-        Ok((c, to_order(o)?))
-    }
-
-    /// Dissolves an approved commission by order: every membership ends on its date.
-    ///
-    /// # Errors
-    /// [`StoreError::VersionMismatch`] or `order_number_taken`.
-    pub async fn dissolve_commission(
-        &self,
-        c: &Commission,
-        expected: Option<i32>,
-        new: &NewOrder,
-        audit: &Audit,
-    ) -> StoreResult<(Commission, Order)> {
-        let txn = self.write().await?;
-        let current = commission::Entity::find_by_id(c.id.uuid()).one(&txn).await?.ok_or(StoreError::NotFound)?;
-        check_version(expected, current.version)?;
-        let am = commission::ActiveModel {
-            id: Set(current.id),
-            status: Set(CommissionStatus::Dissolved.code().to_owned()),
-            ..Default::default()
+        // Claim the transition first, so that a concurrent one fails before its order.
+        advance(&txn, &current, before.status, am).await?;
+        let order = match change.order() {
+            Some(o) => Some(insert_order(&txn, current.school_id, current.id, o, audit).await?),
+            None => None,
         };
-        advance(&txn, &current, CommissionStatus::Approved, am).await?;
-        let o = insert_order(&txn, c.school, current.id, new, audit).await?;
-        commission::Entity::update_many()
-            .col_expr(commission::Column::DissolvedOrderId, Expr::value(o.id))
-            .filter(commission::Column::Id.eq(current.id))
-            .exec(&txn)
-            .await?;
-        end_memberships(&txn, current.id, None, new.date, o.id).await?;
-        record_audit(&txn, audit, "commission.dissolve", "commission", Some(current.id), Some(current.school_id), None)
+        write_members(&txn, before, after, change).await?;
+        record_audit(&txn, audit, change.action(), "commission", Some(current.id), Some(current.school_id), None)
             .await?;
         let c = load_one(&txn, current.id).await?;
         txn.commit().await?;
-        Ok((c, to_order(o)?))
+        Ok((c, order.map(to_order).transpose()?))
     }
 
     /// Every stint of membership of a commission, oldest first.
     ///
     /// # Errors
     /// [`StoreError::Db`].
-    pub async fn commission_memberships(&self, id: CommissionId) -> StoreResult<Vec<Membership>> {
+    pub async fn commission_memberships(&self, id: CommissionId) -> StoreResult<Vec<Stint>> {
         Ok(commission_member::Entity::find()
             .filter(commission_member::Column::CommissionId.eq(id.uuid()))
             .order_by_asc(commission_member::Column::Id)
             .all(&self.db)
             .await?
             .into_iter()
-            .map(|m| Membership {
+            .map(|m| Stint {
                 staff: StaffId::from_uuid(m.staff_id),
                 since: m.since,
                 until: m.until,
@@ -513,75 +396,4 @@ impl Store {
     pub async fn get_order(&self, id: OrderId) -> StoreResult<Option<Order>> {
         order::Entity::find_by_id(id.uuid()).one(&self.db).await?.map(to_order).transpose()
     }
-}
-
-fn dedup(ids: &[StaffId]) -> Vec<StaffId> {
-    let mut out: Vec<StaffId> = Vec::new();
-    for i in ids {
-        if !out.contains(i) {
-            out.push(*i);
-        }
-    }
-    out
-}
-
-async fn set_subjects(txn: &DatabaseTransaction, commission: Uuid, subjects: &[SubjectId]) -> StoreResult<()> {
-    commission_subject::Entity::delete_many()
-        .filter(commission_subject::Column::CommissionId.eq(commission))
-        .exec(txn)
-        .await?;
-    let mut unique: Vec<Uuid> = subjects.iter().map(|s| s.uuid()).collect();
-    unique.sort_unstable();
-    unique.dedup();
-    if unique.is_empty() {
-        return Ok(());
-    }
-    commission_subject::Entity::insert_many(
-        unique
-            .into_iter()
-            .map(|s| commission_subject::ActiveModel { commission_id: Set(commission), subject_id: Set(s) }),
-    )
-    .exec_without_returning(txn)
-    .await?;
-    Ok(())
-}
-
-async fn add_member_row(
-    txn: &DatabaseTransaction,
-    commission: Uuid,
-    staff: StaffId,
-    since: Option<NaiveDate>,
-    order: Option<Uuid>,
-) -> StoreResult<()> {
-    commission_member::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        commission_id: Set(commission),
-        staff_id: Set(staff.uuid()),
-        since: Set(since),
-        until: Set(None),
-        added_order_id: Set(order),
-        removed_order_id: Set(None),
-    }
-    .insert(txn)
-    .await?;
-    Ok(())
-}
-
-async fn end_memberships(
-    txn: &DatabaseTransaction,
-    commission: Uuid,
-    only: Option<&[StaffId]>,
-    date: NaiveDate,
-    order: Uuid,
-) -> StoreResult<()> {
-    let mut q = commission_member::Entity::update_many()
-        .col_expr(commission_member::Column::Until, Expr::value(date))
-        .col_expr(commission_member::Column::RemovedOrderId, Expr::value(order))
-        .filter(commission_member::Column::CommissionId.eq(commission))
-        .filter(commission_member::Column::Until.is_null());
-    if let Some(staff) = only {
-        q = q.filter(commission_member::Column::StaffId.is_in(staff.iter().map(|s| s.uuid())));
-    }
-    q.exec(txn).await?;
-    Ok(())
 }

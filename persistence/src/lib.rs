@@ -3,6 +3,7 @@
 //!
 //! Entities stay private to this crate; callers see domain types and [`StoreError`].
 
+mod commission_writes;
 mod commissions;
 mod entities;
 mod idempotency;
@@ -16,9 +17,9 @@ mod reports;
 mod throttle;
 mod tokens;
 
-pub use commissions::{CommissionFilter, Membership, MembershipChange};
+pub use commissions::{CommissionCase, CommissionFilter, DraftCase};
 pub use idempotency::{Begin, IDEMPOTENCY_STALE_SECONDS, StoredResponse};
-pub use meetings::{MeetingFilter, MeetingPatch, NewMeeting};
+pub use meetings::{MeetingCase, MeetingFilter};
 pub use org::{DistrictPatch, NewDistrict, NewSchool, SchoolPatch};
 pub use people::{LoginRecord, NewStaff, StaffFilter, StaffPatch};
 pub use plans::{HistoryEntry, ItemContent, ItemProgress, NewPlan, PlanFilter, PlanPatch, Surroundings};

@@ -1,43 +1,22 @@
 //! Meetings and their minutes, protocol numbers, and the methodological council's composition.
 
-use crate::entities::{council_override, meeting};
+use crate::entities::{commission, commission_member, council_override, meeting};
 use crate::org::check_version;
 use crate::{Audit, Page, PageRequest, Store, StoreError, StoreResult, now, record_audit, stored};
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, SqlErr};
+use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect, SqlErr};
 use serde::{Deserialize, Serialize};
+use usul_domain::commission::CommissionStatus;
 use usul_domain::ids::{CommissionId, MeetingId, SchoolId, StaffId};
-use usul_domain::meeting::{Body, Decision, Meeting, MeetingStatus, Presence, Quorum};
+use usul_domain::meeting::command::{MeetingChange, NewMeeting, Numbering};
+use usul_domain::meeting::seating::{CouncilChange, Readable, Seating, Ties, council_seats};
+use usul_domain::meeting::{Body, BodyKind, Decision, Meeting, MeetingStatus, Presence, Quorum, Seat};
 use usul_domain::org::School;
+use usul_domain::staff::Staff;
 use usul_domain::year::AcademicYear;
 use uuid::Uuid;
-
-/// A meeting to schedule.
-#[derive(Debug, Clone)]
-pub struct NewMeeting {
-    pub body: Body,
-    pub date: NaiveDate,
-    pub title: Option<String>,
-    pub agenda: Vec<String>,
-    pub notes: Option<String>,
-    /// Every member of the body, each marked absent until the minutes say otherwise.
-    pub members: Vec<StaffId>,
-}
-
-/// Changes to the minutes; `None` leaves a field as it is.
-#[derive(Debug, Clone, Default)]
-pub struct MeetingPatch {
-    pub date: Option<NaiveDate>,
-    pub title: Option<Option<String>>,
-    pub agenda: Option<Vec<String>>,
-    pub attendance: Option<Vec<(StaffId, Presence)>>,
-    pub decisions: Option<Vec<Decision>>,
-    pub notes: Option<Option<String>>,
-    pub chair: Option<Option<StaffId>>,
-    pub secretary: Option<Option<StaffId>>,
-}
 
 /// Filters of the meeting list.
 #[derive(Debug, Clone, Default)]
@@ -152,18 +131,125 @@ impl TryFrom<meeting::Model> for Meeting {
 /// How many times finalization retries when another server took the same protocol number.
 const NUMBERING_ATTEMPTS: usize = 8;
 
+/// What a command on a meeting needs, loaded in a fixed number of queries: the meeting, its
+/// school, its body's seating, and the people the request names.
+#[derive(Debug, Clone)]
+pub struct MeetingCase {
+    pub meeting: Meeting,
+    pub school: School,
+    pub seating: Seating,
+    pub people: Vec<Staff>,
+}
+
+/// The list filter of what a reader sees.
+fn scope_condition(scope: &[Readable]) -> Condition {
+    let of = |b: Body| match b {
+        Body::Commission(c) => meeting::Column::CommissionId.eq(c.uuid()),
+        other => meeting::Column::BodyKey.eq(other.key()),
+    };
+    scope.iter().fold(Condition::any(), |any, r| match *r {
+        Readable::EveryOf(BodyKind::Commission) => any.add(meeting::Column::CommissionId.is_not_null()),
+        Readable::EveryOf(kind) => any.add(meeting::Column::BodyKey.eq(kind.code())),
+        Readable::Of(b) => any.add(of(b)),
+        Readable::OfIn(b, y) => any.add(Condition::all().add(of(b)).add(meeting::Column::StartYear.eq(y.start_year()))),
+    })
+}
+
 impl Store {
+    /// Loads what a command on meeting `id` needs, with the people `staff` names; `None` when
+    /// there is no such meeting.
+    ///
+    /// # Errors
+    /// [`StoreError::Db`].
+    pub async fn meeting_case(&self, id: MeetingId, staff: &[StaffId]) -> StoreResult<Option<MeetingCase>> {
+        let Some(meeting) = self.get_meeting(id).await? else { return Ok(None) };
+        let school = self.get_school(meeting.school).await?.ok_or(StoreError::NotFound)?;
+        let Some(seating) = self.seating(&school, meeting.body, meeting.year).await? else { return Ok(None) };
+        let people = self.staff_by_ids(staff).await?;
+        Ok(Some(MeetingCase { meeting, school, seating, people }))
+    }
+
+    /// Who sits on a body of `school` in `year`; `None` for a commission the school does not
+    /// have.
+    ///
+    /// # Errors
+    /// [`StoreError::Db`].
+    pub async fn seating(&self, school: &School, body: Body, year: AcademicYear) -> StoreResult<Option<Seating>> {
+        Ok(match body {
+            Body::PedagogicalCouncil => Some(Seating::pedagogical_council(&self.active_school_staff(school.id).await?)),
+            Body::MethodologicalCouncil => {
+                Some(Seating::methodological_council(&self.council_seats(school.id, year).await?))
+            }
+            Body::Commission(id) => {
+                self.get_commission(id).await?.filter(|c| c.school == school.id).map(Seating::commission)
+            }
+        })
+    }
+
+    /// The methodological council of a year: its office holders as the deputy
+    /// adjusted them.
+    ///
+    /// # Errors
+    /// [`StoreError::Db`].
+    pub async fn council_seats(&self, school: SchoolId, year: AcademicYear) -> StoreResult<Vec<(StaffId, Seat)>> {
+        let staff = self.active_school_staff(school).await?;
+        let approved = self.approved_commissions(school, year).await?;
+        let overrides = self.council_overrides(school, year).await?;
+        Ok(council_seats(&staff, &approved, &overrides))
+    }
+
+    /// What ties `me` to the bodies of `school`, in three queries whatever the school's size.
+    ///
+    /// # Errors
+    /// [`StoreError::Db`].
+    pub async fn reader_ties(&self, school: SchoolId, me: &Staff) -> StoreResult<Ties> {
+        let sits_on: Vec<Uuid> = commission_member::Entity::find()
+            .select_only()
+            .column(commission_member::Column::CommissionId)
+            .filter(commission_member::Column::StaffId.eq(me.id.uuid()))
+            .filter(commission_member::Column::Until.is_null())
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        let heads: Vec<(Uuid, i32)> = commission::Entity::find()
+            .select_only()
+            .column(commission::Column::Id)
+            .column(commission::Column::StartYear)
+            .filter(commission::Column::SchoolId.eq(school.uuid()))
+            .filter(commission::Column::HeadId.eq(me.id.uuid()))
+            .filter(commission::Column::Status.eq(CommissionStatus::Approved.code()))
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        let council: Vec<(i32, bool)> = council_override::Entity::find()
+            .select_only()
+            .column(council_override::Column::StartYear)
+            .column(council_override::Column::Included)
+            .filter(council_override::Column::SchoolId.eq(school.uuid()))
+            .filter(council_override::Column::StaffId.eq(me.id.uuid()))
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        let year = |y: i32| stored("start_year", AcademicYear::starting(y));
+        Ok(Ties {
+            on_staff: me.active && me.school() == Some(school),
+            sits_on: sits_on.into_iter().map(CommissionId::from_uuid).collect(),
+            heads: heads
+                .into_iter()
+                .map(|(c, y)| Ok((CommissionId::from_uuid(c), year(y)?)))
+                .collect::<StoreResult<_>>()?,
+            council: council.into_iter().map(|(y, seated)| Ok((year(y)?, seated))).collect::<StoreResult<_>>()?,
+        })
+    }
+
     /// Schedules a meeting.
     ///
     /// # Errors
     /// [`StoreError::Db`].
-    pub async fn create_meeting(&self, school: &School, new: NewMeeting, audit: &Audit) -> StoreResult<Meeting> {
+    pub async fn create_meeting(&self, school: &School, new: &NewMeeting, audit: &Audit) -> StoreResult<Meeting> {
         let txn = self.write().await?;
         let id = Uuid::now_v7();
         let at = now();
-        let year = AcademicYear::containing(new.date)
-            .ok_or_else(|| StoreError::Corrupt("meeting date out of range".into()))?;
-        let attendance: Vec<(StaffId, Presence)> = new.members.iter().map(|s| (*s, Presence::Absent)).collect();
         let m = meeting::ActiveModel {
             id: Set(id),
             school_id: Set(school.id.uuid()),
@@ -172,14 +258,14 @@ impl Store {
                 Body::Commission(c) => Some(c.uuid()),
                 _ => None,
             }),
-            start_year: Set(year.start_year()),
+            start_year: Set(new.year.start_year()),
             date: Set(new.date),
             status: Set(MeetingStatus::Scheduled.code().to_owned()),
-            title: Set(new.title),
+            title: Set(new.title.clone()),
             agenda: Set(json(&new.agenda)),
-            attendance: Set(attendance_json(&attendance)),
+            attendance: Set(attendance_json(&new.attendance)),
             decisions: Set("[]".to_owned()),
-            notes: Set(new.notes),
+            notes: Set(new.notes.clone()),
             chair_id: Set(None),
             secretary_id: Set(None),
             protocol_number: Set(None),
@@ -192,16 +278,8 @@ impl Store {
         }
         .insert(&txn)
         .await?;
-        record_audit(
-            &txn,
-            audit,
-            "meeting.create",
-            "meeting",
-            Some(id),
-            Some(school.id.uuid()),
-            Some(school.district.uuid()),
-        )
-        .await?;
+        let (school_id, district) = (Some(school.id.uuid()), Some(school.district.uuid()));
+        record_audit(&txn, audit, MeetingChange::Scheduled.action(), "meeting", Some(id), school_id, district).await?;
         txn.commit().await?;
         m.try_into()
     }
@@ -214,7 +292,9 @@ impl Store {
         meeting::Entity::find_by_id(id.uuid()).one(&self.db).await?.map(Meeting::try_from).transpose()
     }
 
-    /// Lists a school's meetings, oldest first.
+    /// Lists the meetings of a school that a reader sees (`scope`, from
+    /// [`usul_domain::meeting::seating::readable`]), oldest first. Visibility is a filter of
+    /// the query, so every page but the last is full.
     ///
     /// # Errors
     /// [`StoreError::Db`].
@@ -222,10 +302,15 @@ impl Store {
         &self,
         school: SchoolId,
         filter: &MeetingFilter,
+        scope: &[Readable],
         page: PageRequest,
     ) -> StoreResult<Page<Meeting>> {
+        if scope.is_empty() {
+            return Ok(Page::from_rows(Vec::new(), page.limit, |m: &Meeting| m.id.uuid()));
+        }
         let mut q = meeting::Entity::find()
             .filter(meeting::Column::SchoolId.eq(school.uuid()))
+            .filter(scope_condition(scope))
             .order_by_asc(meeting::Column::Id)
             .limit(page.limit + 1);
         if let Some(b) = filter.body {
@@ -233,7 +318,7 @@ impl Store {
         }
         if let Some(k) = filter.kind {
             q = match k {
-                usul_domain::meeting::BodyKind::Commission => q.filter(meeting::Column::CommissionId.is_not_null()),
+                BodyKind::Commission => q.filter(meeting::Column::CommissionId.is_not_null()),
                 other => q.filter(meeting::Column::BodyKey.eq(other.code())),
             };
         }
@@ -253,96 +338,96 @@ impl Store {
         Ok(Page::from_rows(items, page.limit, |m| m.id.uuid()))
     }
 
-    /// Changes a meeting that is not finalized (the caller has checked) and at `expected`.
+    /// Writes what a command did to a meeting: `after` is the meeting the command answered and
+    /// `change` the record of it, written only if the meeting is still as `before` was read
+    /// (and at `expected` when the client sent one). Finalizing gives the next protocol number
+    /// of the body and year with no gap and no duplicate: the unique index refuses a
+    /// number another server took a moment earlier, and the attempt is made again with the
+    /// next one.
     ///
     /// # Errors
-    /// [`StoreError::VersionMismatch`] when it changed or was finalized meanwhile.
-    pub async fn update_meeting(
+    /// [`StoreError::VersionMismatch`] when the meeting changed meanwhile.
+    pub async fn save_meeting(
         &self,
-        m: &Meeting,
+        before: &Meeting,
         expected: Option<i32>,
-        patch: MeetingPatch,
-        status: Option<MeetingStatus>,
+        after: &Meeting,
+        change: MeetingChange,
+        audit: &Audit,
+    ) -> StoreResult<Meeting> {
+        match change {
+            MeetingChange::Finalized { quorum, numbering } => {
+                self.finalize_meeting(before, expected, quorum, numbering, audit).await
+            }
+            MeetingChange::Edited | MeetingChange::Held => {
+                self.update_meeting(before, expected, after, change, audit).await
+            }
+            MeetingChange::Scheduled => Err(StoreError::Corrupt("a meeting is scheduled by create_meeting".into())),
+        }
+    }
+
+    async fn update_meeting(
+        &self,
+        before: &Meeting,
+        expected: Option<i32>,
+        after: &Meeting,
+        change: MeetingChange,
         audit: &Audit,
     ) -> StoreResult<Meeting> {
         let txn = self.write().await?;
-        let current = meeting::Entity::find_by_id(m.id.uuid()).one(&txn).await?.ok_or(StoreError::NotFound)?;
+        let current = meeting::Entity::find_by_id(before.id.uuid()).one(&txn).await?.ok_or(StoreError::NotFound)?;
         check_version(expected, current.version)?;
-        let mut am = meeting::ActiveModel { id: Set(current.id), ..Default::default() };
-        if let Some(d) = patch.date {
-            am.date = Set(d);
-            if let Some(y) = AcademicYear::containing(d) {
-                am.start_year = Set(y.start_year());
-            }
-        }
-        if let Some(t) = patch.title {
-            am.title = Set(t);
-        }
-        if let Some(a) = &patch.agenda {
-            am.agenda = Set(json(a));
-        }
-        if let Some(a) = &patch.attendance {
-            am.attendance = Set(attendance_json(a));
-        }
-        if let Some(d) = &patch.decisions {
-            am.decisions = Set(decisions_json(d));
-        }
-        if let Some(n) = patch.notes {
-            am.notes = Set(n);
-        }
-        if let Some(c) = patch.chair {
-            am.chair_id = Set(c.map(StaffId::uuid));
-        }
-        if let Some(s) = patch.secretary {
-            am.secretary_id = Set(s.map(StaffId::uuid));
-        }
-        if let Some(s) = status {
-            am.status = Set(s.code().to_owned());
-        }
-        am.version = Set(current.version + 1);
-        am.updated_at = Set(now());
+        let am = meeting::ActiveModel {
+            id: Set(current.id),
+            date: Set(after.date),
+            start_year: Set(after.year.start_year()),
+            title: Set(after.title.clone()),
+            agenda: Set(json(&after.agenda)),
+            attendance: Set(attendance_json(&after.attendance)),
+            decisions: Set(decisions_json(&after.decisions)),
+            notes: Set(after.notes.clone()),
+            chair_id: Set(after.chair.map(StaffId::uuid)),
+            secretary_id: Set(after.secretary.map(StaffId::uuid)),
+            status: Set(after.status.code().to_owned()),
+            version: Set(current.version + 1),
+            updated_at: Set(now()),
+            ..Default::default()
+        };
         let n = meeting::Entity::update_many()
             .set(am)
             .filter(meeting::Column::Id.eq(current.id))
-            .filter(meeting::Column::Version.eq(current.version))
-            .filter(meeting::Column::Status.eq(m.status.code()))
+            .filter(meeting::Column::Version.eq(before.version))
+            .filter(meeting::Column::Status.eq(before.status.code()))
             .exec(&txn)
             .await?
             .rows_affected;
         if n == 0 {
-            return Err(StoreError::VersionMismatch { current: current.version + 1 });
+            return Err(StoreError::VersionMismatch { current: current.version });
         }
-        let action = if status.is_some() { "meeting.hold" } else { "meeting.update" };
-        record_audit(&txn, audit, action, "meeting", Some(current.id), Some(current.school_id), None).await?;
+        record_audit(&txn, audit, change.action(), "meeting", Some(current.id), Some(current.school_id), None).await?;
         let updated = meeting::Entity::find_by_id(current.id).one(&txn).await?.ok_or(StoreError::NotFound)?;
         txn.commit().await?;
         updated.try_into()
     }
 
-    /// Finalizes held minutes: gives the next protocol number of the body and year, records the
-    /// quorum, and makes them read-only. Numbers have no gap and no duplicate: the unique
-    /// index refuses a number another server took a moment earlier, and the attempt is made
-    /// again with the next one.
-    ///
-    /// # Errors
-    /// [`StoreError::VersionMismatch`] when the meeting changed or was finalized meanwhile.
-    pub async fn finalize_meeting(
+    async fn finalize_meeting(
         &self,
-        m: &Meeting,
+        before: &Meeting,
         expected: Option<i32>,
         quorum: Quorum,
+        numbering: Numbering,
         audit: &Audit,
     ) -> StoreResult<Meeting> {
         for _ in 0..NUMBERING_ATTEMPTS {
             let txn = self.write().await?;
-            let current = meeting::Entity::find_by_id(m.id.uuid()).one(&txn).await?.ok_or(StoreError::NotFound)?;
+            let current = meeting::Entity::find_by_id(before.id.uuid()).one(&txn).await?.ok_or(StoreError::NotFound)?;
             check_version(expected, current.version)?;
             let last: Option<Option<i32>> = meeting::Entity::find()
                 .select_only()
                 .column_as(meeting::Column::ProtocolNumber.max(), "last")
-                .filter(meeting::Column::SchoolId.eq(current.school_id))
-                .filter(meeting::Column::BodyKey.eq(current.body_key.clone()))
-                .filter(meeting::Column::StartYear.eq(current.start_year))
+                .filter(meeting::Column::SchoolId.eq(numbering.school.uuid()))
+                .filter(meeting::Column::BodyKey.eq(numbering.body.key()))
+                .filter(meeting::Column::StartYear.eq(numbering.year.start_year()))
                 .into_tuple()
                 .one(&txn)
                 .await?;
@@ -359,27 +444,20 @@ impl Store {
                 .col_expr(meeting::Column::UpdatedAt, Expr::value(now()))
                 .col_expr(meeting::Column::Version, Expr::value(current.version + 1))
                 .filter(meeting::Column::Id.eq(current.id))
-                .filter(meeting::Column::Version.eq(current.version))
+                .filter(meeting::Column::Version.eq(before.version))
                 .filter(meeting::Column::Status.eq(MeetingStatus::Held.code()))
                 .exec(&txn)
                 .await;
             match result {
                 Ok(r) if r.rows_affected == 1 => {
-                    record_audit(
-                        &txn,
-                        audit,
-                        "meeting.finalize",
-                        "meeting",
-                        Some(current.id),
-                        Some(current.school_id),
-                        None,
-                    )
-                    .await?;
+                    let action = MeetingChange::Finalized { quorum, numbering }.action();
+                    record_audit(&txn, audit, action, "meeting", Some(current.id), Some(current.school_id), None)
+                        .await?;
                     let done = meeting::Entity::find_by_id(current.id).one(&txn).await?.ok_or(StoreError::NotFound)?;
                     txn.commit().await?;
                     return done.try_into();
                 }
-                Ok(_) => return Err(StoreError::VersionMismatch { current: current.version + 1 }),
+                Ok(_) => return Err(StoreError::VersionMismatch { current: current.version }),
                 Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
                     // Another server numbered a meeting of this body first: try the next number.
                     tracing::info!(number = next, "protocol number taken by a concurrent finalization; retrying");
@@ -407,41 +485,33 @@ impl Store {
             .collect())
     }
 
-    /// Adds (`included`) or removes a person from the methodological council of a year.
+    /// Records the deputy's change to the methodological council of a year.
     ///
     /// # Errors
     /// [`StoreError::Db`].
-    pub async fn set_council_override(
-        &self,
-        school: &School,
-        year: AcademicYear,
-        staff: StaffId,
-        included: bool,
-        audit: &Audit,
-    ) -> StoreResult<()> {
+    pub async fn set_council_override(&self, school: &School, change: CouncilChange, audit: &Audit) -> StoreResult<()> {
         let txn = self.write().await?;
         council_override::Entity::delete_many()
             .filter(council_override::Column::SchoolId.eq(school.id.uuid()))
-            .filter(council_override::Column::StartYear.eq(year.start_year()))
-            .filter(council_override::Column::StaffId.eq(staff.uuid()))
+            .filter(council_override::Column::StartYear.eq(change.year.start_year()))
+            .filter(council_override::Column::StaffId.eq(change.staff.uuid()))
             .exec(&txn)
             .await?;
         council_override::ActiveModel {
             school_id: Set(school.id.uuid()),
-            start_year: Set(year.start_year()),
-            staff_id: Set(staff.uuid()),
-            included: Set(included),
+            start_year: Set(change.year.start_year()),
+            staff_id: Set(change.staff.uuid()),
+            included: Set(change.included),
         }
         .insert(&txn)
         .await
         .map_err(|e| StoreError::unique(e, crate::Conflict::CouncilBusy))?;
-        let action = if included { "council.add" } else { "council.remove" };
         record_audit(
             &txn,
             audit,
-            action,
+            change.action(),
             "methodological_council",
-            Some(staff.uuid()),
+            Some(change.staff.uuid()),
             Some(school.id.uuid()),
             Some(school.district.uuid()),
         )

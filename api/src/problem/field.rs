@@ -122,6 +122,25 @@ impl FieldErrorKind {
     }
 }
 
+impl From<usul_domain::form::Problem> for FieldErrorKind {
+    fn from(p: usul_domain::form::Problem) -> Self {
+        use usul_domain::form::Problem as P;
+        match p {
+            P::Required => Self::Required,
+            P::Text(TextError::Empty) => Self::Empty,
+            P::Text(TextError::TooLong { max }) => Self::TooLong(max),
+            P::Text(TextError::TooShort { min }) => Self::TooShort(min),
+            P::Text(TextError::Format) | P::InvalidFormat => Self::InvalidFormat,
+            P::InvalidYear => Self::InvalidYear,
+            P::InvalidValue => Self::InvalidValue,
+            P::OutOfRange => Self::OutOfRange,
+            P::UnknownReference => Self::UnknownReference,
+            P::Inactive => Self::Inactive,
+            P::Duplicate => Self::Duplicate,
+        }
+    }
+}
+
 impl FieldError {
     /// A field error.
     #[must_use]

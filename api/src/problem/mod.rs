@@ -419,6 +419,23 @@ impl From<usul_domain::policy::Decision> for ApiError {
     }
 }
 
+impl From<usul_domain::policy::Refusal> for ApiError {
+    fn from(r: usul_domain::policy::Refusal) -> Self {
+        match r {
+            usul_domain::policy::Refusal::NotFound => Self::NotFound,
+            usul_domain::policy::Refusal::Forbidden => Self::Forbidden,
+        }
+    }
+}
+
+impl ApiError {
+    /// A command's field problems as one 422 `validation_failed`.
+    #[must_use]
+    pub fn invalid(problems: Vec<usul_domain::form::FieldProblem>) -> Self {
+        Self::Validation(problems.into_iter().map(|p| FieldError::new(p.field, p.problem.into())).collect())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

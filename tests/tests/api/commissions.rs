@@ -43,6 +43,14 @@ async fn draft(app: &TestApp, s: &Setup, name: &str, subjects: &[&str], members:
     a.body
 }
 
+/// The director appoints `staff` head; the appointment must succeed.
+async fn appoint(app: &TestApp, s: &Setup, commission: &str, staff: &Value) {
+    let head =
+        app.put(&format!("/api/v1/commissions/{commission}/head"), &s.director, &json!({"staff_id": staff})).await;
+    assert_eq!(head.status, StatusCode::OK, "{}", head.text);
+    assert_eq!(&head.body["head_id"], staff);
+}
+
 const MATHS_TEACHERS: [&str; 3] =
     ["a.usenova@demo.usul.kg", "e.abdykadyrov@demo.usul.kg", "m.sharshenalieva@demo.usul.kg"];
 
@@ -88,9 +96,7 @@ async fn approval_needs_three_members_teaching_its_subject_and_names_who_does_no
     )
     .await;
     let id = c["id"].as_str().unwrap();
-    let head =
-        app.put(&format!("/api/v1/commissions/{id}/head"), &s.director, &json!({"staff_id": c["member_ids"][0]})).await;
-    assert_eq!(head.status, StatusCode::OK, "{}", head.text);
+    appoint(&app, &s, id, &c["member_ids"][0]).await;
     let a = app
         .post(
             &format!("/api/v1/commissions/{id}/approve"),
@@ -106,6 +112,8 @@ async fn approval_needs_three_members_teaching_its_subject_and_names_who_does_no
     assert_eq!(p["not_teaching_member_ids"], json!([c["member_ids"][2]]), "the history teacher is named");
     let orders = app.get(&format!("/api/v1/schools/{}/orders", s.school), &s.director).await;
     assert_eq!(orders.body["items"].as_array().unwrap().len(), 2, "no order was written");
+    let still = app.get(&format!("/api/v1/commissions/{id}"), &s.director).await;
+    assert_eq!(still.body["status"], "draft", "the refusal changed nothing");
 }
 
 #[tokio::test]
@@ -122,7 +130,7 @@ async fn a_commission_of_related_subjects_counts_teachers_of_either_r_3_2_2a() {
     .await;
     let id = c["id"].as_str().unwrap();
     let isakov = app.staff_id("n.isakov@demo.usul.kg").await;
-    app.put(&format!("/api/v1/commissions/{id}/head"), &s.director, &json!({"staff_id": isakov})).await;
+    appoint(&app, &s, id, &json!(isakov)).await;
     let a = app
         .post(
             &format!("/api/v1/commissions/{id}/approve"),
@@ -131,6 +139,8 @@ async fn a_commission_of_related_subjects_counts_teachers_of_either_r_3_2_2a() {
         )
         .await;
     assert_eq!(a.status, StatusCode::OK, "{}", a.text);
+    assert_eq!(a.body["commission"]["status"], "approved");
+    assert_eq!(a.body["commission"]["approved_by_order_id"], a.body["order"]["id"]);
 }
 
 #[tokio::test]
@@ -157,21 +167,25 @@ async fn the_head_is_a_member_with_enough_experience_appointed_by_the_director_r
     assert_eq!(b.body["experience_years"], 4);
     assert_eq!(b.body["required_years"], 5);
     // The school's own setting is what counts.
-    app.patch(
-        &format!("/api/v1/schools/{}", s.school),
-        &s.director,
-        &json!({"settings": {"min_head_experience_years": 15}}),
-    )
-    .await;
+    let strict = app
+        .patch(
+            &format!("/api/v1/schools/{}", s.school),
+            &s.director,
+            &json!({"settings": {"min_head_experience_years": 15}}),
+        )
+        .await;
+    assert_eq!(strict.status, StatusCode::OK, "{}", strict.text);
     let c2 = app.put(&format!("/api/v1/commissions/{id}/head"), &s.director, &json!({"staff_id": usenova})).await;
     c2.assert_problem(422, "head_not_eligible");
     assert_eq!(c2.body["required_years"], 15);
-    app.patch(
-        &format!("/api/v1/schools/{}", s.school),
-        &s.director,
-        &json!({"settings": {"min_head_experience_years": 5}}),
-    )
-    .await;
+    let usual = app
+        .patch(
+            &format!("/api/v1/schools/{}", s.school),
+            &s.director,
+            &json!({"settings": {"min_head_experience_years": 5}}),
+        )
+        .await;
+    assert_eq!(usual.status, StatusCode::OK, "{}", usual.text);
     let ok = app.put(&format!("/api/v1/commissions/{id}/head"), &s.director, &json!({"staff_id": usenova})).await;
     assert_eq!(ok.status, StatusCode::OK, "{}", ok.text);
     assert_eq!(ok.body["head_id"], json!(usenova));
@@ -191,7 +205,7 @@ async fn the_head_is_a_member_with_enough_experience_appointed_by_the_director_r
 async fn approved(app: &TestApp, s: &Setup, name: &str, number: &str) -> String {
     let c = draft(app, s, name, &[&s.maths], &MATHS_TEACHERS).await;
     let id = c["id"].as_str().unwrap().to_owned();
-    app.put(&format!("/api/v1/commissions/{id}/head"), &s.director, &json!({"staff_id": c["member_ids"][0]})).await;
+    appoint(app, s, &id, &c["member_ids"][0]).await;
     let a = app
         .post(
             &format!("/api/v1/commissions/{id}/approve"),
@@ -209,7 +223,7 @@ async fn approval_is_the_directors_order_and_happens_once_r_3_2_2d() {
     let s = setup(&app).await;
     let c = draft(&app, &s, "Математика", &[&s.maths], &MATHS_TEACHERS).await;
     let id = c["id"].as_str().unwrap();
-    app.put(&format!("/api/v1/commissions/{id}/head"), &s.director, &json!({"staff_id": c["member_ids"][0]})).await;
+    appoint(&app, &s, id, &c["member_ids"][0]).await;
     app.post(
         &format!("/api/v1/commissions/{id}/approve"),
         &s.deputy,
@@ -242,8 +256,7 @@ async fn approval_is_the_directors_order_and_happens_once_r_3_2_2d() {
     // The same order number in the same academic year is refused.
     let other = draft(&app, &s, "Башка", &[&s.maths], &MATHS_TEACHERS).await;
     let oid = other["id"].as_str().unwrap();
-    app.put(&format!("/api/v1/commissions/{oid}/head"), &s.director, &json!({"staff_id": other["member_ids"][0]}))
-        .await;
+    appoint(&app, &s, oid, &other["member_ids"][0]).await;
     app.post(
         &format!("/api/v1/commissions/{oid}/approve"),
         &s.director,
@@ -261,7 +274,7 @@ async fn two_simultaneous_approvals_let_exactly_one_through() {
     let s = setup(&app).await;
     let c = draft(&app, &s, "Математика", &[&s.maths], &MATHS_TEACHERS).await;
     let id = c["id"].as_str().unwrap();
-    app.put(&format!("/api/v1/commissions/{id}/head"), &s.director, &json!({"staff_id": c["member_ids"][0]})).await;
+    appoint(&app, &s, id, &c["member_ids"][0]).await;
     let second_session = app.login("director@demo.usul.kg").await;
     let path = format!("/api/v1/commissions/{id}/approve");
     let (first, second) = (
@@ -275,6 +288,9 @@ async fn two_simultaneous_approvals_let_exactly_one_through() {
     assert!([409, 412].contains(&statuses[1]), "{} / {}", a.text, b.text);
     let orders = app.get(&format!("/api/v1/schools/{}/orders", s.school), &s.director).await;
     assert_eq!(orders.body["items"].as_array().unwrap().len(), 3, "one order, not two");
+    let after = app.get(&format!("/api/v1/commissions/{id}"), &s.director).await;
+    assert_eq!(after.body["status"], "approved");
+    assert_eq!(after.body["version"], 3, "drafted, headed, approved once");
 }
 
 #[tokio::test]
@@ -286,6 +302,8 @@ async fn an_approved_commissions_members_change_only_by_order_and_are_read_as_of
     let no_order =
         app.post(&format!("/api/v1/commissions/{id}/members"), &s.director, &json!({"staff_ids": [newcomer]})).await;
     no_order.assert_problem(422, "order_required");
+    let unchanged = app.get(&format!("/api/v1/commissions/{id}"), &s.director).await;
+    assert_eq!(unchanged.body["member_ids"].as_array().unwrap().len(), 3, "the refusal added nobody");
     let deputy = app
         .post(
             &format!("/api/v1/commissions/{id}/members"),
@@ -459,6 +477,7 @@ async fn who_may_touch_commissions() {
     .await
     .assert_problem(403, "forbidden");
     let list = app.get(&format!("/api/v1/schools/{}/commissions", s.school), &teacher).await;
+    assert!(!list.body["items"].as_array().unwrap().is_empty(), "a teacher reads the school's commissions");
     let id = list.body["items"][0]["id"].as_str().unwrap().to_owned();
     let methodist = app.login("methodist@demo.usul.kg").await;
     assert_eq!(app.get(&format!("/api/v1/commissions/{id}"), &methodist).await.status, StatusCode::OK);
@@ -474,4 +493,45 @@ async fn who_may_touch_commissions() {
     .assert_problem(404, "not_found");
     let order = list.body["items"][0]["approved_by_order_id"].as_str().unwrap().to_owned();
     app.get(&format!("/api/v1/orders/{order}"), &other_director).await.assert_problem(404, "not_found");
+}
+
+#[tokio::test]
+async fn a_generated_school_approves_only_the_commissions_the_rules_let_through_r_3_2_2a_c() {
+    // Arrange: a small generated school, whose groups of subjects may be too thin to approve.
+    let app = spawn_app().await;
+    let school = usul_api::generate::school(
+        &app.store,
+        None,
+        "thin",
+        usul_api::generate::Size { staff: 9, activities: 0, items: 0 },
+        3,
+    )
+    .await
+    .unwrap();
+    let admin = app.login("admin@demo.usul.kg").await;
+    // Act: read what the generator made, over the API.
+    let list = app.get(&format!("/api/v1/schools/{}/commissions?limit=200", school.id), &admin).await;
+    // Assert: every approved commission has three members teaching its subjects and an
+    // experienced head; the rest stayed drafts.
+    let items = list.body["items"].as_array().unwrap();
+    assert!(!items.is_empty(), "{}", list.text);
+    for c in items.iter().filter(|c| c["status"] == "approved") {
+        let members =
+            app.get(&format!("/api/v1/commissions/{}/members?as_of=2023-01-10", c.str_of("id")), &admin).await;
+        let sitting = members.body["members"].as_array().unwrap();
+        assert!(sitting.iter().filter(|m| m["teaches_a_commission_subject"] == true).count() >= 3, "{}", members.text);
+        let head = sitting.iter().find(|m| m["is_head"] == true).unwrap();
+        assert!(head["experience_years"].as_u64().unwrap() >= 5, "{head}");
+    }
+    assert!(items.iter().all(|c| c["status"] == "approved" || c["status"] == "draft"), "{}", list.text);
+}
+
+trait StrOf {
+    fn str_of(&self, key: &str) -> String;
+}
+
+impl StrOf for Value {
+    fn str_of(&self, key: &str) -> String {
+        self[key].as_str().unwrap().to_owned()
+    }
 }

@@ -79,7 +79,9 @@ async fn minutes_go_scheduled_held_finalized_and_then_are_read_only_r_5_3() {
     app.post(&format!("/api/v1/meetings/{id}/finalize"), &deputy, &json!({}))
         .await
         .assert_problem(422, "meeting_wrong_state");
-    app.post(&format!("/api/v1/meetings/{id}/hold"), &deputy, &json!({})).await;
+    let held = app.post(&format!("/api/v1/meetings/{id}/hold"), &deputy, &json!({})).await;
+    assert_eq!(held.status, StatusCode::OK, "{}", held.text);
+    assert_eq!(held.body["status"], "held");
     let incomplete = app.post(&format!("/api/v1/meetings/{id}/finalize"), &deputy, &json!({})).await;
     incomplete.assert_problem(422, "minutes_incomplete");
     assert_eq!(incomplete.body["missing"], json!(["decisions", "chair_id", "secretary_id"]));
@@ -107,6 +109,12 @@ async fn minutes_go_scheduled_held_finalized_and_then_are_read_only_r_5_3() {
     app.patch(&format!("/api/v1/meetings/{id}"), &deputy, &json!({"notes": "late edit"}))
         .await
         .assert_problem(409, "minutes_finalized");
+    let signed = app.get(&format!("/api/v1/meetings/{id}"), &deputy).await;
+    assert_eq!(
+        (signed.body["notes"].as_str(), signed.body["version"].clone()),
+        (Some("Орун басардын маалыматы угулду."), f.body["version"].clone()),
+        "the refused edit changed nothing"
+    );
     app.post(&format!("/api/v1/meetings/{id}/hold"), &deputy, &json!({}))
         .await
         .assert_problem(409, "minutes_finalized");
@@ -200,8 +208,10 @@ async fn a_head_runs_their_commissions_meetings_and_members_read_them() {
     // Someone outside the commission does not see it; the other head does not run it.
     let outsider = app.login("n.isakov@demo.usul.kg").await;
     app.get(&format!("/api/v1/meetings/{id}"), &outsider).await.assert_problem(404, "not_found");
-    let listed = app.get(&format!("/api/v1/schools/{school}/meetings?body=commission"), &outsider).await;
-    assert_eq!(listed.body["items"].as_array().unwrap().len(), 0, "{}", listed.text);
+    let listed = app.get(&format!("/api/v1/schools/{school}/meetings"), &outsider).await;
+    let seen = listed.body["items"].as_array().unwrap();
+    assert!(!seen.is_empty(), "the pedagogical council's meetings are theirs to read: {}", listed.text);
+    assert!(seen.iter().all(|m| m["body"] == "pedagogical_council"), "{}", listed.text);
     let other_head = app.login("n.mamytova@demo.usul.kg").await;
     app.patch(&format!("/api/v1/meetings/{id}"), &other_head, &json!({"notes": "x"}))
         .await
@@ -306,6 +316,7 @@ async fn the_minutes_print_in_kyrgyz_and_russian() {
     let ped = app
         .get(&format!("/api/v1/schools/{school}/meetings?body=pedagogical_council&status=finalized"), &teacher)
         .await;
+    assert!(!ped.body["items"].as_array().unwrap().is_empty(), "{}", ped.text);
     let id = ped.body["items"][0]["id"].as_str().unwrap().to_owned();
     let ky = app.get(&format!("/api/v1/meetings/{id}/document"), &teacher).await;
     assert_eq!(ky.status, StatusCode::OK);
@@ -407,7 +418,8 @@ async fn bad_minutes_are_refused_field_by_field_and_change_nothing() {
     let after = app.get(&format!("/api/v1/meetings/{id}"), &deputy).await;
     assert_eq!(after.body["version"], 1, "nothing changed");
     // A stale If-Match is refused.
-    app.patch(&format!("/api/v1/meetings/{id}"), &deputy, &json!({"notes": "v2"})).await;
+    let v2 = app.patch(&format!("/api/v1/meetings/{id}"), &deputy, &json!({"notes": "v2"})).await;
+    assert_eq!(v2.body["version"], 2, "{}", v2.text);
     app.send(
         app.request(Method::PATCH, &format!("/api/v1/meetings/{id}"), Some(&deputy))
             .header("if-match", "\"1\"")
@@ -454,4 +466,124 @@ async fn bad_minutes_are_refused_field_by_field_and_change_nothing() {
     )
     .await
     .assert_problem(422, "validation_failed");
+}
+
+/// Every meeting a reader pages through with `limit`, and the size of each page.
+async fn pages(app: &TestApp, school: &str, token: &str, limit: u32) -> (Vec<String>, Vec<usize>) {
+    let (mut ids, mut sizes, mut cursor) = (Vec::new(), Vec::new(), String::new());
+    loop {
+        let page = app.get(&format!("/api/v1/schools/{school}/meetings?limit={limit}&cursor={cursor}"), token).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.text);
+        let items = page.body["items"].as_array().unwrap();
+        sizes.push(items.len());
+        ids.extend(items.iter().map(|m| m["id"].as_str().unwrap().to_owned()));
+        match page.body["next_cursor"].as_str() {
+            Some(c) => cursor = c.to_owned(),
+            None => return (ids, sizes),
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_teachers_pages_are_full_and_hold_exactly_the_meetings_they_may_open_r_5_2() {
+    // Arrange: more commission meetings, which a teacher off the commission may not read,
+    // between the pedagogical council's, which they may.
+    let app = spawn_app().await;
+    let school = app.demo_school().await;
+    let (director, deputy) = (app.login("director@demo.usul.kg").await, app.login("deputy@demo.usul.kg").await);
+    let (maths, _) = commission_ids(&app, &school, &director).await;
+    for day in ["2023-01-10", "2023-01-11", "2023-01-12"] {
+        schedule(&app, &school, &director, json!({"body": "commission", "commission_id": maths, "date": day})).await;
+    }
+    schedule(&app, &school, &deputy, json!({"body": "pedagogical_council", "date": "2023-01-13"})).await;
+    let outsider = app.login("n.isakov@demo.usul.kg").await;
+    // Act: page through one meeting at a time, and all at once as the deputy.
+    let (seen, sizes) = pages(&app, &school, &outsider, 1).await;
+    let (all, _) = pages(&app, &school, &deputy, 200).await;
+    // Assert: every page but the last is full; the pages hold the two pedagogical councils and
+    // nothing else; each listed meeting opens, each unlisted one is not found.
+    assert_eq!(seen.len(), 2, "{seen:?}");
+    assert!(sizes[..sizes.len() - 1].iter().all(|n| *n == 1), "{sizes:?}");
+    assert_eq!(all.len(), 8, "the deputy sees every body's meetings");
+    for id in &all {
+        let read = app.get(&format!("/api/v1/meetings/{id}"), &outsider).await;
+        let listed = seen.contains(id);
+        assert_eq!(read.status == StatusCode::OK, listed, "{id}: listed {listed}, read {}", read.status);
+    }
+}
+
+#[tokio::test]
+async fn a_teacher_the_deputy_seats_on_the_methodological_council_reads_its_meetings_r_5_1() {
+    let app = spawn_app().await;
+    let school = app.demo_school().await;
+    let deputy = app.login("deputy@demo.usul.kg").await;
+    let teacher = app.login("n.isakov@demo.usul.kg").await;
+    let path = format!("/api/v1/schools/{school}/meetings?body=methodological_council");
+    let before = app.get(&path, &teacher).await;
+    assert_eq!(before.body["items"], json!([]), "not seated: {}", before.text);
+    let isakov = app.staff_id("n.isakov@demo.usul.kg").await;
+    let seated = app
+        .post(
+            &format!("/api/v1/schools/{school}/councils/methodological/members"),
+            &deputy,
+            &json!({"year": "2022-2023", "staff_id": isakov}),
+        )
+        .await;
+    assert_eq!(seated.status, StatusCode::OK, "{}", seated.text);
+    let after = app.get(&path, &teacher).await;
+    let items = after.body["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{}", after.text);
+    let id = items[0]["id"].as_str().unwrap();
+    assert_eq!(app.get(&format!("/api/v1/meetings/{id}"), &teacher).await.status, StatusCode::OK);
+    let next_year = app.get(&format!("{path}&year=2023-2024"), &teacher).await;
+    assert_eq!(next_year.body["items"], json!([]), "seated for 2022-2023 only");
+}
+
+#[tokio::test]
+async fn a_teachers_meeting_reads_take_the_same_number_of_statements_whatever_the_data_size() {
+    // Arrange: a head of a commission, reading the meeting list and one meeting.
+    let app = usul_tests::spawn_app_with(usul_tests::Options { counted: true, ..usul_tests::Options::default() }).await;
+    let school = app.demo_school().await;
+    let (director, deputy) = (app.login("director@demo.usul.kg").await, app.login("deputy@demo.usul.kg").await);
+    let head = app.login("a.usenova@demo.usul.kg").await;
+    let (maths, philology) = commission_ids(&app, &school, &director).await;
+    let list = format!("/api/v1/schools/{school}/meetings?limit=50");
+    let listed = async |app: &TestApp| app.get(&list, &head).await.body["items"].as_array().unwrap().len();
+    let first = app.get(&list, &head).await.body["items"][0]["id"].as_str().unwrap().to_owned();
+    let (small_list, small_one, small_count) = (
+        app.statements_of(&list, &head).await,
+        app.statements_of(&format!("/api/v1/meetings/{first}"), &head).await,
+        listed(&app).await,
+    );
+    // Act: more meetings of every body, the head on a second commission by order and seated on
+    // next year's methodological council.
+    for day in ["2023-02-06", "2023-02-07", "2023-02-08"] {
+        schedule(&app, &school, &director, json!({"body": "commission", "commission_id": maths, "date": day})).await;
+        schedule(&app, &school, &director, json!({"body": "commission", "commission_id": philology, "date": day}))
+            .await;
+        schedule(&app, &school, &deputy, json!({"body": "pedagogical_council", "date": day})).await;
+    }
+    let usenova = app.staff_id("a.usenova@demo.usul.kg").await;
+    let joined = app
+        .post(
+            &format!("/api/v1/commissions/{philology}/members"),
+            &director,
+            &json!({"staff_ids": [usenova], "order": {"number": "77", "date": "2022-12-01"}}),
+        )
+        .await;
+    assert_eq!(joined.status, StatusCode::OK, "{}", joined.text);
+    let seated = app
+        .post(
+            &format!("/api/v1/schools/{school}/councils/methodological/members"),
+            &deputy,
+            &json!({"year": "2023-2024", "staff_id": usenova}),
+        )
+        .await;
+    assert_eq!(seated.status, StatusCode::OK, "{}", seated.text);
+    // Assert: the head now reads more, at the same cost.
+    let large_count = listed(&app).await;
+    assert_eq!(large_count, small_count + 10, "three more of each body, and philology's own now theirs too");
+    assert_eq!(app.statements_of(&list, &head).await, small_list, "the list's statements do not grow with the data");
+    assert_eq!(app.statements_of(&format!("/api/v1/meetings/{first}"), &head).await, small_one);
+    assert!(small_list <= 8, "{small_list} statements for a page of meetings");
 }

@@ -1,6 +1,9 @@
 //! Meetings of the school's bodies and their minutes (*жыйын, протокол*, R-5.2, R-5.3): who
 //! sits on each body, attendance and quorum, and the life of the minutes.
 
+pub mod command;
+pub mod seating;
+
 use crate::ids::{CommissionId, MeetingId, SchoolId, StaffId};
 use crate::lang::Text;
 use crate::year::AcademicYear;
@@ -79,6 +82,15 @@ impl Body {
             Self::PedagogicalCouncil => BodyKind::PedagogicalCouncil,
             Self::MethodologicalCouncil => BodyKind::MethodologicalCouncil,
             Self::Commission(_) => BodyKind::Commission,
+        }
+    }
+
+    /// The commission, for a commission's body.
+    #[must_use]
+    pub const fn commission(self) -> Option<CommissionId> {
+        match self {
+            Self::Commission(c) => Some(c),
+            _ => None,
         }
     }
 
@@ -213,20 +225,6 @@ pub struct Meeting {
     pub updated_at: DateTime<Utc>,
 }
 
-/// Why a meeting cannot change as asked.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum MeetingError {
-    /// Finalized minutes are read-only.
-    #[error("the minutes are finalized and read-only")]
-    Finalized,
-    /// The transition does not start from this state.
-    #[error("the meeting is {0:?}")]
-    WrongState(MeetingStatus),
-    /// What finalization still lacks, all at once.
-    #[error("the minutes are incomplete: {0:?}")]
-    Incomplete(Vec<Missing>),
-}
-
 /// What the minutes lack before they can be finalized.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Missing {
@@ -250,51 +248,14 @@ impl Missing {
 }
 
 impl Meeting {
-    /// Whether the minutes may still be edited.
-    ///
-    /// # Errors
-    /// [`MeetingError::Finalized`] once finalized.
-    pub fn check_editable(&self) -> Result<(), MeetingError> {
-        if self.status == MeetingStatus::Finalized { Err(MeetingError::Finalized) } else { Ok(()) }
-    }
-
-    /// `scheduled → held`.
-    ///
-    /// # Errors
-    /// [`MeetingError`] from any other state.
-    pub fn check_hold(&self) -> Result<(), MeetingError> {
-        match self.status {
-            MeetingStatus::Scheduled => Ok(()),
-            MeetingStatus::Finalized => Err(MeetingError::Finalized),
-            other => Err(MeetingError::WrongState(other)),
-        }
-    }
-
-    /// `held → finalized`: the minutes need an agenda, at least one decision, a chair and a
-    /// secretary. Returns the quorum to record.
-    ///
-    /// # Errors
-    /// [`MeetingError`] naming every gap.
-    pub fn check_finalize(&self) -> Result<Quorum, MeetingError> {
-        match self.status {
-            MeetingStatus::Held => {}
-            MeetingStatus::Finalized => return Err(MeetingError::Finalized),
-            other => return Err(MeetingError::WrongState(other)),
-        }
-        let mut missing = Vec::new();
-        if self.agenda.is_empty() {
-            missing.push(Missing::Agenda);
-        }
-        if self.decisions.is_empty() {
-            missing.push(Missing::Decisions);
-        }
-        if self.chair.is_none() {
-            missing.push(Missing::Chair);
-        }
-        if self.secretary.is_none() {
-            missing.push(Missing::Secretary);
-        }
-        if missing.is_empty() { Ok(quorum(&self.attendance)) } else { Err(MeetingError::Incomplete(missing)) }
+    /// Everyone the minutes name: attendance, chair, secretary, those responsible for decisions.
+    #[must_use]
+    pub fn people(&self) -> Vec<StaffId> {
+        let mut ids: Vec<StaffId> = self.attendance.iter().map(|(s, _)| *s).collect();
+        ids.extend(self.chair);
+        ids.extend(self.secretary);
+        ids.extend(self.decisions.iter().flat_map(|d| d.responsible.iter().copied()));
+        ids
     }
 }
 
@@ -328,94 +289,6 @@ pub fn methodological_council(by_office: &[StaffId], overrides: &[(StaffId, bool
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn meeting(status: MeetingStatus) -> Meeting {
-        Meeting {
-            id: MeetingId::new(),
-            school: SchoolId::new(),
-            body: Body::PedagogicalCouncil,
-            year: AcademicYear::starting(2022).unwrap_or_else(|_| panic!("year")),
-            date: NaiveDate::from_ymd_opt(2022, 11, 9).unwrap_or_default(),
-            status,
-            title: None,
-            agenda: vec!["Усулдук иш жөнүндө жобо".into()],
-            attendance: vec![
-                (StaffId::new(), Presence::Present),
-                (StaffId::new(), Presence::Excused),
-                (StaffId::new(), Presence::Present),
-            ],
-            decisions: vec![Decision {
-                text: "Жобо кабыл алынсын".into(), responsible: vec![], deadline: None
-            }],
-            notes: None,
-            chair: Some(StaffId::new()),
-            secretary: Some(StaffId::new()),
-            protocol_number: None,
-            quorum: None,
-            finalized_at: None,
-            version: 1,
-            created_at: DateTime::<Utc>::MIN_UTC,
-            updated_at: DateTime::<Utc>::MIN_UTC,
-        }
-    }
-
-    #[test]
-    fn the_quorum_counts_present_members_of_all_members_r_5_3() {
-        assert_eq!(quorum(&meeting(MeetingStatus::Held).attendance), Quorum { present: 2, members: 3 });
-    }
-
-    #[test]
-    fn finalized_minutes_are_read_only_r_5_3() {
-        assert_eq!(meeting(MeetingStatus::Finalized).check_editable(), Err(MeetingError::Finalized));
-        assert_eq!(meeting(MeetingStatus::Held).check_editable(), Ok(()));
-        assert_eq!(meeting(MeetingStatus::Finalized).check_finalize(), Err(MeetingError::Finalized));
-    }
-
-    #[test]
-    fn a_meeting_is_held_before_its_minutes_are_finalized() {
-        assert_eq!(
-            meeting(MeetingStatus::Scheduled).check_finalize(),
-            Err(MeetingError::WrongState(MeetingStatus::Scheduled))
-        );
-        assert_eq!(meeting(MeetingStatus::Scheduled).check_hold(), Ok(()));
-        assert_eq!(meeting(MeetingStatus::Held).check_hold(), Err(MeetingError::WrongState(MeetingStatus::Held)));
-        assert_eq!(meeting(MeetingStatus::Held).check_finalize(), Ok(Quorum { present: 2, members: 3 }));
-    }
-
-    #[test]
-    fn incomplete_minutes_name_every_gap_r_5_3() {
-        let mut m = meeting(MeetingStatus::Held);
-        m.agenda.clear();
-        m.decisions.clear();
-        m.chair = None;
-        m.secretary = None;
-        assert_eq!(
-            m.check_finalize(),
-            Err(MeetingError::Incomplete(vec![
-                Missing::Agenda,
-                Missing::Decisions,
-                Missing::Chair,
-                Missing::Secretary
-            ]))
-        );
-    }
-
-    #[test]
-    fn protocol_numbers_run_per_body() {
-        let c = CommissionId::new();
-        assert_eq!(Body::PedagogicalCouncil.key(), "pedagogical_council");
-        assert_ne!(Body::Commission(c).key(), Body::Commission(CommissionId::new()).key());
-        assert_eq!(Body::Commission(c).kind(), BodyKind::Commission);
-    }
-
-    #[test]
-    fn the_methodological_council_is_the_office_holders_as_the_deputy_adjusts_it() {
-        let (director, deputy, head, guest) = (StaffId::new(), StaffId::new(), StaffId::new(), StaffId::new());
-        let default = methodological_council(&[director, deputy, head], &[]);
-        assert_eq!(default, vec![(director, Seat::ByOffice), (deputy, Seat::ByOffice), (head, Seat::ByOffice)]);
-        let adjusted = methodological_council(&[director, deputy, head], &[(head, false), (guest, true)]);
-        assert_eq!(adjusted, vec![(director, Seat::ByOffice), (deputy, Seat::ByOffice), (guest, Seat::Added)]);
-    }
-}
+mod table;
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,223 @@
+//! Meetings and their minutes: list, schedule, read, write, hold, finalize and
+//! print. Each handler parses, loads what the command needs, lets the domain decide, saves and
+//! answers.
+
+use super::dto::{CreateMeetingBody, DocumentQuery, MeetingList, MeetingQuery, MeetingView, UpdateMeetingBody};
+use super::{case, save, school, scope};
+use crate::auth::Auth;
+use crate::extract::{ValidJson, lang};
+use crate::openapi::tags;
+use crate::problem::ApiError;
+use crate::query;
+use crate::routes::{created, versioned};
+use crate::state::AppState;
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
+use usul_domain::ids::CommissionId;
+use usul_domain::meeting::command::{MeetingChange, MinutesRequest, ScheduleRequest, schedule};
+use usul_domain::meeting::seating::may_read_school;
+
+/// List a school's meetings.
+///
+/// Members see their bodies' meetings; the director, the deputy and district users see all.
+#[utoipa::path(
+    tag = tags::MEETINGS,
+    params(("id" = Uuid, Path, description = "School id"), MeetingQuery),
+    responses(
+        (status = 200, description = "A page of meetings.", body = MeetingList),
+        crate::openapi::ReadErrors,
+    ),
+    security(("bearer" = [])),
+)]
+#[get("/schools/{id}/meetings")]
+pub async fn list(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<String>,
+    q: query::Query<MeetingQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let school = school(&state, &id).await?;
+    may_read_school(&auth.actor, &school)?;
+    let scope = scope(&state, &auth, &school).await?;
+    let paging = query::paging(q.limit, q.cursor);
+    let page = state.store.list_meetings(school.id, &q.filter(), &scope, paging.request()).await?;
+    let commissions: Vec<CommissionId> = page.items.iter().filter_map(|m| m.body.commission()).collect();
+    let names = state.store.names_of_commissions(&commissions).await?;
+    Ok(HttpResponse::Ok().json(MeetingList::new(&page, &names, lang(&req))))
+}
+
+/// Schedule a meeting.
+///
+/// The deputy schedules the councils' meetings, a head their approved commission's, the
+/// director any. Every member of the body is listed in `attendance`, marked `absent` until
+/// the minutes say otherwise.
+#[utoipa::path(
+    tag = tags::MEETINGS,
+    request_body = CreateMeetingBody,
+    params(("id" = Uuid, Path, description = "School id"), crate::openapi::IdempotencyKey),
+    responses(
+        (status = 201, description = "Scheduled.", body = MeetingView, headers(("Location" = String), ("ETag" = String))),
+        crate::openapi::CreateErrors,
+    ),
+    security(("bearer" = [])),
+)]
+#[post("/schools/{id}/meetings")]
+pub async fn create(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<String>,
+    body: ValidJson<CreateMeetingBody>,
+) -> Result<HttpResponse, ApiError> {
+    let school = school(&state, &id).await?;
+    let request = ScheduleRequest::from(body.0);
+    let seating = match request.target() {
+        Some((body, year)) => state.store.seating(&school, body, year).await?,
+        None => None,
+    };
+    let new = schedule(&auth.actor, &school, &request, seating.as_ref())?;
+    let m = state.store.create_meeting(&school, &new, &auth.audit(MeetingChange::Scheduled.summary())).await?;
+    let label = seating.map(|s| s.label(lang(&req))).unwrap_or_default();
+    Ok(created(format!("/api/v1/meetings/{}", m.id), m.version, &MeetingView::new(&m, label, lang(&req))))
+}
+
+/// Read a meeting and its minutes.
+#[utoipa::path(
+    tag = tags::MEETINGS,
+    params(("id" = Uuid, Path, description = "Meeting id"), crate::openapi::IfNoneMatch),
+    responses(
+        (status = 200, description = "The meeting.", body = MeetingView, headers(("ETag" = String))),
+        (status = 304, description = "Not modified."),
+        crate::openapi::ReadErrors,
+    ),
+    security(("bearer" = [])),
+)]
+#[get("/meetings/{id}")]
+pub async fn read(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let case = case(&state, &id, &[]).await?;
+    case.seating.may_read(&auth.actor, &case.school)?;
+    let m = &case.meeting;
+    Ok(versioned(&req, m.version, &MeetingView::new(m, case.seating.label(lang(&req)), lang(&req))))
+}
+
+/// Write the minutes.
+///
+/// Date, title, agenda, attendance (`present`, `absent`, `excused` for members of the body),
+/// decisions, notes, chair and secretary. Finalized minutes are read-only: 409
+/// `minutes_finalized`.
+#[utoipa::path(
+    tag = tags::MEETINGS,
+    request_body = UpdateMeetingBody,
+    params(("id" = Uuid, Path, description = "Meeting id"), crate::openapi::IfMatch),
+    responses(
+        (status = 200, description = "Updated.", body = MeetingView, headers(("ETag" = String))),
+        crate::openapi::ChangeErrors,
+    ),
+    security(("bearer" = [])),
+)]
+#[patch("/meetings/{id}")]
+pub async fn update(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<String>,
+    body: ValidJson<UpdateMeetingBody>,
+) -> Result<HttpResponse, ApiError> {
+    let request = MinutesRequest::from(body.0);
+    let case = case(&state, &id, &request.responsible()).await?;
+    let (after, change) = case.meeting.edit(&auth.actor, &case.school, &case.seating, &request, &case.people)?;
+    let m = save(&state, &req, &auth, &case, &after, change).await?;
+    Ok(versioned(&req, m.version, &MeetingView::new(&m, case.seating.label(lang(&req)), lang(&req))))
+}
+
+/// Mark a meeting as held.
+#[utoipa::path(
+    tag = tags::MEETINGS,
+    params(("id" = Uuid, Path, description = "Meeting id"), crate::openapi::IfMatch),
+    responses(
+        (status = 200, description = "Held.", body = MeetingView, headers(("ETag" = String))),
+        (status = 422, description = "`meeting_wrong_state`.", body = crate::problem::Problem, content_type = "application/problem+json"),
+        crate::openapi::DeleteErrors,
+    ),
+    security(("bearer" = [])),
+)]
+#[post("/meetings/{id}/hold")]
+pub async fn hold(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let case = case(&state, &id, &[]).await?;
+    let (after, change) = case.meeting.hold(&auth.actor, &case.school, &case.seating)?;
+    let m = save(&state, &req, &auth, &case, &after, change).await?;
+    Ok(versioned(&req, m.version, &MeetingView::new(&m, case.seating.label(lang(&req)), lang(&req))))
+}
+
+/// Finalize the minutes.
+///
+/// Gives the protocol number — 1, 2, 3 … per body and academic year, with no gap and no
+/// duplicate however many servers finalize at once — records the quorum, and makes the
+/// minutes read-only. Needs a held meeting with an agenda, a decision, a chair and a
+/// secretary (422 `minutes_incomplete` lists what is missing).
+#[utoipa::path(
+    tag = tags::MEETINGS,
+    params(("id" = Uuid, Path, description = "Meeting id"), crate::openapi::IfMatch),
+    responses(
+        (status = 200, description = "Finalized with its protocol number.", body = MeetingView, headers(("ETag" = String))),
+        (status = 422, description = "`minutes_incomplete` with `missing`, or `meeting_wrong_state`.", body = crate::problem::Problem, content_type = "application/problem+json"),
+        crate::openapi::DeleteErrors,
+    ),
+    security(("bearer" = [])),
+)]
+#[post("/meetings/{id}/finalize")]
+pub async fn finalize(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let case = case(&state, &id, &[]).await?;
+    let (after, change) = case.meeting.finalize(&auth.actor, &case.school, &case.seating)?;
+    let m = save(&state, &req, &auth, &case, &after, change).await?;
+    Ok(versioned(&req, m.version, &MeetingView::new(&m, case.seating.label(lang(&req)), lang(&req))))
+}
+
+/// The minutes as a printable page.
+///
+/// An HTML page in Kyrgyz or Russian, laid out for A4: the school, the body, the protocol
+/// number and date, who was present and absent, the agenda, the decisions, and the chair's and
+/// secretary's signature lines.
+#[utoipa::path(
+    tag = tags::MEETINGS,
+    params(("id" = Uuid, Path, description = "Meeting id"), DocumentQuery),
+    responses(
+        (status = 200, description = "The minutes.", content_type = "text/html; charset=utf-8", body = String),
+        crate::openapi::ReadErrors,
+    ),
+    security(("bearer" = [])),
+)]
+#[get("/meetings/{id}/document")]
+pub async fn document(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<String>,
+    q: query::Query<DocumentQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let language = crate::extract::document_lang(q.lang.as_deref())?;
+    let case = case(&state, &id, &[]).await?;
+    case.seating.may_read(&auth.actor, &case.school)?;
+    let m = &case.meeting;
+    let people = state.store.staff_by_ids(&m.people()).await?;
+    let html = crate::documents::minutes(m, &case.school, &case.seating.label(language), &people, language);
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, "text/html; charset=utf-8"))
+        .insert_header((header::CONTENT_LANGUAGE, language.code()))
+        .body(html))
+}
