@@ -14,7 +14,7 @@
 
 use std::sync::atomic::Ordering;
 use std::time::Instant;
-use usul_api::generate::{Size, school};
+use usul_api::cli::generate::{Size, school};
 use usul_domain::year::AcademicYear;
 use usul_persistence::Store;
 

@@ -3,17 +3,14 @@
 
 pub mod app;
 pub mod auth;
+pub mod cli;
 pub mod config;
-pub mod demo;
 pub mod documents;
 pub mod extract;
 pub mod files;
-pub mod filing;
-pub mod generate;
 pub mod metrics;
 pub mod middleware;
 pub mod openapi;
-pub mod plan_desk;
 pub mod problem;
 pub mod query;
 pub mod ratelimit;

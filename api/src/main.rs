@@ -4,8 +4,9 @@
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 use tracing_subscriber::EnvFilter;
+use usul_api::cli::{demo, generate};
 use usul_api::config::{DbArgs, ServeArgs, Settings};
-use usul_api::{app, auth, demo, generate, openapi};
+use usul_api::{app, auth, openapi};
 use usul_domain::staff::{Affiliation, Experience, QualificationCategory, Role};
 use usul_domain::values::{Email, Name, Password};
 use usul_persistence::{Audit, NewStaff, Store};

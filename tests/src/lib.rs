@@ -13,7 +13,7 @@ use usul_persistence::Store;
 use uuid::Uuid;
 
 /// The demo password.
-pub const PASSWORD: &str = usul_api::demo::DEMO_PASSWORD;
+pub const PASSWORD: &str = usul_api::cli::demo::DEMO_PASSWORD;
 /// The JWT secret of every test server (tests sign expired tokens with it).
 pub const JWT_SECRET: &str = "test-secret-test-secret-test-secret-0123456789";
 
@@ -160,7 +160,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
     let store = Store::connect(&url).await.expect("connect");
     store.migrate().await.expect("migrate");
     if options.demo {
-        usul_api::demo::load(&store).await.expect("demo");
+        usul_api::cli::demo::load(&store).await.expect("demo");
     }
     let (served, statements) = if options.counted {
         let (counted, counter) = Store::connect_counted(&url).await.expect("connect counted");

@@ -499,11 +499,11 @@ async fn who_may_touch_commissions() {
 async fn a_generated_school_approves_only_the_commissions_the_rules_let_through_r_3_2_2a_c() {
     // Arrange: a small generated school, whose groups of subjects may be too thin to approve.
     let app = spawn_app().await;
-    let school = usul_api::generate::school(
+    let school = usul_api::cli::generate::school(
         &app.store,
         None,
         "thin",
-        usul_api::generate::Size { staff: 9, activities: 0, items: 0 },
+        usul_api::cli::generate::Size { staff: 9, activities: 0, items: 0 },
         3,
     )
     .await

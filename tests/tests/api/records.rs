@@ -459,20 +459,20 @@ async fn participation_takes_the_same_number_of_queries_whatever_the_size_r_1_3(
     let app = spawn_app().await;
     let (store, counter) = usul_persistence::Store::connect_counted(&app.db_url).await.unwrap();
     let year = usul_domain::year::AcademicYear::parse("2022-2023").unwrap();
-    let small = usul_api::generate::school(
+    let small = usul_api::cli::generate::school(
         &store,
         None,
         "small",
-        usul_api::generate::Size { staff: 5, activities: 5, items: 0 },
+        usul_api::cli::generate::Size { staff: 5, activities: 5, items: 0 },
         7,
     )
     .await
     .unwrap();
-    let large = usul_api::generate::school(
+    let large = usul_api::cli::generate::school(
         &store,
         None,
         "large",
-        usul_api::generate::Size { staff: 40, activities: 150, items: 0 },
+        usul_api::cli::generate::Size { staff: 40, activities: 150, items: 0 },
         7,
     )
     .await

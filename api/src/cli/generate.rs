@@ -414,7 +414,7 @@ async fn unified_plan(
     let agenda = "Усулдук иштин бирдиктүү планы";
     let by = crate::auth::actor_of(deputy).ok_or_else(|| ApiError::bug("a deputy without a school role"))?;
     let (council, _) = held_meeting(store, school, (Body::MethodologicalCouncil, date), agenda, &by, audit).await?;
-    let desk = crate::plan_desk::PlanDesk { store, school, audit };
+    let desk = crate::cli::plan_desk::PlanDesk { store, school, audit };
     let title = format!("{year} окуу жылына усулдук иштин бирдиктүү планы");
     let header = Header { title, goal: None, personal_theme: None };
     let p = desk.start(deputy, (PlanKind::School, Owner::School(school.id), year), header).await?;
@@ -474,7 +474,7 @@ async fn school_report(
     };
     let audit = Audit::system("generated report");
     let now = usul_persistence::now();
-    crate::filing::file_submitted(store, school, None, year, &deputy, narrative, now, &audit).await?;
+    crate::cli::filing::file_submitted(store, school, None, year, &deputy, narrative, now, &audit).await?;
     Ok(())
 }
 
