@@ -69,6 +69,23 @@ pub struct Running {
     pub addr: SocketAddr,
 }
 
+/// Purges idempotency records past their retention once an hour (and once at start), in the
+/// background of the runtime that serves.
+fn purge_idempotency_hourly(store: Store) {
+    let Ok(runtime) = tokio::runtime::Handle::try_current() else { return };
+    runtime.spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            every.tick().await;
+            match store.purge_idempotency().await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(records = n, "expired idempotency records purged"),
+                Err(e) => tracing::warn!(error = %e, "could not purge idempotency records"),
+            }
+        }
+    });
+}
+
 /// Binds and starts the HTTP server.
 ///
 /// # Errors
@@ -78,6 +95,7 @@ pub fn start(store: Store, settings: Settings, bind: &str, workers: usize) -> st
     let addr = listener.local_addr()?;
     let doc = crate::openapi::document();
     let table = web::Data::new(RouteTable::from_openapi(&doc));
+    let purge_store = store.clone();
     let state = web::Data::new(AppState {
         store,
         tokens: Tokens::new(settings.jwt_secret.0.as_bytes()),
@@ -113,5 +131,6 @@ pub fn start(store: Store, settings: Settings, bind: &str, workers: usize) -> st
     if workers > 0 {
         server = server.workers(workers);
     }
+    purge_idempotency_hourly(purge_store);
     Ok(Running { server: server.run(), addr })
 }

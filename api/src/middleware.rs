@@ -1,7 +1,6 @@
 //! Cross-cutting request handling: request ids, logging, metrics, localised problems,
 //! idempotent POSTs, and the 404/405 fallback.
 
-use crate::auth::{bearer, subject_of};
 use crate::extract::lang;
 use crate::problem::{ApiError, FieldErrorKind, ProblemCode};
 use crate::state::AppState;
@@ -114,24 +113,31 @@ pub async fn idempotency(
     mut req: ServiceRequest,
     next: Next<BoxBody>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
-    let key = req.headers().get(IDEMPOTENCY_KEY).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let raw_key = req.headers().get(IDEMPOTENCY_KEY).map(|v| v.as_bytes().to_vec());
     let state = req.app_data::<web::Data<AppState>>().cloned();
-    let (Some(key), Some(state), true) = (key, state, req.method() == Method::POST) else {
+    let (Some(raw_key), Some(state), true) = (raw_key, state, req.method() == Method::POST) else {
         return next.call(req).await;
     };
-    // The key is scoped to the caller; without a valid token the handler answers 401 anyway.
-    let owner = bearer(req.request())
-        .and_then(|t| state.tokens.verify(&t).ok())
-        .and_then(|c| subject_of(&c).map(|_| c.sub.to_string()));
-    let Some(owner) = owner else {
+    // The key is scoped to the caller, who is authenticated as for any request — also when the
+    // answer is a replay, so that a deactivated account or a revoked token replays nothing.
+    // Without a valid caller the handler answers 401 as usual.
+    let Ok(auth) = req.extract::<crate::auth::Auth>().await else {
         return next.call(req).await;
+    };
+    let owner = match &auth.principal {
+        crate::auth::Principal::Staff(s) => s.id.uuid().to_string(),
+        crate::auth::Principal::Service(a) => a.id.uuid().to_string(),
     };
     // Refusals below are answered as responses (not errors), so that the edge layer still
-    // stamps the request id, counts them and speaks the client's language.
-    if key.is_empty() || key.len() > 200 || !key.bytes().all(|b| b.is_ascii_graphic()) {
-        let kind = if key.len() > 200 { FieldErrorKind::TooLong(200) } else { FieldErrorKind::InvalidFormat };
-        return Ok(req.error_response(crate::extract::bad_param("Idempotency-Key", kind)));
-    }
+    // stamps the request id, counts them and speaks the client's language. A key that is not
+    // 1–200 visible ASCII characters is refused, never silently ignored.
+    let key = match String::from_utf8(raw_key) {
+        Ok(k) if !k.is_empty() && k.len() <= 200 && k.bytes().all(|b| b.is_ascii_graphic()) => k,
+        Ok(k) if k.len() > 200 => {
+            return Ok(req.error_response(crate::extract::bad_param("Idempotency-Key", FieldErrorKind::TooLong(200))));
+        }
+        _ => return Ok(req.error_response(crate::extract::bad_param("Idempotency-Key", FieldErrorKind::InvalidFormat))),
+    };
     let body = match req.extract::<web::Bytes>().await {
         Ok(body) => body,
         Err(e) => return Ok(req.error_response(crate::extract::payload_error(&e, state.settings.max_body_bytes))),

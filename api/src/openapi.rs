@@ -77,7 +77,8 @@ pub struct IdempotencyKey {
     /// Any unique string per intended operation (1–200 visible characters). A retry with the
     /// same key and the same request replays the first successful answer (with
     /// `idempotent-replayed: true`) instead of acting twice; the same key with another request
-    /// answers 422 `idempotency_key_reused`.
+    /// answers 422 `idempotency_key_reused`. Answers are kept for 24 hours; a key that is not 1–200
+    /// visible ASCII characters answers 400.
     #[param(rename = "Idempotency-Key", min_length = 1, max_length = 200, pattern = "^[\\x21-\\x7E]+$")]
     pub key: Option<String>,
 }

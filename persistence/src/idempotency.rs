@@ -10,6 +10,10 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter};
 /// After this many seconds an unfinished claim counts as abandoned (no request runs that long).
 pub const IDEMPOTENCY_STALE_SECONDS: i64 = 120;
 
+/// How long an answer is kept for replay: a retry with the same key within this many hours
+/// replays it; after that the key is free again, and old records are purged.
+pub const IDEMPOTENCY_RETENTION_HOURS: i64 = 24;
+
 /// A stored response.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredResponse {
@@ -40,6 +44,14 @@ impl Store {
     /// # Errors
     /// [`StoreError::Db`].
     pub async fn begin_idempotent(&self, owner: &str, key: &str, request_hash: &str) -> StoreResult<Begin> {
+        // A record past its retention is forgotten before the claim, whether or not the purge
+        // has run yet.
+        idempotency_key::Entity::delete_many()
+            .filter(idempotency_key::Column::Owner.eq(owner))
+            .filter(idempotency_key::Column::Key.eq(key))
+            .filter(idempotency_key::Column::CreatedAt.lt(retention_cutoff()))
+            .exec(&self.db)
+            .await?;
         let claim = idempotency_key::ActiveModel {
             owner: Set(owner.to_owned()),
             key: Set(key.to_owned()),
@@ -88,6 +100,19 @@ impl Store {
         })
     }
 
+    /// Deletes every record past its retention; returns how many.
+    ///
+    /// # Errors
+    /// [`StoreError::Db`].
+    pub async fn purge_idempotency(&self) -> StoreResult<u64> {
+        let gone = idempotency_key::Entity::delete_many()
+            .filter(idempotency_key::Column::CreatedAt.lt(retention_cutoff()))
+            .exec(&self.db)
+            .await?
+            .rows_affected;
+        Ok(gone)
+    }
+
     /// Records the response to replay.
     ///
     /// # Errors
@@ -116,6 +141,10 @@ impl Store {
             .await?;
         Ok(())
     }
+}
+
+fn retention_cutoff() -> chrono::DateTime<chrono::Utc> {
+    now() - chrono::Duration::hours(IDEMPOTENCY_RETENTION_HOURS)
 }
 
 #[cfg(test)]
@@ -164,5 +193,31 @@ mod tests {
             .unwrap();
         assert_eq!(s.begin_idempotent("u1", "k", "h1").await.unwrap(), Begin::Proceed);
         assert_eq!(s.begin_idempotent("u1", "k", "h1").await.unwrap(), Begin::InProgress);
+    }
+
+    #[tokio::test]
+    async fn an_answer_is_kept_for_a_day_then_the_key_is_free_and_the_record_purged() {
+        let t = temp_store().await;
+        let s = &t.store;
+        assert_eq!(s.begin_idempotent("u1", "k", "h1").await.unwrap(), Begin::Proceed);
+        s.finish_idempotent("u1", "k", answer()).await.unwrap();
+        assert_eq!(s.begin_idempotent("u1", "k", "h1").await.unwrap(), Begin::Replay(answer()));
+        assert_eq!(s.purge_idempotency().await.unwrap(), 0, "a fresh record stays");
+        let old = now() - chrono::Duration::hours(IDEMPOTENCY_RETENTION_HOURS) - chrono::Duration::minutes(1);
+        idempotency_key::Entity::update_many()
+            .col_expr(idempotency_key::Column::CreatedAt, Expr::value(old))
+            .exec(&s.db)
+            .await
+            .unwrap();
+        assert_eq!(s.begin_idempotent("u1", "k", "other").await.unwrap(), Begin::Proceed, "expired: a new claim");
+        s.finish_idempotent("u1", "k", answer()).await.unwrap();
+        assert_eq!(s.begin_idempotent("u2", "j", "h").await.unwrap(), Begin::Proceed);
+        idempotency_key::Entity::update_many()
+            .col_expr(idempotency_key::Column::CreatedAt, Expr::value(old))
+            .filter(idempotency_key::Column::Owner.eq("u2"))
+            .exec(&s.db)
+            .await
+            .unwrap();
+        assert_eq!(s.purge_idempotency().await.unwrap(), 1, "only the expired record goes");
     }
 }

@@ -18,7 +18,7 @@ mod throttle;
 mod tokens;
 
 pub use commissions::{CommissionCase, CommissionFilter, DraftCase};
-pub use idempotency::{Begin, IDEMPOTENCY_STALE_SECONDS, StoredResponse};
+pub use idempotency::{Begin, IDEMPOTENCY_RETENTION_HOURS, IDEMPOTENCY_STALE_SECONDS, StoredResponse};
 pub use meetings::{MeetingCase, MeetingFilter};
 pub use org::{DistrictPatch, NewDistrict, NewSchool, SchoolPatch};
 pub use people::{LoginRecord, NewStaff, StaffFilter, StaffPatch};

@@ -289,3 +289,57 @@ async fn made_up_methods_do_not_grow_the_metrics_and_the_metrics_can_ask_for_a_t
     assert!(m.text.contains("method=\"OTHER\""), "{}", m.text);
     assert!(!m.text.contains("BREW"), "made-up methods are one label");
 }
+
+#[tokio::test]
+async fn a_replay_is_answered_only_to_a_caller_who_still_signs_in() {
+    let app = spawn_app().await;
+    let school = app.demo_school().await;
+    let teacher = app.login("b.toktogulov@demo.usul.kg").await;
+    let material = json!({"kind": "article", "title": "Тажрыйба", "author_ids": [app.staff_id("b.toktogulov@demo.usul.kg").await], "year": "2022-2023"});
+    let post = |token: &str| {
+        app.request(reqwest::Method::POST, &format!("/api/v1/schools/{school}/materials"), Some(token))
+            .header("Idempotency-Key", "material-once-1")
+            .json(&material)
+    };
+    let first = app.send(post(&teacher)).await;
+    assert_eq!(first.status, StatusCode::CREATED, "{}", first.text);
+    let replay = app.send(post(&teacher)).await;
+    assert_eq!(replay.header("idempotent-replayed"), Some("true"));
+    let director = app.login("director@demo.usul.kg").await;
+    let id = app.staff_id("b.toktogulov@demo.usul.kg").await;
+    let d = app.post(&format!("/api/v1/staff/{id}/deactivate"), &director, &json!({})).await;
+    assert_eq!(d.status, StatusCode::OK, "{}", d.text);
+    app.send(post(&teacher)).await.assert_problem(401, "invalid_token");
+}
+
+#[tokio::test]
+async fn an_empty_or_non_ascii_idempotency_key_is_refused_and_nothing_is_created() {
+    let app = spawn_app().await;
+    let school = app.demo_school().await;
+    let deputy = app.login("deputy@demo.usul.kg").await;
+    let before = app.get(&format!("/api/v1/schools/{school}/subjects?limit=200"), &deputy).await.body["items"]
+        .as_array()
+        .unwrap()
+        .len();
+    let keys: Vec<reqwest::header::HeaderValue> = vec![
+        reqwest::header::HeaderValue::from_static(""),
+        reqwest::header::HeaderValue::from_bytes("ачкыч-1".as_bytes()).unwrap(),
+        reqwest::header::HeaderValue::from_static("has space"),
+        reqwest::header::HeaderValue::from_str(&"k".repeat(201)).unwrap(),
+    ];
+    for key in keys {
+        let rb = app
+            .request(reqwest::Method::POST, &format!("/api/v1/schools/{school}/subjects"), Some(&deputy))
+            .header("Idempotency-Key", key.clone())
+            .json(&json!({"name": "География"}));
+        let a = app.send(rb).await;
+        a.assert_problem(400, "invalid_parameter");
+        assert_eq!(a.error_fields(), vec!["Idempotency-Key"], "{key:?}");
+    }
+    let after = app.get(&format!("/api/v1/schools/{school}/subjects?limit=200"), &deputy).await.body["items"]
+        .as_array()
+        .unwrap()
+        .len();
+    assert!(before > 0);
+    assert_eq!(before, after, "nothing was created");
+}
