@@ -219,11 +219,13 @@ impl Admitted {
 }
 
 async fn password_grant(state: &AppState, username: String, password: String) -> Result<Principal, ApiError> {
+    // A place for the hash first: a flood is turned away before it costs the database anything.
+    let place = state.hashing.admit()?;
     let key = format!("user:{}", username.trim().to_lowercase());
     let admitted = admit(state, &key).await?;
     let login = state.store.find_login(&username).await?;
     let hash = login.as_ref().map_or_else(|| state.decoy_hash.clone(), |l| l.password_hash.clone());
-    let verified = state.hashing.verify(password, hash).await?;
+    let verified = place.verify(password, hash).await?;
     match login {
         Some(login) if verified && login.staff.active => {
             state.store.clear_attempts(&key).await?;
@@ -235,11 +237,12 @@ async fn password_grant(state: &AppState, username: String, password: String) ->
 
 async fn client_grant(state: &AppState, client_id: &str, secret: String) -> Result<Principal, ApiError> {
     let invalid_client = ApiError::Grant { status: StatusCode::UNAUTHORIZED, code: ProblemCode::InvalidClient };
+    let place = state.hashing.admit()?;
     let key = format!("client:{client_id}");
     let admitted = admit(state, &key).await?;
     let found = state.store.find_service_account(client_id).await?;
     let hash = found.as_ref().map_or_else(|| state.decoy_hash.clone(), |(_, h)| h.clone());
-    let verified = state.hashing.verify(secret, hash).await?;
+    let verified = place.verify(secret, hash).await?;
     match found {
         Some((account, _)) if verified && account.active => {
             state.store.clear_attempts(&key).await?;
