@@ -361,6 +361,10 @@ impl FromRequest for Auth {
     type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        // The idempotency layer may have authenticated this request already.
+        if let Some(done) = actix_web::HttpMessage::extensions(req).get::<Self>().cloned() {
+            return Box::pin(async move { Ok(done) });
+        }
         let state = req.app_data::<web::Data<AppState>>().cloned();
         let token = bearer(req);
         Box::pin(async move {

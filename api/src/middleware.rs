@@ -128,6 +128,8 @@ pub async fn idempotency(
         crate::auth::Principal::Staff(s) => s.id.uuid().to_string(),
         crate::auth::Principal::Service(a) => a.id.uuid().to_string(),
     };
+    // The handler's `Auth` reuses this one instead of loading the account again.
+    req.extensions_mut().insert(auth);
     // Refusals below are answered as responses (not errors), so that the edge layer still
     // stamps the request id, counts them and speaks the client's language. A key that is not
     // 1–200 visible ASCII characters is refused, never silently ignored.

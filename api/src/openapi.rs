@@ -194,7 +194,8 @@ pub struct PayloadTooLarge(Problem);
 }))]
 pub struct UnsupportedMediaType(Problem);
 
-/// Too many failed logins; wait for `Retry-After` seconds.
+/// Too many failed logins (`too_many_attempts`) or token requests from one address
+/// (`rate_limited`); wait for `Retry-After` seconds.
 #[allow(dead_code)]
 #[derive(ToResponse)]
 #[response(content_type = "application/problem+json", headers(("Retry-After" = u64, description = "Seconds to wait")), example = json!({

@@ -105,7 +105,11 @@ pub struct TokenResponse {
 /// `password` (`username`, `password`) for people, `refresh_token` (`refresh_token`) to renew,
 /// and `client_credentials` (`client_id`, `client_secret`) for district service accounts.
 /// Refresh tokens rotate: each works once, and presenting a spent one revokes the whole chain.
-/// After 5 failed passwords an account is locked for 15 minutes (429 with `Retry-After`).
+/// Attempts are counted per login (and per `client_id`) before the secret is checked, whether
+/// the account exists or not: the fifth failure locks it for 15 minutes (429
+/// `too_many_attempts` with `Retry-After`). Each client address may call this endpoint 30 times
+/// a minute (429 `rate_limited`); when too many passwords are being checked at once the answer
+/// is 503 `overloaded` with `Retry-After`.
 #[utoipa::path(
     tag = tags::AUTH,
     request_body(content = TokenRequest, examples(
@@ -121,6 +125,7 @@ pub struct TokenResponse {
         (status = 415, response = crate::openapi::UnsupportedMediaType),
         (status = 422, response = crate::openapi::ValidationFailed),
         (status = 429, response = crate::openapi::TooManyRequests),
+        (status = 503, description = "`overloaded`: too many passwords are being checked; retry after `Retry-After` seconds.", body = crate::problem::Problem, content_type = "application/problem+json", headers(("Retry-After" = u64, description = "Seconds to wait"))),
     ),
     security(()),
 )]

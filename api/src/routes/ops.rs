@@ -69,11 +69,7 @@ fn unavailable() -> HttpResponse {
 #[get("/metrics")]
 pub async fn metrics(req: actix_web::HttpRequest, state: web::Data<AppState>) -> HttpResponse {
     if let Some(token) = &state.settings.metrics_token {
-        let sent = req
-            .headers()
-            .get(actix_web::http::header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "));
+        let sent = crate::auth::bearer(&req);
         // Compared in constant time: the token is a secret.
         let ok = sent.is_some_and(|s| {
             s.len() == token.0.len() && s.bytes().zip(token.0.bytes()).fold(0_u8, |acc, (a, b)| acc | (a ^ b)) == 0

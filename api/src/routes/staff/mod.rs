@@ -172,6 +172,7 @@ pub async fn read(
 ///
 /// The director edits anyone at the school; the deputy edits teachers. Changing `role` needs
 /// the right to give that role (the deputy gives only `teacher`). Send the `ETag` in `If-Match`.
+/// A new `password` or `email` revokes every refresh token the person holds.
 #[utoipa::path(
     tag = tags::STAFF,
     request_body = UpdateStaffBody,
