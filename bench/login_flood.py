@@ -8,7 +8,7 @@ The server runs `serve --demo` on a temporary SQLite file. With the per-address 
 worst case: every client from its own address) only the bounded password hashing protects the
 server; with the default 30 a minute, one address is turned away before any hashing.
 """
-import json, os, subprocess, sys, tempfile, threading, time, urllib.error, urllib.request
+import json, multiprocessing, os, subprocess, sys, tempfile, threading, time, urllib.error, urllib.request
 
 BIN = os.path.abspath(sys.argv[1])
 CLIENTS = int(sys.argv[2]) if len(sys.argv) > 2 else 300
@@ -16,6 +16,7 @@ SECONDS = float(sys.argv[3]) if len(sys.argv) > 3 else 15
 LIMIT = sys.argv[4] if len(sys.argv) > 4 else "0"
 PORT = 18090
 BASE = f"http://127.0.0.1:{PORT}"
+PROCESSES = 6
 
 
 def call(method, path, token=None, body=None, timeout=30):
@@ -40,6 +41,43 @@ def rss_mib(pid):
     return 0.0
 
 
+def flood(proc, clients, stop, results):
+    """`clients` threads sending grants for accounts that do not exist until `stop`."""
+    answers, lock = {}, threading.Lock()
+
+    def one(n):
+        i = 0
+        while not stop.is_set():
+            i += 1
+            try:
+                s, _ = call("POST", "/api/v1/auth/token", body={"grant_type": "password", "username": f"nobody{proc}-{n}-{i}@flood.kg", "password": "not-the-password"})
+            except Exception:
+                s = "error"
+            with lock:
+                answers[s] = answers.get(s, 0) + 1
+
+    threads = [threading.Thread(target=one, args=(n,)) for n in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    results.put(("flood", answers))
+
+
+def reader(token, stop, results):
+    """GET /me every 50 ms until `stop`; the latencies in ms (a failure counts as infinite)."""
+    me_ms = []
+    while not stop.is_set():
+        t = time.monotonic()
+        try:
+            s, _ = call("GET", "/api/v1/me", token)
+        except Exception:
+            s = "error"
+        me_ms.append((time.monotonic() - t) * 1000 if s == 200 else float("inf"))
+        time.sleep(0.05)
+    results.put(("me", me_ms))
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix="usul-flood-")
     env = dict(os.environ, USUL_DATABASE_URL=f"sqlite://{tmp}/usul.db?mode=rwc", USUL_BIND=f"127.0.0.1:{PORT}",
@@ -58,42 +96,32 @@ def main():
         for _ in range(20):
             call("GET", "/api/v1/me", token)
         baseline = rss_mib(server.pid)
-        stop = threading.Event()
-        answers, me_ms, peak = {}, [], [baseline]
-        lock = threading.Lock()
-
-        def flood(n):
-            i = 0
-            while not stop.is_set():
-                i += 1
-                try:
-                    s, _ = call("POST", "/api/v1/auth/token", body={"grant_type": "password", "username": f"nobody{n}-{i}@flood.kg", "password": "not-the-password"})
-                except Exception:
-                    s = "error"
-                with lock:
-                    answers[s] = answers.get(s, 0) + 1
-
-        def reader():
-            while not stop.is_set():
-                t = time.monotonic()
-                s, _ = call("GET", "/api/v1/me", token)
-                with lock:
-                    me_ms.append((time.monotonic() - t) * 1000 if s == 200 else float("inf"))
-                time.sleep(0.05)
-
-        def sampler():
-            while not stop.is_set():
-                peak[0] = max(peak[0], rss_mib(server.pid))
-                time.sleep(0.05)
-
-        threads = [threading.Thread(target=flood, args=(n,)) for n in range(CLIENTS)]
-        threads += [threading.Thread(target=reader), threading.Thread(target=sampler)]
-        for t in threads:
-            t.start()
-        time.sleep(SECONDS)
+        # The flood and the /me reader run in processes of their own: in one Python process the
+        # reader would wait for the interpreter lock behind 300 threads, and its latency would
+        # be the load generator's, not the server's.
+        stop = multiprocessing.Event()
+        results = multiprocessing.Queue()
+        procs = [multiprocessing.Process(target=flood, args=(p, CLIENTS // PROCESSES, stop, results)) for p in range(PROCESSES)]
+        procs.append(multiprocessing.Process(target=reader, args=(token, stop, results)))
+        for p in procs:
+            p.start()
+        peak = baseline
+        deadline = time.monotonic() + SECONDS
+        while time.monotonic() < deadline:
+            peak = max(peak, rss_mib(server.pid))
+            time.sleep(0.05)
         stop.set()
-        for t in threads:
-            t.join()
+        answers, me_ms = {}, []
+        for _ in procs:
+            kind, value = results.get(timeout=60)
+            if kind == "me":
+                me_ms = value
+            else:
+                for k, v in value.items():
+                    answers[k] = answers.get(k, 0) + v
+        for p in procs:
+            p.join()
+        peak = [peak]
         me_ms.sort()
         p = lambda q: me_ms[min(len(me_ms) - 1, int(q * len(me_ms)))] if me_ms else float("nan")
         print(f"clients {CLIENTS}, {SECONDS:.0f} s, per-address limit {LIMIT}")

@@ -7,7 +7,7 @@ use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, web};
 use argon2::Argon2;
-use argon2::password_hash::{PasswordHasher, PasswordVerifier, phc::PasswordHash};
+use argon2::password_hash::PasswordHasher;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -100,91 +100,7 @@ impl Tokens {
     }
 }
 
-/// Password hashing, bounded: argon2 costs ~19 MiB and tens of milliseconds per run, so at
-/// most `workers` run at once (near the core count) and at most `queue` more wait; anything
-/// beyond is refused at once with 503 and `Retry-After` instead of piling up threads and memory.
-#[derive(Debug, Clone)]
-pub struct Hashing {
-    running: std::sync::Arc<tokio::sync::Semaphore>,
-    admitted: std::sync::Arc<tokio::sync::Semaphore>,
-}
-
-impl Hashing {
-    /// `workers` at once, `queue` waiting.
-    #[must_use]
-    pub fn new(workers: usize, queue: usize) -> Self {
-        let workers = workers.max(1);
-        Self {
-            running: std::sync::Arc::new(tokio::sync::Semaphore::new(workers)),
-            admitted: std::sync::Arc::new(tokio::sync::Semaphore::new(workers + queue)),
-        }
-    }
-
-    /// A place among the hashes under way or waiting, taken before any other work on a
-    /// sign-in, so that a flood is turned away before it costs the database anything.
-    ///
-    /// # Errors
-    /// 503 `overloaded` (with `Retry-After`) when every place is taken.
-    pub fn admit(&self) -> Result<HashPermit, ApiError> {
-        self.admitted
-            .clone()
-            .try_acquire_owned()
-            .map(|p| HashPermit { _place: p, hashing: self.clone() })
-            .map_err(|_| ApiError::Overloaded { retry_after: 1 })
-    }
-
-    async fn run<T: Send + 'static>(&self, f: impl FnOnce() -> T + Send + 'static) -> Result<T, ApiError> {
-        let _admitted = self.admit()?;
-        self.run_admitted(f).await
-    }
-
-    async fn run_admitted<T: Send + 'static>(&self, f: impl FnOnce() -> T + Send + 'static) -> Result<T, ApiError> {
-        let _running = self.running.clone().acquire_owned().await.map_err(|e| ApiError::internal("hashing", e))?;
-        web::block(f).await.map_err(|e| ApiError::internal("blocking pool", e))
-    }
-
-    /// Hashes a password with argon2 (its own random salt).
-    ///
-    /// # Errors
-    /// 503 `overloaded` when too many hashes are under way; a server fault when hashing fails.
-    pub async fn hash(&self, password: String) -> Result<String, ApiError> {
-        self.run(move || hash_password_blocking(&password)).await?
-    }
-
-    /// Checks a password against a stored hash.
-    ///
-    /// # Errors
-    /// 503 `overloaded` when too many hashes are under way.
-    pub async fn verify(&self, password: String, hash: String) -> Result<bool, ApiError> {
-        self.run(move || {
-            PasswordHash::new(&hash)
-                .is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
-        })
-        .await
-    }
-}
-
-/// A place taken by [`Hashing::admit`]; the hashing it allows runs with [`HashPermit::verify`].
-#[derive(Debug)]
-pub struct HashPermit {
-    _place: tokio::sync::OwnedSemaphorePermit,
-    hashing: Hashing,
-}
-
-impl HashPermit {
-    /// Checks a password against a stored hash, in the place already taken.
-    ///
-    /// # Errors
-    /// A server fault when the blocking pool fails.
-    pub async fn verify(&self, password: String, hash: String) -> Result<bool, ApiError> {
-        self.hashing
-            .run_admitted(move || {
-                PasswordHash::new(&hash)
-                    .is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
-            })
-            .await
-    }
-}
+pub use crate::hashing::{HashPermit, Hashing};
 
 /// Hashes a password on the current thread (CLI and demo loader).
 ///

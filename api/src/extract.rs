@@ -66,6 +66,10 @@ impl<T: DeserializeOwned + 'static> FromRequest for OptionalJson<T> {
             if !json {
                 return Err(ApiError::UnsupportedMediaType(JSON));
             }
+            // A JSON `null`, which the contract's optional body allows, is no body either.
+            if bytes.trim_ascii() == b"null" {
+                return Ok(Self(None));
+            }
             parse_json(&bytes).map(|v| Self(Some(v)))
         })
     }
@@ -115,24 +119,35 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     if bytes.iter().find(|b| !b.is_ascii_whitespace()).is_some_and(|b| *b != b'{') {
         return Err(malformed("The body must be a JSON object.".into()));
     }
-    let de = &mut serde_json::Deserializer::from_slice(bytes);
-    match serde_path_to_error::deserialize::<_, T>(&mut *de) {
-        Ok(v) => {
-            de.end().map_err(|e| malformed(format!("Nothing may follow the JSON object: {e}")))?;
-            Ok(v)
+    let mut value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
+        if e.is_syntax() && e.to_string().starts_with("trailing characters") {
+            malformed(format!("Nothing may follow the JSON object: {e}"))
+        } else {
+            malformed(format!("The body is not valid JSON: {e}"))
         }
-        Err(err) => {
-            let path = err.path().to_string();
-            let inner = err.into_inner();
-            if inner.is_syntax() || inner.is_eof() {
-                return Err(ApiError::BadRequest {
-                    code: ProblemCode::MalformedJson,
-                    detail: format!("The body is not valid JSON: {inner}"),
-                    errors: Vec::new(),
-                });
+    })?;
+    // JSON Schema counts `23.0` as an integer, and so do the clients generated from the
+    // contract: a whole number written with a fraction is read as that whole number.
+    whole_numbers_as_integers(&mut value);
+    serde_path_to_error::deserialize::<_, T>(value)
+        .map_err(|err| ApiError::Validation(vec![data_error(&err.path().to_string(), &err.into_inner().to_string())]))
+}
+
+/// Rewrites every number with a zero fraction (`23.0`, `1e2`) that a double holds exactly as
+/// the integer it is, so that integer fields accept it; other numbers are left as they are.
+fn whole_numbers_as_integers(value: &mut serde_json::Value) {
+    const EXACT: f64 = 9_007_199_254_740_992.0; // 2^53
+    match value {
+        serde_json::Value::Number(n) if n.is_f64() => {
+            if let Some(f) = n.as_f64().filter(|f| f.fract() == 0.0 && f.abs() <= EXACT) {
+                #[allow(clippy::cast_possible_truncation)]
+                let whole = f as i64;
+                *n = whole.into();
             }
-            Err(ApiError::Validation(vec![data_error(&path, &inner.to_string())]))
         }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(whole_numbers_as_integers),
+        serde_json::Value::Object(fields) => fields.values_mut().for_each(whole_numbers_as_integers),
+        _ => {}
     }
 }
 

@@ -8,6 +8,7 @@ pub mod config;
 pub mod documents;
 pub mod extract;
 pub mod files;
+pub mod hashing;
 pub mod metrics;
 pub mod middleware;
 pub mod openapi;

@@ -343,3 +343,51 @@ async fn an_empty_or_non_ascii_idempotency_key_is_refused_and_nothing_is_created
     assert!(before > 0);
     assert_eq!(before, after, "nothing was created");
 }
+
+/// Issue 12, point 13: what the contract allows, the server accepts — a whole number written
+/// `23.0` in an integer field, and `null` as the optional body of a step.
+#[tokio::test]
+async fn whole_numbers_with_a_fraction_and_null_step_bodies_are_accepted() {
+    let app = spawn_app().await;
+    let school = app.demo_school().await;
+    let director = app.login("director@demo.usul.kg").await;
+    let a = app
+        .patch(
+            &format!("/api/v1/schools/{school}"),
+            &director,
+            &json!({"settings": {"min_head_experience_years": 7.0}}),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text);
+    assert_eq!(a.body["settings"]["min_head_experience_years"], 7);
+    // A fraction that is not whole is still refused, naming the field.
+    let b = app
+        .patch(
+            &format!("/api/v1/schools/{school}"),
+            &director,
+            &json!({"settings": {"min_head_experience_years": 7.5}}),
+        )
+        .await;
+    assert_eq!(b.status.as_u16(), 422, "{}", b.text);
+    assert!(b.text.contains("min_head_experience_years"), "{}", b.text);
+
+    let s = crate::plans::setup(&app).await;
+    let p = crate::plans::create(
+        &app,
+        &s.deputy,
+        json!({"kind": "pedagogical_council", "year": "2023-2024", "title": "План"}),
+    )
+    .await;
+    let deputy_id = app.staff_id("deputy@demo.usul.kg").await;
+    crate::plans::add_item(&app, &s.deputy, &p, "Педкеңеш", "2023-11-01", &[&deputy_id]).await;
+    let id = p["id"].as_str().unwrap_or_default();
+    let submitted = app
+        .send(
+            app.request(reqwest::Method::POST, &format!("/api/v1/plans/{id}/submit"), Some(&s.deputy))
+                .header("content-type", "application/json")
+                .body("null"),
+        )
+        .await;
+    assert_eq!(submitted.status, StatusCode::OK, "{}", submitted.text);
+    assert_eq!(submitted.body["status"], "submitted");
+}
