@@ -4,7 +4,7 @@ use crate::auth::Tokens;
 use crate::config::Settings;
 use crate::extract::{json_error, path_error, query_error};
 use crate::metrics::Metrics;
-use crate::middleware::{RouteTable, edge, fallback, idempotency};
+use crate::middleware::{RouteTable, edge, fallback, idempotency, preconditions};
 use crate::openapi::ApiDoc;
 use crate::routes;
 use crate::state::AppState;
@@ -125,6 +125,7 @@ pub fn start(store: Store, settings: Settings, bind: &str, workers: usize) -> st
             )
             .default_service(web::to(fallback))
             .wrap(from_fn(idempotency))
+            .wrap(from_fn(preconditions))
             .wrap(from_fn(edge))
     })
     .listen(listener)?;

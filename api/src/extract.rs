@@ -273,6 +273,25 @@ pub fn if_none_match(req: &HttpRequest, version: i32) -> bool {
         .is_some_and(|raw| raw.split(',').any(|t| t.trim() == "*" || parse_etag(t.trim()) == Some(version)))
 }
 
+/// Whether a precondition header is well formed: `*`, or one entity tag of ours (`"3"` or
+/// `W/"3"`), or with `list` several separated by commas.
+#[must_use]
+pub fn valid_precondition(raw: &str, list: bool) -> bool {
+    let raw = raw.trim();
+    if raw == "*" {
+        return true;
+    }
+    let one = |t: &str| {
+        let t = t.trim();
+        let quoted = t.strip_prefix("W/").unwrap_or(t);
+        quoted.len() > 2
+            && quoted.starts_with('"')
+            && quoted.ends_with('"')
+            && quoted[1..quoted.len() - 1].bytes().all(|b| b.is_ascii_digit())
+    };
+    if list { raw.split(',').all(one) } else { one(raw) }
+}
+
 fn parse_etag(raw: &str) -> Option<i32> {
     raw.trim_start_matches("W/").trim_matches('"').parse().ok()
 }

@@ -105,6 +105,54 @@ fn secure_headers(h: &mut actix_web::http::header::HeaderMap, path: &str, authen
     }
 }
 
+/// Refuses a malformed `If-Match` or `If-None-Match` with 400 naming the header, before any
+/// other work: our entity tags are versions (`"3"`, `W/"3"`), and a header that names none —
+/// empty, unquoted, not a number — is a client's mistake to be told about, not a silent 412
+/// or a full answer where a 304 was asked for. `If-Match` takes `*` or one tag,
+/// `If-None-Match` `*` or a comma-separated list.
+pub async fn preconditions(
+    mut req: ServiceRequest,
+    next: Next<BoxBody>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    // A method the path does not serve is answered 405 by the fallback, whatever its headers.
+    let method = if req.method() == Method::HEAD { "GET" } else { req.method().as_str() };
+    let served = req
+        .app_data::<web::Data<RouteTable>>()
+        .and_then(|t| t.allow(req.path()))
+        .is_some_and(|allow| allow.split(", ").any(|m| m == method));
+    if !served {
+        return next.call(req).await;
+    }
+    let headers = req.headers();
+    let malformed = [(header::IF_MATCH, "If-Match", false), (header::IF_NONE_MATCH, "If-None-Match", true)]
+        .into_iter()
+        .find(|(name, _, list)| {
+            headers.get_all(name).any(|v| !v.to_str().is_ok_and(|v| crate::extract::valid_precondition(v, *list)))
+        })
+        .map(|(_, label, _)| label);
+    let Some(label) = malformed else {
+        return next.call(req).await;
+    };
+    let refusal = crate::extract::bad_param(label, FieldErrorKind::InvalidFormat);
+    // Who is asking comes first: without a valid caller the handler answers 401 as usual. A
+    // public read (the catalogue) answers without one, and then the header is refused after all.
+    match req.extract::<crate::auth::Auth>().await {
+        Ok(auth) => {
+            req.extensions_mut().insert(auth);
+            Ok(req.error_response(refusal))
+        }
+        Err(_) if req.method() == Method::GET || req.method() == Method::HEAD => {
+            let res = next.call(req).await?;
+            if res.status() == StatusCode::UNAUTHORIZED {
+                return Ok(res);
+            }
+            let (req, _) = res.into_parts();
+            Ok(ServiceResponse::new(req, HttpResponse::from_error(refusal)))
+        }
+        Err(_) => next.call(req).await,
+    }
+}
+
 /// Replays the first successful answer to a POST that carries an `Idempotency-Key`, per
 /// caller. A failed first attempt (any non-2xx) releases the key, so a corrected retry runs;
 /// bad input changes nothing, so running it again is safe. A claim left unfinished (a crash

@@ -89,8 +89,9 @@ pub struct IdempotencyKey {
 #[allow(dead_code)]
 pub struct IfMatch {
     /// The `ETag` you read (e.g. `"3"`). When it is no longer current the answer is 412 and
-    /// nothing changes. Without it, the last write wins.
-    #[param(rename = "If-Match", pattern = "^(W/)?\"[0-9]+\"$", example = "\"1\"")]
+    /// nothing changes. Without it (or with `*`), the last write wins. A value that is neither
+    /// `*` nor one of our tags is refused with 400.
+    #[param(rename = "If-Match", pattern = "^(\\*|(W/)?\"[0-9]+\")$", example = "\"1\"")]
     pub etag: Option<String>,
 }
 
@@ -99,8 +100,9 @@ pub struct IfMatch {
 #[into_params(parameter_in = Header)]
 #[allow(dead_code)]
 pub struct IfNoneMatch {
-    /// An `ETag` you hold; 304 Not Modified when it is still current.
-    #[param(rename = "If-None-Match", pattern = "^(W/)?\"[0-9]+\"$", example = "\"1\"")]
+    /// An `ETag` you hold (or several, separated by commas, or `*`); 304 Not Modified when one
+    /// is still current. A value that is none of these is refused with 400.
+    #[param(rename = "If-None-Match", pattern = "^(\\*|(W/)?\"[0-9]+\"( *, *(W/)?\"[0-9]+\")*)$", example = "\"1\"")]
     pub etag: Option<String>,
 }
 
@@ -245,21 +247,21 @@ error_set! {
     /// A POST that creates: adds 403, 409 (taken, or a wrong state), 415 and 422 to a read's.
     CreateErrors {
         400 => BadRequest, 401 => Unauthorized, 403 => Forbidden, 404 => NotFound, 409 => Conflict,
-        415 => UnsupportedMediaType, 422 => ValidationFailed,
+        413 => PayloadTooLarge, 415 => UnsupportedMediaType, 422 => ValidationFailed,
     }
 }
 error_set! {
     /// A write with a JSON body that cannot conflict but may be refused by a rule.
     WriteErrors {
         400 => BadRequest, 401 => Unauthorized, 403 => Forbidden, 404 => NotFound,
-        415 => UnsupportedMediaType, 422 => ValidationFailed,
+        413 => PayloadTooLarge, 415 => UnsupportedMediaType, 422 => ValidationFailed,
     }
 }
 error_set! {
     /// An edit under `If-Match` (PATCH or PUT).
     EditErrors {
         400 => BadRequest, 401 => Unauthorized, 403 => Forbidden, 404 => NotFound,
-        412 => PreconditionFailed, 415 => UnsupportedMediaType, 422 => ValidationFailed,
+        412 => PreconditionFailed, 413 => PayloadTooLarge, 415 => UnsupportedMediaType, 422 => ValidationFailed,
     }
 }
 error_set! {
@@ -267,7 +269,7 @@ error_set! {
     /// transition, or an edit of something that may have moved on.
     ChangeErrors {
         400 => BadRequest, 401 => Unauthorized, 403 => Forbidden, 404 => NotFound, 409 => Conflict,
-        412 => PreconditionFailed, 415 => UnsupportedMediaType, 422 => ValidationFailed,
+        412 => PreconditionFailed, 413 => PayloadTooLarge, 415 => UnsupportedMediaType, 422 => ValidationFailed,
     }
 }
 error_set! {
@@ -275,7 +277,7 @@ error_set! {
     /// rule with its own problem code).
     RuledChangeErrors {
         400 => BadRequest, 401 => Unauthorized, 403 => Forbidden, 404 => NotFound, 409 => Conflict,
-        412 => PreconditionFailed, 415 => UnsupportedMediaType,
+        412 => PreconditionFailed, 413 => PayloadTooLarge, 415 => UnsupportedMediaType,
     }
 }
 error_set! {

@@ -376,8 +376,10 @@ pub struct ChangePasswordBody {
     request_body = ChangePasswordBody,
     responses(
         (status = 204, description = "Changed; every refresh token is revoked."),
+        (status = 400, response = crate::openapi::BadRequest),
         (status = 401, response = crate::openapi::Unauthorized),
         (status = 403, response = crate::openapi::Forbidden),
+        (status = 413, response = crate::openapi::PayloadTooLarge),
         (status = 415, response = crate::openapi::UnsupportedMediaType),
         (status = 422, response = crate::openapi::ValidationFailed),
         (status = 429, response = crate::openapi::TooManyRequests),

@@ -391,3 +391,31 @@ async fn whole_numbers_with_a_fraction_and_null_step_bodies_are_accepted() {
     assert_eq!(submitted.status, StatusCode::OK, "{}", submitted.text);
     assert_eq!(submitted.body["status"], "submitted");
 }
+
+/// A precondition header that names no version of ours is the client's mistake: 400 naming the
+/// header, nothing changed — after authentication, so that a caller without a token still
+/// learns that first. `*` and lists (for `If-None-Match`) are well formed.
+#[tokio::test]
+async fn malformed_precondition_headers_are_refused_after_authentication() {
+    let app = spawn_app().await;
+    let school = app.demo_school().await;
+    let director = app.login("director@demo.usul.kg").await;
+    let path = format!("/api/v1/schools/{school}");
+    let patch = |if_match: &'static str, token: Option<&str>| {
+        app.request(reqwest::Method::PATCH, &path, token).header("if-match", if_match).json(&json!({"name": "Changed"}))
+    };
+    for bad in ["", "null", "\"abc\"", "3", "\"1\", \"2\""] {
+        let a = app.send(patch(bad, Some(&director))).await;
+        a.assert_problem(400, "invalid_parameter");
+        assert!(a.text.contains("If-Match"), "{}", a.text);
+    }
+    app.send(patch("null", None)).await.assert_problem(401, "unauthorized");
+    let read = app.get(&path, &director).await;
+    assert_ne!(read.body["name"], "Changed", "nothing was changed");
+    let version = read.body["version"].as_i64().unwrap_or_default();
+    let get = |inm: String| app.request(reqwest::Method::GET, &path, Some(&director)).header("if-none-match", inm);
+    app.send(get("nonsense".into())).await.assert_problem(400, "invalid_parameter");
+    assert_eq!(app.send(get(format!("\"0\", W/\"{version}\""))).await.status.as_u16(), 304);
+    let star = app.send(patch("*", Some(&director))).await;
+    assert_eq!(star.status, StatusCode::OK, "{}", star.text);
+}

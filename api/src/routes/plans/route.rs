@@ -45,7 +45,7 @@ async fn step(
     responses(
         (status = 200, description = "Submitted.", body = PlanView, headers(("ETag" = String))),
         (status = 422, description = "`plan_incomplete` with `problems` (each with its rule, item and field).", body = crate::problem::Problem, content_type = "application/problem+json"),
-        crate::openapi::DeleteErrors,
+        crate::openapi::RuledChangeErrors,
     ),
     security(("bearer" = [])),
 )]

@@ -314,7 +314,7 @@ pub async fn list_activities(
     params(("id" = Uuid, Path, description = "School id"), crate::openapi::IdempotencyKey),
     responses(
         (status = 201, description = "Recorded.", body = ActivityView, headers(("Location" = String), ("ETag" = String))),
-        crate::openapi::WriteErrors,
+        crate::openapi::CreateErrors,
     ),
     security(("bearer" = [])),
 )]

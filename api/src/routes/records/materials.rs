@@ -272,7 +272,7 @@ pub async fn list_materials(
     params(("id" = Uuid, Path, description = "School id"), crate::openapi::IdempotencyKey),
     responses(
         (status = 201, description = "Added as a draft.", body = MaterialView, headers(("Location" = String), ("ETag" = String))),
-        crate::openapi::WriteErrors,
+        crate::openapi::CreateErrors,
     ),
     security(("bearer" = [])),
 )]

@@ -184,7 +184,7 @@ pub async fn list_mentorships(
     params(("id" = Uuid, Path, description = "School id"), crate::openapi::IdempotencyKey),
     responses(
         (status = 201, description = "Recorded.", body = MentorshipView, headers(("Location" = String), ("ETag" = String))),
-        crate::openapi::WriteErrors,
+        crate::openapi::CreateErrors,
     ),
     security(("bearer" = [])),
 )]

@@ -173,7 +173,7 @@ pub async fn list_trainings(
     params(("id" = Uuid, Path, description = "Staff id"), crate::openapi::IdempotencyKey),
     responses(
         (status = 201, description = "Recorded.", body = TrainingView, headers(("Location" = String), ("ETag" = String))),
-        crate::openapi::WriteErrors,
+        crate::openapi::CreateErrors,
     ),
     security(("bearer" = [])),
 )]
