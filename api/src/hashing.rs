@@ -110,6 +110,7 @@ impl HashPermit {
 /// A hashing thread: takes jobs until the pool is dropped. A job that panics is caught, so the
 /// thread (and its working memory) stays.
 fn work(receiver: &Mutex<mpsc::Receiver<Job>>) {
+    lower_priority();
     let mut memory = Vec::new();
     loop {
         let job = {
@@ -118,6 +119,19 @@ fn work(receiver: &Mutex<mpsc::Receiver<Job>>) {
         };
         let Ok(job) = job else { return };
         let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(&mut memory)));
+    }
+}
+
+/// Gives the calling thread a lower CPU priority (nice 10) on Linux, where niceness is per
+/// thread: when sign-ins flood in, hashing takes what the cores have left and the requests
+/// that read and write keep their pace; on an idle machine it still has the cores.
+fn lower_priority() {
+    #[cfg(target_os = "linux")]
+    {
+        // SAFETY: `setpriority` with `who = 0` changes only the calling thread's niceness and
+        // touches no memory; a failure (no permission) leaves the priority as it was.
+        #[allow(unsafe_code)]
+        let _ = unsafe { libc::setpriority(libc::PRIO_PROCESS, 0, 10) };
     }
 }
 

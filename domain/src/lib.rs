@@ -3,6 +3,8 @@
 //! No I/O, no web or database types: everything here is tested by unit tests that cite the
 //! regulation's `R-` ids.
 
+#![forbid(unsafe_code)]
+
 pub mod catalogue;
 pub mod commission;
 pub mod effectiveness;

@@ -3,6 +3,8 @@
 //!
 //! Entities stay private to this crate; callers see domain types and [`StoreError`].
 
+#![forbid(unsafe_code)]
+
 mod commission_writes;
 mod commissions;
 mod entities;
