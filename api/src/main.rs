@@ -44,9 +44,17 @@ enum Command {
     Generate {
         #[command(flatten)]
         db: DbArgs,
-        /// How many schools (1–1000).
-        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=1000))]
+        /// How many schools (1–5000): the whole country is about 2,300.
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=5000))]
         schools: u16,
+        /// How many new districts the schools are spread over, in turn (1–200; the country has
+        /// about 50 district and city departments).
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=200))]
+        districts: u16,
+        /// Schools generated at once (1–32); 0 picks 8 on PostgreSQL and 1 on SQLite, whose
+        /// writes take turns anyway.
+        #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u16).range(0..=32))]
+        concurrency: u16,
         /// Staff per school (3–2000): a director, a deputy and teachers.
         #[arg(long, default_value_t = 120, value_parser = clap::value_parser!(u16).range(3..=2000))]
         staff: u16,
@@ -92,7 +100,8 @@ async fn run(cli: Cli) -> Result<(), String> {
                 println!("The database is not empty; the demo was not loaded.");
             }
         }
-        Command::Generate { db, schools, staff, items, activities, seed } => {
+        Command::Generate { db, schools, districts, concurrency, staff, items, activities, seed } => {
+            use futures_util::{StreamExt, TryStreamExt};
             let store = open(&db).await?;
             let size = generate::Size {
                 staff: usize::from(staff),
@@ -101,20 +110,43 @@ async fn run(cli: Cli) -> Result<(), String> {
             };
             let tag = uuid::Uuid::new_v4().simple().to_string()[..6].to_owned();
             let started = std::time::Instant::now();
-            let mut district = None;
-            for k in 0..u64::from(schools) {
-                let label = format!("{tag}-{}", k + 1);
-                let s = generate::school(&store, district, &label, size, seed.wrapping_add(k))
-                    .await
-                    .map_err(|e| e.to_string())?;
-                district = Some(s.district);
-                println!("school {}/{schools}: {} ({})", k + 1, s.name, s.id);
+            let districts = districts.min(schools);
+            let mut made = Vec::new();
+            for d in 1..=districts {
+                made.push(generate::district(&store, &format!("{tag}-{d}")).await.map_err(|e| e.to_string())?);
             }
+            let concurrency = match concurrency {
+                0 if db.database_url.starts_with("postgres") => 8,
+                0 => 1,
+                n => usize::from(n),
+            };
+            let store = &store;
+            let made = &made;
+            let tag = &tag;
+            let done = std::sync::atomic::AtomicUsize::new(0);
+            let done = &done;
+            futures_util::stream::iter(0..u64::from(schools))
+                .map(|k| async move {
+                    let label = format!("{tag}-{}", k + 1);
+                    let district = made[usize::try_from(k).unwrap_or(0) % made.len()];
+                    let s = generate::school(store, Some(district), &label, size, seed.wrapping_add(k))
+                        .await
+                        .map_err(|e| e.to_string())?;
+                    let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                    if n % 100 == 0 || n == usize::from(schools) || schools <= 100 {
+                        println!("school {n}/{schools}: {} ({})", s.name, s.id);
+                    }
+                    Ok::<_, String>(())
+                })
+                .buffer_unordered(concurrency)
+                .try_collect::<()>()
+                .await?;
             // After a bulk load the query planner needs fresh statistics.
             store.analyze().await.map_err(|e| e.to_string())?;
             println!(
-                "Generated {schools} school(s) of {staff} staff, {items} plan items and {activities} activities in district {} in {:.1} s.\nLogins: t0.{tag}-1@gen.usul.kg (director), t1.{tag}-1@gen.usul.kg (deputy), password generated-password.",
-                district.map(|d| d.to_string()).unwrap_or_default(),
+                "Generated {schools} school(s) of {staff} staff, {items} plan items and {activities} activities in {} district(s) (first {}) in {:.1} s, {concurrency} at once.\nLogins: t0.{tag}-1@gen.usul.kg (director), t1.{tag}-1@gen.usul.kg (deputy), password generated-password.",
+                made.len(),
+                made.first().map(|d| d.to_string()).unwrap_or_default(),
                 started.elapsed().as_secs_f64()
             );
         }

@@ -55,6 +55,18 @@ const FORMS: [&str; 8] = [
     "library_fund",
 ];
 
+/// Makes a new district for generated schools.
+///
+/// # Errors
+/// [`ApiError`] when the write fails.
+pub async fn district(store: &Store, label: &str) -> Result<DistrictId, ApiError> {
+    let audit = Audit::system("generated data");
+    Ok(store
+        .create_district(NewDistrict { name: name(&format!("Генерацияланган район {label}"))?, region: None }, &audit)
+        .await?
+        .id)
+}
+
 /// Generates a school of `size` in a district (made when `district` is `None`).
 ///
 /// # Errors
@@ -70,17 +82,7 @@ pub async fn school(
     let mut rng = Rng((seed ^ 0x9E37_79B9_7F4A_7C15).wrapping_mul(0x2545_F491_4F6C_DD1D) | 1);
     let district = match district {
         Some(d) => d,
-        None => {
-            store
-                .create_district(
-                    NewDistrict {
-                        name: name(&format!("Генерацияланган район {label}"))?, region: None
-                    },
-                    &audit,
-                )
-                .await?
-                .id
-        }
+        None => self::district(store, label).await?,
     };
     let school = store
         .create_school(
