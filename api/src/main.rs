@@ -133,7 +133,7 @@ async fn run(cli: Cli) -> Result<(), String> {
                         .await
                         .map_err(|e| e.to_string())?;
                     let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-                    if n % 100 == 0 || n == usize::from(schools) || schools <= 100 {
+                    if n.is_multiple_of(100) || n == usize::from(schools) || schools <= 100 {
                         println!("school {n}/{schools}: {} ({})", s.name, s.id);
                     }
                     Ok::<_, String>(())
