@@ -311,7 +311,8 @@ async fn year_measures(
 ///
 /// Computed from the records on each request, in a fixed number of queries.
 #[utoipa::path(
-    tag = tags::REPORTS,
+    operation_id = "getEffectiveness",
+    tag = tags::EFFECTIVENESS,
     params(("id" = Uuid, Path, description = "School id"), YearQuery),
     responses(
         (status = 200, description = "The measures.", body = EffectivenessView),
@@ -453,7 +454,8 @@ fn sort_key(r: &SchoolSummaryRow, key: &str) -> Option<f64> {
 /// another district is 404). Computed in a fixed number of queries whatever the number of
 /// schools.
 #[utoipa::path(
-    tag = tags::REPORTS,
+    operation_id = "getDistrictSummary",
+    tag = tags::EFFECTIVENESS,
     params(("id" = Uuid, Path, description = "District id"), SummaryQuery),
     responses(
         (status = 200, description = "The summary.", body = DistrictSummaryView),

@@ -176,6 +176,7 @@ fn view(sheet: &QualitySheet, subjects: &[Subject], req: &HttpRequest) -> TableV
 /// each subject's totals and the school's, weighted by students. An empty table
 /// (version 0) when nothing was entered.
 #[utoipa::path(
+    operation_id = "getKnowledgeQuality",
     tag = tags::QUALITY,
     params(("id" = Uuid, Path, description = "School id"), TableQuery),
     responses(
@@ -331,6 +332,7 @@ async fn store(
 /// good. An empty `rows` clears the table. At most 1000 rows; only for a year that has begun
 /// (400 on `year` otherwise). The director and the deputy keep it.
 #[utoipa::path(
+    operation_id = "replaceKnowledgeQuality",
     tag = tags::QUALITY,
     request_body = TableBody,
     params(("id" = Uuid, Path, description = "School id"), TableQuery, crate::openapi::IfMatch),
@@ -397,6 +399,7 @@ pub async fn replace(
 /// refused (`no_rows`) — send `PUT` with no rows to clear a table. Grades are entered for years
 /// that have begun.
 #[utoipa::path(
+    operation_id = "importKnowledgeQuality",
     tag = tags::QUALITY,
     request_body(content = String, content_type = "text/csv", example = "subject;class;students;grade_5;grade_4;grade_3;grade_2\nМатематика;5А;25;5;10;8;2\n"),
     params(("id" = Uuid, Path, description = "School id"), TableQuery, crate::openapi::IfMatch),

@@ -16,10 +16,12 @@ fn the_committed_contract_matches_the_code() {
 }
 
 #[test]
-fn every_operation_is_documented_with_errors_and_security() {
+fn every_operation_has_a_unique_id_a_summary_a_description_a_declared_tag_errors_and_security() {
     let doc: Value = serde_json::from_str(&usul_api::openapi::document_json().expect("serialise")).expect("json");
     let mut problems = Vec::new();
     let mut operations = 0;
+    let mut ids = std::collections::HashSet::new();
+    let declared: Vec<Value> = doc["tags"].as_array().expect("tags").iter().map(|t| t["name"].clone()).collect();
     for (path, item) in doc["paths"].as_object().expect("paths") {
         for (method, op) in item.as_object().expect("item") {
             if !["get", "post", "put", "patch", "delete"].contains(&method.as_str()) {
@@ -30,8 +32,24 @@ fn every_operation_is_documented_with_errors_and_security() {
             if op["summary"].as_str().is_none_or(str::is_empty) {
                 problems.push(format!("{name}: no summary"));
             }
-            if op["operationId"].as_str().is_none() {
-                problems.push(format!("{name}: no operationId"));
+            match op["operationId"].as_str() {
+                None => problems.push(format!("{name}: no operationId")),
+                Some(id) => {
+                    if !id.starts_with(|c: char| c.is_ascii_lowercase())
+                        || !id.chars().all(|c| c.is_ascii_alphanumeric())
+                    {
+                        problems.push(format!("{name}: operationId `{id}` is not lowerCamelCase"));
+                    }
+                    if !ids.insert(id.to_owned()) {
+                        problems.push(format!("{name}: operationId `{id}` is used twice"));
+                    }
+                }
+            }
+            if op["description"].as_str().is_none_or(str::is_empty) {
+                problems.push(format!("{name}: no description"));
+            }
+            if op["tags"].as_array().is_none_or(|t| t.iter().any(|t| !declared.contains(t))) {
+                problems.push(format!("{name}: a tag the document does not declare"));
             }
             if op["security"].as_array().is_none() {
                 problems.push(format!("{name}: no security"));
