@@ -3,7 +3,7 @@
 
 use crate::problem::Problem;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::{IntoParams, Modify, OpenApi, ToResponse};
+use utoipa::{IntoParams, Modify, OpenApi, ToResponse, ToSchema};
 
 /// Tag names, one per resource family.
 pub mod tags {
@@ -66,7 +66,7 @@ pub mod tags {
         (name = "catalogue", description = "The catalogue of forms of methodological work (R-4.1, R-4.2, R-4.3)."),
         (name = "operations", description = "Health, readiness and metrics."),
     ),
-    components(schemas(Problem, crate::problem::ProblemField, crate::routes::catalogue::FormGroupCode), responses(BadRequest, Unauthorized, Forbidden, NotFound, Conflict, PreconditionFailed, ValidationFailed, PayloadTooLarge, UnsupportedMediaType, TooManyRequests)),
+    components(schemas(Problem, FileUpload, crate::problem::ProblemField, crate::routes::catalogue::FormGroupCode), responses(BadRequest, Unauthorized, Forbidden, NotFound, Conflict, PreconditionFailed, ValidationFailed, PayloadTooLarge, UnsupportedMediaType, TooManyRequests)),
     modifiers(&Security),
 )]
 pub struct ApiDoc;
@@ -99,7 +99,7 @@ pub struct IdempotencyKey {
     /// `idempotent-replayed: true`) instead of acting twice; the same key with another request
     /// answers 422 `idempotency_key_reused`. Answers are kept for 24 hours; a key that is not 1–200
     /// visible ASCII characters answers 400.
-    #[param(rename = "Idempotency-Key", min_length = 1, max_length = 200, pattern = "^[\\x21-\\x7E]+$")]
+    #[param(rename = "Idempotency-Key", required = false, value_type = String, min_length = 1, max_length = 200, pattern = "^[\\x21-\\x7E]+$", example = "7d1c2f0e-plan-submit")]
     pub key: Option<String>,
 }
 
@@ -108,9 +108,10 @@ pub struct IdempotencyKey {
 #[into_params(parameter_in = Header)]
 #[allow(dead_code)]
 pub struct IfMatch {
-    /// The `ETag` you read (e.g. `"3"`). When it is no longer current the answer is 412 and
-    /// nothing changes. Without it, the last write wins.
-    #[param(rename = "If-Match", pattern = "^(W/)?\"[0-9]+\"$", example = "\"1\"")]
+    /// The `ETag` you read (e.g. `"3"`, or weak `W/"3"`). When it is no longer current the answer
+    /// is 412 and nothing changes. `*` (any version) and no header both mean an unconditional
+    /// write: the last write wins.
+    #[param(rename = "If-Match", required = false, value_type = String, pattern = "^(\\*|(W/)?\"[0-9]+\")$", example = "\"1\"")]
     pub etag: Option<String>,
 }
 
@@ -119,9 +120,22 @@ pub struct IfMatch {
 #[into_params(parameter_in = Header)]
 #[allow(dead_code)]
 pub struct IfNoneMatch {
-    /// An `ETag` you hold; 304 Not Modified when it is still current.
-    #[param(rename = "If-None-Match", pattern = "^(W/)?\"[0-9]+\"$", example = "\"1\"")]
+    /// `ETag`s you hold, comma-separated (e.g. `"3"`, `W/"3"`, or `*`): 304 Not Modified, with
+    /// no body, when one of them is still current.
+    #[param(rename = "If-None-Match", required = false, value_type = String, pattern = "^(\\*|(W/)?\"[0-9]+\"( *, *(W/)?\"[0-9]+\")*)$", example = "\"1\"")]
     pub etag: Option<String>,
+}
+
+/// A file upload: one `multipart/form-data` part named `file`, with its file name (1–200
+/// characters, no path) and its `Content-Type`, which must be one of the accepted types and match
+/// the file's first bytes (`file_type_mismatch` otherwise). At most `USUL_MAX_FILE_BYTES`
+/// (20 MiB by default) are kept (413 beyond).
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct FileUpload {
+    /// The file's bytes.
+    #[schema(value_type = String, format = Binary)]
+    pub file: Vec<u8>,
 }
 
 // The response types below exist only to describe error responses in the contract; their
@@ -227,7 +241,59 @@ pub struct TooManyRequests(Problem);
 /// The document served at `/api-docs/openapi.json` and committed as `openapi/openapi.json`.
 #[must_use]
 pub fn document() -> utoipa::openapi::OpenApi {
-    crate::app::split_routes().1
+    let mut doc = crate::app::split_routes().1;
+    complete(&mut doc);
+    doc
+}
+
+/// What every operation of a kind says alike, added once here rather than on each handler:
+/// the `Idempotency-Key` of an authenticated POST (the middleware honours it on every one), the
+/// 304 of a read that takes `If-None-Match`, and the types a multipart `file` may have.
+fn complete(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::path::{Operation, ParameterIn};
+    use utoipa::openapi::{RefOr, encoding::Encoding};
+    let idempotency = <IdempotencyKey as IntoParams>::into_params(|| Some(ParameterIn::Header));
+    let not_modified: Option<utoipa::openapi::Response> = serde_json::from_value(serde_json::json!({
+        "description": "Not Modified: an `ETag` sent in `If-None-Match` is current; no body.",
+        "headers": {"ETag": {"schema": {"type": "string"}, "description": "The current version, e.g. `\"3\"`."}}
+    }))
+    .ok();
+    let each = |op: &mut Operation, post: bool| {
+        let names: Vec<String> = op
+            .parameters
+            .iter()
+            .flatten()
+            .filter_map(|p| match p {
+                RefOr::T(p) => Some(p.name.clone()),
+                RefOr::Ref(_) => None,
+            })
+            .collect();
+        let authenticated =
+            op.security.iter().flatten().any(|r| serde_json::to_value(r).is_ok_and(|v| v.get("bearer").is_some()));
+        if post && authenticated && !names.iter().any(|n| n == "Idempotency-Key") {
+            op.parameters.get_or_insert_with(Vec::new).extend(idempotency.iter().cloned().map(RefOr::T));
+        }
+        if names.iter().any(|n| n == "If-None-Match") && !op.responses.responses.contains_key("304") {
+            if let Some(r) = not_modified.clone() {
+                op.responses.responses.insert("304".into(), RefOr::T(r));
+            }
+        }
+        if let Some(RefOr::T(body)) = op.request_body.as_mut() {
+            if let Some(RefOr::T(multipart)) = body.content.get_mut("multipart/form-data") {
+                let mut encoding = Encoding::default();
+                encoding.content_type = Some(crate::files::accepted_types().join(", "));
+                multipart.encoding.insert("file".into(), encoding);
+            }
+        }
+    };
+    for item in doc.paths.paths.values_mut() {
+        for op in [&mut item.get, &mut item.put, &mut item.patch, &mut item.delete].into_iter().flatten() {
+            each(op, false);
+        }
+        if let Some(op) = item.post.as_mut() {
+            each(op, true);
+        }
+    }
 }
 
 /// The document as pretty JSON with a final newline, exactly as committed.

@@ -34,7 +34,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 #[into_params(parameter_in = Query)]
 pub struct YearQuery {
     /// `YYYY-YYYY`, required.
-    #[param(value_type = Option<String>, pattern = "^[0-9]{4}-[0-9]{4}$", example = "2022-2023")]
+    #[param(required = true, value_type = String, pattern = "^[0-9]{4}-[0-9]{4}$", example = "2022-2023")]
     pub year: Option<query::Year>,
 }
 
@@ -416,7 +416,7 @@ pub struct DistrictSummaryView {
 #[into_params(parameter_in = Query)]
 pub struct SummaryQuery {
     /// `YYYY-YYYY`, required.
-    #[param(value_type = Option<String>, pattern = "^[0-9]{4}-[0-9]{4}$", example = "2022-2023")]
+    #[param(required = true, value_type = String, pattern = "^[0-9]{4}-[0-9]{4}$", example = "2022-2023")]
     pub year: Option<query::Year>,
     /// `name` (default), `plan_execution`, `commissions`, `reports_accepted`,
     /// `training_hours`, `presented`, `success` or `quality`; a leading `-` sorts descending.

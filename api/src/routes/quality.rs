@@ -37,11 +37,11 @@ pub const MAX_PROBLEMS: usize = 200;
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct TableQuery {
-    /// The academic year, `YYYY-YYYY`.
-    #[param(value_type = Option<String>, pattern = "^[0-9]{4}-[0-9]{4}$", example = "2022-2023")]
+    /// The academic year, `YYYY-YYYY`; required.
+    #[param(required = true, value_type = String, pattern = "^[0-9]{4}-[0-9]{4}$", example = "2022-2023")]
     pub year: Option<query::Year>,
-    /// `1`–`4` for a term, `year` for the annual grades.
-    #[param(value_type = Option<String>, pattern = "^([1-4]|year)$", example = "year")]
+    /// `1`–`4` for a term, `year` for the annual grades; required.
+    #[param(required = true, value_type = String, pattern = "^([1-4]|year)$", example = "year")]
     #[serde(default, deserialize_with = "term_param")]
     pub term: Option<Term>,
 }
@@ -178,7 +178,7 @@ fn view(sheet: &QualitySheet, subjects: &[Subject], req: &HttpRequest) -> TableV
 #[utoipa::path(
     operation_id = "getKnowledgeQuality",
     tag = tags::QUALITY,
-    params(("id" = Uuid, Path, description = "School id"), TableQuery),
+    params(("id" = Uuid, Path, description = "School id"), TableQuery, crate::openapi::IfNoneMatch),
     responses(
         (status = 200, description = "The table.", body = TableView, headers(("ETag" = String))),
         (status = 304, description = "Unchanged since the `If-None-Match` version."),

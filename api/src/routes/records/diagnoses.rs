@@ -102,7 +102,7 @@ impl From<ReadNeedsError> for ApiError {
 #[utoipa::path(
     operation_id = "getDiagnosis",
     tag = tags::DIAGNOSES,
-    params(("id" = Uuid, Path, description = "Staff id"), ("year" = String, Path, description = "`YYYY-YYYY`", example = "2022-2023")),
+    params(("id" = Uuid, Path, description = "Staff id"), ("year" = String, Path, description = "`YYYY-YYYY`", example = "2022-2023"), crate::openapi::IfNoneMatch),
     responses(
         (status = 200, description = "The diagnosis.", body = DiagnosisView, headers(("ETag" = String))),
         crate::openapi::ReadErrors,

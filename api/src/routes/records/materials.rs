@@ -338,7 +338,7 @@ pub async fn read_material(
 #[utoipa::path(
     operation_id = "uploadMaterialFile",
     tag = tags::MATERIALS,
-    request_body(content_type = "multipart/form-data", description = "A part named `file`."),
+    request_body(content = crate::openapi::FileUpload, content_type = "multipart/form-data", description = "One part named `file`: a PDF, PNG, JPEG, ZIP, DOCX, PPTX, XLSX, ODT, DOC or plain-text file."),
     params(("id" = Uuid, Path, description = "Material id"), crate::openapi::IfMatch),
     responses(
         (status = 200, description = "Stored.", body = MaterialView, headers(("ETag" = String))),

@@ -222,7 +222,7 @@ async fn load_mentorship(state: &AppState, auth: &Auth, raw: &str) -> Result<(Me
 #[utoipa::path(
     operation_id = "getMentorship",
     tag = tags::MENTORSHIPS,
-    params(("id" = Uuid, Path, description = "Mentorship id")),
+    params(("id" = Uuid, Path, description = "Mentorship id"), crate::openapi::IfNoneMatch),
     responses(
         (status = 200, description = "The mentorship.", body = MentorshipView, headers(("ETag" = String))),
         crate::openapi::ReadErrors,

@@ -233,7 +233,7 @@ pub async fn read_training(
 #[utoipa::path(
     operation_id = "uploadTrainingCertificate",
     tag = tags::TRAININGS,
-    request_body(content_type = "multipart/form-data", description = "A part named `file`."),
+    request_body(content = crate::openapi::FileUpload, content_type = "multipart/form-data", description = "One part named `file`: a PDF, PNG, JPEG, ZIP, DOCX, PPTX, XLSX, ODT, DOC or plain-text file."),
     params(("id" = Uuid, Path, description = "Training id"), crate::openapi::IfMatch),
     responses(
         (status = 200, description = "Attached.", body = TrainingView),

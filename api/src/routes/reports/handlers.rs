@@ -140,7 +140,7 @@ pub async fn create(
 #[utoipa::path(
     operation_id = "getReport",
     tag = tags::REPORTS,
-    params(("id" = Uuid, Path, description = "Report id")),
+    params(("id" = Uuid, Path, description = "Report id"), crate::openapi::IfNoneMatch),
     responses(
         (status = 200, description = "The report.", body = ReportView, headers(("ETag" = String))),
         (status = 304, description = "Unchanged since the `If-None-Match` version."),
