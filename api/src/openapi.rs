@@ -37,7 +37,7 @@ pub mod tags {
 #[openapi(
     info(
         title = "Usul — methodological work of schools",
-        description = "Usul (*усул*, \"method\") runs a school's methodological work (*усулдук иш*) as the Regulation on Methodological Work describes it: commissions, annual plans and their approval, meetings and minutes, activities, year-end reports — for a school and for the district education department above it.\n\n**Conventions.** JSON in `snake_case`; ids are UUIDs; dates `YYYY-MM-DD`; timestamps RFC 3339 UTC. Lists take `limit` (default 50, max 200) and an opaque `cursor`, and answer `{\"items\": [...], \"next_cursor\": \"…\" | null}`. Errors are RFC 9457 `application/problem+json` with a stable `code` and, for validation, `errors: [{field, code, message}]`. Titles, messages and catalogue labels follow `Accept-Language` (`ky`, `ru`, `en`; default `en`). Mutable resources carry a `version`, sent as `ETag`: send it back in `If-Match` to update (a stale one answers 412); `If-None-Match` answers 304. A POST with an `Idempotency-Key` is answered once and replayed to retries. Every response carries `X-Request-Id`.\n\n**Authentication.** `POST /api/v1/auth/token` with a password, refresh-token or client-credentials grant returns a bearer access token; in Swagger UI, use *Authorize* with the access token.\n\n**Access.** A school user sees only their school; a district user reads the schools of their district; an administrator manages districts and schools. Another school's resource answers 404.",
+        description = "Usul (*усул*, \"method\") runs a school's methodological work (*усулдук иш*) as the Regulation on Methodological Work describes it: commissions, annual plans and their approval, meetings and minutes, activities, year-end reports — for a school and for the district education department above it.\n\n**Conventions.** JSON in `snake_case`; ids are UUIDs; dates `YYYY-MM-DD`; timestamps RFC 3339 UTC. Lists take `limit` (default 50, max 200) and an opaque `cursor`, and answer `{\"items\": [...], \"next_cursor\": \"…\" | null}`. Errors are RFC 9457 `application/problem+json` with a stable `code` (the `ProblemCode` schema lists them all) and, on every 422 and on a 400 `invalid_parameter`, one list `errors: [{code, message, field | item | line/column, rule}]` of what is wrong. Titles, messages and catalogue labels follow `Accept-Language` (`ky`, `ru`, `en`; default `en`). Mutable resources carry a `version`, sent as `ETag`: send it back in `If-Match` to update (a stale one answers 412); `If-None-Match` answers 304. A POST with an `Idempotency-Key` is answered once and replayed to retries. Every response carries `X-Request-Id`.\n\n**Authentication.** `POST /api/v1/auth/token` with a password, refresh-token or client-credentials grant returns a bearer access token; in Swagger UI, use *Authorize* with the access token.\n\n**Access.** A school user sees only their school; a district user reads the schools of their district; an administrator manages districts and schools. Another school's resource answers 404.",
         contact(name = "Usul maintainers"),
         license(name = "MIT", identifier = "MIT"),
         version = env!("CARGO_PKG_VERSION"),
@@ -197,7 +197,8 @@ pub struct Conflict(Problem);
 }))]
 pub struct PreconditionFailed(Problem);
 
-/// The body failed validation; `errors` names every offending field.
+/// The body failed validation or a rule refused it; `errors` names every offending field, item
+/// or line with its code, message and rule.
 #[allow(dead_code)]
 #[derive(ToResponse)]
 #[response(content_type = "application/problem+json", example = json!({

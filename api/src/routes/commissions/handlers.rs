@@ -148,7 +148,7 @@ pub async fn update(
     responses(
         (status = 200, description = "Appointed.", body = CommissionView, headers(("ETag" = String))),
         crate::openapi::RuledChangeErrors,
-        (status = 422, description = "`head_not_eligible` (with `reason`: `not_member`, `inactive` or `too_little_experience`), or a validation problem.", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`head_not_eligible` with one entry in `errors` whose `code` is `not_member`, `inactive` or `too_little_experience` (with `have` and `need` years), `rule` R-3.2.2c; or a validation problem.", body = crate::problem::Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = [])),
 )]
@@ -182,10 +182,10 @@ pub async fn appoint_head(
     responses(
         (status = 200, description = "Approved; the order is recorded.", body = CommissionWithOrder),
         crate::openapi::RuledChangeErrors,
-        (status = 422, description = "`commission_not_approvable` with `problems`, or a validation problem.", body = crate::problem::Problem, content_type = "application/problem+json",
+        (status = 422, description = "`commission_not_approvable` with `errors` (`too_few_qualified_members` with `have`, `need` and `staff_ids`; `inactive_member`; `no_head`; `head_not_eligible`; `not_draft`), each with its `rule`; or a validation problem.", body = crate::problem::Problem, content_type = "application/problem+json",
             example = json!({"type": "urn:usul:problem:commission_not_approvable", "title": "The commission cannot be approved", "status": 422,
                 "detail": "2 members teach one of its subjects; 3 are needed.", "code": "commission_not_approvable",
-                "problems": [{"code": "too_few_qualified_members", "rule": "R-3.2.2a", "qualified": 2, "need": 3, "not_teaching_member_ids": ["01a2153e-6f02-75e8-ab76-f3d21fc243e7"]}]})),
+                "errors": [{"code": "too_few_qualified_members", "message": "Too few members teach the commission's subjects", "field": "member_ids", "rule": "R-3.2.2a", "have": 2, "need": 3, "staff_ids": ["01a2153e-6f02-75e8-ab76-f3d21fc243e7"]}]})),
     ),
     security(("bearer" = [])),
 )]

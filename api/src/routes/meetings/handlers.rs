@@ -182,7 +182,7 @@ pub async fn hold(
     params(("id" = Uuid, Path, description = "Meeting id"), crate::openapi::IfMatch),
     responses(
         (status = 200, description = "Finalized with its protocol number.", body = MeetingView, headers(("ETag" = String))),
-        (status = 422, description = "`minutes_incomplete` with `missing`, or `meeting_wrong_state`.", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`minutes_incomplete` with an `errors` entry `required` (rule R-5.3) for each missing `field` (`agenda`, `decisions`, `chair_id`, `secretary_id`), or `meeting_wrong_state` with `meeting_status`.", body = crate::problem::Problem, content_type = "application/problem+json"),
         crate::openapi::DeleteErrors,
     ),
     security(("bearer" = [])),

@@ -45,7 +45,7 @@ async fn step(
     params(("id" = Uuid, Path, description = "Plan id"), crate::openapi::IfMatch),
     responses(
         (status = 200, description = "Submitted.", body = PlanView, headers(("ETag" = String))),
-        (status = 422, description = "`plan_incomplete` with `problems` (each with its rule, item and field).", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`plan_incomplete` with `errors`, each with its `code` (`no_items`, `no_deadline`, `no_responsible`, `no_personal_theme`, `no_school_theme`, `commission_not_approved`), `rule`, `field` and, for an item, `item` (its position).", body = crate::problem::Problem, content_type = "application/problem+json"),
         crate::openapi::DeleteErrors,
     ),
     security(("bearer" = [])),
