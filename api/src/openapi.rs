@@ -1,7 +1,7 @@
 //! The OpenAPI document: info, tags, security and the reusable error responses. Paths are
 //! collected from the handlers by `utoipa_actix_web` scopes.
 
-use crate::problem::Problem;
+use crate::problem::{Problem, ProblemCode};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{IntoParams, Modify, OpenApi, ToResponse, ToSchema};
 
@@ -66,7 +66,7 @@ pub mod tags {
         (name = "catalogue", description = "The catalogue of forms of methodological work (R-4.1, R-4.2, R-4.3)."),
         (name = "operations", description = "Health, readiness and metrics."),
     ),
-    components(schemas(Problem, FileUpload, crate::problem::ProblemField, crate::routes::catalogue::FormGroupCode), responses(BadRequest, Unauthorized, Forbidden, NotFound, Conflict, PreconditionFailed, ValidationFailed, PayloadTooLarge, UnsupportedMediaType, TooManyRequests)),
+    components(schemas(Problem, crate::problem::ProblemCode, FileUpload, crate::problem::ProblemField, crate::routes::catalogue::FormGroupCode), responses(BadRequest, Unauthorized, Forbidden, NotFound, Conflict, PreconditionFailed, ValidationFailed, PayloadTooLarge, UnsupportedMediaType, TooManyRequests)),
     modifiers(&Security),
 )]
 pub struct ApiDoc;
@@ -249,7 +249,8 @@ pub fn document() -> utoipa::openapi::OpenApi {
 
 /// What every operation of a kind says alike, added once here rather than on each handler:
 /// the `Idempotency-Key` of an authenticated POST (the middleware honours it on every one), the
-/// 304 of a read that takes `If-None-Match`, and the types a multipart `file` may have.
+/// 304 of a read that takes `If-None-Match`, the types a multipart `file` may have, and the
+/// problem codes it may answer (`x-problem-codes`, by status).
 fn complete(doc: &mut utoipa::openapi::OpenApi) {
     use utoipa::openapi::path::{Operation, ParameterIn};
     use utoipa::openapi::{RefOr, encoding::Encoding};
@@ -279,6 +280,20 @@ fn complete(doc: &mut utoipa::openapi::OpenApi) {
                 op.responses.responses.insert("304".into(), RefOr::T(r));
             }
         }
+        let codes = problem_codes(op, post, authenticated);
+        // A status the codes imply is documented, with the shared response of that status.
+        for status in codes.keys() {
+            if !op.responses.responses.contains_key(status) {
+                if let Some(name) = shared_response(status) {
+                    op.responses
+                        .responses
+                        .insert(status.clone(), RefOr::Ref(utoipa::openapi::Ref::from_response_name(name)));
+                }
+            }
+        }
+        op.extensions
+            .get_or_insert_with(Default::default)
+            .insert("x-problem-codes".into(), serde_json::to_value(codes).unwrap_or_default());
         if let Some(RefOr::T(body)) = op.request_body.as_mut() {
             if let Some(RefOr::T(multipart)) = body.content.get_mut("multipart/form-data") {
                 let mut encoding = Encoding::default();
@@ -295,6 +310,144 @@ fn complete(doc: &mut utoipa::openapi::OpenApi) {
             each(op, true);
         }
     }
+}
+
+/// The codes an operation may answer beyond those its responses' statuses imply (see
+/// [`complete`]): its rules' refusals and conflicts, by operation id.
+const RULE_CODES: &[(&str, &[ProblemCode])] = {
+    use ProblemCode as C;
+    &[
+        ("issueToken", &[C::InvalidGrant, C::InvalidClient, C::TooManyAttempts, C::RateLimited, C::Overloaded]),
+        ("createDistrict", &[C::DistrictNameTaken]),
+        ("updateDistrict", &[C::DistrictNameTaken]),
+        ("createMethodologist", &[C::EmailTaken]),
+        ("createServiceAccount", &[C::ClientIdTaken]),
+        ("createSchool", &[C::SchoolNameTaken]),
+        ("updateSchool", &[C::SchoolNameTaken]),
+        ("putSchoolYear", &[C::SchoolYearExists]),
+        ("createStaff", &[C::EmailTaken]),
+        ("updateStaff", &[C::EmailTaken]),
+        ("deactivateStaff", &[C::CannotDeactivateSelf]),
+        ("createSubject", &[C::SubjectNameTaken]),
+        ("createCommission", &[C::CommissionNameTaken]),
+        ("updateCommission", &[C::CommissionNotDraft, C::CommissionNameTaken]),
+        ("appointCommissionHead", &[C::HeadNotEligible, C::CommissionDissolved]),
+        ("approveCommission", &[C::CommissionNotApprovable, C::CommissionNotDraft, C::OrderNumberTaken]),
+        ("dissolveCommission", &[C::CommissionNotApproved, C::OrderNumberTaken]),
+        ("addCommissionMembers", &[C::OrderRequired, C::CommissionDissolved, C::OrderNumberTaken]),
+        ("removeCommissionMember", &[C::HeadCannotLeave, C::CommissionDissolved, C::OrderNumberTaken]),
+        ("addMethodologicalCouncilMember", &[C::CouncilBusy]),
+        ("removeMethodologicalCouncilMember", &[C::CouncilBusy]),
+        ("createMeeting", &[C::CommissionNotApproved]),
+        ("updateMeeting", &[C::MinutesFinalized]),
+        ("holdMeeting", &[C::MeetingWrongState, C::MinutesFinalized]),
+        (
+            "finalizeMeeting",
+            &[C::MinutesIncomplete, C::MeetingWrongState, C::MinutesFinalized, C::ProtocolNumberingBusy],
+        ),
+        ("createPlan", &[C::PlanExists]),
+        ("updatePlan", &[C::PlanNotDraft]),
+        ("deletePlan", &[C::PlanNotDraft, C::PlanWasSubmitted]),
+        ("addPlanItem", &[C::PlanNotDraft]),
+        ("updatePlanItem", &[C::PlanNotDraft]),
+        ("deletePlanItem", &[C::PlanNotDraft]),
+        ("recordPlanItemProgress", &[C::PlanNotApproved]),
+        ("submitPlan", &[C::PlanIncomplete, C::TransitionNotAllowed]),
+        ("withdrawPlan", &[C::TransitionNotAllowed]),
+        ("reviewPlan", &[C::TransitionNotAllowed]),
+        ("agreePlan", &[C::TransitionNotAllowed]),
+        ("approvePlan", &[C::TransitionNotAllowed, C::PlanAlreadyApproved]),
+        ("returnPlan", &[C::TransitionNotAllowed]),
+        ("amendPlan", &[C::TransitionNotAllowed]),
+        ("rolloverPlan", &[C::PlanExists]),
+        ("reviewMaterial", &[C::MaterialNotDraft]),
+        ("publishMaterial", &[C::MaterialNotReviewed]),
+        ("uploadMaterialFile", &[C::FileTypeMismatch]),
+        ("uploadTrainingCertificate", &[C::FileTypeMismatch]),
+        ("updateMentorship", &[C::MentorshipCompleted]),
+        ("replaceKnowledgeQuality", &[C::DuplicateRow, C::ConcurrentWrite]),
+        ("importKnowledgeQuality", &[C::CsvInvalid, C::DuplicateRow, C::ConcurrentWrite]),
+        ("createReport", &[C::ReportExists]),
+        ("updateReport", &[C::ReportNotOpen]),
+        ("refreshReport", &[C::ReportNotOpen]),
+        ("submitReport", &[C::TransitionNotAllowed]),
+        ("acceptReport", &[C::TransitionNotAllowed]),
+        ("returnReport", &[C::TransitionNotAllowed]),
+        ("getMetrics", &[C::Unauthorized]),
+    ]
+};
+
+/// The shared response (in `components.responses`) of an error status.
+fn shared_response(status: &str) -> Option<&'static str> {
+    Some(match status {
+        "400" => "BadRequest",
+        "401" => "Unauthorized",
+        "403" => "Forbidden",
+        "404" => "NotFound",
+        "409" => "Conflict",
+        "412" => "PreconditionFailed",
+        "413" => "PayloadTooLarge",
+        "415" => "UnsupportedMediaType",
+        "422" => "ValidationFailed",
+        "429" => "TooManyRequests",
+        _ => return None,
+    })
+}
+
+/// The codes an operation may answer: those its documented statuses imply, and its own rules'.
+fn problem_codes(
+    op: &utoipa::openapi::path::Operation,
+    post: bool,
+    authenticated: bool,
+) -> std::collections::BTreeMap<String, Vec<&'static str>> {
+    use ProblemCode as C;
+    let statuses: Vec<&str> = op.responses.responses.keys().map(String::as_str).collect();
+    let has = |s: &str| statuses.contains(&s);
+    let body = op.request_body.as_ref().and_then(|b| match b {
+        utoipa::openapi::RefOr::T(b) => Some(b.content.keys().cloned().collect::<Vec<_>>()),
+        utoipa::openapi::RefOr::Ref(_) => None,
+    });
+    let takes = |t: &str| body.as_ref().is_some_and(|ts| ts.iter().any(|k| k == t));
+    let mut codes: Vec<ProblemCode> = Vec::new();
+    if has("400") {
+        codes.push(C::InvalidParameter);
+        if takes("application/json") {
+            codes.push(C::MalformedJson);
+        }
+        if takes("multipart/form-data") {
+            codes.push(C::MalformedMultipart);
+        }
+    }
+    if has("401") && authenticated {
+        codes.extend([C::Unauthorized, C::InvalidToken]);
+    }
+    for (status, code) in [
+        ("403", C::Forbidden),
+        ("404", C::NotFound),
+        ("412", C::PreconditionFailed),
+        ("413", C::PayloadTooLarge),
+        ("415", C::UnsupportedMediaType),
+    ] {
+        if has(status) {
+            codes.push(code);
+        }
+    }
+    if has("422") && (body.is_some() || post) {
+        codes.push(C::ValidationFailed);
+    }
+    if post && authenticated {
+        codes.extend([C::IdempotencyKeyReused, C::IdempotencyInProgress]);
+    }
+    let id = op.operation_id.as_deref().unwrap_or_default();
+    codes.extend(RULE_CODES.iter().filter(|(o, _)| *o == id).flat_map(|(_, c)| c.iter().copied()));
+    let mut by_status: std::collections::BTreeMap<String, Vec<&'static str>> = std::collections::BTreeMap::new();
+    for code in codes {
+        let list = by_status.entry(code.meaning().0.to_string()).or_default();
+        if !list.contains(&code.as_str()) {
+            list.push(code.as_str());
+        }
+    }
+    by_status
 }
 
 /// The document as pretty JSON with a final newline, exactly as committed.

@@ -145,7 +145,7 @@ pub struct Problem {
     pub detail: String,
     /// A stable machine-readable code: one of the `ProblemCode` schema's values, each described
     /// there (new codes may be added; treat an unknown one by its `status`).
-    #[schema(example = "validation_failed")]
+    #[schema(schema_with = code_schema)]
     pub code: String,
     /// What is wrong, one entry per thing: on every 422, and on a 400 `invalid_parameter`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -153,13 +153,13 @@ pub struct Problem {
     /// For `csv_invalid`: how many problems the file has (`errors` lists the first 200).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error_count: Option<usize>,
-    /// For `transition_not_allowed` and `report_not_open`: the actions the current state allows.
+    /// For `transition_not_allowed`: the steps the current state allows.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed: Option<Vec<String>>,
     /// For `transition_not_allowed` on a plan: the plan's status.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub plan_status: Option<String>,
-    /// For `report_not_open`: the report's status.
+    /// For `transition_not_allowed` on a report: the report's status.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub report_status: Option<String>,
     /// For `meeting_wrong_state`: the meeting's status.
@@ -172,6 +172,19 @@ pub struct Problem {
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
     #[schema(ignore)]
     pub extensions: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+/// A [`ProblemCode`], or a code added after the client was generated.
+fn code_schema() -> utoipa::openapi::schema::Schema {
+    use utoipa::openapi::schema::{AnyOfBuilder, ObjectBuilder, Ref, SchemaType, Type};
+    AnyOfBuilder::new()
+        .item(Ref::from_schema_name("ProblemCode"))
+        .item(ObjectBuilder::new().schema_type(SchemaType::Type(Type::String)))
+        .description(Some(
+            "A stable machine-readable code: one of the `ProblemCode` schema's values, each described there (a newer server may add codes; treat an unknown one by its `status`).",
+        ))
+        .examples([serde_json::json!("validation_failed")])
+        .into()
 }
 
 /// One thing wrong in a [`Problem`]: its code, where it is, a message, and the rule's R- id.
@@ -535,6 +548,41 @@ mod tests {
             assert!(!t.ky.is_empty() && !t.ru.is_empty() && !t.en.is_empty(), "{s}");
             assert_ne!(t.ky, t.en, "{s} has no Kyrgyz title");
         }
+    }
+
+    #[test]
+    fn every_problem_code_has_an_error_status_and_a_meaning_for_the_catalogue() {
+        for code in ProblemCode::ALL {
+            let (status, meaning) = code.meaning();
+            assert!((400..600).contains(&status), "{code}: {status}");
+            assert!(meaning.ends_with('.') && meaning.len() > 20, "{code}: {meaning}");
+        }
+        assert_eq!(
+            ProblemCode::PlanIncomplete.meaning().0,
+            ApiError::Refused {
+                code: ProblemCode::PlanIncomplete,
+                detail: String::new(),
+                errors: Vec::new(),
+                extra: None,
+            }
+            .status_code()
+            .as_u16()
+        );
+    }
+
+    #[test]
+    fn a_rule_refused_for_one_reason_still_lists_it_in_errors_with_its_rule_and_field() {
+        let e = ApiError::Rule {
+            code: ProblemCode::FileTypeMismatch,
+            detail: "The bytes are not application/pdf.".into(),
+            extra: Some(serde_json::json!({"declared": "application/pdf", "field": "file", "rule": "R-4.3"})),
+        };
+        let p = serde_json::to_value(e.problem(Lang::En)).unwrap_or_default();
+        assert_eq!(p["errors"][0]["code"], "file_type_mismatch");
+        assert_eq!(p["errors"][0]["field"], "file");
+        assert_eq!(p["errors"][0]["rule"], "R-4.3");
+        assert_eq!(p["declared"], "application/pdf");
+        assert!(p.get("rule").is_none() && p.get("field").is_none(), "{p}");
     }
 
     #[test]
