@@ -275,31 +275,32 @@ fn complete(doc: &mut utoipa::openapi::OpenApi) {
         if post && authenticated && !names.iter().any(|n| n == "Idempotency-Key") {
             op.parameters.get_or_insert_with(Vec::new).extend(idempotency.iter().cloned().map(RefOr::T));
         }
-        if names.iter().any(|n| n == "If-None-Match") && !op.responses.responses.contains_key("304") {
-            if let Some(r) = not_modified.clone() {
-                op.responses.responses.insert("304".into(), RefOr::T(r));
-            }
+        if names.iter().any(|n| n == "If-None-Match")
+            && !op.responses.responses.contains_key("304")
+            && let Some(r) = not_modified.clone()
+        {
+            op.responses.responses.insert("304".into(), RefOr::T(r));
         }
         let codes = problem_codes(op, post, authenticated);
         // A status the codes imply is documented, with the shared response of that status.
         for status in codes.keys() {
-            if !op.responses.responses.contains_key(status) {
-                if let Some(name) = shared_response(status) {
-                    op.responses
-                        .responses
-                        .insert(status.clone(), RefOr::Ref(utoipa::openapi::Ref::from_response_name(name)));
-                }
+            if !op.responses.responses.contains_key(status)
+                && let Some(name) = shared_response(status)
+            {
+                op.responses
+                    .responses
+                    .insert(status.clone(), RefOr::Ref(utoipa::openapi::Ref::from_response_name(name)));
             }
         }
         op.extensions
             .get_or_insert_with(Default::default)
             .insert("x-problem-codes".into(), serde_json::to_value(codes).unwrap_or_default());
-        if let Some(RefOr::T(body)) = op.request_body.as_mut() {
-            if let Some(RefOr::T(multipart)) = body.content.get_mut("multipart/form-data") {
-                let mut encoding = Encoding::default();
-                encoding.content_type = Some(crate::files::accepted_types().join(", "));
-                multipart.encoding.insert("file".into(), encoding);
-            }
+        if let Some(RefOr::T(body)) = op.request_body.as_mut()
+            && let Some(RefOr::T(multipart)) = body.content.get_mut("multipart/form-data")
+        {
+            let mut encoding = Encoding::default();
+            encoding.content_type = Some(crate::files::accepted_types().join(", "));
+            multipart.encoding.insert("file".into(), encoding);
         }
     };
     for item in doc.paths.paths.values_mut() {
