@@ -87,7 +87,7 @@ pub async fn receive(mut body: Multipart, dir: &Path, key: &str, limit: u64) -> 
             return Err(ApiError::Rule {
                 code: ProblemCode::FileTypeMismatch,
                 detail: format!("The bytes are not {content_type}."),
-                extra: Some(serde_json::json!({"declared": content_type})),
+                extra: Some(serde_json::json!({"declared": content_type, "field": "file"})),
             });
         }
         let target: PathBuf = dir.join(key);

@@ -1,9 +1,9 @@
 //! The OpenAPI document: info, tags, security and the reusable error responses. Paths are
 //! collected from the handlers by `utoipa_actix_web` scopes.
 
-use crate::problem::Problem;
+use crate::problem::{Problem, ProblemCode};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::{IntoParams, Modify, OpenApi, ToResponse};
+use utoipa::{IntoParams, Modify, OpenApi, ToResponse, ToSchema};
 
 /// Tag names, one per resource family.
 pub mod tags {
@@ -14,11 +14,22 @@ pub mod tags {
     pub const SUBJECTS: &str = "subjects";
     pub const CATALOGUE: &str = "catalogue";
     pub const COMMISSIONS: &str = "commissions";
+    pub const ORDERS: &str = "orders";
+    pub const COUNCILS: &str = "councils";
     pub const MEETINGS: &str = "meetings";
     pub const PLANS: &str = "plans";
+    pub const ACTIVITIES: &str = "activities";
+    pub const MENTORSHIPS: &str = "mentorships";
+    pub const TRAININGS: &str = "trainings";
+    pub const MATERIALS: &str = "materials";
+    pub const DIAGNOSES: &str = "diagnoses";
+    /// Not declared in the document: every operation has a resource's own tag (an operation
+    /// still tagged `records` fails Spectral's `operation-tag-defined` in CI).
     pub const RECORDS: &str = "records";
     pub const QUALITY: &str = "knowledge-quality";
     pub const REPORTS: &str = "reports";
+    pub const EFFECTIVENESS: &str = "effectiveness";
+    pub const AUDIT: &str = "audit";
     pub const OPS: &str = "operations";
 }
 
@@ -26,7 +37,8 @@ pub mod tags {
 #[openapi(
     info(
         title = "Usul — methodological work of schools",
-        description = "Usul (*усул*, \"method\") runs a school's methodological work (*усулдук иш*) as the Regulation on Methodological Work describes it: commissions, annual plans and their approval, meetings and minutes, activities, year-end reports — for a school and for the district education department above it.\n\n**Conventions.** JSON in `snake_case`; ids are UUIDs; dates `YYYY-MM-DD`; timestamps RFC 3339 UTC. Lists take `limit` (default 50, max 200) and an opaque `cursor`, and answer `{\"items\": [...], \"next_cursor\": \"…\" | null}`. Errors are RFC 9457 `application/problem+json` with a stable `code` and, for validation, `errors: [{field, code, message}]`. Titles, messages and catalogue labels follow `Accept-Language` (`ky`, `ru`, `en`; default `en`). Mutable resources carry a `version`, sent as `ETag`: send it back in `If-Match` to update (a stale one answers 412); `If-None-Match` answers 304. A POST with an `Idempotency-Key` is answered once and replayed to retries. Every response carries `X-Request-Id`.\n\n**Authentication.** `POST /api/v1/auth/token` with a password, refresh-token or client-credentials grant returns a bearer access token; in Swagger UI, use *Authorize* with the access token.\n\n**Access.** A school user sees only their school; a district user reads the schools of their district; an administrator manages districts and schools. Another school's resource answers 404.",
+        description = "Usul (*усул*, \"method\") runs a school's methodological work (*усулдук иш*) as the Regulation on Methodological Work describes it: commissions, annual plans and their approval, meetings and minutes, activities, year-end reports — for a school and for the district education department above it.\n\n**Conventions.** JSON in `snake_case`; ids are UUIDs; dates `YYYY-MM-DD`; timestamps RFC 3339 UTC. Lists take `limit` (default 50, max 200) and an opaque `cursor`, and answer `{\"items\": [...], \"next_cursor\": \"…\" | null}`. Errors are RFC 9457 `application/problem+json` with a stable `code` (the `ProblemCode` schema lists them all) and, on every 422 and on a 400 `invalid_parameter`, one list `errors: [{code, message, field | item | line/column, rule}]` of what is wrong. Titles, messages and catalogue labels follow `Accept-Language` (`ky`, `ru`, `en`; default `en`). Mutable resources carry a `version`, sent as `ETag`: send it back in `If-Match` to update (a stale one answers 412); `If-None-Match` answers 304. A POST with an `Idempotency-Key` is answered once and replayed to retries. Every response carries `X-Request-Id`.\n\n**Authentication.** `POST /api/v1/auth/token` with a password, refresh-token or client-credentials grant returns a bearer access token; in Swagger UI, use *Authorize* with the access token.\n\n**Access.** A school user sees only their school; a district user reads the schools of their district; an administrator manages districts and schools. Another school's resource answers 404.",
+        contact(name = "Usul maintainers"),
         license(name = "MIT", identifier = "MIT"),
         version = env!("CARGO_PKG_VERSION"),
     ),
@@ -37,16 +49,24 @@ pub mod tags {
         (name = "schools", description = "Schools and their academic years with the methodological theme (R-3.2.1)."),
         (name = "staff", description = "Pedagogical staff (*педагогикалык кызматкерлер*, R-1.3): directors, deputies, teachers."),
         (name = "subjects", description = "Subjects taught at a school."),
-        (name = "commissions", description = "Cyclic methodological commissions (*циклдик усулдук комиссия*, R-3.2.2) and the school orders (*буйрук*) that approve, change and dissolve them."),
-        (name = "meetings", description = "The pedagogical and methodological councils, meetings of every body and their minutes (*протокол*, R-3.2.3, R-5.2, R-5.3)."),
+        (name = "commissions", description = "Cyclic methodological commissions (*циклдик усулдук комиссия*, R-3.2.2): drafting, members by date, the head, approval and dissolution."),
+        (name = "orders", description = "School orders (*буйрук*) that approve, change and dissolve commissions (R-3.2.2)."),
+        (name = "councils", description = "The pedagogical and methodological councils (R-3.2.3) and who sits on them."),
+        (name = "meetings", description = "Meetings of every body and their minutes (*протокол*, R-5.2, R-5.3)."),
         (name = "plans", description = "Plans and their approval routes (R-3.2.1, R-3.2.2f, R-5.1, R-5.3): the unified school plan, commission, individual and pedagogical council plans; items, execution, history and the printable plan."),
-        (name = "records", description = "Records of methodological work (R-1.3, R-2.2, R-3.2.1, R-4.1–R-4.3): activities and who took part, participation, mentoring, course training, the materials bank and card index, needs diagnostics."),
+        (name = "activities", description = "Methodological activities held and who took part (R-4.1, R-4.2), and each person's participation in a year (R-1.3)."),
+        (name = "mentorships", description = "Mentoring of young teachers (*насаатчылык*, R-4.2)."),
+        (name = "trainings", description = "Course training of the staff and its certificates (R-4.3)."),
+        (name = "materials", description = "The bank of methodological materials and its card index (R-4.3): drafts, review at a commission meeting, publication, files."),
+        (name = "diagnoses", description = "Needs diagnostics of teachers and the school's needs (R-2.2)."),
         (name = "knowledge-quality", description = "The quality of students' knowledge (R-5.5): grade counts per subject and class for a term or the year, entered whole or imported from CSV; success % = (5+4+3)/students, quality % = (5+4)/students."),
-        (name = "reports", description = "Year-end reports (*отчет*, R-5.4) of the commissions and the school, assembled from the records and frozen when submitted; effectiveness (R-5.5) and the district's summary of its schools (R-3.1)."),
+        (name = "reports", description = "Year-end reports (*отчет*, R-5.4) of the commissions and the school, assembled from the records and frozen when submitted."),
+        (name = "effectiveness", description = "The effectiveness of a school's methodological work (R-5.5) and the district's summary of its schools (R-3.1)."),
+        (name = "audit", description = "A school's audit trail: who changed what, when."),
         (name = "catalogue", description = "The catalogue of forms of methodological work (R-4.1, R-4.2, R-4.3)."),
         (name = "operations", description = "Health, readiness and metrics."),
     ),
-    components(schemas(Problem, crate::problem::ProblemField, crate::routes::catalogue::FormGroupCode), responses(BadRequest, Unauthorized, Forbidden, NotFound, Conflict, PreconditionFailed, ValidationFailed, PayloadTooLarge, UnsupportedMediaType, TooManyRequests)),
+    components(schemas(Problem, crate::problem::ProblemCode, FileUpload, crate::problem::ProblemField, crate::routes::catalogue::FormGroupCode), responses(BadRequest, Unauthorized, Forbidden, NotFound, Conflict, PreconditionFailed, ValidationFailed, PayloadTooLarge, UnsupportedMediaType, TooManyRequests)),
     modifiers(&Security),
 )]
 pub struct ApiDoc;
@@ -79,7 +99,7 @@ pub struct IdempotencyKey {
     /// `idempotent-replayed: true`) instead of acting twice; the same key with another request
     /// answers 422 `idempotency_key_reused`. Answers are kept for 24 hours; a key that is not 1–200
     /// visible ASCII characters answers 400.
-    #[param(rename = "Idempotency-Key", min_length = 1, max_length = 200, pattern = "^[\\x21-\\x7E]+$")]
+    #[param(rename = "Idempotency-Key", required = false, value_type = String, min_length = 1, max_length = 200, pattern = "^[\\x21-\\x7E]+$", example = "7d1c2f0e-plan-submit")]
     pub key: Option<String>,
 }
 
@@ -88,10 +108,11 @@ pub struct IdempotencyKey {
 #[into_params(parameter_in = Header)]
 #[allow(dead_code)]
 pub struct IfMatch {
-    /// The `ETag` you read (e.g. `"3"`). When it is no longer current the answer is 412 and
-    /// nothing changes. Without it (or with `*`), the last write wins. A value that is neither
-    /// `*` nor one of our tags is refused with 400.
-    #[param(rename = "If-Match", pattern = "^(\\*|(W/)?\"[0-9]+\")$", example = "\"1\"")]
+    /// The `ETag` you read (e.g. `"3"`, or weak `W/"3"`). When it is no longer current the answer
+    /// is 412 and nothing changes. `*` (any version) and no header both mean an unconditional
+    /// write: the last write wins. A value that is neither `*` nor one of our tags is
+    /// refused with 400.
+    #[param(rename = "If-Match", required = false, value_type = String, pattern = "^(\\*|(W/)?\"[0-9]+\")$", example = "\"1\"")]
     pub etag: Option<String>,
 }
 
@@ -100,10 +121,23 @@ pub struct IfMatch {
 #[into_params(parameter_in = Header)]
 #[allow(dead_code)]
 pub struct IfNoneMatch {
-    /// An `ETag` you hold (or several, separated by commas, or `*`); 304 Not Modified when one
-    /// is still current. A value that is none of these is refused with 400.
-    #[param(rename = "If-None-Match", pattern = "^(\\*|(W/)?\"[0-9]+\"( *, *(W/)?\"[0-9]+\")*)$", example = "\"1\"")]
+    /// `ETag`s you hold, comma-separated (e.g. `"3"`, `W/"3"`, or `*`): 304 Not Modified, with
+    /// no body, when one of them is still current. A value that is none of these is refused
+    /// with 400.
+    #[param(rename = "If-None-Match", required = false, value_type = String, pattern = "^(\\*|(W/)?\"[0-9]+\"( *, *(W/)?\"[0-9]+\")*)$", example = "\"1\"")]
     pub etag: Option<String>,
+}
+
+/// A file upload: one `multipart/form-data` part named `file`, with its file name (1–200
+/// characters, no path) and its `Content-Type`, which must be one of the accepted types and match
+/// the file's first bytes (`file_type_mismatch` otherwise). At most `USUL_MAX_FILE_BYTES`
+/// (20 MiB by default) are kept (413 beyond).
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct FileUpload {
+    /// The file's bytes.
+    #[schema(value_type = String, format = Binary)]
+    pub file: Vec<u8>,
 }
 
 // The response types below exist only to describe error responses in the contract; their
@@ -165,7 +199,8 @@ pub struct Conflict(Problem);
 }))]
 pub struct PreconditionFailed(Problem);
 
-/// The body failed validation; `errors` names every offending field.
+/// The body failed validation or a rule refused it; `errors` names every offending field, item
+/// or line with its code, message and rule.
 #[allow(dead_code)]
 #[derive(ToResponse)]
 #[response(content_type = "application/problem+json", example = json!({
@@ -209,7 +244,213 @@ pub struct TooManyRequests(Problem);
 /// The document served at `/api-docs/openapi.json` and committed as `openapi/openapi.json`.
 #[must_use]
 pub fn document() -> utoipa::openapi::OpenApi {
-    crate::app::split_routes().1
+    let mut doc = crate::app::split_routes().1;
+    complete(&mut doc);
+    doc
+}
+
+/// What every operation of a kind says alike, added once here rather than on each handler:
+/// the `Idempotency-Key` of an authenticated POST (the middleware honours it on every one), the
+/// 304 of a read that takes `If-None-Match`, the types a multipart `file` may have, and the
+/// problem codes it may answer (`x-problem-codes`, by status).
+fn complete(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::path::{Operation, ParameterIn};
+    use utoipa::openapi::{RefOr, encoding::Encoding};
+    let idempotency = <IdempotencyKey as IntoParams>::into_params(|| Some(ParameterIn::Header));
+    let not_modified: Option<utoipa::openapi::Response> = serde_json::from_value(serde_json::json!({
+        "description": "Not Modified: an `ETag` sent in `If-None-Match` is current; no body.",
+        "headers": {"ETag": {"schema": {"type": "string"}, "description": "The current version, e.g. `\"3\"`."}}
+    }))
+    .ok();
+    let each = |op: &mut Operation, post: bool| {
+        let names: Vec<String> = op
+            .parameters
+            .iter()
+            .flatten()
+            .filter_map(|p| match p {
+                RefOr::T(p) => Some(p.name.clone()),
+                RefOr::Ref(_) => None,
+            })
+            .collect();
+        let authenticated =
+            op.security.iter().flatten().any(|r| serde_json::to_value(r).is_ok_and(|v| v.get("bearer").is_some()));
+        if post && authenticated && !names.iter().any(|n| n == "Idempotency-Key") {
+            op.parameters.get_or_insert_with(Vec::new).extend(idempotency.iter().cloned().map(RefOr::T));
+        }
+        if names.iter().any(|n| n == "If-None-Match")
+            && !op.responses.responses.contains_key("304")
+            && let Some(r) = not_modified.clone()
+        {
+            op.responses.responses.insert("304".into(), RefOr::T(r));
+        }
+        let codes = problem_codes(op, post, authenticated);
+        // A status the codes imply is documented, with the shared response of that status.
+        for status in codes.keys() {
+            if !op.responses.responses.contains_key(status)
+                && let Some(name) = shared_response(status)
+            {
+                op.responses
+                    .responses
+                    .insert(status.clone(), RefOr::Ref(utoipa::openapi::Ref::from_response_name(name)));
+            }
+        }
+        op.extensions
+            .get_or_insert_with(Default::default)
+            .insert("x-problem-codes".into(), serde_json::to_value(codes).unwrap_or_default());
+        if let Some(RefOr::T(body)) = op.request_body.as_mut()
+            && let Some(RefOr::T(multipart)) = body.content.get_mut("multipart/form-data")
+        {
+            let mut encoding = Encoding::default();
+            encoding.content_type = Some(crate::files::accepted_types().join(", "));
+            multipart.encoding.insert("file".into(), encoding);
+        }
+    };
+    for item in doc.paths.paths.values_mut() {
+        for op in [&mut item.get, &mut item.put, &mut item.patch, &mut item.delete].into_iter().flatten() {
+            each(op, false);
+        }
+        if let Some(op) = item.post.as_mut() {
+            each(op, true);
+        }
+    }
+}
+
+/// The codes an operation may answer beyond those its responses' statuses imply (see
+/// [`complete`]): its rules' refusals and conflicts, by operation id.
+const RULE_CODES: &[(&str, &[ProblemCode])] = {
+    use ProblemCode as C;
+    &[
+        ("issueToken", &[C::InvalidGrant, C::InvalidClient, C::TooManyAttempts, C::RateLimited, C::Overloaded]),
+        ("createDistrict", &[C::DistrictNameTaken]),
+        ("updateDistrict", &[C::DistrictNameTaken]),
+        ("createMethodologist", &[C::EmailTaken]),
+        ("createServiceAccount", &[C::ClientIdTaken]),
+        ("createSchool", &[C::SchoolNameTaken]),
+        ("updateSchool", &[C::SchoolNameTaken]),
+        ("putSchoolYear", &[C::SchoolYearExists]),
+        ("createStaff", &[C::EmailTaken]),
+        ("updateStaff", &[C::EmailTaken]),
+        ("deactivateStaff", &[C::CannotDeactivateSelf]),
+        ("createSubject", &[C::SubjectNameTaken]),
+        ("createCommission", &[C::CommissionNameTaken]),
+        ("updateCommission", &[C::CommissionNotDraft, C::CommissionNameTaken]),
+        ("appointCommissionHead", &[C::HeadNotEligible, C::CommissionDissolved]),
+        ("approveCommission", &[C::CommissionNotApprovable, C::CommissionNotDraft, C::OrderNumberTaken]),
+        ("dissolveCommission", &[C::CommissionNotApproved, C::OrderNumberTaken]),
+        ("addCommissionMembers", &[C::OrderRequired, C::CommissionDissolved, C::OrderNumberTaken]),
+        ("removeCommissionMember", &[C::HeadCannotLeave, C::CommissionDissolved, C::OrderNumberTaken]),
+        ("addMethodologicalCouncilMember", &[C::CouncilBusy]),
+        ("removeMethodologicalCouncilMember", &[C::CouncilBusy]),
+        ("createMeeting", &[C::CommissionNotApproved]),
+        ("updateMeeting", &[C::MinutesFinalized]),
+        ("holdMeeting", &[C::MeetingWrongState, C::MinutesFinalized]),
+        (
+            "finalizeMeeting",
+            &[C::MinutesIncomplete, C::MeetingWrongState, C::MinutesFinalized, C::ProtocolNumberingBusy],
+        ),
+        ("createPlan", &[C::PlanExists]),
+        ("updatePlan", &[C::PlanNotDraft]),
+        ("deletePlan", &[C::PlanNotDraft, C::PlanWasSubmitted]),
+        ("addPlanItem", &[C::PlanNotDraft]),
+        ("updatePlanItem", &[C::PlanNotDraft]),
+        ("deletePlanItem", &[C::PlanNotDraft]),
+        ("recordPlanItemProgress", &[C::PlanNotApproved]),
+        ("submitPlan", &[C::PlanIncomplete, C::TransitionNotAllowed]),
+        ("withdrawPlan", &[C::TransitionNotAllowed]),
+        ("reviewPlan", &[C::TransitionNotAllowed]),
+        ("agreePlan", &[C::TransitionNotAllowed]),
+        ("approvePlan", &[C::TransitionNotAllowed, C::PlanAlreadyApproved]),
+        ("returnPlan", &[C::TransitionNotAllowed]),
+        ("amendPlan", &[C::TransitionNotAllowed]),
+        ("rolloverPlan", &[C::PlanExists]),
+        ("reviewMaterial", &[C::MaterialNotDraft]),
+        ("publishMaterial", &[C::MaterialNotReviewed]),
+        ("uploadMaterialFile", &[C::FileTypeMismatch]),
+        ("uploadTrainingCertificate", &[C::FileTypeMismatch]),
+        ("updateMentorship", &[C::MentorshipCompleted]),
+        ("replaceKnowledgeQuality", &[C::DuplicateRow, C::ConcurrentWrite]),
+        ("importKnowledgeQuality", &[C::CsvInvalid, C::DuplicateRow, C::ConcurrentWrite]),
+        ("createReport", &[C::ReportExists]),
+        ("updateReport", &[C::ReportNotOpen]),
+        ("refreshReport", &[C::ReportNotOpen]),
+        ("submitReport", &[C::TransitionNotAllowed]),
+        ("acceptReport", &[C::TransitionNotAllowed]),
+        ("returnReport", &[C::TransitionNotAllowed]),
+        ("getMetrics", &[C::Unauthorized]),
+    ]
+};
+
+/// The shared response (in `components.responses`) of an error status.
+fn shared_response(status: &str) -> Option<&'static str> {
+    Some(match status {
+        "400" => "BadRequest",
+        "401" => "Unauthorized",
+        "403" => "Forbidden",
+        "404" => "NotFound",
+        "409" => "Conflict",
+        "412" => "PreconditionFailed",
+        "413" => "PayloadTooLarge",
+        "415" => "UnsupportedMediaType",
+        "422" => "ValidationFailed",
+        "429" => "TooManyRequests",
+        _ => return None,
+    })
+}
+
+/// The codes an operation may answer: those its documented statuses imply, and its own rules'.
+fn problem_codes(
+    op: &utoipa::openapi::path::Operation,
+    post: bool,
+    authenticated: bool,
+) -> std::collections::BTreeMap<String, Vec<&'static str>> {
+    use ProblemCode as C;
+    let statuses: Vec<&str> = op.responses.responses.keys().map(String::as_str).collect();
+    let has = |s: &str| statuses.contains(&s);
+    let body = op.request_body.as_ref().and_then(|b| match b {
+        utoipa::openapi::RefOr::T(b) => Some(b.content.keys().cloned().collect::<Vec<_>>()),
+        utoipa::openapi::RefOr::Ref(_) => None,
+    });
+    let takes = |t: &str| body.as_ref().is_some_and(|ts| ts.iter().any(|k| k == t));
+    let mut codes: Vec<ProblemCode> = Vec::new();
+    if has("400") {
+        codes.push(C::InvalidParameter);
+        if takes("application/json") {
+            codes.push(C::MalformedJson);
+        }
+        if takes("multipart/form-data") {
+            codes.push(C::MalformedMultipart);
+        }
+    }
+    if has("401") && authenticated {
+        codes.extend([C::Unauthorized, C::InvalidToken]);
+    }
+    for (status, code) in [
+        ("403", C::Forbidden),
+        ("404", C::NotFound),
+        ("412", C::PreconditionFailed),
+        ("413", C::PayloadTooLarge),
+        ("415", C::UnsupportedMediaType),
+    ] {
+        if has(status) {
+            codes.push(code);
+        }
+    }
+    if has("422") && (body.is_some() || post) {
+        codes.push(C::ValidationFailed);
+    }
+    if post && authenticated {
+        codes.extend([C::IdempotencyKeyReused, C::IdempotencyInProgress]);
+    }
+    let id = op.operation_id.as_deref().unwrap_or_default();
+    codes.extend(RULE_CODES.iter().filter(|(o, _)| *o == id).flat_map(|(_, c)| c.iter().copied()));
+    let mut by_status: std::collections::BTreeMap<String, Vec<&'static str>> = std::collections::BTreeMap::new();
+    for code in codes {
+        let list = by_status.entry(code.meaning().0.to_string()).or_default();
+        if !list.contains(&code.as_str()) {
+            list.push(code.as_str());
+        }
+    }
+    by_status
 }
 
 /// The document as pretty JSON with a final newline, exactly as committed.

@@ -243,6 +243,24 @@ impl Answer {
         assert_eq!(self.body["status"].as_u64(), Some(u64::from(status)));
         assert!(self.body["title"].as_str().is_some_and(|t| !t.is_empty()), "a title");
         assert!(self.body["type"].as_str().is_some_and(|t| t.starts_with("urn:usul:problem:")), "a type");
+        // One shape for what is wrong (issue 11, point 10): every 422 lists it in `errors`, each
+        // entry with a code and a message; no other list.
+        if status == 422 {
+            let errors =
+                self.body["errors"].as_array().unwrap_or_else(|| panic!("a 422 without `errors`: {}", self.text));
+            assert!(!errors.is_empty(), "a 422 with an empty `errors`: {}", self.text);
+            for e in errors {
+                assert!(e["code"].as_str().is_some_and(|c| !c.is_empty()), "an entry without a code: {}", self.text);
+                assert!(
+                    e["message"].as_str().is_some_and(|m| !m.is_empty()),
+                    "an entry without a message: {}",
+                    self.text
+                );
+            }
+            for other in ["problems", "missing", "reason"] {
+                assert!(self.body.get(other).is_none(), "a 422 with `{other}`: {}", self.text);
+            }
+        }
     }
 
     /// A string field of the body.

@@ -126,3 +126,143 @@ impl From<usul_persistence::Conflict> for ProblemCode {
         }
     }
 }
+
+impl ProblemCode {
+    /// The HTTP status the code is answered with, and what it means: the catalogue the contract
+    /// (the `ProblemCode` schema) and the README show. Every code is here, so a new code cannot
+    /// exist without its meaning.
+    #[must_use]
+    pub const fn meaning(self) -> (u16, &'static str) {
+        match self {
+            Self::ValidationFailed => {
+                (422, "The body or a parameter failed validation; `errors` names each field with what is wrong.")
+            }
+            Self::MalformedJson => (400, "The body is not a JSON object, or does not parse."),
+            Self::InvalidParameter => {
+                (400, "A path, query or header parameter is missing or malformed; `errors` names it.")
+            }
+            Self::Unauthorized => (401, "No bearer token was sent (or, on `/metrics`, not the metrics token)."),
+            Self::InvalidToken => {
+                (401, "The bearer token is malformed, expired, revoked, or its account is deactivated.")
+            }
+            Self::InvalidGrant => (
+                400,
+                "The token endpoint refused the grant: wrong credentials or an unknown, used or expired refresh token.",
+            ),
+            Self::InvalidClient => (401, "The client credentials of a service account were not accepted."),
+            Self::TooManyAttempts => (429, "Too many failed sign-ins for this login; wait `Retry-After` seconds."),
+            Self::Forbidden => (403, "The caller sees the resource, but their role does not allow this action."),
+            Self::NotFound => (404, "No such resource, or it belongs to a school or district the caller cannot see."),
+            Self::MethodNotAllowed => (405, "The path exists, but not with this method; `Allow` lists those it takes."),
+            Self::PreconditionFailed => {
+                (412, "`If-Match` named a version that is no longer current; read it again and retry.")
+            }
+            Self::PayloadTooLarge => (413, "The body (or the uploaded file) is larger than the server accepts."),
+            Self::UnsupportedMediaType => (415, "The body's `Content-Type` is not one this operation takes."),
+            Self::EmailTaken => (409, "Another account uses this e-mail address (compared case-insensitively)."),
+            Self::SubjectNameTaken => (409, "The school already has a subject of this name."),
+            Self::SchoolNameTaken => (409, "The district already has a school of this name."),
+            Self::DistrictNameTaken => (409, "A district of this name exists."),
+            Self::ClientIdTaken => (409, "A service account with this `client_id` exists."),
+            Self::IdempotencyKeyReused => (422, "This `Idempotency-Key` was used with a different request."),
+            Self::IdempotencyInProgress => {
+                (409, "A request with this `Idempotency-Key` is still running; retry later.")
+            }
+            Self::CannotDeactivateSelf => (422, "Nobody deactivates their own account."),
+            Self::Unavailable => (503, "The database cannot be reached; retry after `Retry-After` seconds."),
+            Self::CommissionNotApprovable => {
+                (422, "The commission cannot be approved (R-3.2.2a, R-3.2.2c); `errors` lists why.")
+            }
+            Self::HeadNotEligible => (
+                422,
+                "This person cannot head the commission (R-3.2.2c): not a member, inactive, or too little experience.",
+            ),
+            Self::OrderRequired => {
+                (422, "An approved commission's members change only by a school order (R-3.2.2d); send `order`.")
+            }
+            Self::HeadCannotLeave => (409, "The head cannot be removed before another head is appointed."),
+            Self::MinutesFinalized => (409, "The minutes are finalized and read-only (R-5.3)."),
+            Self::MinutesIncomplete => {
+                (422, "The minutes lack what finalizing needs (R-5.3); `errors` names each missing field.")
+            }
+            Self::MeetingWrongState => {
+                (422, "The meeting is not in the state this step needs; `meeting_status` says which it is.")
+            }
+            Self::ProtocolNumberingBusy => {
+                (409, "Another meeting's minutes were being numbered at the same time; retry.")
+            }
+            Self::SchoolYearExists => (409, "This academic year exists already at the school."),
+            Self::CouncilBusy => (409, "The council's composition was being changed at the same time; retry."),
+            Self::CommissionDissolved => (409, "The commission is dissolved; it no longer changes."),
+            Self::MentorshipCompleted => (409, "The mentorship is completed; it no longer changes."),
+            Self::MaterialNotDraft => (409, "The material is no longer a draft."),
+            Self::MaterialNotReviewed => {
+                (409, "The material has not been reviewed at a commission meeting, so it cannot be published (R-4.3).")
+            }
+            Self::FileTypeMismatch => {
+                (422, "The uploaded file's bytes do not match the `Content-Type` it was sent with (`declared`).")
+            }
+            Self::MalformedMultipart => (400, "The multipart body cannot be read, or has no part named `file`."),
+            Self::TransitionNotAllowed => (
+                409,
+                "The plan or report is not in a state this step can leave; `allowed` lists the steps it can take.",
+            ),
+            Self::PlanNotDraft => (409, "The plan is not a draft, so it (and its items) cannot be edited."),
+            Self::PlanIncomplete => (
+                422,
+                "The plan cannot be submitted (R-5.1, R-3.2.1, R-3.2.2f); `errors` lists each problem with its item and field.",
+            ),
+            Self::PlanExists => {
+                (409, "A plan of this kind, owner and academic year exists (or, for a rollover, the next year's does).")
+            }
+            Self::PlanWasSubmitted => (409, "A plan that was ever submitted is kept; it cannot be deleted."),
+            Self::PlanAlreadyApproved => (409, "Another version of this plan is approved at the same time."),
+            Self::CsvInvalid => (
+                422,
+                "The CSV file has errors and nothing was stored; `errors` lists each line and column (the first 200), `error_count` all of them.",
+            ),
+            Self::ReportExists => (409, "This report for this owner and year exists."),
+            Self::ReportNotOpen => (409, "The report is submitted or accepted; it cannot be edited or refreshed."),
+            Self::PlanNotApproved => (409, "Progress is recorded only on an approved plan."),
+            Self::CommissionNotDraft => (409, "The commission is no longer a draft, so this change needs an order."),
+            Self::CommissionNotApproved => {
+                (409, "The commission is not approved (R-3.2.2f), so it cannot meet or be dissolved.")
+            }
+            Self::CommissionNameTaken => (409, "The school has a commission of this name in this academic year."),
+            Self::OrderNumberTaken => (409, "The school has an order with this number in this academic year."),
+            Self::DuplicateRow => (409, "The same subject and class are listed twice."),
+            Self::ConcurrentWrite => {
+                (409, "The record was written by another request at the same time; read it again and retry.")
+            }
+            Self::Overloaded => (503, "Too many password checks are waiting; retry after `Retry-After` seconds."),
+            Self::RateLimited => (429, "Too many token requests from this address; wait `Retry-After` seconds."),
+            Self::InternalError => (500, "A fault on the server; the `X-Request-Id` finds it in the log."),
+        }
+    }
+}
+
+impl utoipa::PartialSchema for ProblemCode {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, SchemaType, Type};
+        let mut description = String::from(
+            "Every problem `code` the API answers with: the HTTP status it comes with and what it means. A code is stable; its `title` follows `Accept-Language`.\n\n| code | status | meaning |\n|---|---|---|\n",
+        );
+        for code in Self::ALL {
+            let (status, meaning) = code.meaning();
+            description.push_str(&format!("| `{}` | {status} | {meaning} |\n", code.as_str()));
+        }
+        let descriptions: Vec<&str> = Self::ALL.iter().map(|c| c.meaning().1).collect();
+        ObjectBuilder::new()
+            .schema_type(SchemaType::Type(Type::String))
+            .enum_values(Some(Self::ALL.iter().map(|c| c.as_str())))
+            .description(Some(description))
+            .extensions(Some(
+                utoipa::openapi::extensions::ExtensionsBuilder::new()
+                    .add("x-enum-descriptions", serde_json::json!(descriptions))
+                    .build(),
+            ))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for ProblemCode {}

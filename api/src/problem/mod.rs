@@ -1,11 +1,15 @@
 //! One error type for the whole API, answered as RFC 9457 `application/problem+json` with a
-//! stable `code`, per-field `errors`, and a title in the client's language.
+//! stable `code`, a title in the client's language and, for every 422 and every 400 that names
+//! a parameter, one list `errors` of what is wrong: each with its `code`, where it is (`field`,
+//! `item`, or `line`/`column`), a `message` and the rule's R- id where one applies.
 
 mod codes;
 mod field;
+mod listed;
 
 pub use codes::ProblemCode;
 pub use field::{Checker, FieldError, FieldErrorKind, checked};
+pub use listed::{At, Listed, Message};
 
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
@@ -88,9 +92,12 @@ pub enum ApiError {
     #[error("precondition failed")]
     PreconditionFailed { current: i32 },
     /// A rule refused the request (422); the code names the rule, `extra` carries its facts as
-    /// problem extension members.
+    /// problem extension members (`rule` and `field` go to the one entry of `errors`).
     #[error("rule refused: {code}")]
     Rule { code: ProblemCode, detail: String, extra: Option<serde_json::Value> },
+    /// A rule refused the request (422) for the reasons listed, each where it is.
+    #[error("refused: {code}")]
+    Refused { code: ProblemCode, detail: String, errors: Vec<Listed>, extra: Option<serde_json::Value> },
     /// The body is larger than allowed (413).
     #[error("payload too large")]
     PayloadTooLarge { limit: usize },
@@ -117,7 +124,7 @@ pub enum ApiError {
     "type": "urn:usul:problem:validation_failed",
     "title": "Validation failed",
     "status": 422,
-    "detail": "2 fields are invalid.",
+    "detail": "2 field(s) are invalid.",
     "code": "validation_failed",
     "errors": [
         {"field": "email", "code": "invalid_format", "message": "Invalid format"},
@@ -127,38 +134,99 @@ pub enum ApiError {
 pub struct Problem {
     /// A URI naming the kind of problem: `urn:usul:problem:{code}`.
     #[serde(rename = "type")]
+    #[schema(example = "urn:usul:problem:validation_failed")]
     pub type_: String,
     /// A short summary in the language chosen by `Accept-Language` (ky, ru, en).
     pub title: String,
     /// The HTTP status.
+    #[schema(minimum = 400, maximum = 599)]
     pub status: u16,
     /// What happened in this case.
     pub detail: String,
-    /// A stable machine-readable code.
+    /// A stable machine-readable code: one of the `ProblemCode` schema's values, each described
+    /// there (new codes may be added; treat an unknown one by its `status`).
+    #[schema(schema_with = code_schema)]
     pub code: String,
-    /// For validation problems, each offending field.
+    /// What is wrong, one entry per thing: on every 422, and on a 400 `invalid_parameter`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<ProblemField>,
-    /// For a refused rule, its facts (e.g. `problems` of a refused approval).
+    /// For `csv_invalid`: how many problems the file has (`errors` lists the first 200).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error_count: Option<usize>,
+    /// For `transition_not_allowed`: the steps the current state allows.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allowed: Option<Vec<String>>,
+    /// For `transition_not_allowed` on a plan: the plan's status.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plan_status: Option<String>,
+    /// For `transition_not_allowed` on a report: the report's status.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub report_status: Option<String>,
+    /// For `meeting_wrong_state`: the meeting's status.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub meeting_status: Option<String>,
+    /// For `file_type_mismatch`: the `Content-Type` the file was sent with.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub declared: Option<String>,
+    /// Any other fact of a refusal (none today; kept so that a new one is never lost).
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<Object>)]
-    pub extensions: Option<serde_json::Value>,
+    #[schema(ignore)]
+    pub extensions: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
-/// One offending field in a [`Problem`].
+/// A [`ProblemCode`], or a code added after the client was generated.
+fn code_schema() -> utoipa::openapi::schema::Schema {
+    use utoipa::openapi::schema::{AnyOfBuilder, ObjectBuilder, Ref, SchemaType, Type};
+    AnyOfBuilder::new()
+        .item(Ref::from_schema_name("ProblemCode"))
+        .item(ObjectBuilder::new().schema_type(SchemaType::Type(Type::String)))
+        .description(Some(
+            "A stable machine-readable code: one of the `ProblemCode` schema's values, each described there (a newer server may add codes; treat an unknown one by its `status`).",
+        ))
+        .examples([serde_json::json!("validation_failed")])
+        .into()
+}
+
+/// One thing wrong in a [`Problem`]: its code, where it is, a message, and the rule's R- id.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ProblemField {
-    /// The field's path, e.g. `email` or `subject_ids[1]`.
-    #[schema(example = "email")]
-    pub field: String,
-    /// A stable code: `required`, `empty`, `too_long`, `too_short`, `invalid_format`,
-    /// `invalid_value`, `invalid_type`, `unknown_field`, `out_of_range`, `unknown_reference`,
-    /// `invalid_year`, `inactive`, `duplicate`.
+    /// A stable code. For a field: `required`, `empty`, `too_long`, `too_short`,
+    /// `invalid_format`, `invalid_value`, `invalid_type`, `unknown_field`, `out_of_range`,
+    /// `unknown_reference`, `invalid_year`, `inactive`, `duplicate`, `grades_do_not_add_up`.
+    /// For a refused rule, the reason: e.g. `no_deadline`, `too_few_qualified_members`,
+    /// `not_member`, `too_little_experience`; for a CSV file, e.g. `missing_column`.
     #[schema(example = "invalid_format")]
     pub code: String,
     /// A message in the chosen language.
     #[schema(example = "Invalid format")]
     pub message: String,
+    /// The field (or parameter, or header) to blame, e.g. `email`, `subject_ids[1]`,
+    /// `due_date` of an `item`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = "email")]
+    pub field: Option<String>,
+    /// The plan item to blame, by its `position`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub item: Option<u32>,
+    /// The line of an uploaded file (1-based; 0 for the file as a whole).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    /// The column of an uploaded file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<String>,
+    /// The regulation's rule, e.g. `R-3.2.2a`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(pattern = "^R-[0-9]+(\\.[0-9]+)*[a-z]?$")]
+    pub rule: Option<String>,
+    /// The people concerned, e.g. the members who teach none of a commission's subjects.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub staff_ids: Vec<uuid::Uuid>,
+    /// What there is, for a threshold rule (qualified members, years of experience).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub have: Option<u32>,
+    /// What the rule needs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub need: Option<u32>,
 }
 
 impl ApiError {
@@ -167,7 +235,8 @@ impl ApiError {
     pub const fn code(&self) -> ProblemCode {
         match self {
             Self::Validation(_) => ProblemCode::ValidationFailed,
-            Self::BadRequest { code, .. }
+            Self::Refused { code, .. }
+            | Self::BadRequest { code, .. }
             | Self::Unauthorized { code }
             | Self::Grant { code, .. }
             | Self::Conflict(code)
@@ -217,9 +286,10 @@ impl ApiError {
                 Lang::Ru => format!("Неверных полей: {}.", errors.len()),
                 Lang::En => format!("{} field(s) are invalid.", errors.len()),
             },
-            Self::BadRequest { detail, .. } | Self::Rule { detail, .. } | Self::ConflictWith { detail, .. } => {
-                detail.clone()
-            }
+            Self::BadRequest { detail, .. }
+            | Self::Rule { detail, .. }
+            | Self::Refused { detail, .. }
+            | Self::ConflictWith { detail, .. } => detail.clone(),
             Self::Unauthorized { .. } => t(
                 "Жарактуу Bearer токен жөнөтүңүз.",
                 "Передайте действующий Bearer-токен.",
@@ -288,39 +358,66 @@ impl ApiError {
     #[must_use]
     pub fn problem(&self, lang: Lang) -> Problem {
         let code = self.code();
-        let errors = match self {
+        let status = self.status_code().as_u16();
+        let detail = self.detail(lang);
+        let mut errors: Vec<ProblemField> = match self {
             Self::Validation(e) | Self::BadRequest { errors: e, .. } => e
                 .iter()
-                .map(|f| ProblemField {
-                    field: f.field.clone(),
-                    code: f.kind.code().to_owned(),
-                    message: f.kind.message(lang),
-                })
+                .map(|f| Listed::new(f.kind.code(), Message::Kind(f.kind), At::Field(f.field.clone())).render(lang))
                 .collect(),
+            Self::Refused { errors, .. } => errors.iter().map(|e| e.render(lang)).collect(),
             _ => Vec::new(),
         };
+        let mut extensions = match self {
+            Self::Rule { extra: Some(serde_json::Value::Object(map)), .. }
+            | Self::Refused { extra: Some(serde_json::Value::Object(map)), .. }
+            | Self::ConflictWith { extra: Some(serde_json::Value::Object(map)), .. } => map.clone(),
+            _ => serde_json::Map::new(),
+        };
+        // Extension members never shadow the standard ones.
+        for k in ["type", "title", "status", "detail", "code", "errors"] {
+            extensions.remove(k);
+        }
+        let mut take = |k: &str| extensions.remove(k);
+        let text = |v: Option<serde_json::Value>| v.and_then(|v| v.as_str().map(str::to_owned));
+        let rule = text(take("rule"));
+        let field = text(take("field"));
+        // Every 422 lists what is wrong, even when one rule says it all.
+        if status == 422 && errors.is_empty() {
+            errors.push(ProblemField {
+                code: code.as_str().to_owned(),
+                message: detail.clone(),
+                field,
+                item: None,
+                line: None,
+                column: None,
+                rule,
+                staff_ids: Vec::new(),
+                have: None,
+                need: None,
+            });
+        }
+        let allowed = take("allowed")
+            .and_then(|v| v.as_array().map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_owned)).collect()));
+        let error_count = take("error_count").and_then(|v| v.as_u64()).and_then(|n| usize::try_from(n).ok());
+        let plan_status = text(take("plan_status"));
+        let report_status = text(take("report_status"));
+        let meeting_status = text(take("meeting_status"));
+        let declared = text(take("declared"));
         Problem {
             type_: format!("urn:usul:problem:{code}"),
             title: code.title().get(lang).to_owned(),
-            status: self.status_code().as_u16(),
-            detail: self.detail(lang),
+            status,
+            detail,
             code: code.as_str().to_owned(),
             errors,
-            extensions: match self {
-                // Extension members never shadow the standard ones.
-                Self::Rule { extra: Some(serde_json::Value::Object(map)), .. }
-                | Self::ConflictWith { extra: Some(serde_json::Value::Object(map)), .. } => {
-                    Some(serde_json::Value::Object(
-                        map.iter()
-                            .filter(|(k, _)| {
-                                !["type", "title", "status", "detail", "code", "errors"].contains(&k.as_str())
-                            })
-                            .map(|(k, v)| (k.clone(), v.clone()))
-                            .collect(),
-                    ))
-                }
-                _ => None,
-            },
+            error_count,
+            allowed,
+            plan_status,
+            report_status,
+            meeting_status,
+            declared,
+            extensions: if extensions.is_empty() { None } else { Some(extensions) },
         }
     }
 
@@ -357,7 +454,7 @@ impl ApiError {
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
-            Self::Validation(_) | Self::Rule { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Validation(_) | Self::Rule { .. } | Self::Refused { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
             Self::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
             Self::Grant { status, .. } => *status,
@@ -451,6 +548,41 @@ mod tests {
             assert!(!t.ky.is_empty() && !t.ru.is_empty() && !t.en.is_empty(), "{s}");
             assert_ne!(t.ky, t.en, "{s} has no Kyrgyz title");
         }
+    }
+
+    #[test]
+    fn every_problem_code_has_an_error_status_and_a_meaning_for_the_catalogue() {
+        for code in ProblemCode::ALL {
+            let (status, meaning) = code.meaning();
+            assert!((400..600).contains(&status), "{code}: {status}");
+            assert!(meaning.ends_with('.') && meaning.len() > 20, "{code}: {meaning}");
+        }
+        assert_eq!(
+            ProblemCode::PlanIncomplete.meaning().0,
+            ApiError::Refused {
+                code: ProblemCode::PlanIncomplete,
+                detail: String::new(),
+                errors: Vec::new(),
+                extra: None,
+            }
+            .status_code()
+            .as_u16()
+        );
+    }
+
+    #[test]
+    fn a_rule_refused_for_one_reason_still_lists_it_in_errors_with_its_rule_and_field() {
+        let e = ApiError::Rule {
+            code: ProblemCode::FileTypeMismatch,
+            detail: "The bytes are not application/pdf.".into(),
+            extra: Some(serde_json::json!({"declared": "application/pdf", "field": "file", "rule": "R-4.3"})),
+        };
+        let p = serde_json::to_value(e.problem(Lang::En)).unwrap_or_default();
+        assert_eq!(p["errors"][0]["code"], "file_type_mismatch");
+        assert_eq!(p["errors"][0]["field"], "file");
+        assert_eq!(p["errors"][0]["rule"], "R-4.3");
+        assert_eq!(p["declared"], "application/pdf");
+        assert!(p.get("rule").is_none() && p.get("field").is_none(), "{p}");
     }
 
     #[test]

@@ -81,7 +81,8 @@ pub struct AuditQuery {
 /// which entity — oldest first. The director and the deputy read it, and so do the district's
 /// users; teachers do not.
 #[utoipa::path(
-    tag = tags::SCHOOLS,
+    operation_id = "listAuditEvents",
+    tag = tags::AUDIT,
     params(("id" = Uuid, Path, description = "School id"), AuditQuery),
     responses(
         (status = 200, description = "A page of events.", body = AuditEventList),

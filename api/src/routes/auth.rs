@@ -111,6 +111,7 @@ pub struct TokenResponse {
 /// a minute (429 `rate_limited`); when too many passwords are being checked at once the answer
 /// is 503 `overloaded` with `Retry-After`.
 #[utoipa::path(
+    operation_id = "issueToken",
     tag = tags::AUTH,
     request_body(content = TokenRequest, examples(
         ("password" = (summary = "A person signs in", value = json!({"grant_type": "password", "username": "deputy@demo.usul.kg", "password": "usul-demo-2022"}))),
@@ -302,6 +303,28 @@ fn respond(state: &AppState, principal: &Principal, refresh_token: String) -> Re
 
 /// Who you are.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "account_type": "staff",
+    "staff": {
+        "id": "01a22fba-7a5b-7098-a5ba-67707b41ffbe", "school_id": "01a22fba-7a51-7563-8350-86222e1bb0a8",
+        "district_id": "01a22fba-7a4f-72c2-9019-326fda2e540c", "email": "deputy@demo.usul.kg",
+        "last_name": "Жумабаева", "first_name": "Гүлнара", "patronymic": "Асановна", "short_name": "Жумабаева Г.А.",
+        "position": "Директордун усулдук иштер боюнча орун басары", "role": "deputy",
+        "subject_ids": ["01a22fba-7a53-72fe-b323-4c6ab5fa2362"], "qualification_category": "highest",
+        "experience_years": 18, "active": true, "version": 1,
+        "created_at": "2022-08-25T09:00:00Z", "updated_at": "2022-08-25T09:00:00Z"
+    },
+    "service_account": null,
+    "school": {
+        "id": "01a22fba-7a51-7563-8350-86222e1bb0a8", "district_id": "01a22fba-7a4f-72c2-9019-326fda2e540c",
+        "name": "КТО №95 мектеп-гимназиясы", "address": "Бишкек ш.", "settings": {"min_head_experience_years": 5},
+        "version": 1, "created_at": "2022-08-25T09:00:00Z", "updated_at": "2022-08-25T09:00:00Z"
+    },
+    "district": {
+        "id": "01a22fba-7a4f-72c2-9019-326fda2e540c", "name": "Демо району боюнча билим берүү бөлүмү",
+        "region": "Бишкек", "version": 1, "created_at": "2022-08-25T09:00:00Z", "updated_at": "2022-08-25T09:00:00Z"
+    }
+}))]
 pub struct MeView {
     /// `staff` for a person, `service_account` for a district system.
     #[schema(example = "staff")]
@@ -321,6 +344,7 @@ pub struct MeView {
 /// The person (or district service account) behind the bearer token, with their school and
 /// district. Roles are read live: a role change or a deactivation takes effect at once.
 #[utoipa::path(
+    operation_id = "getMe",
     tag = tags::AUTH,
     responses(
         (status = 200, description = "The current account.", body = MeView),
@@ -372,6 +396,7 @@ pub struct ChangePasswordBody {
 /// refresh token you hold stops working (sign in again on other devices); access tokens run
 /// out within their lifetime.
 #[utoipa::path(
+    operation_id = "changePassword",
     tag = tags::AUTH,
     request_body = ChangePasswordBody,
     responses(

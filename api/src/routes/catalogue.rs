@@ -125,6 +125,7 @@ fn labelled(req: &HttpRequest, body: &impl Serialize) -> HttpResponse {
 /// deduplicated: a form of several groups appears once with all its groups. `label` follows
 /// `Accept-Language` (`ky`, `ru`, `en`).
 #[utoipa::path(
+    operation_id = "listForms",
     tag = tags::CATALOGUE,
     params(FormQuery, ("Accept-Language" = Option<String>, Header, description = "`ky`, `ru` or `en` (default).")),
     responses(
@@ -148,7 +149,11 @@ pub async fn list(req: HttpRequest, auth: Auth, q: query::Query<FormQuery>) -> R
 }
 
 /// Read one form.
+///
+/// One form of methodological work by its code, with its group and its label in the chosen
+/// language.
 #[utoipa::path(
+    operation_id = "getForm",
     tag = tags::CATALOGUE,
     params(("code" = String, Path, description = "The form's code", example = "master_class"), ("Accept-Language" = Option<String>, Header, description = "`ky`, `ru` or `en` (default).")),
     responses(

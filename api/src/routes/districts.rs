@@ -120,6 +120,7 @@ fn opt_name(check: &mut Checker, field: &str, v: Option<&str>) -> Option<Option<
 ///
 /// An administrator sees every district; anyone else sees only their own.
 #[utoipa::path(
+    operation_id = "listDistricts",
     tag = tags::DISTRICTS,
     params(PageQuery),
     responses(
@@ -153,6 +154,7 @@ pub async fn list(
 ///
 /// Administrators only. The name is unique (case-insensitively).
 #[utoipa::path(
+    operation_id = "createDistrict",
     tag = tags::DISTRICTS,
     request_body = CreateDistrictBody,
     params(crate::openapi::IdempotencyKey),
@@ -186,7 +188,10 @@ pub async fn create(
 }
 
 /// Read a district.
+///
+/// One district education department; the `ETag` is its version.
 #[utoipa::path(
+    operation_id = "getDistrict",
     tag = tags::DISTRICTS,
     params(("id" = Uuid, Path, description = "District id"), crate::openapi::IfNoneMatch),
     responses(
@@ -211,6 +216,7 @@ pub async fn read(
 ///
 /// Administrators only. Send the `ETag` in `If-Match`; a stale one answers 412.
 #[utoipa::path(
+    operation_id = "updateDistrict",
     tag = tags::DISTRICTS,
     request_body = UpdateDistrictBody,
     params(("id" = Uuid, Path, description = "District id"), crate::openapi::IfMatch),
@@ -244,6 +250,7 @@ pub async fn update(
 /// Administrators only. Creates a login with the `district_methodologist` role, who reads
 /// every school of the district.
 #[utoipa::path(
+    operation_id = "createMethodologist",
     tag = tags::DISTRICTS,
     request_body = NewPersonBody,
     params(("id" = Uuid, Path, description = "District id"), crate::openapi::IdempotencyKey),
@@ -308,8 +315,15 @@ impl From<&ServiceAccount> for ServiceAccountView {
 /// A new service account and its secret, shown only this once.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CreatedServiceAccount {
-    #[serde(flatten)]
-    pub account: ServiceAccountView,
+    pub id: Uuid,
+    pub district_id: Uuid,
+    #[schema(example = "District reporting system")]
+    pub name: String,
+    /// The `client_id` of the `client_credentials` grant.
+    #[schema(example = "oktyabr-reports")]
+    pub client_id: String,
+    pub active: bool,
+    pub created_at: DateTime<Utc>,
     /// The secret for the `client_credentials` grant. Only its hash is kept: store it now.
     #[schema(example = "9c1e5d…")]
     pub client_secret: String,
@@ -335,7 +349,11 @@ pub struct CreateServiceAccountBody {
 }
 
 /// List a district's service accounts.
+///
+/// The district's service accounts (client credentials of district systems); their secrets are
+/// never shown again.
 #[utoipa::path(
+    operation_id = "listServiceAccounts",
     tag = tags::DISTRICTS,
     params(("id" = Uuid, Path, description = "District id")),
     responses(
@@ -359,6 +377,7 @@ pub async fn list_service_accounts(
 ///
 /// Administrators only. The answer carries the `client_secret` once; only its hash is kept.
 #[utoipa::path(
+    operation_id = "createServiceAccount",
     tag = tags::DISTRICTS,
     request_body = CreateServiceAccountBody,
     params(("id" = Uuid, Path, description = "District id"), crate::openapi::IdempotencyKey),
@@ -392,7 +411,16 @@ pub async fn create_service_account(
         .store
         .create_service_account(d.id, name, body.client_id, hash, &auth.audit("service account created"))
         .await?;
-    let body = CreatedServiceAccount { account: ServiceAccountView::from(&a), client_secret: secret };
+    let view = ServiceAccountView::from(&a);
+    let body = CreatedServiceAccount {
+        id: view.id,
+        district_id: view.district_id,
+        name: view.name,
+        client_id: view.client_id,
+        active: view.active,
+        created_at: view.created_at,
+        client_secret: secret,
+    };
     Ok(HttpResponse::Created()
         .insert_header(("location", format!("/api/v1/districts/{}/service-accounts", d.id)))
         .insert_header(("cache-control", "no-store"))

@@ -34,7 +34,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 #[into_params(parameter_in = Query)]
 pub struct YearQuery {
     /// `YYYY-YYYY`, required.
-    #[param(value_type = Option<String>, pattern = "^[0-9]{4}-[0-9]{4}$", example = "2022-2023")]
+    #[param(required = true, value_type = String, pattern = "^[0-9]{4}-[0-9]{4}$", example = "2022-2023")]
     pub year: Option<query::Year>,
 }
 
@@ -311,7 +311,8 @@ async fn year_measures(
 ///
 /// Computed from the records on each request, in a fixed number of queries.
 #[utoipa::path(
-    tag = tags::REPORTS,
+    operation_id = "getEffectiveness",
+    tag = tags::EFFECTIVENESS,
     params(("id" = Uuid, Path, description = "School id"), YearQuery),
     responses(
         (status = 200, description = "The measures.", body = EffectivenessView),
@@ -415,7 +416,7 @@ pub struct DistrictSummaryView {
 #[into_params(parameter_in = Query)]
 pub struct SummaryQuery {
     /// `YYYY-YYYY`, required.
-    #[param(value_type = Option<String>, pattern = "^[0-9]{4}-[0-9]{4}$", example = "2022-2023")]
+    #[param(required = true, value_type = String, pattern = "^[0-9]{4}-[0-9]{4}$", example = "2022-2023")]
     pub year: Option<query::Year>,
     /// `name` (default), `plan_execution`, `commissions`, `reports_accepted`,
     /// `training_hours`, `presented`, `success` or `quality`; a leading `-` sorts descending.
@@ -453,7 +454,8 @@ fn sort_key(r: &SchoolSummaryRow, key: &str) -> Option<f64> {
 /// another district is 404). Computed in a fixed number of queries whatever the number of
 /// schools.
 #[utoipa::path(
-    tag = tags::REPORTS,
+    operation_id = "getDistrictSummary",
+    tag = tags::EFFECTIVENESS,
     params(("id" = Uuid, Path, description = "District id"), SummaryQuery),
     responses(
         (status = 200, description = "The summary.", body = DistrictSummaryView),

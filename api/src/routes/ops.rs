@@ -20,14 +20,20 @@ pub struct Health {
 }
 
 /// Liveness: the process answers.
-#[utoipa::path(tag = tags::OPS, responses((status = 200, description = "Alive.", body = Health)), security(()))]
+///
+/// Answers 200 `ok` while the process runs, without touching the database; for liveness probes.
+#[utoipa::path(operation_id = "getHealth", tag = tags::OPS, responses((status = 200, description = "Alive.", body = Health)), security(()))]
 #[get("/healthz")]
 pub async fn healthz() -> HttpResponse {
     HttpResponse::Ok().json(Health { status: "ok".into() })
 }
 
 /// Readiness: the database answers.
+///
+/// Answers 200 when the database answers within a second, 503 `unavailable` with `Retry-After`
+/// otherwise; for readiness probes and load balancers.
 #[utoipa::path(
+    operation_id = "getReadiness",
     tag = tags::OPS,
     responses(
         (status = 200, description = "Ready.", body = Health),
@@ -58,7 +64,11 @@ fn unavailable() -> HttpResponse {
 }
 
 /// Prometheus metrics in the text exposition format.
+///
+/// Request, database and process figures in the Prometheus text exposition format (0.0.4). When
+/// `USUL_METRICS_TOKEN` is set, send it as a bearer token.
 #[utoipa::path(
+    operation_id = "getMetrics",
     tag = tags::OPS,
     responses(
         (status = 200, description = "Metrics.", content_type = "text/plain; version=0.0.4", body = String),

@@ -4,7 +4,7 @@
 use crate::auth::Auth;
 use crate::extract::{CsvBody, ValidJson, bad_param, expected, path_id};
 use crate::openapi::tags;
-use crate::problem::{ApiError, Checker, FieldErrorKind, ProblemCode};
+use crate::problem::{ApiError, At, Checker, FieldErrorKind, Listed, Message, ProblemCode};
 use crate::query;
 use crate::routes::{school_for, versioned};
 use crate::state::AppState;
@@ -30,18 +30,18 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 /// The most rows a table may have.
 pub const MAX_ROWS: usize = 1000;
 
-/// The most problems a CSV refusal lists (`problem_count` gives them all).
+/// The most problems a CSV refusal lists (`error_count` gives them all).
 pub const MAX_PROBLEMS: usize = 200;
 
 /// Which table.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct TableQuery {
-    /// The academic year, `YYYY-YYYY`.
-    #[param(value_type = Option<String>, pattern = "^[0-9]{4}-[0-9]{4}$", example = "2022-2023")]
+    /// The academic year, `YYYY-YYYY`; required.
+    #[param(required = true, value_type = String, pattern = "^[0-9]{4}-[0-9]{4}$", example = "2022-2023")]
     pub year: Option<query::Year>,
-    /// `1`–`4` for a term, `year` for the annual grades.
-    #[param(value_type = Option<String>, pattern = "^([1-4]|year)$", example = "year")]
+    /// `1`–`4` for a term, `year` for the annual grades; required.
+    #[param(required = true, value_type = String, pattern = "^([1-4]|year)$", example = "year")]
     #[serde(default, deserialize_with = "term_param")]
     pub term: Option<Term>,
 }
@@ -176,8 +176,9 @@ fn view(sheet: &QualitySheet, subjects: &[Subject], req: &HttpRequest) -> TableV
 /// each subject's totals and the school's, weighted by students. An empty table
 /// (version 0) when nothing was entered.
 #[utoipa::path(
+    operation_id = "getKnowledgeQuality",
     tag = tags::QUALITY,
-    params(("id" = Uuid, Path, description = "School id"), TableQuery),
+    params(("id" = Uuid, Path, description = "School id"), TableQuery, crate::openapi::IfNoneMatch),
     responses(
         (status = 200, description = "The table.", body = TableView, headers(("ETag" = String))),
         (status = 304, description = "Unchanged since the `If-None-Match` version."),
@@ -331,6 +332,7 @@ async fn store(
 /// good. An empty `rows` clears the table. At most 1000 rows; only for a year that has begun
 /// (400 on `year` otherwise). The director and the deputy keep it.
 #[utoipa::path(
+    operation_id = "replaceKnowledgeQuality",
     tag = tags::QUALITY,
     request_body = TableBody,
     params(("id" = Uuid, Path, description = "School id"), TableQuery, crate::openapi::IfMatch),
@@ -392,11 +394,12 @@ pub async fn replace(
 /// `subject;class;students;grade_5;grade_4;grade_3;grade_2`. `subject` is the subject's name
 /// as the school lists it (case-insensitively) or its id. The import replaces the table of the
 /// year and term and is all or nothing: a refusal (422 `csv_invalid`) lists every bad line and
-/// column in `problems` (the first 200; `problem_count` counts them all), and nothing is
+/// column in `errors` (the first 200; `error_count` counts them all), and nothing is
 /// stored. Blank lines and lines of separators only are skipped; a file without rows is
 /// refused (`no_rows`) — send `PUT` with no rows to clear a table. Grades are entered for years
 /// that have begun.
 #[utoipa::path(
+    operation_id = "importKnowledgeQuality",
     tag = tags::QUALITY,
     request_body(content = String, content_type = "text/csv", example = "subject;class;students;grade_5;grade_4;grade_3;grade_2\nМатематика;5А;25;5;10;8;2\n"),
     params(("id" = Uuid, Path, description = "School id"), TableQuery, crate::openapi::IfMatch),
@@ -409,8 +412,8 @@ pub async fn replace(
         (status = 412, response = crate::openapi::PreconditionFailed),
         (status = 413, response = crate::openapi::PayloadTooLarge),
         (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, description = "`csv_invalid` with `problems`: `[{line, column, code, message}]`, every one of them.", body = crate::problem::Problem, content_type = "application/problem+json",
-            example = json!({"type": "urn:usul:problem:csv_invalid", "title": "The CSV file has errors; nothing was stored", "status": 422, "detail": "2 problem(s) in the file.", "code": "csv_invalid", "errors": [], "problems": [{"line": 3, "column": "grade_2", "code": "invalid_type", "message": "Wrong type of value"}, {"line": 4, "column": "students", "code": "grades_do_not_add_up", "message": "Grades 5, 4, 3 and 2 must add up to the number of students"}]})),
+        (status = 422, description = "`csv_invalid` with `errors`: `[{line, column, code, message}]`, the first 200 of them, and `error_count`.", body = crate::problem::Problem, content_type = "application/problem+json",
+            example = json!({"type": "urn:usul:problem:csv_invalid", "title": "The CSV file has errors; nothing was stored", "status": 422, "detail": "2 problem(s) in the file.", "code": "csv_invalid", "errors": [{"line": 3, "column": "grade_2", "code": "invalid_type", "message": "Wrong type of value"}, {"line": 4, "column": "students", "code": "grades_do_not_add_up", "message": "Grades 5, 4, 3 and 2 must add up to the number of students"}], "error_count": 2})),
     ),
     security(("bearer" = [])),
 )]
@@ -426,27 +429,29 @@ pub async fn import(
     let school = school_for(&state, &auth, SchoolId::from_uuid(path_id("id", &id)?), Action::ManageRecords).await?;
     let table = table_of(&q)?;
     begun(table.0)?;
-    let language = crate::extract::lang(&req);
-    let refuse = |mut problems: Vec<serde_json::Value>| {
+    let refuse = |mut problems: Vec<Listed>| {
         let count = problems.len();
         problems.truncate(MAX_PROBLEMS);
-        ApiError::Rule {
+        ApiError::Refused {
             code: ProblemCode::CsvInvalid,
             detail: format!("{count} problem(s) in the file."),
-            extra: Some(json!({ "problems": problems, "problem_count": count })),
+            errors: problems,
+            extra: Some(json!({ "error_count": count })),
         }
     };
     let csv = read_csv(&body.0).map_err(|ps| {
         refuse(
             ps.into_iter()
-                .map(|p| json!({"line": p.line, "column": p.column, "code": p.code, "message": p.message}))
+                .map(|p| Listed::new(p.code, Message::Plain(p.message), At::Cell { line: p.line, column: p.column }))
                 .collect(),
         )
     })?;
     if csv.len() > MAX_ROWS {
-        return Err(refuse(vec![
-            json!({"line": 0, "column": null, "code": "too_many_rows", "message": format!("at most {MAX_ROWS} rows")}),
-        ]));
+        return Err(refuse(vec![Listed::new(
+            "too_many_rows",
+            Message::Plain(format!("at most {MAX_ROWS} rows")),
+            At::Cell { line: 0, column: None },
+        )]));
     }
     let subjects = subjects_of(&state, school.id).await?;
     let find_subject = |text: &str| -> Result<SubjectId, ()> {
@@ -478,12 +483,11 @@ pub async fn import(
                 .into_iter()
                 .map(|e| {
                     let (line, column) = e.field.split_once('\u{1f}').unwrap_or(("0", e.field.as_str()));
-                    json!({
-                        "line": line.parse::<usize>().unwrap_or(0),
-                        "column": column,
-                        "code": e.kind.code(),
-                        "message": e.kind.message(language),
-                    })
+                    Listed::new(
+                        e.kind.code(),
+                        Message::Kind(e.kind),
+                        At::Cell { line: line.parse::<usize>().unwrap_or(0), column: Some(column.to_owned()) },
+                    )
                 })
                 .collect(),
         ));

@@ -135,6 +135,7 @@ fn check_settings(check: &mut Checker, s: &SchoolSettingsView) {
 /// An administrator sees every school, a district user the schools of their district, school
 /// staff their own school.
 #[utoipa::path(
+    operation_id = "listSchools",
     tag = tags::SCHOOLS,
     params(SchoolQuery),
     responses(
@@ -173,6 +174,7 @@ pub async fn list(
 ///
 /// Administrators only. Appoint its director next with `POST /schools/{id}/staff`.
 #[utoipa::path(
+    operation_id = "createSchool",
     tag = tags::SCHOOLS,
     request_body = CreateSchoolBody,
     params(crate::openapi::IdempotencyKey),
@@ -218,7 +220,10 @@ pub async fn create(
 }
 
 /// Read a school.
+///
+/// One school; the `ETag` is its version.
 #[utoipa::path(
+    operation_id = "getSchool",
     tag = tags::SCHOOLS,
     params(("id" = Uuid, Path, description = "School id"), crate::openapi::IfNoneMatch),
     responses(
@@ -244,6 +249,7 @@ pub async fn read(
 /// The director (or an administrator) edits the name, address and settings. Send the `ETag`
 /// in `If-Match`.
 #[utoipa::path(
+    operation_id = "updateSchool",
     tag = tags::SCHOOLS,
     request_body = UpdateSchoolBody,
     params(("id" = Uuid, Path, description = "School id"), crate::openapi::IfMatch),
@@ -352,7 +358,10 @@ fn parse_year(raw: &str) -> Result<AcademicYear, ApiError> {
 }
 
 /// List a school's years.
+///
+/// The academic years set up at the school, with their methodological theme and goal.
 #[utoipa::path(
+    operation_id = "listSchoolYears",
     tag = tags::SCHOOLS,
     params(("id" = Uuid, Path, description = "School id")),
     responses(
@@ -373,7 +382,10 @@ pub async fn list_years(
 }
 
 /// Read a school year's theme and goal.
+///
+/// The methodological theme and goal of one academic year.
 #[utoipa::path(
+    operation_id = "getSchoolYear",
     tag = tags::SCHOOLS,
     params(
         ("id" = Uuid, Path, description = "School id"),
@@ -406,6 +418,7 @@ pub async fn read_year(
 /// The deputy or the director sets them (R-3.2.1: teachers' individual plans are tied to this
 /// theme). Creates the year (201) or replaces it (200; send the `ETag` in `If-Match`).
 #[utoipa::path(
+    operation_id = "putSchoolYear",
     tag = tags::SCHOOLS,
     request_body = PutSchoolYearBody,
     params(

@@ -52,7 +52,10 @@ pub struct CreateSubjectBody {
 }
 
 /// List a school's subjects.
+///
+/// The subjects taught at the school, a page at a time.
 #[utoipa::path(
+    operation_id = "listSubjects",
     tag = tags::SUBJECTS,
     params(("id" = Uuid, Path, description = "School id"), PageQuery),
     responses(
@@ -81,6 +84,7 @@ pub async fn list(
 ///
 /// The director or the deputy adds the school's subjects.
 #[utoipa::path(
+    operation_id = "createSubject",
     tag = tags::SUBJECTS,
     request_body = CreateSubjectBody,
     params(("id" = Uuid, Path, description = "School id"), crate::openapi::IdempotencyKey),

@@ -105,11 +105,12 @@ async fn approval_needs_three_members_teaching_its_subject_and_names_who_does_no
         )
         .await;
     a.assert_problem(422, "commission_not_approvable");
-    let p = &a.body["problems"][0];
+    let p = &a.body["errors"][0];
+    assert_eq!(p["code"], "too_few_qualified_members");
     assert_eq!(p["rule"], "R-3.2.2a");
-    assert_eq!(p["qualified"], 2);
+    assert_eq!(p["have"], 2);
     assert_eq!(p["need"], 3);
-    assert_eq!(p["not_teaching_member_ids"], json!([c["member_ids"][2]]), "the history teacher is named");
+    assert_eq!(p["staff_ids"], json!([c["member_ids"][2]]), "the history teacher is named");
     let orders = app.get(&format!("/api/v1/schools/{}/orders", s.school), &s.director).await;
     assert_eq!(orders.body["items"].as_array().unwrap().len(), 2, "no order was written");
     let still = app.get(&format!("/api/v1/commissions/{id}"), &s.director).await;
@@ -159,13 +160,15 @@ async fn the_head_is_a_member_with_enough_experience_appointed_by_the_director_r
     // Not a member.
     let a = app.put(&format!("/api/v1/commissions/{id}/head"), &s.director, &json!({"staff_id": outsider})).await;
     a.assert_problem(422, "head_not_eligible");
-    assert_eq!(a.body["reason"], "not_member");
+    assert_eq!(a.body["errors"][0]["code"], "not_member");
+    assert_eq!(a.body["errors"][0]["field"], "staff_id");
+    assert_eq!(a.body["errors"][0]["rule"], "R-3.2.2c");
     // Too little experience: 4 years against the default 5.
     let b = app.put(&format!("/api/v1/commissions/{id}/head"), &s.director, &json!({"staff_id": abdykadyrov})).await;
     b.assert_problem(422, "head_not_eligible");
-    assert_eq!(b.body["reason"], "too_little_experience");
-    assert_eq!(b.body["experience_years"], 4);
-    assert_eq!(b.body["required_years"], 5);
+    assert_eq!(b.body["errors"][0]["code"], "too_little_experience");
+    assert_eq!(b.body["errors"][0]["have"], 4);
+    assert_eq!(b.body["errors"][0]["need"], 5);
     // The school's own setting is what counts.
     let strict = app
         .patch(
@@ -177,7 +180,7 @@ async fn the_head_is_a_member_with_enough_experience_appointed_by_the_director_r
     assert_eq!(strict.status, StatusCode::OK, "{}", strict.text);
     let c2 = app.put(&format!("/api/v1/commissions/{id}/head"), &s.director, &json!({"staff_id": usenova})).await;
     c2.assert_problem(422, "head_not_eligible");
-    assert_eq!(c2.body["required_years"], 15);
+    assert_eq!(c2.body["errors"][0]["need"], 15);
     let usual = app
         .patch(
             &format!("/api/v1/schools/{}", s.school),
@@ -199,7 +202,7 @@ async fn the_head_is_a_member_with_enough_experience_appointed_by_the_director_r
         )
         .await;
     r.assert_problem(422, "commission_not_approvable");
-    assert_eq!(r.body["problems"][0]["code"], "no_head");
+    assert_eq!(r.body["errors"][0]["code"], "no_head");
 }
 
 async fn approved(app: &TestApp, s: &Setup, name: &str, number: &str) -> String {
@@ -302,6 +305,8 @@ async fn an_approved_commissions_members_change_only_by_order_and_are_read_as_of
     let no_order =
         app.post(&format!("/api/v1/commissions/{id}/members"), &s.director, &json!({"staff_ids": [newcomer]})).await;
     no_order.assert_problem(422, "order_required");
+    assert_eq!(no_order.body["errors"][0]["field"], "order");
+    assert_eq!(no_order.body["errors"][0]["rule"], "R-3.2.2d");
     let unchanged = app.get(&format!("/api/v1/commissions/{id}"), &s.director).await;
     assert_eq!(unchanged.body["member_ids"].as_array().unwrap().len(), 3, "the refusal added nobody");
     let deputy = app

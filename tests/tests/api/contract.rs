@@ -16,10 +16,12 @@ fn the_committed_contract_matches_the_code() {
 }
 
 #[test]
-fn every_operation_is_documented_with_errors_and_security() {
+fn every_operation_has_a_unique_id_a_summary_a_description_a_declared_tag_errors_and_security() {
     let doc: Value = serde_json::from_str(&usul_api::openapi::document_json().expect("serialise")).expect("json");
     let mut problems = Vec::new();
     let mut operations = 0;
+    let mut ids = std::collections::HashSet::new();
+    let declared: Vec<Value> = doc["tags"].as_array().expect("tags").iter().map(|t| t["name"].clone()).collect();
     for (path, item) in doc["paths"].as_object().expect("paths") {
         for (method, op) in item.as_object().expect("item") {
             if !["get", "post", "put", "patch", "delete"].contains(&method.as_str()) {
@@ -30,8 +32,24 @@ fn every_operation_is_documented_with_errors_and_security() {
             if op["summary"].as_str().is_none_or(str::is_empty) {
                 problems.push(format!("{name}: no summary"));
             }
-            if op["operationId"].as_str().is_none() {
-                problems.push(format!("{name}: no operationId"));
+            match op["operationId"].as_str() {
+                None => problems.push(format!("{name}: no operationId")),
+                Some(id) => {
+                    if !id.starts_with(|c: char| c.is_ascii_lowercase())
+                        || !id.chars().all(|c| c.is_ascii_alphanumeric())
+                    {
+                        problems.push(format!("{name}: operationId `{id}` is not lowerCamelCase"));
+                    }
+                    if !ids.insert(id.to_owned()) {
+                        problems.push(format!("{name}: operationId `{id}` is used twice"));
+                    }
+                }
+            }
+            if op["description"].as_str().is_none_or(str::is_empty) {
+                problems.push(format!("{name}: no description"));
+            }
+            if op["tags"].as_array().is_none_or(|t| t.iter().any(|t| !declared.contains(t))) {
+                problems.push(format!("{name}: a tag the document does not declare"));
             }
             if op["security"].as_array().is_none() {
                 problems.push(format!("{name}: no security"));
@@ -51,4 +69,53 @@ fn every_operation_is_documented_with_errors_and_security() {
     }
     assert!(operations >= 25, "{operations} operations");
     assert!(problems.is_empty(), "{problems:#?}");
+}
+
+#[test]
+fn every_operation_names_the_problem_codes_it_may_answer_each_in_the_catalogue_under_a_documented_status() {
+    let doc: Value = serde_json::from_str(&usul_api::openapi::document_json().expect("serialise")).expect("json");
+    let catalogue: Vec<&str> = doc["components"]["schemas"]["ProblemCode"]["enum"]
+        .as_array()
+        .expect("the ProblemCode catalogue")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert!(catalogue.contains(&"plan_incomplete") && catalogue.contains(&"validation_failed"));
+    let mut problems = Vec::new();
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        for (method, op) in item.as_object().expect("item") {
+            let name = format!("{} {path}", method.to_uppercase());
+            let Some(codes) = op["x-problem-codes"].as_object() else {
+                problems.push(format!("{name}: no x-problem-codes"));
+                continue;
+            };
+            for (status, listed) in codes {
+                if op["responses"].get(status).is_none() && status != "503" {
+                    problems.push(format!("{name}: codes under {status}, which is not documented"));
+                }
+                for code in listed.as_array().expect("a list").iter().filter_map(Value::as_str) {
+                    if !catalogue.contains(&code) {
+                        problems.push(format!("{name}: `{code}` is not in the catalogue"));
+                    }
+                }
+            }
+        }
+    }
+    let submit = &doc["paths"]["/api/v1/plans/{id}/submit"]["post"]["x-problem-codes"];
+    assert!(submit["422"].as_array().expect("422").iter().any(|c| c == "plan_incomplete"), "{submit}");
+    assert!(submit["409"].as_array().expect("409").iter().any(|c| c == "transition_not_allowed"), "{submit}");
+    assert!(problems.is_empty(), "{problems:#?}");
+}
+
+#[test]
+fn the_readme_lists_every_problem_code_with_its_status() {
+    let doc: Value = serde_json::from_str(&usul_api::openapi::document_json().expect("serialise")).expect("json");
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md")).expect("README.md");
+    let table = doc["components"]["schemas"]["ProblemCode"]["description"].as_str().expect("the catalogue");
+    let missing: Vec<&str> = table.lines().filter(|l| l.starts_with("| `") && !readme.contains(l)).collect();
+    assert!(
+        missing.is_empty(),
+        "README.md (For integrators) lacks these rows of the ProblemCode catalogue; copy them from openapi/openapi.json:\n{}",
+        missing.join("\n")
+    );
 }

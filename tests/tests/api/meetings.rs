@@ -84,7 +84,20 @@ async fn minutes_go_scheduled_held_finalized_and_then_are_read_only_r_5_3() {
     assert_eq!(held.body["status"], "held");
     let incomplete = app.post(&format!("/api/v1/meetings/{id}/finalize"), &deputy, &json!({})).await;
     incomplete.assert_problem(422, "minutes_incomplete");
-    assert_eq!(incomplete.body["missing"], json!(["decisions", "chair_id", "secretary_id"]));
+    let missing: Vec<(&str, &str, &str)> = incomplete.body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["field"].as_str().unwrap(), e["code"].as_str().unwrap(), e["rule"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        missing,
+        vec![
+            ("decisions", "required", "R-5.3"),
+            ("chair_id", "required", "R-5.3"),
+            ("secretary_id", "required", "R-5.3")
+        ]
+    );
     let director = app.staff_id("director@demo.usul.kg").await;
     let deputy_id = app.staff_id("deputy@demo.usul.kg").await;
     let p = app

@@ -316,8 +316,7 @@ async fn submission_lists_every_problem_with_its_item_and_field_r_5_1_r_3_2_1() 
     let p = create(&app, &teacher, json!({"kind": "individual", "year": "2024-2025", "title": "Жекече план"})).await;
     let empty = act(&app, &teacher, &p, "submit", json!({})).await;
     empty.assert_problem(422, "plan_incomplete");
-    let codes: Vec<&str> =
-        empty.body["problems"].as_array().unwrap().iter().filter_map(|p| p["code"].as_str()).collect();
+    let codes: Vec<&str> = empty.body["errors"].as_array().unwrap().iter().filter_map(|p| p["code"].as_str()).collect();
     assert_eq!(codes, vec!["no_items", "no_personal_theme", "no_school_theme"]);
     let added = app
         .post(
@@ -329,13 +328,18 @@ async fn submission_lists_every_problem_with_its_item_and_field_r_5_1_r_3_2_1() 
     assert_eq!(added.status, StatusCode::CREATED, "{}", added.text);
     let a = act(&app, &teacher, &p, "submit", json!({})).await;
     a.assert_problem(422, "plan_incomplete");
-    let problems = a.body["problems"].as_array().unwrap();
-    assert_eq!(problems[0], json!({"rule": "R-5.1", "code": "no_deadline", "item_position": 1, "field": "due_date"}));
+    // One shape for what is wrong (issue 11, point 10): code, where (field and item), message, rule.
+    let problems = a.body["errors"].as_array().unwrap();
+    assert_eq!(
+        problems[0],
+        json!({"rule": "R-5.1", "code": "no_deadline", "item": 1, "field": "due_date", "message": "The item has no due date"})
+    );
     assert_eq!(
         problems[1],
-        json!({"rule": "R-5.1", "code": "no_responsible", "item_position": 1, "field": "responsible_ids"})
+        json!({"rule": "R-5.1", "code": "no_responsible", "item": 1, "field": "responsible_ids", "message": "The item has no one responsible"})
     );
     assert_eq!(problems[2]["rule"], "R-3.2.1");
+    assert!(a.body.get("problems").is_none(), "one list only: {}", a.text);
     let still = app.get(&format!("/api/v1/plans/{}", p["id"].as_str().unwrap()), &teacher).await;
     assert_eq!(still.body["status"], "draft");
     let _ = s;

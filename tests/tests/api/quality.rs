@@ -91,21 +91,21 @@ async fn a_csv_import_is_all_or_nothing_and_names_every_bad_line_and_column_r_5_
     let header = "subject;class;students;grade_5;grade_4;grade_3;grade_2\n";
     let wrong = csv(&app, &school, &deputy, q, b"subject;klass;students;grade_5\n".to_vec()).await;
     wrong.assert_problem(422, "csv_invalid");
-    let problems = wrong.body["problems"].as_array().unwrap();
+    let problems = wrong.body["errors"].as_array().unwrap();
     assert!(problems.iter().any(|p| p["code"] == "unknown_column" && p["column"] == "klass"));
     assert!(problems.iter().any(|p| p["code"] == "missing_column" && p["column"] == "grade_2"));
     let mut mixed = format!("{header}Математика;5А;25;5;10;8;2\n").into_bytes();
     mixed.extend_from_slice(b"\xD4\xE8\xE7\xE8\xEA\xE0;6\xC0;20;5;5;5;5\n");
     let enc = csv(&app, &school, &deputy, q, mixed).await;
     enc.assert_problem(422, "csv_invalid");
-    assert_eq!(enc.body["problems"][0]["line"], 3);
-    assert_eq!(enc.body["problems"][0]["code"], "not_utf8");
+    assert_eq!(enc.body["errors"][0]["line"], 3);
+    assert_eq!(enc.body["errors"][0]["code"], "not_utf8");
     let rows = format!(
         "{header}Математика;5А;25;5;10;8;2\nФизика;5А;25;5;10;8;x\nФизика;6А;25;5;10;8;1\nАстрономия;7А;10;10;0;0;0\n"
     );
     let bad = csv(&app, &school, &deputy, q, rows.into_bytes()).await;
     bad.assert_problem(422, "csv_invalid");
-    let listed: Vec<(u64, String, String)> = bad.body["problems"]
+    let listed: Vec<(u64, String, String)> = bad.body["errors"]
         .as_array()
         .unwrap()
         .iter()
@@ -150,5 +150,5 @@ async fn a_csv_import_is_all_or_nothing_and_names_every_bad_line_and_column_r_5_
     cp1251.assert_problem(415, "unsupported_media_type");
     let header_only = csv(&app, &school, &deputy, q, header.as_bytes().to_vec()).await;
     header_only.assert_problem(422, "csv_invalid");
-    assert_eq!(header_only.body["problems"][0]["code"], "no_rows");
+    assert_eq!(header_only.body["errors"][0]["code"], "no_rows");
 }

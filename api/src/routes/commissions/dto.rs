@@ -152,7 +152,7 @@ pub struct OrderBody {
 /// A new draft commission.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"year": "2022-2023", "name": "Табигый-математикалык циклдин усулдук комиссиясы", "subject_ids": [], "member_ids": []}))]
+#[schema(example = json!({"year": "2022-2023", "name": "Табигый-математикалык циклдин усулдук комиссиясы", "subject_ids": ["01a22fba-7a53-72fe-b323-4c6ab5fa2362"], "member_ids": []}))]
 pub struct CreateCommissionBody {
     /// The academic year, `YYYY-YYYY`.
     #[schema(pattern = "^[0-9]{4}-[0-9]{4}$")]

@@ -1,12 +1,12 @@
 //! How the commission commands' refusals are answered: each domain error maps into the API's
 //! problem vocabulary here, once.
 
-use crate::problem::{ApiError, ProblemCode};
-use serde_json::json;
+use crate::problem::{ApiError, At, FieldErrorKind, Listed, Message, ProblemCode};
 use usul_domain::commission::error::{
     AddMembersError, AppointHeadError, ApproveError, DissolveError, DraftError, EditError, RemoveMemberError,
 };
 use usul_domain::commission::{ApprovalProblem, CommissionStatus, HeadProblem};
+use usul_domain::lang::Text;
 
 fn not_draft(status: CommissionStatus) -> ApiError {
     match status {
@@ -15,40 +15,89 @@ fn not_draft(status: CommissionStatus) -> ApiError {
     }
 }
 
-fn head_refusal(p: HeadProblem) -> ApiError {
-    let mut extra = match p {
-        HeadProblem::NotMember => json!({"reason": "not_member"}),
-        HeadProblem::Inactive => json!({"reason": "inactive"}),
-        HeadProblem::TooLittleExperience { have, need } => {
-            json!({"reason": "too_little_experience", "experience_years": have, "required_years": need})
-        }
+/// Why a person cannot head the commission, as one listed problem on `field` (R-3.2.2c).
+fn head_problem(p: &HeadProblem, field: &str) -> Listed {
+    let at = At::Field(field.into());
+    let listed = match p {
+        HeadProblem::NotMember => Listed::new(
+            "not_member",
+            Message::Text(Text {
+                ky: "Бул кызматкер комиссиянын мүчөсү эмес",
+                ru: "Сотрудник не состоит в комиссии",
+                en: "This person is not a member of the commission",
+            }),
+            at,
+        ),
+        HeadProblem::Inactive => Listed::new("inactive", Message::Kind(FieldErrorKind::Inactive), at),
+        HeadProblem::TooLittleExperience { have, need } => Listed::new(
+            "too_little_experience",
+            Message::Text(Text {
+                ky: "Педагогикалык стажы жетишсиз",
+                ru: "Недостаточный педагогический стаж",
+                en: "Too little teaching experience to head a commission",
+            }),
+            at,
+        )
+        .threshold(u32::from(*have), u32::from(*need)),
     };
-    extra["rule"] = json!("R-3.2.2c");
-    ApiError::Rule { code: ProblemCode::HeadNotEligible, detail: format!("R-3.2.2c: {p}."), extra: Some(extra) }
+    listed.rule("R-3.2.2c")
+}
+
+fn head_refusal(p: HeadProblem) -> ApiError {
+    ApiError::Refused {
+        code: ProblemCode::HeadNotEligible,
+        detail: format!("R-3.2.2c: {p}."),
+        errors: vec![head_problem(&p, "staff_id")],
+        extra: None,
+    }
 }
 
 fn approval_refusal(problems: &[ApprovalProblem]) -> ApiError {
-    let listed: Vec<serde_json::Value> = problems
+    let listed = problems
         .iter()
         .map(|p| match p {
-            ApprovalProblem::NotDraft(s) => json!({"code": "not_draft", "commission_status": s.code()}),
-            ApprovalProblem::TooFewQualified { qualified, need, not_teaching } => json!({
-                "code": "too_few_qualified_members", "rule": "R-3.2.2a",
-                "qualified": qualified, "need": need,
-                "not_teaching_member_ids": not_teaching.iter().map(|s| s.uuid()).collect::<Vec<_>>(),
-            }),
-            ApprovalProblem::InactiveMember(s) => json!({"code": "inactive_member", "staff_id": s.uuid()}),
-            ApprovalProblem::NoHead => json!({"code": "no_head", "rule": "R-3.2.2c"}),
+            ApprovalProblem::NotDraft(_) => {
+                Listed::new("not_draft", Message::Text(ProblemCode::CommissionNotDraft.title()), At::Whole)
+            }
+            ApprovalProblem::TooFewQualified { qualified, need, not_teaching } => Listed::new(
+                "too_few_qualified_members",
+                Message::Text(Text {
+                    ky: "Комиссиянын предметтерин окуткан мүчөлөр жетишсиз",
+                    ru: "Мало членов, преподающих предметы комиссии",
+                    en: "Too few members teach the commission's subjects",
+                }),
+                At::Field("member_ids".into()),
+            )
+            .rule("R-3.2.2a")
+            .threshold(u32::try_from(*qualified).unwrap_or(u32::MAX), u32::try_from(*need).unwrap_or(u32::MAX))
+            .staff(not_teaching.iter().map(|s| s.uuid()).collect()),
+            ApprovalProblem::InactiveMember(s) => {
+                Listed::new("inactive_member", Message::Kind(FieldErrorKind::Inactive), At::Field("member_ids".into()))
+                    .staff(vec![s.uuid()])
+            }
+            ApprovalProblem::NoHead => Listed::new(
+                "no_head",
+                Message::Text(Text {
+                    ky: "Комиссиянын жетекчиси дайындалган эмес",
+                    ru: "Руководитель комиссии не назначен",
+                    en: "The commission has no head",
+                }),
+                At::Field("head_id".into()),
+            )
+            .rule("R-3.2.2c"),
             ApprovalProblem::Head(h) => {
-                json!({"code": "head_not_eligible", "rule": "R-3.2.2c", "detail": h.to_string()})
+                let mut l = head_problem(h, "head_id");
+                l.code = "head_not_eligible".into();
+                l
             }
         })
         .collect();
     let detail = problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ");
-    ApiError::Rule {
+    ApiError::Refused {
         code: ProblemCode::CommissionNotApprovable,
         detail: format!("{detail}."),
-        extra: Some(json!({"problems": listed})),
+        errors: listed,
+        extra: None,
     }
 }
 
@@ -77,11 +126,15 @@ impl From<AddMembersError> for ApiError {
             AddMembersError::Refused(r) => r.into(),
             AddMembersError::Dissolved => Self::Conflict(ProblemCode::CommissionDissolved),
             AddMembersError::Invalid(p) => Self::invalid(p),
-            AddMembersError::OrderRequired => Self::Rule {
+            AddMembersError::OrderRequired => Self::Refused {
                 code: ProblemCode::OrderRequired,
                 detail: "R-3.2.2d: an approved commission's members change only by a school order; send `order`."
                     .into(),
-                extra: Some(json!({"rule": "R-3.2.2d"})),
+                errors: vec![
+                    Listed::new("required", Message::Kind(FieldErrorKind::Required), At::Field("order".into()))
+                        .rule("R-3.2.2d"),
+                ],
+                extra: None,
             },
         }
     }

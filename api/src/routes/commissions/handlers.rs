@@ -19,7 +19,10 @@ use usul_domain::commission::command::{CommissionChange, DraftRequest, EditReque
 use usul_domain::ids::{CommissionId, SchoolId, StaffId};
 
 /// List a school's commissions.
+///
+/// The school's commissions, a page at a time; filter by academic `year` and `status`.
 #[utoipa::path(
+    operation_id = "listCommissions",
     tag = tags::COMMISSIONS,
     params(("id" = Uuid, Path, description = "School id"), CommissionQuery, ("Accept-Language" = Option<String>, Header, description = "`ky`, `ru` or `en` for `status_label`.")),
     responses(
@@ -48,6 +51,7 @@ pub async fn list(
 /// The deputy or the director puts a commission together for a year: its subject (or related
 /// subjects) and members. It is approved later by the director's order.
 #[utoipa::path(
+    operation_id = "createCommission",
     tag = tags::COMMISSIONS,
     request_body = CreateCommissionBody,
     params(("id" = Uuid, Path, description = "School id"), crate::openapi::IdempotencyKey),
@@ -75,7 +79,10 @@ pub async fn create(
 }
 
 /// Read a commission.
+///
+/// One commission with its subjects, head and members; the `ETag` is its version.
 #[utoipa::path(
+    operation_id = "getCommission",
     tag = tags::COMMISSIONS,
     params(("id" = Uuid, Path, description = "Commission id"), crate::openapi::IfNoneMatch),
     responses(
@@ -102,6 +109,7 @@ pub async fn read(
 /// Name, subjects and members change freely while it is a draft; after approval members change
 /// only by order (`POST /commissions/{id}/members`), and the rest answers 409.
 #[utoipa::path(
+    operation_id = "updateCommission",
     tag = tags::COMMISSIONS,
     request_body = UpdateCommissionBody,
     params(("id" = Uuid, Path, description = "Commission id"), crate::openapi::IfMatch),
@@ -133,13 +141,14 @@ pub async fn update(
 /// minimum years of experience (R-3.2.2c, a school setting, default 5). The head of an
 /// approved commission gains the head's rights over it (its meetings).
 #[utoipa::path(
+    operation_id = "appointCommissionHead",
     tag = tags::COMMISSIONS,
     request_body = HeadBody,
     params(("id" = Uuid, Path, description = "Commission id"), crate::openapi::IfMatch),
     responses(
         (status = 200, description = "Appointed.", body = CommissionView, headers(("ETag" = String))),
         crate::openapi::RuledChangeErrors,
-        (status = 422, description = "`head_not_eligible` (with `reason`: `not_member`, `inactive` or `too_little_experience`), or a validation problem.", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`head_not_eligible` with one entry in `errors` whose `code` is `not_member`, `inactive` or `too_little_experience` (with `have` and `need` years), `rule` R-3.2.2c; or a validation problem.", body = crate::problem::Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = [])),
 )]
@@ -166,16 +175,17 @@ pub async fn appoint_head(
 /// is appointed (R-3.2.2c). Approving twice answers 409; of two simultaneous approvals one
 /// succeeds and the other answers 412.
 #[utoipa::path(
+    operation_id = "approveCommission",
     tag = tags::COMMISSIONS,
     request_body = OrderActBody,
     params(("id" = Uuid, Path, description = "Commission id"), crate::openapi::IfMatch, crate::openapi::IdempotencyKey),
     responses(
         (status = 200, description = "Approved; the order is recorded.", body = CommissionWithOrder),
         crate::openapi::RuledChangeErrors,
-        (status = 422, description = "`commission_not_approvable` with `problems`, or a validation problem.", body = crate::problem::Problem, content_type = "application/problem+json",
+        (status = 422, description = "`commission_not_approvable` with `errors` (`too_few_qualified_members` with `have`, `need` and `staff_ids`; `inactive_member`; `no_head`; `head_not_eligible`; `not_draft`), each with its `rule`; or a validation problem.", body = crate::problem::Problem, content_type = "application/problem+json",
             example = json!({"type": "urn:usul:problem:commission_not_approvable", "title": "The commission cannot be approved", "status": 422,
                 "detail": "2 members teach one of its subjects; 3 are needed.", "code": "commission_not_approvable",
-                "problems": [{"code": "too_few_qualified_members", "rule": "R-3.2.2a", "qualified": 2, "need": 3, "not_teaching_member_ids": ["01a2153e-6f02-75e8-ab76-f3d21fc243e7"]}]})),
+                "errors": [{"code": "too_few_qualified_members", "message": "Too few members teach the commission's subjects", "field": "member_ids", "rule": "R-3.2.2a", "have": 2, "need": 3, "staff_ids": ["01a2153e-6f02-75e8-ab76-f3d21fc243e7"]}]})),
     ),
     security(("bearer" = [])),
 )]
@@ -200,6 +210,7 @@ pub async fn approve(
 ///
 /// The director's act, recorded as a school order; every membership ends on its date.
 #[utoipa::path(
+    operation_id = "dissolveCommission",
     tag = tags::COMMISSIONS,
     request_body = OrderActBody,
     params(("id" = Uuid, Path, description = "Commission id"), crate::openapi::IfMatch, crate::openapi::IdempotencyKey),

@@ -19,6 +19,7 @@ use usul_domain::ids::StaffId;
 ///
 /// R-3.2.2d: every change is recorded with its order, so the list can be read as of any date.
 #[utoipa::path(
+    operation_id = "listCommissionMembers",
     tag = tags::COMMISSIONS,
     params(("id" = Uuid, Path, description = "Commission id"), MembersQuery),
     responses(
@@ -48,6 +49,7 @@ pub async fn members(
 /// To a draft: at once, by the deputy or the director. To an approved commission: only by the
 /// director's order (R-3.2.2d) — send `order`; without it the answer is 422 `order_required`.
 #[utoipa::path(
+    operation_id = "addCommissionMembers",
     tag = tags::COMMISSIONS,
     request_body = AddMembersBody,
     params(("id" = Uuid, Path, description = "Commission id"), crate::openapi::IfMatch, crate::openapi::IdempotencyKey),
@@ -78,6 +80,7 @@ pub async fn add_members(
 /// `order_number` and `order_date` (R-3.2.2d). The head cannot be removed; appoint another
 /// head first (409 `head_cannot_leave`).
 #[utoipa::path(
+    operation_id = "removeCommissionMember",
     tag = tags::COMMISSIONS,
     params(("id" = Uuid, Path, description = "Commission id"), ("staff_id" = Uuid, Path, description = "The member"), RemovalQuery, crate::openapi::IfMatch),
     responses(

@@ -13,8 +13,12 @@ use usul_domain::commission::command::may_read;
 use usul_domain::ids::{OrderId, SchoolId};
 
 /// List a school's orders.
+///
+/// The school orders (*буйрук*) that approve, change and dissolve its commissions, a page at a
+/// time.
 #[utoipa::path(
-    tag = tags::COMMISSIONS,
+    operation_id = "listOrders",
+    tag = tags::ORDERS,
     params(("id" = Uuid, Path, description = "School id"), PageQuery),
     responses(
         (status = 200, description = "A page of orders, oldest first.", body = OrderList),
@@ -36,8 +40,11 @@ pub async fn list_orders(
 }
 
 /// Read an order.
+///
+/// One school order: its number, date and what it decided.
 #[utoipa::path(
-    tag = tags::COMMISSIONS,
+    operation_id = "getOrder",
+    tag = tags::ORDERS,
     params(("id" = Uuid, Path, description = "Order id")),
     responses(
         (status = 200, description = "The order.", body = OrderView),

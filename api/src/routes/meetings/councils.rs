@@ -34,7 +34,8 @@ async fn council_view(
 ///
 /// Every active member of the school's pedagogical staff.
 #[utoipa::path(
-    tag = tags::MEETINGS,
+    operation_id = "getPedagogicalCouncil",
+    tag = tags::COUNCILS,
     params(("id" = Uuid, Path, description = "School id")),
     responses(
         (status = 200, description = "The council.", body = CouncilView),
@@ -62,7 +63,8 @@ pub async fn pedagogical_council(
 /// By default the director, the deputy and the heads of approved commissions; the deputy adds
 /// or removes members.
 #[utoipa::path(
-    tag = tags::MEETINGS,
+    operation_id = "getMethodologicalCouncil",
+    tag = tags::COUNCILS,
     params(("id" = Uuid, Path, description = "School id"), YearQuery),
     responses(
         (status = 200, description = "The council.", body = CouncilView),
@@ -85,8 +87,12 @@ pub async fn methodological_council_read(
 }
 
 /// Add a member to the methodological council.
+///
+/// Seats a person on the methodological council of the year named in the body, beside the
+/// members it has by their posts; answers the council as it is now.
 #[utoipa::path(
-    tag = tags::MEETINGS,
+    operation_id = "addMethodologicalCouncilMember",
+    tag = tags::COUNCILS,
     request_body = CouncilMemberBody,
     params(("id" = Uuid, Path, description = "School id")),
     responses(
@@ -112,8 +118,12 @@ pub async fn council_add(
 }
 
 /// Remove a member from the methodological council.
+///
+/// Unseats a person from the methodological council of the year (`year`, default the
+/// current one); answers the council as it is now.
 #[utoipa::path(
-    tag = tags::MEETINGS,
+    operation_id = "removeMethodologicalCouncilMember",
+    tag = tags::COUNCILS,
     params(("id" = Uuid, Path, description = "School id"), ("staff_id" = Uuid, Path, description = "The member"), YearQuery),
     responses(
         (status = 200, description = "The council now.", body = CouncilView),

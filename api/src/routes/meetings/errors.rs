@@ -1,7 +1,7 @@
 //! How the meeting and council commands' refusals are answered: each domain error maps into the
 //! API's problem vocabulary here, once.
 
-use crate::problem::{ApiError, ProblemCode};
+use crate::problem::{ApiError, At, FieldErrorKind, Listed, Message, ProblemCode};
 use serde_json::json;
 use usul_domain::meeting::command::{EditMinutesError, FinalizeError, HoldError, ScheduleError};
 use usul_domain::meeting::seating::{SeatError, UnseatError};
@@ -20,10 +20,17 @@ fn wrong_state(s: MeetingStatus) -> ApiError {
 }
 
 fn incomplete(missing: &[Missing]) -> ApiError {
-    ApiError::Rule {
+    ApiError::Refused {
         code: ProblemCode::MinutesIncomplete,
         detail: "The minutes need an agenda, at least one decision, a chair and a secretary.".into(),
-        extra: Some(json!({"missing": missing.iter().map(|m| m.field()).collect::<Vec<_>>()})),
+        errors: missing
+            .iter()
+            .map(|m| {
+                Listed::new("required", Message::Kind(FieldErrorKind::Required), At::Field(m.field().into()))
+                    .rule("R-5.3")
+            })
+            .collect(),
+        extra: None,
     }
 }
 

@@ -21,6 +21,7 @@ use usul_domain::meeting::seating::may_read_school;
 ///
 /// Members see their bodies' meetings; the director, the deputy and district users see all.
 #[utoipa::path(
+    operation_id = "listMeetings",
     tag = tags::MEETINGS,
     params(("id" = Uuid, Path, description = "School id"), MeetingQuery),
     responses(
@@ -53,6 +54,7 @@ pub async fn list(
 /// director any. Every member of the body is listed in `attendance`, marked `absent` until
 /// the minutes say otherwise.
 #[utoipa::path(
+    operation_id = "createMeeting",
     tag = tags::MEETINGS,
     request_body = CreateMeetingBody,
     params(("id" = Uuid, Path, description = "School id"), crate::openapi::IdempotencyKey),
@@ -83,7 +85,10 @@ pub async fn create(
 }
 
 /// Read a meeting and its minutes.
+///
+/// One meeting of a body with its status, attendance and minutes; the `ETag` is its version.
 #[utoipa::path(
+    operation_id = "getMeeting",
     tag = tags::MEETINGS,
     params(("id" = Uuid, Path, description = "Meeting id"), crate::openapi::IfNoneMatch),
     responses(
@@ -112,6 +117,7 @@ pub async fn read(
 /// decisions, notes, chair and secretary. Finalized minutes are read-only: 409
 /// `minutes_finalized`.
 #[utoipa::path(
+    operation_id = "updateMeeting",
     tag = tags::MEETINGS,
     request_body = UpdateMeetingBody,
     params(("id" = Uuid, Path, description = "Meeting id"), crate::openapi::IfMatch),
@@ -137,7 +143,11 @@ pub async fn update(
 }
 
 /// Mark a meeting as held.
+///
+/// A scheduled meeting is marked held, after which its minutes can be finalized; a meeting
+/// in another state answers 422 `meeting_wrong_state`.
 #[utoipa::path(
+    operation_id = "holdMeeting",
     tag = tags::MEETINGS,
     params(("id" = Uuid, Path, description = "Meeting id"), crate::openapi::IfMatch),
     responses(
@@ -167,11 +177,12 @@ pub async fn hold(
 /// minutes read-only. Needs a held meeting with an agenda, a decision, a chair and a
 /// secretary (422 `minutes_incomplete` lists what is missing).
 #[utoipa::path(
+    operation_id = "finalizeMeeting",
     tag = tags::MEETINGS,
     params(("id" = Uuid, Path, description = "Meeting id"), crate::openapi::IfMatch),
     responses(
         (status = 200, description = "Finalized with its protocol number.", body = MeetingView, headers(("ETag" = String))),
-        (status = 422, description = "`minutes_incomplete` with `missing`, or `meeting_wrong_state`.", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`minutes_incomplete` with an `errors` entry `required` (rule R-5.3) for each missing `field` (`agenda`, `decisions`, `chair_id`, `secretary_id`), or `meeting_wrong_state` with `meeting_status`.", body = crate::problem::Problem, content_type = "application/problem+json"),
         crate::openapi::DeleteErrors,
     ),
     security(("bearer" = [])),
@@ -195,6 +206,7 @@ pub async fn finalize(
 /// number and date, who was present and absent, the agenda, the decisions, and the chair's and
 /// secretary's signature lines.
 #[utoipa::path(
+    operation_id = "getMeetingDocument",
     tag = tags::MEETINGS,
     params(("id" = Uuid, Path, description = "Meeting id"), DocumentQuery),
     responses(

@@ -41,6 +41,7 @@ async fn reach(
 /// School staff see their school's plans (individual plans: their own, and those of teachers
 /// they lead or manage); district users see their district's schools.
 #[utoipa::path(
+    operation_id = "listPlans",
     tag = tags::PLANS,
     params(PlanQuery),
     responses(
@@ -133,6 +134,7 @@ async fn parse_new(
 /// Creates version 1 of a lineage as a draft. The unified and pedagogical council plans are
 /// drafted by the deputy, a commission's by its head, an individual plan by the teacher.
 #[utoipa::path(
+    operation_id = "createPlan",
     tag = tags::PLANS,
     request_body = CreatePlanBody,
     params(crate::openapi::IdempotencyKey),
@@ -159,7 +161,11 @@ pub async fn create(
 }
 
 /// Read a plan.
+///
+/// The plan with its items and the state of its approval route. The `ETag` is its version: send it
+/// in `If-None-Match` to revalidate (304) and in `If-Match` to change the plan.
 #[utoipa::path(
+    operation_id = "getPlan",
     tag = tags::PLANS,
     params(("id" = Uuid, Path, description = "Plan id"), crate::openapi::IfNoneMatch),
     responses(
@@ -181,7 +187,11 @@ pub async fn read(
 }
 
 /// Edit a draft's header.
+///
+/// Changes the header fields sent; a plan that is no longer a draft answers 409 `plan_not_draft`.
+/// Send `If-Match` with the plan's `ETag`.
 #[utoipa::path(
+    operation_id = "updatePlan",
     tag = tags::PLANS,
     request_body = UpdatePlanBody,
     params(("id" = Uuid, Path, description = "Plan id"), crate::openapi::IfMatch),
@@ -207,7 +217,11 @@ pub async fn update(
 }
 
 /// Delete a draft that was never submitted.
+///
+/// Only a draft that was never submitted can be deleted (409 `plan_was_submitted` or
+/// `plan_not_draft` otherwise). Send `If-Match` with the plan's `ETag`.
 #[utoipa::path(
+    operation_id = "deletePlan",
     tag = tags::PLANS,
     params(("id" = Uuid, Path, description = "Plan id"), crate::openapi::IfMatch),
     responses(

@@ -2,8 +2,9 @@
 //! that does not allow it is 409 (`transition_not_allowed` with the `allowed` actions, or a
 //! named conflict), refused input is 422.
 
-use crate::problem::{ApiError, FieldError, FieldErrorKind, ProblemCode};
+use crate::problem::{ApiError, At, FieldError, FieldErrorKind, Listed, Message, ProblemCode};
 use serde_json::json;
+use usul_domain::lang::Text;
 use usul_domain::plan::{
     AmendError, DeleteError, EditError, NotNow, ProgressError, ReturnError, RolloverError, StartError, StepError,
     StepProblem, SubmitError, SubmitProblem, WithdrawError,
@@ -30,34 +31,58 @@ fn comment(e: TextError) -> ApiError {
 
 /// `plan_incomplete` listing every problem with its rule, item and field.
 fn incomplete(problems: &[SubmitProblem]) -> ApiError {
-    let listed: Vec<serde_json::Value> = problems
+    let text = |ky, ru, en| Message::Text(Text { ky, ru, en });
+    let listed = problems
         .iter()
         .map(|p| {
-            let rule = p.rule();
-            match p {
-                SubmitProblem::NoItems => json!({"rule": rule, "code": "no_items", "field": "items"}),
-                SubmitProblem::ItemWithoutDeadline { position } => {
-                    json!({"rule": rule, "code": "no_deadline", "item_position": position, "field": "due_date"})
-                }
-                SubmitProblem::ItemWithoutResponsible { position } => json!({
-                    "rule": rule, "code": "no_responsible", "item_position": position, "field": "responsible_ids"
-                }),
-                SubmitProblem::NoPersonalTheme => {
-                    json!({"rule": rule, "code": "no_personal_theme", "field": "personal_theme"})
-                }
-                SubmitProblem::NoSchoolTheme => {
-                    json!({"rule": rule, "code": "no_school_theme", "field": "school_theme"})
-                }
-                SubmitProblem::CommissionNotApproved => {
-                    json!({"rule": rule, "code": "commission_not_approved", "field": "owner_id"})
-                }
-            }
+            let (code, message, at) = match p {
+                SubmitProblem::NoItems => (
+                    "no_items",
+                    text("Планда бир да пункт жок", "В плане нет ни одного пункта", "The plan has no items"),
+                    At::Field("items".into()),
+                ),
+                SubmitProblem::ItemWithoutDeadline { position } => (
+                    "no_deadline",
+                    text("Пункттун мөөнөтү жок", "У пункта не указан срок", "The item has no due date"),
+                    At::Item { position: *position, field: "due_date".into() },
+                ),
+                SubmitProblem::ItemWithoutResponsible { position } => (
+                    "no_responsible",
+                    text("Пункттун жооптуусу жок", "У пункта нет ответственного", "The item has no one responsible"),
+                    At::Item { position: *position, field: "responsible_ids".into() },
+                ),
+                SubmitProblem::NoPersonalTheme => (
+                    "no_personal_theme",
+                    text(
+                        "Өздүк усулдук тема жазылган эмес",
+                        "Не указана тема самообразования",
+                        "The personal methodological theme is missing",
+                    ),
+                    At::Field("personal_theme".into()),
+                ),
+                SubmitProblem::NoSchoolTheme => (
+                    "no_school_theme",
+                    text(
+                        "Мектептин бул жылга усулдук темасы коюлган эмес",
+                        "Методическая тема школы на этот год не задана",
+                        "The school's methodological theme for the year is not set",
+                    ),
+                    At::Field("school_theme".into()),
+                ),
+                SubmitProblem::CommissionNotApproved => (
+                    "commission_not_approved",
+                    Message::Text(ProblemCode::CommissionNotApproved.title()),
+                    At::Field("owner_id".into()),
+                ),
+            };
+            Listed::new(code, message, at).rule(p.rule())
         })
         .collect();
-    ApiError::Rule {
+    ApiError::Refused {
         code: ProblemCode::PlanIncomplete,
         detail: format!("{} problem(s) keep the plan from being submitted.", problems.len()),
-        extra: Some(json!({"problems": listed})),
+        errors: listed,
+        extra: None,
     }
 }
 

@@ -121,7 +121,11 @@ async fn checked_item(state: &AppState, l: &Loaded, b: &ItemBody, creating: bool
 }
 
 /// Add an item to a draft.
+///
+/// Only a draft takes new items (409 `plan_not_draft` otherwise). Send `If-Match` with the plan's
+/// `ETag` to make the addition conditional on the version you read.
 #[utoipa::path(
+    operation_id = "addPlanItem",
     tag = tags::PLANS,
     request_body = ItemBody,
     params(("id" = Uuid, Path, description = "Plan id"), crate::openapi::IfMatch, crate::openapi::IdempotencyKey),
@@ -148,7 +152,11 @@ pub async fn add_item(
 }
 
 /// Edit an item of a draft.
+///
+/// Changes only the fields sent; an item of a plan that is no longer a draft answers 409
+/// `plan_not_draft`. Send `If-Match` with the plan's `ETag`.
 #[utoipa::path(
+    operation_id = "updatePlanItem",
     tag = tags::PLANS,
     request_body = ItemBody,
     params(("id" = Uuid, Path, description = "Plan id"), ("item_id" = Uuid, Path, description = "Item id"), crate::openapi::IfMatch),
@@ -176,7 +184,11 @@ pub async fn update_item(
 }
 
 /// Remove an item from a draft.
+///
+/// Only a draft loses items (409 `plan_not_draft` otherwise). Send `If-Match` with the plan's
+/// `ETag`.
 #[utoipa::path(
+    operation_id = "deletePlanItem",
     tag = tags::PLANS,
     params(("id" = Uuid, Path, description = "Plan id"), ("item_id" = Uuid, Path, description = "Item id"), crate::openapi::IfMatch),
     responses(
@@ -250,6 +262,7 @@ async fn parse_progress(state: &AppState, school: &School, b: ProgressBody) -> R
 /// On an approved plan, the item's responsible staff, the plan's drafter, the deputy or the
 /// director record its progress, completion date, outcome and evidence.
 #[utoipa::path(
+    operation_id = "recordPlanItemProgress",
     tag = tags::PLANS,
     request_body = ProgressBody,
     params(("id" = Uuid, Path, description = "Plan id"), ("item_id" = Uuid, Path, description = "Item id"), crate::openapi::IfMatch),

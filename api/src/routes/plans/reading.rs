@@ -19,6 +19,7 @@ use usul_domain::plan::{Owner, Plan};
 ///
 /// Every transition: who, in which role, when, with what comment, citing which meeting.
 #[utoipa::path(
+    operation_id = "getPlanHistory",
     tag = tags::PLANS,
     params(("id" = Uuid, Path, description = "Plan id")),
     responses(
@@ -39,6 +40,7 @@ pub async fn history(state: web::Data<AppState>, auth: Auth, id: web::Path<Strin
 /// Counts by progress, % done, overdue items (due before today and not done) and figures per
 /// responsible person.
 #[utoipa::path(
+    operation_id = "getPlanExecution",
     tag = tags::PLANS,
     params(("id" = Uuid, Path, description = "Plan id")),
     responses(
@@ -79,6 +81,7 @@ async fn reviewer(state: &AppState, p: &Plan, language: Lang) -> Result<Option<S
 /// then the title, year, the school's theme and the table № / activity / form / deadline /
 /// responsible / note.
 #[utoipa::path(
+    operation_id = "getPlanDocument",
     tag = tags::PLANS,
     params(("id" = Uuid, Path, description = "Plan id"), DocumentQuery),
     responses(

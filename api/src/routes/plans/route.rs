@@ -39,12 +39,13 @@ async fn step(
 /// individual plan needs the teacher's own theme and the school year's theme; a
 /// commission's plan needs an approved commission.
 #[utoipa::path(
+    operation_id = "submitPlan",
     tag = tags::PLANS,
     request_body(content = Option<StepBody>),
     params(("id" = Uuid, Path, description = "Plan id"), crate::openapi::IfMatch),
     responses(
         (status = 200, description = "Submitted.", body = PlanView, headers(("ETag" = String))),
-        (status = 422, description = "`plan_incomplete` with `problems` (each with its rule, item and field).", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`plan_incomplete` with `errors`, each with its `code` (`no_items`, `no_deadline`, `no_responsible`, `no_personal_theme`, `no_school_theme`, `commission_not_approved`), `rule`, `field` and, for an item, `item` (its position).", body = crate::problem::Problem, content_type = "application/problem+json"),
         crate::openapi::RuledChangeErrors,
     ),
     security(("bearer" = [])),
@@ -64,7 +65,11 @@ pub async fn submit(
 }
 
 /// Withdraw a submission before its first step.
+///
+/// The drafter takes a submitted plan back to draft while no step of its route has been taken yet
+/// afterwards the answer is 409 `transition_not_allowed` with the `allowed` actions.
 #[utoipa::path(
+    operation_id = "withdrawPlan",
     tag = tags::PLANS,
     params(("id" = Uuid, Path, description = "Plan id"), crate::openapi::IfMatch),
     responses(
@@ -92,6 +97,7 @@ pub async fn withdraw(
 /// meetings and citing a held or finalized meeting of that body, whose protocol number and
 /// date then stand on the plan.
 #[utoipa::path(
+    operation_id = "reviewPlan",
     tag = tags::PLANS,
     request_body = ReviewBody,
     params(("id" = Uuid, Path, description = "Plan id"), crate::openapi::IfMatch),
@@ -120,6 +126,7 @@ pub async fn review(
 /// The deputy agrees a commission's plan; a head of a commission the teacher sits on (the
 /// deputy if none) agrees an individual plan.
 #[utoipa::path(
+    operation_id = "agreePlan",
     tag = tags::PLANS,
     request_body(content = Option<StepBody>),
     params(("id" = Uuid, Path, description = "Plan id"), crate::openapi::IfMatch),
@@ -147,6 +154,7 @@ pub async fn agree(
 /// the deputy individual plans. The approved version is frozen; an earlier approved version of
 /// the same lineage becomes `superseded`.
 #[utoipa::path(
+    operation_id = "approvePlan",
     tag = tags::PLANS,
     request_body(content = Option<StepBody>),
     params(("id" = Uuid, Path, description = "Plan id"), crate::openapi::IfMatch),
@@ -173,6 +181,7 @@ pub async fn approve(
 /// Whoever may take the next step may instead return the plan, with a required comment; it
 /// goes back to draft.
 #[utoipa::path(
+    operation_id = "returnPlan",
     tag = tags::PLANS,
     request_body = ReturnBody,
     params(("id" = Uuid, Path, description = "Plan id"), crate::openapi::IfMatch),
@@ -201,6 +210,7 @@ pub async fn return_plan(
 /// The approved version stays frozen; this makes version n+1 as a draft with the same items.
 /// When n+1 is approved, n becomes `superseded`.
 #[utoipa::path(
+    operation_id = "amendPlan",
     tag = tags::PLANS,
     params(("id" = Uuid, Path, description = "Plan id")),
     responses(
@@ -231,6 +241,7 @@ pub async fn amend(
 /// Copies it (header and items, dates a year later, progress reset) into a draft of the next
 /// year's lineage.
 #[utoipa::path(
+    operation_id = "rolloverPlan",
     tag = tags::PLANS,
     params(("id" = Uuid, Path, description = "Plan id")),
     responses(

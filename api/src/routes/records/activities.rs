@@ -273,8 +273,12 @@ impl From<SetParticipantsError> for ApiError {
 }
 
 /// List a school's activities.
+///
+/// The school's activities held, a page at a time; filter by academic `year`, `form`,
+/// `commission_id`, `staff_id` or `updated_since`.
 #[utoipa::path(
-    tag = tags::RECORDS,
+    operation_id = "listActivities",
+    tag = tags::ACTIVITIES,
     params(("id" = Uuid, Path, description = "School id"), ActivityQuery),
     responses(
         (status = 200, description = "A page of activities.", body = ActivityList),
@@ -309,7 +313,8 @@ pub async fn list_activities(
 /// also records the class, the subject and the observers' feedback. Linked to a plan item, the
 /// item then lists it as evidence.
 #[utoipa::path(
-    tag = tags::RECORDS,
+    operation_id = "createActivity",
+    tag = tags::ACTIVITIES,
     request_body = CreateActivityBody,
     params(("id" = Uuid, Path, description = "School id"), crate::openapi::IdempotencyKey),
     responses(
@@ -342,8 +347,11 @@ async fn load_activity(state: &AppState, auth: &Auth, raw: &str) -> Result<(Acti
 }
 
 /// Read an activity.
+///
+/// One activity with its form, date and the people who took part.
 #[utoipa::path(
-    tag = tags::RECORDS,
+    operation_id = "getActivity",
+    tag = tags::ACTIVITIES,
     params(("id" = Uuid, Path, description = "Activity id"), crate::openapi::IfNoneMatch),
     responses(
         (status = 200, description = "The activity.", body = ActivityView, headers(("ETag" = String))),
@@ -368,7 +376,8 @@ pub async fn read_activity(
 /// Replaces the participants (with their role and attendance) and, when given, the observers'
 /// feedback.
 #[utoipa::path(
-    tag = tags::RECORDS,
+    operation_id = "setActivityParticipants",
+    tag = tags::ACTIVITIES,
     request_body = ParticipantsBody,
     params(("id" = Uuid, Path, description = "Activity id"), crate::openapi::IfMatch),
     responses(

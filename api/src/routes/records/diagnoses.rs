@@ -96,9 +96,13 @@ impl From<ReadNeedsError> for ApiError {
 }
 
 /// Read a teacher's diagnosis of a year.
+///
+/// A teacher's needs diagnostics of an academic year: each area with its level and note,
+/// and the forms of work suggested for them.
 #[utoipa::path(
-    tag = tags::RECORDS,
-    params(("id" = Uuid, Path, description = "Staff id"), ("year" = String, Path, description = "`YYYY-YYYY`", example = "2022-2023")),
+    operation_id = "getDiagnosis",
+    tag = tags::DIAGNOSES,
+    params(("id" = Uuid, Path, description = "Staff id"), ("year" = String, Path, description = "`YYYY-YYYY`", example = "2022-2023"), crate::openapi::IfNoneMatch),
     responses(
         (status = 200, description = "The diagnosis.", body = DiagnosisView, headers(("ETag" = String))),
         crate::openapi::ReadErrors,
@@ -125,7 +129,8 @@ pub async fn read_diagnosis(
 /// The teacher, the deputy or the director records the level (1–3) of each difficulty area
 /// the answer suggests catalogue forms for the pressing ones.
 #[utoipa::path(
-    tag = tags::RECORDS,
+    operation_id = "putDiagnosis",
+    tag = tags::DIAGNOSES,
     request_body = DiagnosisBody,
     params(("id" = Uuid, Path, description = "Staff id"), ("year" = String, Path, description = "`YYYY-YYYY`", example = "2022-2023"), crate::openapi::IfMatch),
     responses(
@@ -208,8 +213,12 @@ impl NeedsView {
 }
 
 /// Read the school's needs across its staff.
+///
+/// The diagnostics of the school's teachers for an academic year, gathered by area; `year`
+/// is required.
 #[utoipa::path(
-    tag = tags::RECORDS,
+    operation_id = "getSchoolNeeds",
+    tag = tags::DIAGNOSES,
     params(("id" = Uuid, Path, description = "School id"), RequiredYear),
     responses(
         (status = 200, description = "The summary.", body = NeedsView),

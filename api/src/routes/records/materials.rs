@@ -237,7 +237,8 @@ impl From<PublishError> for ApiError {
 /// members of a commission they head (whose meetings review them, R-3.2.2g); the deputy, the
 /// director and district users see all. Opening one by id follows the same rule.
 #[utoipa::path(
-    tag = tags::RECORDS,
+    operation_id = "listMaterials",
+    tag = tags::MATERIALS,
     params(("id" = Uuid, Path, description = "School id"), MaterialQuery),
     responses(
         (status = 200, description = "A page of materials.", body = MaterialList),
@@ -267,7 +268,8 @@ pub async fn list_materials(
 /// year, tags and annotation; either an external link or, afterwards, an uploaded file
 /// (`PUT /materials/{id}/file`).
 #[utoipa::path(
-    tag = tags::RECORDS,
+    operation_id = "createMaterial",
+    tag = tags::MATERIALS,
     request_body = CreateMaterialBody,
     params(("id" = Uuid, Path, description = "School id"), crate::openapi::IdempotencyKey),
     responses(
@@ -300,8 +302,12 @@ async fn load_material(state: &AppState, auth: &Auth, raw: &str) -> Result<(Mate
 }
 
 /// Read a material.
+///
+/// One material of the bank with its status, and its file's name, type and size when one is
+/// attached.
 #[utoipa::path(
-    tag = tags::RECORDS,
+    operation_id = "getMaterial",
+    tag = tags::MATERIALS,
     params(("id" = Uuid, Path, description = "Material id"), crate::openapi::IfNoneMatch),
     responses(
         (status = 200, description = "The material.", body = MaterialView, headers(("ETag" = String))),
@@ -330,8 +336,9 @@ pub async fn read_material(
 /// deputy and the director upload, while the material is a draft: what was reviewed is what is
 /// published (409 `material_not_draft`).
 #[utoipa::path(
-    tag = tags::RECORDS,
-    request_body(content_type = "multipart/form-data", description = "A part named `file`."),
+    operation_id = "uploadMaterialFile",
+    tag = tags::MATERIALS,
+    request_body(content = crate::openapi::FileUpload, content_type = "multipart/form-data", description = "One part named `file`: a PDF, PNG, JPEG, ZIP, DOCX, PPTX, XLSX, ODT, DOC or plain-text file."),
     params(("id" = Uuid, Path, description = "Material id"), crate::openapi::IfMatch),
     responses(
         (status = 200, description = "Stored.", body = MaterialView, headers(("ETag" = String))),
@@ -366,8 +373,11 @@ pub async fn upload_file(
 }
 
 /// Download a material's file.
+///
+/// The file's bytes with the content type stored with them.
 #[utoipa::path(
-    tag = tags::RECORDS,
+    operation_id = "downloadMaterialFile",
+    tag = tags::MATERIALS,
     params(("id" = Uuid, Path, description = "Material id")),
     responses(
         (status = 200, description = "The file, with its type and name.", content_type = "application/octet-stream", body = Vec<u8>),
@@ -392,7 +402,8 @@ pub async fn download_file(
 /// The head of a commission on which an author sits, the deputy or the director records that a
 /// held or finalized meeting of a commission of the school reviewed the draft.
 #[utoipa::path(
-    tag = tags::RECORDS,
+    operation_id = "reviewMaterial",
+    tag = tags::MATERIALS,
     request_body = MaterialReviewBody,
     params(("id" = Uuid, Path, description = "Material id"), crate::openapi::IfMatch),
     responses(
@@ -418,8 +429,12 @@ pub async fn review_material(
 }
 
 /// Publish a reviewed material to the school's bank.
+///
+/// A material reviewed at a commission meeting enters the school's bank; one not yet
+/// reviewed is refused with `material_not_reviewed`.
 #[utoipa::path(
-    tag = tags::RECORDS,
+    operation_id = "publishMaterial",
+    tag = tags::MATERIALS,
     params(("id" = Uuid, Path, description = "Material id"), crate::openapi::IfMatch),
     responses(
         (status = 200, description = "Published.", body = MaterialView, headers(("ETag" = String))),

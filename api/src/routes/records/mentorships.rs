@@ -149,8 +149,12 @@ impl From<UpdateMentorshipError> for ApiError {
 }
 
 /// List a school's mentorships.
+///
+/// The school's mentoring pairs, a page at a time; filter by academic `year` or
+/// `updated_since`.
 #[utoipa::path(
-    tag = tags::RECORDS,
+    operation_id = "listMentorships",
+    tag = tags::MENTORSHIPS,
     params(("id" = Uuid, Path, description = "School id"), RecordQuery),
     responses(
         (status = 200, description = "A page of mentorships.", body = MentorshipList),
@@ -179,7 +183,8 @@ pub async fn list_mentorships(
 /// The deputy or the director pairs a mentor with a mentee (both staff of the school, not the
 /// same person, R-3.2.1).
 #[utoipa::path(
-    tag = tags::RECORDS,
+    operation_id = "createMentorship",
+    tag = tags::MENTORSHIPS,
     request_body = CreateMentorshipBody,
     params(("id" = Uuid, Path, description = "School id"), crate::openapi::IdempotencyKey),
     responses(
@@ -212,9 +217,12 @@ async fn load_mentorship(state: &AppState, auth: &Auth, raw: &str) -> Result<(Me
 }
 
 /// Read a mentorship.
+///
+/// One mentorship: mentor, mentee, goals, notes and status.
 #[utoipa::path(
-    tag = tags::RECORDS,
-    params(("id" = Uuid, Path, description = "Mentorship id")),
+    operation_id = "getMentorship",
+    tag = tags::MENTORSHIPS,
+    params(("id" = Uuid, Path, description = "Mentorship id"), crate::openapi::IfNoneMatch),
     responses(
         (status = 200, description = "The mentorship.", body = MentorshipView, headers(("ETag" = String))),
         crate::openapi::ReadErrors,
@@ -237,7 +245,8 @@ pub async fn read_mentorship(
 /// The mentor, the deputy or the director adds meeting notes; completing records the outcome.
 /// A completed mentorship does not change (409 `mentorship_completed`).
 #[utoipa::path(
-    tag = tags::RECORDS,
+    operation_id = "updateMentorship",
+    tag = tags::MENTORSHIPS,
     request_body = UpdateMentorshipBody,
     params(("id" = Uuid, Path, description = "Mentorship id"), crate::openapi::IfMatch),
     responses(

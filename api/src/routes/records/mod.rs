@@ -122,8 +122,8 @@ pub fn invalid(problems: Vec<Problem>) -> ApiError {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct RequiredYear {
-    /// `YYYY-YYYY`.
-    #[param(value_type = Option<String>, pattern = "^[0-9]{4}-[0-9]{4}$", example = "2022-2023")]
+    /// `YYYY-YYYY`, required.
+    #[param(required = true, value_type = String, pattern = "^[0-9]{4}-[0-9]{4}$", example = "2022-2023")]
     pub year: Option<crate::query::Year>,
 }
 

@@ -76,7 +76,8 @@ impl ParticipationRow {
 /// — and the list of those with no participation. Computed with a fixed number of
 /// queries whatever the school's size.
 #[utoipa::path(
-    tag = tags::RECORDS,
+    operation_id = "getParticipation",
+    tag = tags::ACTIVITIES,
     params(("id" = Uuid, Path, description = "School id"), RequiredYear),
     responses(
         (status = 200, description = "The figures.", body = ParticipationView),

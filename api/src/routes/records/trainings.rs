@@ -138,8 +138,11 @@ pub struct TrainingQuery {
 }
 
 /// List a person's trainings.
+///
+/// A person's course trainings, a page at a time; filter by `updated_since`.
 #[utoipa::path(
-    tag = tags::RECORDS,
+    operation_id = "listTrainings",
+    tag = tags::TRAININGS,
     params(("id" = Uuid, Path, description = "Staff id"), TrainingQuery),
     responses(
         (status = 200, description = "A page of trainings.", body = TrainingList),
@@ -168,7 +171,8 @@ pub async fn list_trainings(
 ///
 /// A teacher records their own; the deputy and the director record anyone's.
 #[utoipa::path(
-    tag = tags::RECORDS,
+    operation_id = "createTraining",
+    tag = tags::TRAININGS,
     request_body = CreateTrainingBody,
     params(("id" = Uuid, Path, description = "Staff id"), crate::openapi::IdempotencyKey),
     responses(
@@ -198,8 +202,11 @@ async fn load_training(state: &AppState, auth: &Auth, raw: &str) -> Result<(Trai
 }
 
 /// Read a training.
+///
+/// One course training, with its certificate's name, type and size when one is attached.
 #[utoipa::path(
-    tag = tags::RECORDS,
+    operation_id = "getTraining",
+    tag = tags::TRAININGS,
     params(("id" = Uuid, Path, description = "Training id")),
     responses(
         (status = 200, description = "The training.", body = TrainingView),
@@ -224,8 +231,9 @@ pub async fn read_training(
 /// kept), checked, hashed and written completely before it is recorded. The person or the
 /// deputy/director attaches it.
 #[utoipa::path(
-    tag = tags::RECORDS,
-    request_body(content_type = "multipart/form-data", description = "A part named `file`."),
+    operation_id = "uploadTrainingCertificate",
+    tag = tags::TRAININGS,
+    request_body(content = crate::openapi::FileUpload, content_type = "multipart/form-data", description = "One part named `file`: a PDF, PNG, JPEG, ZIP, DOCX, PPTX, XLSX, ODT, DOC or plain-text file."),
     params(("id" = Uuid, Path, description = "Training id"), crate::openapi::IfMatch),
     responses(
         (status = 200, description = "Attached.", body = TrainingView),
@@ -259,8 +267,11 @@ pub async fn upload_certificate(
 }
 
 /// Download a training's certificate.
+///
+/// The certificate's bytes with the content type stored with them.
 #[utoipa::path(
-    tag = tags::RECORDS,
+    operation_id = "downloadTrainingCertificate",
+    tag = tags::TRAININGS,
     params(("id" = Uuid, Path, description = "Training id")),
     responses(
         (status = 200, description = "The file, with its type and name.", content_type = "application/octet-stream", body = Vec<u8>),

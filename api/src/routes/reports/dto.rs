@@ -25,7 +25,7 @@ pub struct ReportView {
     pub id: Uuid,
     pub school_id: Uuid,
     /// `commission` or `school`.
-    #[schema(example = "commission")]
+    #[schema(example = "commission", pattern = "^(commission|school)$")]
     pub kind: String,
     #[schema(example = "Усулдук бирикменин жылдык отчету")]
     pub kind_label: String,
@@ -118,10 +118,10 @@ pub struct ReportQuery {
     #[param(value_type = Option<Uuid>)]
     pub commission_id: Option<query::Id>,
     /// 1–200, default 50.
-    #[param(value_type = Option<String>, minimum = 1, maximum = 200)]
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 200, example = 50)]
     pub limit: Option<query::Limit>,
     /// From the previous page's `next_cursor`.
-    #[param(value_type = Option<String>)]
+    #[param(value_type = Option<String>, pattern = "^(c1[0-9a-f]{32})?$")]
     pub cursor: Option<query::Cursor>,
 }
 
@@ -148,13 +148,16 @@ pub struct CreateReportBody {
     /// For a school report: the school; the caller's school when absent.
     pub school_id: Option<Uuid>,
     /// `YYYY-YYYY`.
-    #[schema(example = "2022-2023")]
+    #[schema(example = "2022-2023", pattern = "^[0-9]{4}-[0-9]{4}$")]
     pub year: String,
     /// Up to 20000 characters.
+    #[schema(max_length = 20000)]
     pub achievements: Option<String>,
     /// Up to 20000 characters.
+    #[schema(max_length = 20000)]
     pub problems: Option<String>,
     /// Up to 20000 characters.
+    #[schema(max_length = 20000)]
     pub proposals: Option<String>,
 }
 
@@ -222,13 +225,13 @@ impl CreateReportBody {
 #[schema(example = json!({"problems": "Жаш мугалимдердин ачык сабактары аз болду.", "proposals": "Насаатчылыкты күчөтүү."}))]
 pub struct UpdateReportBody {
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 20000)]
     pub achievements: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 20000)]
     pub problems: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 20000)]
     pub proposals: Option<Option<String>>,
 }
 
@@ -289,6 +292,7 @@ pub fn optional_comment(body: Option<ReportCommentBody>) -> Result<Option<Commen
 #[schema(example = json!({"comment": "Ачык сабактардын тизмесин толуктаңыз."}))]
 pub struct ReturnReportBody {
     /// Required, 1–2000 characters.
+    #[schema(min_length = 1, max_length = 2000)]
     pub comment: String,
 }
 

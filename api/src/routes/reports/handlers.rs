@@ -42,6 +42,7 @@ async fn visible(state: &AppState, auth: &Auth, school: Option<query::Id>) -> Re
 /// A school's staff see their school's reports; district users those of their district's
 /// schools (narrowed by `school_id`); an administrator must name the school.
 #[utoipa::path(
+    operation_id = "listReports",
     tag = tags::REPORTS,
     params(ReportQuery),
     responses(
@@ -105,6 +106,7 @@ async fn start_target(
 /// starts its report; the deputy the school's. One report per school or commission and
 /// year (409 `report_exists`), for a year that has begun.
 #[utoipa::path(
+    operation_id = "createReport",
     tag = tags::REPORTS,
     request_body = CreateReportBody,
     params(crate::openapi::IdempotencyKey),
@@ -133,9 +135,12 @@ pub async fn create(
 }
 
 /// Read a report.
+///
+/// The report with its figures, narrative and status; a submitted report's figures are frozen.
 #[utoipa::path(
+    operation_id = "getReport",
     tag = tags::REPORTS,
-    params(("id" = Uuid, Path, description = "Report id")),
+    params(("id" = Uuid, Path, description = "Report id"), crate::openapi::IfNoneMatch),
     responses(
         (status = 200, description = "The report.", body = ReportView, headers(("ETag" = String))),
         (status = 304, description = "Unchanged since the `If-None-Match` version."),
@@ -157,6 +162,7 @@ pub async fn read(
 ///
 /// The author writes the achievements, problems and proposals of a draft or returned report.
 #[utoipa::path(
+    operation_id = "updateReport",
     tag = tags::REPORTS,
     request_body = UpdateReportBody,
     params(("id" = Uuid, Path, description = "Report id"), crate::openapi::IfMatch),
@@ -185,6 +191,7 @@ pub async fn update(
 ///
 /// Reassembles a draft's (or returned report's) computed sections from today's records.
 #[utoipa::path(
+    operation_id = "refreshReport",
     tag = tags::REPORTS,
     params(("id" = Uuid, Path, description = "Report id"), crate::openapi::IfMatch),
     responses(
@@ -214,6 +221,7 @@ pub async fn refresh(
 /// **frozen**: records added or changed later do not change a submitted report. Submitting
 /// twice is 409 `transition_not_allowed`.
 #[utoipa::path(
+    operation_id = "submitReport",
     tag = tags::REPORTS,
     request_body(content = Option<ReportCommentBody>),
     params(("id" = Uuid, Path, description = "Report id"), crate::openapi::IfMatch),
@@ -243,6 +251,7 @@ pub async fn submit(
 ///
 /// The director accepts a submitted report; the printed report carries the acceptance.
 #[utoipa::path(
+    operation_id = "acceptReport",
     tag = tags::REPORTS,
     request_body(content = Option<ReportCommentBody>),
     params(("id" = Uuid, Path, description = "Report id"), crate::openapi::IfMatch),
@@ -272,6 +281,7 @@ pub async fn accept(
 /// The director sends a submitted report back to its author with a comment; the author may
 /// edit, refresh and submit it again.
 #[utoipa::path(
+    operation_id = "returnReport",
     tag = tags::REPORTS,
     request_body = ReturnReportBody,
     params(("id" = Uuid, Path, description = "Report id"), crate::openapi::IfMatch),
@@ -300,6 +310,7 @@ pub async fn return_report(
 ///
 /// Every transition, oldest first: who, in which role, when, with what comment.
 #[utoipa::path(
+    operation_id = "getReportHistory",
     tag = tags::REPORTS,
     params(("id" = Uuid, Path, description = "Report id")),
     responses(
@@ -323,6 +334,7 @@ pub async fn history(state: web::Data<AppState>, auth: Auth, id: web::Path<Strin
 /// non-participants named, training, materials, meetings with protocol numbers, knowledge
 /// quality against the previous year — then the narrative.
 #[utoipa::path(
+    operation_id = "getReportDocument",
     tag = tags::REPORTS,
     params(("id" = Uuid, Path, description = "Report id"), ReportDocumentQuery),
     responses(

@@ -39,6 +39,7 @@ async fn check_subjects(state: &AppState, school: SchoolId, ids: &[Uuid], check:
 ///
 /// Filters by role, subject, active flag and `updated_since`; ordered by creation.
 #[utoipa::path(
+    operation_id = "listStaff",
     tag = tags::STAFF,
     params(("id" = Uuid, Path, description = "School id"), StaffQuery),
     responses(
@@ -74,6 +75,7 @@ pub async fn list(
 /// The director adds anyone; the deputy adds teachers; an administrator may appoint a new
 /// school's first director. The e-mail is the login and is unique case-insensitively.
 #[utoipa::path(
+    operation_id = "createStaff",
     tag = tags::STAFF,
     request_body = NewPersonBody,
     params(("id" = Uuid, Path, description = "School id"), crate::openapi::IdempotencyKey),
@@ -147,7 +149,10 @@ async fn load(state: &AppState, auth: &Auth, raw: &str, action: Action) -> Resul
 }
 
 /// Read a person.
+///
+/// One person of a school's staff; the `ETag` is their version.
 #[utoipa::path(
+    operation_id = "getStaff",
     tag = tags::STAFF,
     params(("id" = Uuid, Path, description = "Staff id"), crate::openapi::IfNoneMatch),
     responses(
@@ -174,6 +179,7 @@ pub async fn read(
 /// the right to give that role (the deputy gives only `teacher`). Send the `ETag` in `If-Match`.
 /// A new `password` or `email` revokes every refresh token the person holds.
 #[utoipa::path(
+    operation_id = "updateStaff",
     tag = tags::STAFF,
     request_body = UpdateStaffBody,
     params(("id" = Uuid, Path, description = "Staff id"), crate::openapi::IfMatch),
@@ -242,6 +248,7 @@ async fn set_active(
 /// They can no longer sign in, and every token they hold stops working at once. The director
 /// deactivates anyone but themselves; the deputy deactivates teachers.
 #[utoipa::path(
+    operation_id = "deactivateStaff",
     tag = tags::STAFF,
     params(("id" = Uuid, Path, description = "Staff id"), crate::openapi::IfMatch),
     responses(
@@ -266,7 +273,11 @@ pub async fn deactivate(
 }
 
 /// Reactivate a person.
+///
+/// A deactivated person may sign in again; their records were kept. Send `If-Match` with their
+/// `ETag`.
 #[utoipa::path(
+    operation_id = "reactivateStaff",
     tag = tags::STAFF,
     params(("id" = Uuid, Path, description = "Staff id"), crate::openapi::IfMatch),
     responses(
