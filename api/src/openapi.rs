@@ -66,6 +66,18 @@ impl Modify for Security {
                     .build(),
             ),
         );
+        components.add_security_scheme(
+            "client_basic",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Basic)
+                    .description(Some(
+                        "RFC 6749 §2.3.1 client authentication for the `client_credentials` grant: \
+                         `Basic base64(urlencode(client_id) \":\" urlencode(client_secret))`.",
+                    ))
+                    .build(),
+            ),
+        );
     }
 }
 

@@ -44,6 +44,8 @@ problem_codes! {
     Unauthorized = "unauthorized" => ("Кирүү талап кылынат", "Требуется аутентификация", "Authentication required"),
     InvalidToken = "invalid_token" => ("Токен жараксыз же мөөнөтү өттү", "Токен недействителен или истёк", "Invalid or expired token"),
     InvalidGrant = "invalid_grant" => ("Кирүү маалыматтары туура эмес", "Неверные учётные данные", "Invalid credentials or refresh token"),
+    InvalidRequest = "invalid_request" => ("Сурам толук эмес же туура эмес", "Запрос неполон или некорректен", "The token request is missing a parameter or is malformed"),
+    UnsupportedGrantType = "unsupported_grant_type" => ("Мындай grant_type колдоого алынбайт", "Такой grant_type не поддерживается", "Unsupported grant type"),
     InvalidClient = "invalid_client" => ("Кардар аныкталган жок", "Клиент не аутентифицирован", "Invalid client credentials"),
     TooManyAttempts = "too_many_attempts" => ("Өтө көп ийгиликсиз аракет", "Слишком много неудачных попыток", "Too many failed attempts"),
     Forbidden = "forbidden" => ("Уруксат жок", "Недостаточно прав", "Not allowed"),

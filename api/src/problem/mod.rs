@@ -340,6 +340,10 @@ impl ApiError {
             Self::Unauthorized { .. } => {
                 res.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
             }
+            // RFC 6749 §5.2: a client that failed to authenticate is told the scheme to use.
+            Self::Grant { code: ProblemCode::InvalidClient, .. } => {
+                res.insert_header((header::WWW_AUTHENTICATE, "Basic realm=\"usul\""));
+            }
             Self::TooManyAttempts { retry_after }
             | Self::Overloaded { retry_after }
             | Self::RateLimited { retry_after } => {
