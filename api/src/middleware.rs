@@ -25,7 +25,10 @@ pub struct RequestId(pub String);
 
 /// The outermost layer: assigns the request id (or keeps a sane one sent by the client),
 /// logs and counts the request, and renders any [`ApiError`] in the client's language.
-pub async fn edge(req: ServiceRequest, next: Next<BoxBody>) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+pub async fn edge<B: actix_web::body::MessageBody + 'static>(
+    req: ServiceRequest,
+    next: Next<B>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let started = Instant::now();
     let id = req
         .headers()
@@ -44,17 +47,24 @@ pub async fn edge(req: ServiceRequest, next: Next<BoxBody>) -> Result<ServiceRes
     let span = tracing::info_span!("request", request_id = %id, %method, %path);
     let res = next.call(req).instrument(span.clone()).await;
     let mut res = match res {
-        Ok(res) => res,
+        Ok(res) => res.map_into_boxed_body(),
         Err(err) => {
-            let req_res = match err.as_error::<ApiError>() {
+            let mut req_res = match err.as_error::<ApiError>() {
                 Some(api) => api.render(language),
                 None => err.error_response(),
             };
+            // The CORS layer adds its headers to an error through the error's mappers.
+            keep_cors_headers(err.error_response().headers(), req_res.headers_mut());
             return Err(actix_web::error::InternalError::from_response(err, req_res).into());
         }
     };
-    if let Some(api) = res.response().error().and_then(|e| e.as_error::<ApiError>()) {
-        let localised = api.render(language);
+    let refusal = res.response().error().and_then(|e| {
+        e.as_error::<ApiError>()
+            .map(|api| api.render(language))
+            .or_else(|| e.as_error::<actix_cors::CorsError>().map(|c| cors_refusal(c).render(language)))
+    });
+    if let Some(mut localised) = refusal {
+        keep_cors_headers(res.headers(), localised.headers_mut());
         res = res.into_response(localised);
     }
     let route = res.request().match_pattern().unwrap_or_else(|| "unmatched".to_owned());
@@ -71,6 +81,34 @@ pub async fn edge(req: ServiceRequest, next: Next<BoxBody>) -> Result<ServiceRes
     }
     span.in_scope(|| tracing::info!(status = status.as_u16(), elapsed_ms = elapsed.as_secs_f64() * 1000.0, "answered"));
     Ok(res)
+}
+
+/// A refused CORS preflight as a problem: `actix-cors` answers it in plain text.
+fn cors_refusal(e: &actix_cors::CorsError) -> ApiError {
+    use actix_cors::CorsError as C;
+    match e {
+        C::OriginNotAllowed => ApiError::Cors {
+            status: StatusCode::FORBIDDEN,
+            code: ProblemCode::OriginNotAllowed,
+            detail: "This origin is not among the origins allowed to call the API (USUL_CORS_ORIGINS).".into(),
+        },
+        other => ApiError::Cors {
+            status: StatusCode::BAD_REQUEST,
+            code: ProblemCode::CorsPreflightRefused,
+            detail: format!("{other}."),
+        },
+    }
+}
+
+/// Copies the CORS headers of an answer onto the answer that replaces it.
+fn keep_cors_headers(from: &actix_web::http::header::HeaderMap, to: &mut actix_web::http::header::HeaderMap) {
+    for (name, value) in from {
+        if name.as_str().starts_with("access-control-") {
+            to.insert(name.clone(), value.clone());
+        } else if name == header::VARY && !to.get_all(header::VARY).any(|v| v == value) {
+            to.append(name.clone(), value.clone());
+        }
+    }
 }
 
 /// The method as a metrics label: the methods the API knows, every other one as `OTHER`, so

@@ -48,6 +48,8 @@ problem_codes! {
     UnsupportedGrantType = "unsupported_grant_type" => ("Мындай grant_type колдоого алынбайт", "Такой grant_type не поддерживается", "Unsupported grant type"),
     InvalidClient = "invalid_client" => ("Кардар аныкталган жок", "Клиент не аутентифицирован", "Invalid client credentials"),
     TooManyAttempts = "too_many_attempts" => ("Өтө көп ийгиликсиз аракет", "Слишком много неудачных попыток", "Too many failed attempts"),
+    OriginNotAllowed = "origin_not_allowed" => ("Бул булактан (origin) сурамга уруксат жок", "Запросы с этого источника (origin) не разрешены", "Requests from this origin are not allowed"),
+    CorsPreflightRefused = "cors_preflight_refused" => ("CORS алдын ала сурамы четке кагылды", "Предварительный CORS-запрос отклонён", "The CORS preflight request was refused"),
     Forbidden = "forbidden" => ("Уруксат жок", "Недостаточно прав", "Not allowed"),
     NotFound = "not_found" => ("Табылган жок", "Не найдено", "Not found"),
     MethodNotAllowed = "method_not_allowed" => ("Бул ыкмага уруксат жок", "Метод не разрешён", "Method not allowed"),

@@ -7,6 +7,7 @@ mod auth;
 mod commissions;
 mod contract;
 mod conventions;
+mod cors;
 mod effectiveness;
 mod hardening;
 mod meetings;
