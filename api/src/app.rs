@@ -4,7 +4,7 @@ use crate::auth::Tokens;
 use crate::config::Settings;
 use crate::extract::{json_error, path_error, query_error};
 use crate::metrics::Metrics;
-use crate::middleware::{RouteTable, edge, fallback, idempotency};
+use crate::middleware::{RouteTable, edge, fallback, idempotency, known_parameters};
 use crate::openapi::ApiDoc;
 use crate::routes;
 use crate::state::AppState;
@@ -155,6 +155,7 @@ pub fn start(store: Store, settings: Settings, bind: &str, workers: usize) -> st
             )
             .default_service(web::to(fallback))
             .wrap(from_fn(idempotency))
+            .wrap(from_fn(known_parameters))
             .wrap(cors(&origins))
             .wrap(from_fn(edge))
     })

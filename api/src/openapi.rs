@@ -46,7 +46,7 @@ pub mod tags {
         (name = "catalogue", description = "The catalogue of forms of methodological work (R-4.1, R-4.2, R-4.3)."),
         (name = "operations", description = "Health, readiness and metrics."),
     ),
-    components(schemas(Problem, crate::problem::ProblemField, crate::routes::catalogue::FormGroupCode), responses(BadRequest, Unauthorized, Forbidden, NotFound, Conflict, PreconditionFailed, ValidationFailed, PayloadTooLarge, UnsupportedMediaType, TooManyRequests)),
+    components(schemas(Problem, crate::problem::ProblemField, crate::routes::catalogue::FormGroupCode), responses(BadRequest, Unauthorized, Forbidden, NotFound, Conflict, PreconditionFailed, ValidationFailed, PayloadTooLarge, UnsupportedMediaType, TooManyRequests, SyncTokenExpired)),
     modifiers(&Security),
 )]
 pub struct ApiDoc;
@@ -205,6 +205,16 @@ pub struct PayloadTooLarge(Problem);
     "detail": "Send Content-Type: application/json.", "code": "unsupported_media_type"
 }))]
 pub struct UnsupportedMediaType(Problem);
+
+/// The `sync_token` is older than the kept deletions (`sync_token_expired`): read the whole
+/// collection again without it.
+#[allow(dead_code)]
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json", example = json!({
+    "type": "urn:usul:problem:sync_token_expired", "title": "The sync token is too old: read the whole collection again", "status": 410,
+    "detail": "Deletions are kept 30 days; this token is older. Read the whole collection again without sync_token, and keep the sync_token of its first page.", "code": "sync_token_expired"
+}))]
+pub struct SyncTokenExpired(Problem);
 
 /// Too many failed logins (`too_many_attempts`) or token requests from one address
 /// (`rate_limited`); wait for `Retry-After` seconds.

@@ -50,6 +50,7 @@ problem_codes! {
     TooManyAttempts = "too_many_attempts" => ("Өтө көп ийгиликсиз аракет", "Слишком много неудачных попыток", "Too many failed attempts"),
     OriginNotAllowed = "origin_not_allowed" => ("Бул булактан (origin) сурамга уруксат жок", "Запросы с этого источника (origin) не разрешены", "Requests from this origin are not allowed"),
     CorsPreflightRefused = "cors_preflight_refused" => ("CORS алдын ала сурамы четке кагылды", "Предварительный CORS-запрос отклонён", "The CORS preflight request was refused"),
+    SyncTokenExpired = "sync_token_expired" => ("Синхрондоо токени эскирген: баарын кайра окуңуз", "Токен синхронизации устарел: перечитайте всё заново", "The sync token is too old: read the whole collection again"),
     Forbidden = "forbidden" => ("Уруксат жок", "Недостаточно прав", "Not allowed"),
     NotFound = "not_found" => ("Табылган жок", "Не найдено", "Not found"),
     MethodNotAllowed = "method_not_allowed" => ("Бул ыкмага уруксат жок", "Метод не разрешён", "Method not allowed"),

@@ -91,10 +91,11 @@ pub enum ApiError {
     /// problem extension members.
     #[error("rule refused: {code}")]
     Rule { code: ProblemCode, detail: String, extra: Option<serde_json::Value> },
-    /// A CORS preflight refused: an origin not allowed (403 `origin_not_allowed`), or a method
-    /// or header not allowed (400 `cors_preflight_refused`).
-    #[error("cors refused: {code}")]
-    Cors { status: StatusCode, code: ProblemCode, detail: String },
+    /// A refusal whose status goes with its code: a CORS preflight refused (403
+    /// `origin_not_allowed`, 400 `cors_preflight_refused`), a sync token too old (410
+    /// `sync_token_expired`).
+    #[error("refused: {code}")]
+    Status { status: StatusCode, code: ProblemCode, detail: String },
     /// The body is larger than allowed (413).
     #[error("payload too large")]
     PayloadTooLarge { limit: usize },
@@ -174,7 +175,7 @@ impl ApiError {
             Self::BadRequest { code, .. }
             | Self::Unauthorized { code }
             | Self::Grant { code, .. }
-            | Self::Cors { code, .. }
+            | Self::Status { code, .. }
             | Self::Conflict(code)
             | Self::Rule { code, .. }
             | Self::ConflictWith { code, .. } => *code,
@@ -225,7 +226,7 @@ impl ApiError {
             Self::BadRequest { detail, .. }
             | Self::Rule { detail, .. }
             | Self::ConflictWith { detail, .. }
-            | Self::Cors { detail, .. } => detail.clone(),
+            | Self::Status { detail, .. } => detail.clone(),
             Self::Unauthorized { .. } => t(
                 "Жарактуу Bearer токен жөнөтүңүз.",
                 "Передайте действующий Bearer-токен.",
@@ -370,7 +371,7 @@ impl ResponseError for ApiError {
             Self::Validation(_) | Self::Rule { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
             Self::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
-            Self::Grant { status, .. } | Self::Cors { status, .. } => *status,
+            Self::Grant { status, .. } | Self::Status { status, .. } => *status,
             Self::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Forbidden => StatusCode::FORBIDDEN,
             Self::NotFound => StatusCode::NOT_FOUND,

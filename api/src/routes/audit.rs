@@ -102,5 +102,7 @@ pub async fn list(
     Ok(HttpResponse::Ok().json(AuditEventList {
         items: page.items.into_iter().map(Into::into).collect(),
         next_cursor: next_cursor(page.next),
+        sync_token: None,
+        deleted: None,
     }))
 }

@@ -146,6 +146,8 @@ pub async fn list(
     Ok(HttpResponse::Ok().json(DistrictList {
         items: page.items.iter().map(DistrictView::from).collect(),
         next_cursor: next_cursor(page.next),
+        sync_token: None,
+        deleted: None,
     }))
 }
 

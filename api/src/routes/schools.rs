@@ -156,7 +156,12 @@ pub async fn list(
         Actor::Admin { .. } => (filter, None),
         Actor::DistrictUser { district, .. } | Actor::DistrictService { district, .. } => {
             if filter.is_some_and(|f| f != district) {
-                return Ok(HttpResponse::Ok().json(SchoolList { items: Vec::new(), next_cursor: None }));
+                return Ok(HttpResponse::Ok().json(SchoolList {
+                    items: Vec::new(),
+                    next_cursor: None,
+                    sync_token: None,
+                    deleted: None,
+                }));
             }
             (Some(district), None)
         }
@@ -166,6 +171,8 @@ pub async fn list(
     Ok(HttpResponse::Ok().json(SchoolList {
         items: page.items.iter().map(SchoolView::from).collect(),
         next_cursor: next_cursor(page.next),
+        sync_token: None,
+        deleted: None,
     }))
 }
 

@@ -74,6 +74,8 @@ pub async fn list(
     Ok(HttpResponse::Ok().json(SubjectList {
         items: page.items.iter().map(SubjectView::from).collect(),
         next_cursor: next_cursor(page.next),
+        sync_token: None,
+        deleted: None,
     }))
 }
 

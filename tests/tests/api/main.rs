@@ -18,4 +18,5 @@ mod quality;
 mod records;
 mod reports;
 mod resources;
+mod sync;
 mod validation;

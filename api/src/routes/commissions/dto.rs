@@ -310,6 +310,8 @@ impl CommissionList {
         Self {
             items: page.items.iter().map(|c| CommissionView::new(c, language)).collect(),
             next_cursor: crate::routes::next_cursor(page.next),
+            sync_token: None,
+            deleted: None,
         }
     }
 }
@@ -319,6 +321,8 @@ impl From<&Page<Order>> for OrderList {
         Self {
             items: page.items.iter().map(OrderView::from).collect(),
             next_cursor: crate::routes::next_cursor(page.next),
+            sync_token: None,
+            deleted: None,
         }
     }
 }

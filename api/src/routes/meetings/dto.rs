@@ -228,6 +228,8 @@ impl MeetingList {
                 })
                 .collect(),
             next_cursor: crate::routes::next_cursor(page.next),
+            sync_token: None,
+            deleted: None,
         }
     }
 }

@@ -299,6 +299,8 @@ pub async fn list_activities(
     Ok(HttpResponse::Ok().json(ActivityList {
         items: page.items.iter().map(|a| ActivityView::of(a, language)).collect(),
         next_cursor: next_cursor(page.next),
+        sync_token: None,
+        deleted: None,
     }))
 }
 

@@ -258,6 +258,8 @@ pub async fn list_materials(
     Ok(HttpResponse::Ok().json(MaterialList {
         items: page.items.iter().map(MaterialView::from).collect(),
         next_cursor: next_cursor(page.next),
+        sync_token: None,
+        deleted: None,
     }))
 }
 

@@ -171,6 +171,8 @@ pub async fn list_mentorships(
     Ok(HttpResponse::Ok().json(MentorshipList {
         items: page.items.iter().map(MentorshipView::from).collect(),
         next_cursor: next_cursor(page.next),
+        sync_token: None,
+        deleted: None,
     }))
 }
 

@@ -161,6 +161,8 @@ pub async fn list_trainings(
     Ok(HttpResponse::Ok().json(TrainingList {
         items: page.items.iter().map(TrainingView::from).collect(),
         next_cursor: next_cursor(page.next),
+        sync_token: None,
+        deleted: None,
     }))
 }
 

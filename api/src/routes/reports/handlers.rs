@@ -68,7 +68,12 @@ pub async fn list(
     let page = state.store.list_reports(&filter, query::paging(q.limit, q.cursor).request()).await?;
     let language = lang(&req);
     let items = page.items.iter().map(|r| ReportView::of(r, language)).collect();
-    Ok(HttpResponse::Ok().json(ReportList { items, next_cursor: next_cursor(page.next) }))
+    Ok(HttpResponse::Ok().json(ReportList {
+        items,
+        next_cursor: next_cursor(page.next),
+        sync_token: None,
+        deleted: None,
+    }))
 }
 
 /// The school a new report belongs to and the commission it reports on: the commission's
