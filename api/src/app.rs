@@ -69,7 +69,7 @@ pub struct Running {
     pub addr: SocketAddr,
 }
 
-/// Purges idempotency records past their retention once an hour (and once at start), in the
+/// Purges idempotency records and sync tombstones past their retention once an hour (and once at start), in the
 /// background of the runtime that serves.
 fn purge_idempotency_hourly(store: Store) {
     let Ok(runtime) = tokio::runtime::Handle::try_current() else { return };
@@ -81,6 +81,12 @@ fn purge_idempotency_hourly(store: Store) {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(records = n, "expired idempotency records purged"),
                 Err(e) => tracing::warn!(error = %e, "could not purge idempotency records"),
+            }
+            // Tombstones past the sync retention: a token older than that answers 410.
+            match store.purge_tombstones().await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(tombstones = n, "expired sync tombstones purged"),
+                Err(e) => tracing::warn!(error = %e, "could not purge sync tombstones"),
             }
         }
     });

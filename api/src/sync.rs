@@ -120,6 +120,12 @@ impl SyncRead {
         Ok(Some(SyncToken(mark).encode()))
     }
 
+    /// What [`Self::deleted`] answers for a read that can hold nothing.
+    #[must_use]
+    pub fn nothing_deleted(&self) -> Option<Vec<Uuid>> {
+        (self.token.is_some() && self.first_page).then(Vec::new)
+    }
+
     /// With a token, on a first page: the ids of `collection` deleted since it, within
     /// `school` or `district` (neither: everywhere).
     ///

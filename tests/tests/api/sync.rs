@@ -210,3 +210,78 @@ async fn an_unknown_query_parameter_is_named_in_a_400() {
         StatusCode::OK
     );
 }
+
+#[tokio::test]
+async fn every_collection_issues_a_sync_token_and_reads_what_changed_since_it() {
+    let app = spawn_app().await;
+    let director = app.login("director@demo.usul.kg").await;
+    let school = app.demo_school().await;
+    let me = app.staff_id("director@demo.usul.kg").await;
+    let lists = [
+        format!("/api/v1/schools/{school}/staff"),
+        "/api/v1/plans".to_owned(),
+        format!("/api/v1/schools/{school}/activities"),
+        format!("/api/v1/schools/{school}/materials"),
+        format!("/api/v1/schools/{school}/meetings"),
+        format!("/api/v1/schools/{school}/mentorships"),
+        format!("/api/v1/staff/{me}/trainings"),
+        "/api/v1/reports".to_owned(),
+        format!("/api/v1/schools/{school}/commissions"),
+        format!("/api/v1/schools/{school}/subjects"),
+        format!("/api/v1/schools/{school}/orders"),
+        "/api/v1/schools".to_owned(),
+        "/api/v1/districts".to_owned(),
+        format!("/api/v1/schools/{school}/audit-events"),
+    ];
+    let mut tokens = Vec::new();
+    for path in &lists {
+        let full = app.get(path, &director).await;
+        assert_eq!(full.status, StatusCode::OK, "{path}: {}", full.text);
+        tokens.push(full.str("sync_token"));
+        let old = format!("st1.{:016x}", (Utc::now() - Duration::days(40)).timestamp_micros());
+        app.get(&format!("{path}?sync_token={old}"), &director).await.assert_problem(410, "sync_token_expired");
+        app.get(&format!("{path}?sync_token=st1.nope"), &director).await.assert_problem(400, "invalid_parameter");
+    }
+    for (path, token) in lists.iter().zip(&tokens) {
+        let since = app.get(&format!("{path}?sync_token={token}"), &director).await;
+        assert_eq!(since.status, StatusCode::OK, "{path}: {}", since.text);
+        assert_eq!(since.body["deleted"], json!([]), "{path}");
+    }
+    // Collections that were not filtered before: subjects (written once, by creation) and the
+    // audit trail, after everything already there is made older than the window.
+    let db = db(&app).await;
+    let backend = db.get_database_backend();
+    let two_hours_ago = Utc::now() - Duration::hours(2);
+    for (table, column) in [("subjects", "created_at"), ("audit_events", "at"), ("reports", "updated_at")] {
+        let p = if backend == DbBackend::Postgres { "$1" } else { "?" };
+        db.execute_raw(Statement::from_sql_and_values(
+            backend,
+            format!("UPDATE {table} SET {column} = {p}"),
+            [two_hours_ago.into()],
+        ))
+        .await
+        .unwrap();
+    }
+    let subjects = format!("/api/v1/schools/{school}/subjects");
+    let token = app.get(&subjects, &director).await.str("sync_token");
+    let audit = format!("/api/v1/schools/{school}/audit-events");
+    let audit_token = app.get(&audit, &director).await.str("sync_token");
+    let all_reports = app.get("/api/v1/reports", &director).await;
+    assert!(!ids(&all_reports.body).is_empty(), "the demo has reports: {}", all_reports.text);
+    let reports_token = all_reports.str("sync_token");
+    let created = app.post(&subjects, &director, &json!({"name": "Музыка"})).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+    let new = app.get(&format!("{subjects}?sync_token={token}"), &director).await;
+    assert_eq!(ids(&new.body), vec![created.str("id")]);
+    let trail = app.get(&format!("{audit}?sync_token={audit_token}"), &director).await;
+    let actions: Vec<&str> =
+        trail.body["items"].as_array().unwrap().iter().filter_map(|e| e["action"].as_str()).collect();
+    assert_eq!(actions.len(), 1, "{}", trail.text);
+    assert!(actions[0].starts_with("subject"), "{actions:?}");
+    let reports = app.get(&format!("/api/v1/reports?sync_token={reports_token}"), &director).await;
+    assert_eq!(ids(&reports.body), Vec::<String>::new(), "{}", reports.text);
+    // updated_since, which the list used to ignore, now filters it too.
+    let later = (Utc::now() - Duration::minutes(1)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let r = app.get(&format!("/api/v1/reports?updated_since={later}"), &director).await;
+    assert_eq!(ids(&r.body), Vec::<String>::new(), "{}", r.text);
+}
