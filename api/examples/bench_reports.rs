@@ -85,7 +85,7 @@ async fn main() {
         // Measure again on a district generated before.
         let d = usul_domain::ids::DistrictId::from_uuid(d.parse().expect("USUL_BENCH_DISTRICT is a uuid"));
         let page = usul_persistence::PageRequest { after: None, limit: 1 };
-        (store.list_schools(Some(d), None, page).await.expect("schools").items.remove(0), d)
+        (store.list_schools(Some(d), None, None, page).await.expect("schools").items.remove(0), d)
     } else {
         let tag = uuid::Uuid::new_v4().simple().to_string()[..6].to_owned();
         let mut first = None;

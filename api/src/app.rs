@@ -4,7 +4,7 @@ use crate::auth::Tokens;
 use crate::config::Settings;
 use crate::extract::{json_error, path_error, query_error};
 use crate::metrics::Metrics;
-use crate::middleware::{RouteTable, edge, fallback, idempotency, preconditions};
+use crate::middleware::{RouteTable, edge, fallback, idempotency, known_parameters, preconditions};
 use crate::openapi::ApiDoc;
 use crate::routes;
 use crate::state::AppState;
@@ -69,7 +69,7 @@ pub struct Running {
     pub addr: SocketAddr,
 }
 
-/// Purges idempotency records past their retention once an hour (and once at start), in the
+/// Purges idempotency records and sync tombstones past their retention once an hour (and once at start), in the
 /// background of the runtime that serves.
 fn purge_idempotency_hourly(store: Store) {
     let Ok(runtime) = tokio::runtime::Handle::try_current() else { return };
@@ -82,8 +82,43 @@ fn purge_idempotency_hourly(store: Store) {
                 Ok(n) => tracing::info!(records = n, "expired idempotency records purged"),
                 Err(e) => tracing::warn!(error = %e, "could not purge idempotency records"),
             }
+            // Tombstones past the sync retention: a token older than that answers 410.
+            match store.purge_tombstones().await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(tombstones = n, "expired sync tombstones purged"),
+                Err(e) => tracing::warn!(error = %e, "could not purge sync tombstones"),
+            }
         }
     });
+}
+
+/// The headers a browser page may read from an answer.
+const EXPOSED_HEADERS: [&str; 5] = ["etag", "location", "x-request-id", "idempotent-replayed", "retry-after"];
+/// The headers a browser page may send.
+const ALLOWED_HEADERS: [&str; 7] = [
+    "authorization",
+    "content-type",
+    "if-match",
+    "if-none-match",
+    "idempotency-key",
+    "accept-language",
+    "x-request-id",
+];
+
+/// CORS for the configured origins (`USUL_CORS_ORIGINS`), by `actix-cors`: preflights are
+/// answered for those origins only, and answers to them carry `Access-Control-Allow-Origin`
+/// and the exposed headers. No credentials mode: the API authenticates with bearer tokens,
+/// not cookies. A refused preflight is turned into problem+json by [`edge`].
+fn cors(origins: &[String]) -> actix_web::middleware::Condition<actix_cors::Cors> {
+    let mut cors = actix_cors::Cors::default()
+        .allowed_methods(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"])
+        .allowed_headers(ALLOWED_HEADERS)
+        .expose_headers(EXPOSED_HEADERS)
+        .max_age(3600);
+    for origin in origins {
+        cors = cors.allowed_origin(origin);
+    }
+    actix_web::middleware::Condition::new(!origins.is_empty(), cors)
 }
 
 /// Binds and starts the HTTP server.
@@ -107,6 +142,7 @@ pub fn start(store: Store, settings: Settings, bind: &str, workers: usize) -> st
         token_limiter: Arc::new(crate::ratelimit::RateLimiter::new(settings.token_requests_per_minute)),
     });
     let limit = settings.max_body_bytes;
+    let origins = settings.cors_origins.clone();
     let mut server = HttpServer::new(move || {
         let (app, _) = split_routes();
         app.app_data(state.clone())
@@ -126,6 +162,8 @@ pub fn start(store: Store, settings: Settings, bind: &str, workers: usize) -> st
             .default_service(web::to(fallback))
             .wrap(from_fn(idempotency))
             .wrap(from_fn(preconditions))
+            .wrap(from_fn(known_parameters))
+            .wrap(cors(&origins))
             .wrap(from_fn(edge))
     })
     .listen(listener)?;

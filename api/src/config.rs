@@ -60,6 +60,11 @@ pub struct ServeArgs {
     /// Token requests a minute per client address (0: no limit).
     #[arg(long, env = "USUL_TOKEN_REQUESTS_PER_MINUTE", default_value_t = 30)]
     pub token_requests_per_minute: u32,
+    /// Origins whose browser pages may call the API (CORS), comma-separated, each
+    /// `scheme://host[:port]`, e.g. `https://app.example.kg,http://localhost:5173`. None by
+    /// default: no CORS headers at all.
+    #[arg(long, env = "USUL_CORS_ORIGINS", value_delimiter = ',')]
+    pub cors_origins: Vec<String>,
     #[arg(long, env = "USUL_WORKERS", default_value_t = 0)]
     pub workers: usize,
     /// Development mode: a random JWT secret when none is given.
@@ -82,6 +87,9 @@ pub enum ConfigError {
     /// A secret long enough but too regular to be safe (`aaaa…`, 32 spaces).
     #[error("USUL_JWT_SECRET is too predictable; use a random one, e.g. `openssl rand -hex 32`")]
     WeakSecret,
+    /// An entry of `USUL_CORS_ORIGINS` that is not an origin.
+    #[error("USUL_CORS_ORIGINS: `{0}` is not an origin; write scheme://host[:port], e.g. https://app.example.kg")]
+    BadCorsOrigin(String),
 }
 
 /// What the running service needs, validated.
@@ -107,6 +115,8 @@ pub struct Settings {
     pub token_requests_per_minute: u32,
     /// The bearer token `/metrics` asks for, if any.
     pub metrics_token: Option<Secret>,
+    /// Origins allowed to call the API from a browser (CORS); empty: CORS is off.
+    pub cors_origins: Vec<String>,
 }
 
 impl Settings {
@@ -122,6 +132,13 @@ impl Settings {
             None if args.dev || args.demo => (random_secret(), true),
             None => return Err(ConfigError::MissingSecret),
         };
+        let cors_origins = args
+            .cors_origins
+            .iter()
+            .map(|o| o.trim())
+            .filter(|o| !o.is_empty())
+            .map(|o| cors_origin(o).ok_or_else(|| ConfigError::BadCorsOrigin(o.to_owned())))
+            .collect::<Result<Vec<_>, _>>()?;
         Ok((
             Self {
                 jwt_secret: Secret(secret),
@@ -140,10 +157,39 @@ impl Settings {
                 hash_queue: args.hash_queue,
                 token_requests_per_minute: args.token_requests_per_minute,
                 metrics_token: args.metrics_token.clone().filter(|t| !t.is_empty()).map(Secret),
+                cors_origins,
             },
             generated,
         ))
     }
+}
+
+/// An allowed CORS origin in the form browsers send it (`scheme://host[:port]`, lower-case
+/// scheme and host, no path): `None` when `raw` is not one. A wildcard is refused: the
+/// allowed origins are named.
+#[must_use]
+pub fn cors_origin(raw: &str) -> Option<String> {
+    let (scheme, rest) = raw.split_once("://")?;
+    let scheme = scheme.to_ascii_lowercase();
+    if !["http", "https"].contains(&scheme.as_str()) {
+        return None;
+    }
+    let (host, port) = if rest.starts_with('[') {
+        let (h, after) = rest.split_once(']')?;
+        (&rest[..=h.len()], if after.is_empty() { None } else { Some(after.strip_prefix(':')?) })
+    } else {
+        match rest.split_once(':') {
+            Some((h, p)) => (h, Some(p)),
+            None => (rest, None),
+        }
+    };
+    let host_ok = !host.is_empty()
+        && host.chars().all(|c| c.is_ascii_alphanumeric() || "-.[]:".contains(c))
+        && (host.starts_with('[') || !host.contains(':'))
+        && !host.starts_with('.')
+        && !host.ends_with('.');
+    let port_ok = port.is_none_or(|p| !p.is_empty() && p.len() <= 5 && p.parse::<u16>().is_ok_and(|n| n > 0));
+    (host_ok && port_ok).then(|| format!("{scheme}://{}", rest.to_ascii_lowercase()))
 }
 
 /// The least estimated entropy of a JWT secret, in bits.
@@ -180,6 +226,28 @@ pub fn random_secret() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cors_origins_are_scheme_host_and_port_only() {
+        assert_eq!(cors_origin("https://App.Example.kg").as_deref(), Some("https://app.example.kg"));
+        assert_eq!(cors_origin("http://localhost:5173").as_deref(), Some("http://localhost:5173"));
+        assert_eq!(cors_origin("http://[::1]:8080").as_deref(), Some("http://[::1]:8080"));
+        assert_eq!(cors_origin("http://[::1]").as_deref(), Some("http://[::1]"));
+        for bad in [
+            "*",
+            "app.example.kg",
+            "https://app.example.kg/",
+            "https://a.kg/path",
+            "ftp://a.kg",
+            "https://",
+            "https://a.kg:0",
+            "https://a.kg:99999",
+            "https://*.a.kg",
+            "https://a b.kg",
+        ] {
+            assert_eq!(cors_origin(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn a_random_secret_is_strong_and_a_regular_one_is_weak() {

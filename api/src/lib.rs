@@ -17,3 +17,4 @@ pub mod query;
 pub mod ratelimit;
 pub mod routes;
 pub mod state;
+pub mod sync;

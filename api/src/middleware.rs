@@ -25,7 +25,10 @@ pub struct RequestId(pub String);
 
 /// The outermost layer: assigns the request id (or keeps a sane one sent by the client),
 /// logs and counts the request, and renders any [`ApiError`] in the client's language.
-pub async fn edge(req: ServiceRequest, next: Next<BoxBody>) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+pub async fn edge<B: actix_web::body::MessageBody + 'static>(
+    req: ServiceRequest,
+    next: Next<B>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let started = Instant::now();
     let id = req
         .headers()
@@ -44,17 +47,24 @@ pub async fn edge(req: ServiceRequest, next: Next<BoxBody>) -> Result<ServiceRes
     let span = tracing::info_span!("request", request_id = %id, %method, %path);
     let res = next.call(req).instrument(span.clone()).await;
     let mut res = match res {
-        Ok(res) => res,
+        Ok(res) => res.map_into_boxed_body(),
         Err(err) => {
-            let req_res = match err.as_error::<ApiError>() {
+            let mut req_res = match err.as_error::<ApiError>() {
                 Some(api) => api.render(language),
                 None => err.error_response(),
             };
+            // The CORS layer adds its headers to an error through the error's mappers.
+            keep_cors_headers(err.error_response().headers(), req_res.headers_mut());
             return Err(actix_web::error::InternalError::from_response(err, req_res).into());
         }
     };
-    if let Some(api) = res.response().error().and_then(|e| e.as_error::<ApiError>()) {
-        let localised = api.render(language);
+    let refusal = res.response().error().and_then(|e| {
+        e.as_error::<ApiError>()
+            .map(|api| api.render(language))
+            .or_else(|| e.as_error::<actix_cors::CorsError>().map(|c| cors_refusal(c).render(language)))
+    });
+    if let Some(mut localised) = refusal {
+        keep_cors_headers(res.headers(), localised.headers_mut());
         res = res.into_response(localised);
     }
     let route = res.request().match_pattern().unwrap_or_else(|| "unmatched".to_owned());
@@ -71,6 +81,34 @@ pub async fn edge(req: ServiceRequest, next: Next<BoxBody>) -> Result<ServiceRes
     }
     span.in_scope(|| tracing::info!(status = status.as_u16(), elapsed_ms = elapsed.as_secs_f64() * 1000.0, "answered"));
     Ok(res)
+}
+
+/// A refused CORS preflight as a problem: `actix-cors` answers it in plain text.
+fn cors_refusal(e: &actix_cors::CorsError) -> ApiError {
+    use actix_cors::CorsError as C;
+    match e {
+        C::OriginNotAllowed => ApiError::Status {
+            status: StatusCode::FORBIDDEN,
+            code: ProblemCode::OriginNotAllowed,
+            detail: "This origin is not among the origins allowed to call the API (USUL_CORS_ORIGINS).".into(),
+        },
+        other => ApiError::Status {
+            status: StatusCode::BAD_REQUEST,
+            code: ProblemCode::CorsPreflightRefused,
+            detail: format!("{other}."),
+        },
+    }
+}
+
+/// Copies the CORS headers of an answer onto the answer that replaces it.
+fn keep_cors_headers(from: &actix_web::http::header::HeaderMap, to: &mut actix_web::http::header::HeaderMap) {
+    for (name, value) in from {
+        if name.as_str().starts_with("access-control-") {
+            to.insert(name.clone(), value.clone());
+        } else if name == header::VARY && !to.get_all(header::VARY).any(|v| v == value) {
+            to.append(name.clone(), value.clone());
+        }
+    }
 }
 
 /// The method as a metrics label: the methods the API knows, every other one as `OTHER`, so
@@ -269,6 +307,8 @@ fn replay(stored: &StoredResponse) -> HttpResponse {
 #[derive(Debug, Default)]
 pub struct RouteTable {
     routes: Vec<(ResourceDef, String)>,
+    /// For each path, each method's documented query parameters.
+    parameters: Vec<(ResourceDef, Vec<(String, Vec<String>)>)>,
 }
 
 impl RouteTable {
@@ -277,9 +317,31 @@ impl RouteTable {
     pub fn from_openapi(doc: &utoipa::openapi::OpenApi) -> Self {
         let value = serde_json::to_value(&doc.paths).unwrap_or_default();
         let mut routes = Vec::new();
+        let mut parameters = Vec::new();
+        let query_names = |v: Option<&serde_json::Value>| -> Vec<String> {
+            v.and_then(|p| p.as_array())
+                .map(|ps| {
+                    ps.iter()
+                        .filter(|p| p.get("in").and_then(|i| i.as_str()) == Some("query"))
+                        .filter_map(|p| p.get("name").and_then(|n| n.as_str()).map(str::to_owned))
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
         if let Some(paths) = value.get("paths").or(Some(&value)).and_then(|p| p.as_object()) {
             for (path, item) in paths {
                 let Some(ops) = item.as_object() else { continue };
+                let shared = query_names(item.get("parameters"));
+                let per_method = ops
+                    .iter()
+                    .filter(|(k, _)| ["get", "put", "post", "delete", "patch"].contains(&k.as_str()))
+                    .map(|(k, op)| {
+                        let mut names = shared.clone();
+                        names.extend(query_names(op.get("parameters")));
+                        (k.to_uppercase(), names)
+                    })
+                    .collect();
+                parameters.push((ResourceDef::new(path.as_str()), per_method));
                 let methods: Vec<String> = ops
                     .keys()
                     .filter(|k| ["get", "put", "post", "delete", "patch"].contains(&k.as_str()))
@@ -288,7 +350,22 @@ impl RouteTable {
                 routes.push((ResourceDef::new(path.as_str()), methods.join(", ")));
             }
         }
-        Self { routes }
+        Self { routes, parameters }
+    }
+
+    /// The first query parameter of `req` that its operation does not document, if any.
+    #[must_use]
+    pub fn unknown_parameter(&self, method: &Method, path: &str, query: &str) -> Option<String> {
+        if query.is_empty() {
+            return None;
+        }
+        let method = if *method == Method::HEAD { "GET" } else { method.as_str() };
+        let (_, ops) = self.parameters.iter().find(|(def, _)| def.is_match(path))?;
+        let (_, known) = ops.iter().find(|(m, _)| m == method)?;
+        form_urlencoded::parse(query.as_bytes())
+            .map(|(name, _)| name)
+            .find(|name| !known.iter().any(|k| k == name))
+            .map(|name| name.replace(char::is_control, "?"))
     }
 
     /// The `Allow` value for a path we serve, if any.
@@ -296,6 +373,22 @@ impl RouteTable {
     pub fn allow(&self, path: &str) -> Option<&str> {
         self.routes.iter().find(|(def, _)| def.is_match(path)).map(|(_, allow)| allow.as_str())
     }
+}
+
+/// Refuses a query parameter the operation does not know (400 `invalid_parameter`,
+/// `unknown_field`, naming it): a misspelt filter would otherwise be ignored and the answer
+/// would silently hold everything. The known parameters are the contract's.
+pub async fn known_parameters(
+    req: ServiceRequest,
+    next: Next<BoxBody>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let unknown = req
+        .app_data::<web::Data<RouteTable>>()
+        .and_then(|t| t.unknown_parameter(req.method(), req.path(), req.query_string()));
+    if let Some(name) = unknown {
+        return Err(crate::extract::bad_param(&name, FieldErrorKind::UnknownField).into());
+    }
+    next.call(req).await
 }
 
 /// Answers what no route matched: 405 with `Allow` for a known path, 404 otherwise.

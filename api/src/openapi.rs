@@ -37,7 +37,7 @@ pub mod tags {
 #[openapi(
     info(
         title = "Usul — methodological work of schools",
-        description = "Usul (*усул*, \"method\") runs a school's methodological work (*усулдук иш*) as the Regulation on Methodological Work describes it: commissions, annual plans and their approval, meetings and minutes, activities, year-end reports — for a school and for the district education department above it.\n\n**Conventions.** JSON in `snake_case`; ids are UUIDs; dates `YYYY-MM-DD`; timestamps RFC 3339 UTC. Lists take `limit` (default 50, max 200) and an opaque `cursor`, and answer `{\"items\": [...], \"next_cursor\": \"…\" | null}`. Errors are RFC 9457 `application/problem+json` with a stable `code` (the `ProblemCode` schema lists them all) and, on every 422 and on a 400 `invalid_parameter`, one list `errors: [{code, message, field | item | line/column, rule}]` of what is wrong. Titles, messages and catalogue labels follow `Accept-Language` (`ky`, `ru`, `en`; default `en`). Mutable resources carry a `version`, sent as `ETag`: send it back in `If-Match` to update (a stale one answers 412); `If-None-Match` answers 304. A POST with an `Idempotency-Key` is answered once and replayed to retries. Every response carries `X-Request-Id`.\n\n**Authentication.** `POST /api/v1/auth/token` with a password, refresh-token or client-credentials grant returns a bearer access token; in Swagger UI, use *Authorize* with the access token.\n\n**Access.** A school user sees only their school; a district user reads the schools of their district; an administrator manages districts and schools. Another school's resource answers 404.",
+        description = "Usul (*усул*, \"method\") runs a school's methodological work (*усулдук иш*) as the Regulation on Methodological Work describes it: commissions, annual plans and their approval, meetings and minutes, activities, year-end reports — for a school and for the district education department above it.\n\n**Conventions.** JSON in `snake_case`; ids are UUIDs; dates `YYYY-MM-DD`; timestamps RFC 3339 UTC. Lists take `limit` (default 50, max 200) and an opaque `cursor`, and answer `{\"items\": [...], \"next_cursor\": \"…\" | null}`. Errors are RFC 9457 `application/problem+json` with a stable `code` (the `ProblemCode` schema lists them all) and, fon every 422 and on a 400 `invalid_parameter`, one list `errors: [{field, code, message, field | item | line/column, rule}]` of what is wrong. Titles, messages and catalogue labels follow `Accept-Language` (`ky`, `ru`, `en`; default `en`). Mutable resources carry a `version`, sent as `ETag`: send it back in `If-Match` to update (a stale one answers 412); `If-None-Match` answers 304. A POST with an `Idempotency-Key` is answered once and replayed to retries. Every response carries `X-Request-Id`. An unknown query parameter answers 400 `invalid_parameter` naming it.\n\n**Delta sync.** Each collection's first page carries a `sync_token`; send it back as `sync_token` to read only the rows changed since (and, on the first page, the ids `deleted` since), with a new token. The token is a watermark behind the read: its start, moved back to the oldest write transaction still open and by a 5-minute safety window, so that a row committed late by a slow write is never missed (a row may come twice: keep the highest `version`). Tombstones are kept 30 days; an older token answers 410 `sync_token_expired` (read the whole collection again).\n\n**Authentication.** `POST /api/v1/auth/token` with a password, refresh-token or client-credentials grant (form-encoded as RFC 6749 has it, or JSON; clients may authenticate with HTTP Basic) returns a bearer access token; in Swagger UI, use *Authorize* with the access token.\n\n**Access.** A school user sees only their school; a district user reads the schools of their district; an administrator manages districts and schools. Another school's resource answers 404.",
         contact(name = "Usul maintainers"),
         license(name = "MIT", identifier = "MIT"),
         version = env!("CARGO_PKG_VERSION"),
@@ -66,7 +66,7 @@ pub mod tags {
         (name = "catalogue", description = "The catalogue of forms of methodological work (R-4.1, R-4.2, R-4.3)."),
         (name = "operations", description = "Health, readiness and metrics."),
     ),
-    components(schemas(Problem, crate::problem::ProblemCode, FileUpload, crate::problem::ProblemField, crate::routes::catalogue::FormGroupCode), responses(BadRequest, Unauthorized, Forbidden, NotFound, Conflict, PreconditionFailed, ValidationFailed, PayloadTooLarge, UnsupportedMediaType, TooManyRequests)),
+    components(schemas(Problem, crate::problem::ProblemCode, FileUpload, crate::problem::ProblemField, crate::routes::catalogue::FormGroupCode), responses(BadRequest, Unauthorized, Forbidden, NotFound, Conflict, PreconditionFailed, ValidationFailed, PayloadTooLarge, UnsupportedMediaType, TooManyRequests, SyncTokenExpired)),
     modifiers(&Security),
 )]
 pub struct ApiDoc;
@@ -83,6 +83,18 @@ impl Modify for Security {
                     .scheme(HttpAuthScheme::Bearer)
                     .bearer_format("JWT")
                     .description(Some("An access token from `POST /api/v1/auth/token`."))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "client_basic",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Basic)
+                    .description(Some(
+                        "RFC 6749 §2.3.1 client authentication for the `client_credentials` grant: \
+                         `Basic base64(urlencode(client_id) \":\" urlencode(client_secret))`.",
+                    ))
                     .build(),
             ),
         );
@@ -230,6 +242,16 @@ pub struct PayloadTooLarge(Problem);
     "detail": "Send Content-Type: application/json.", "code": "unsupported_media_type"
 }))]
 pub struct UnsupportedMediaType(Problem);
+
+/// The `sync_token` is older than the kept deletions (`sync_token_expired`): read the whole
+/// collection again without it.
+#[allow(dead_code)]
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json", example = json!({
+    "type": "urn:usul:problem:sync_token_expired", "title": "The sync token is too old: read the whole collection again", "status": 410,
+    "detail": "Deletions are kept 30 days; this token is older. Read the whole collection again without sync_token, and keep the sync_token of its first page.", "code": "sync_token_expired"
+}))]
+pub struct SyncTokenExpired(Problem);
 
 /// Too many failed logins (`too_many_attempts`) or token requests from one address
 /// (`rate_limited`); wait for `Retry-After` seconds.

@@ -91,6 +91,11 @@ impl<'de> Deserialize<'de> for Limit {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Cursor(Option<Uuid>);
 
+impl Cursor {
+    /// The first page (`cursor=`).
+    pub const FIRST: Self = Self(None);
+}
+
 impl<'de> Deserialize<'de> for Cursor {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         parse_with(d, |raw| match raw {

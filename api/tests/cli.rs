@@ -101,7 +101,7 @@ fn generate_fills_a_district_with_valid_schools_and_refuses_nonsense_sizes() {
     rt.block_on(async {
         let store = usul_persistence::Store::connect(&db.url()).await.unwrap();
         let schools = store
-            .list_schools(None, None, usul_persistence::PageRequest { after: None, limit: 10 })
+            .list_schools(None, None, None, usul_persistence::PageRequest { after: None, limit: 10 })
             .await
             .unwrap()
             .items;

@@ -21,6 +21,8 @@ use uuid::Uuid;
 pub struct CommissionFilter {
     pub year: Option<AcademicYear>,
     pub status: Option<CommissionStatus>,
+    /// Only those changed at or after this time.
+    pub updated_since: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 fn to_order(m: order::Model) -> StoreResult<Order> {
@@ -268,6 +270,9 @@ impl Store {
         if let Some(s) = filter.status {
             q = q.filter(commission::Column::Status.eq(s.code()));
         }
+        if let Some(t) = filter.updated_since {
+            q = q.filter(commission::Column::UpdatedAt.gte(t));
+        }
         if let Some(after) = page.after {
             q = q.filter(commission::Column::Id.gt(after));
         }
@@ -377,11 +382,20 @@ impl Store {
     ///
     /// # Errors
     /// [`StoreError::Db`].
-    pub async fn list_orders(&self, school: SchoolId, page: PageRequest) -> StoreResult<Page<Order>> {
+    pub async fn list_orders(
+        &self,
+        school: SchoolId,
+        since: Option<chrono::DateTime<chrono::Utc>>,
+        page: PageRequest,
+    ) -> StoreResult<Page<Order>> {
         let mut q = order::Entity::find()
             .filter(order::Column::SchoolId.eq(school.uuid()))
             .order_by_asc(order::Column::Id)
             .limit(page.limit + 1);
+        // Orders are never changed once issued.
+        if let Some(t) = since {
+            q = q.filter(order::Column::CreatedAt.gte(t));
+        }
         if let Some(after) = page.after {
             q = q.filter(order::Column::Id.gt(after));
         }

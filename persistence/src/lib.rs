@@ -16,6 +16,7 @@ mod people;
 mod plans;
 mod records;
 mod reports;
+mod sync;
 mod throttle;
 mod tokens;
 
@@ -27,6 +28,7 @@ pub use people::{LoginRecord, NewStaff, StaffFilter, StaffPatch};
 pub use plans::{HistoryEntry, ItemContent, ItemProgress, NewPlan, PlanFilter, PlanPatch, Surroundings};
 pub use records::{ActivityFilter, MaterialFilter};
 pub use reports::{QualityEntry, QualitySheet, ReportFilter, ReportTransition, SchoolSummary};
+pub use sync::SYNC_RETENTION_DAYS;
 pub use throttle::Attempt;
 pub use tokens::{RefreshOutcome, TokenSubject};
 

@@ -2,6 +2,7 @@
 
 use crate::entities::{audit_event, district, school, school_year, subject};
 use crate::{Audit, Page, PageRequest, Store, StoreError, StoreResult, now, record_audit, stored};
+use chrono::{DateTime, Utc};
 use sea_orm::ActiveValue::Set;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use usul_domain::ids::{DistrictId, SchoolId, SubjectId};
@@ -149,8 +150,16 @@ impl Store {
     ///
     /// # Errors
     /// [`StoreError::Db`].
-    pub async fn list_districts(&self, only: Option<DistrictId>, page: PageRequest) -> StoreResult<Page<District>> {
+    pub async fn list_districts(
+        &self,
+        only: Option<DistrictId>,
+        since: Option<DateTime<Utc>>,
+        page: PageRequest,
+    ) -> StoreResult<Page<District>> {
         let mut q = district::Entity::find().order_by_asc(district::Column::Id).limit(page.limit + 1);
+        if let Some(t) = since {
+            q = q.filter(district::Column::UpdatedAt.gte(t));
+        }
         if let Some(d) = only {
             q = q.filter(district::Column::Id.eq(d.uuid()));
         }
@@ -246,9 +255,13 @@ impl Store {
         &self,
         district: Option<DistrictId>,
         only: Option<SchoolId>,
+        since: Option<DateTime<Utc>>,
         page: PageRequest,
     ) -> StoreResult<Page<School>> {
         let mut q = school::Entity::find().order_by_asc(school::Column::Id).limit(page.limit + 1);
+        if let Some(t) = since {
+            q = q.filter(school::Column::UpdatedAt.gte(t));
+        }
         if let Some(d) = district {
             q = q.filter(school::Column::DistrictId.eq(d.uuid()));
         }
@@ -453,11 +466,20 @@ impl Store {
     ///
     /// # Errors
     /// [`StoreError::Db`].
-    pub async fn list_subjects(&self, school: SchoolId, page: PageRequest) -> StoreResult<Page<Subject>> {
+    pub async fn list_subjects(
+        &self,
+        school: SchoolId,
+        since: Option<DateTime<Utc>>,
+        page: PageRequest,
+    ) -> StoreResult<Page<Subject>> {
         let mut q = subject::Entity::find()
             .filter(subject::Column::SchoolId.eq(school.uuid()))
             .order_by_asc(subject::Column::Id)
             .limit(page.limit + 1);
+        // Subjects are never changed once created.
+        if let Some(t) = since {
+            q = q.filter(subject::Column::CreatedAt.gte(t));
+        }
         if let Some(after) = page.after {
             q = q.filter(subject::Column::Id.gt(after));
         }
@@ -509,12 +531,17 @@ impl Store {
         &self,
         school: SchoolId,
         entity: Option<&str>,
+        since: Option<DateTime<Utc>>,
         page: PageRequest,
     ) -> StoreResult<Page<AuditEvent>> {
         let mut q = audit_event::Entity::find()
             .filter(audit_event::Column::SchoolId.eq(school.uuid()))
             .order_by_asc(audit_event::Column::Id)
             .limit(page.limit + 1);
+        // Audit events are written once.
+        if let Some(t) = since {
+            q = q.filter(audit_event::Column::At.gte(t));
+        }
         if let Some(e) = entity {
             q = q.filter(audit_event::Column::Entity.eq(e));
         }

@@ -106,6 +106,8 @@ pub struct Options {
     pub counted: bool,
     /// The bearer token `/metrics` asks for, if any.
     pub metrics_token: Option<String>,
+    /// Origins allowed to call the API from a browser (CORS).
+    pub cors_origins: Vec<String>,
 }
 
 impl Default for Options {
@@ -119,6 +121,7 @@ impl Default for Options {
             token_requests_per_minute: 0,
             counted: false,
             metrics_token: None,
+            cors_origins: Vec::new(),
         }
     }
 }
@@ -196,6 +199,7 @@ fn settings(options: &Options) -> Settings {
         hash_queue: options.hash_queue,
         token_requests_per_minute: options.token_requests_per_minute,
         metrics_token: options.metrics_token.clone().map(Secret),
+        cors_origins: options.cors_origins.clone(),
     }
 }
 

@@ -44,8 +44,13 @@ problem_codes! {
     Unauthorized = "unauthorized" => ("Кирүү талап кылынат", "Требуется аутентификация", "Authentication required"),
     InvalidToken = "invalid_token" => ("Токен жараксыз же мөөнөтү өттү", "Токен недействителен или истёк", "Invalid or expired token"),
     InvalidGrant = "invalid_grant" => ("Кирүү маалыматтары туура эмес", "Неверные учётные данные", "Invalid credentials or refresh token"),
+    InvalidRequest = "invalid_request" => ("Сурам толук эмес же туура эмес", "Запрос неполон или некорректен", "The token request is missing a parameter or is malformed"),
+    UnsupportedGrantType = "unsupported_grant_type" => ("Мындай grant_type колдоого алынбайт", "Такой grant_type не поддерживается", "Unsupported grant type"),
     InvalidClient = "invalid_client" => ("Кардар аныкталган жок", "Клиент не аутентифицирован", "Invalid client credentials"),
     TooManyAttempts = "too_many_attempts" => ("Өтө көп ийгиликсиз аракет", "Слишком много неудачных попыток", "Too many failed attempts"),
+    OriginNotAllowed = "origin_not_allowed" => ("Бул булактан (origin) сурамга уруксат жок", "Запросы с этого источника (origin) не разрешены", "Requests from this origin are not allowed"),
+    CorsPreflightRefused = "cors_preflight_refused" => ("CORS алдын ала сурамы четке кагылды", "Предварительный CORS-запрос отклонён", "The CORS preflight request was refused"),
+    SyncTokenExpired = "sync_token_expired" => ("Синхрондоо токени эскирген: баарын кайра окуңуз", "Токен синхронизации устарел: перечитайте всё заново", "The sync token is too old: read the whole collection again"),
     Forbidden = "forbidden" => ("Уруксат жок", "Недостаточно прав", "Not allowed"),
     NotFound = "not_found" => ("Табылган жок", "Не найдено", "Not found"),
     MethodNotAllowed = "method_not_allowed" => ("Бул ыкмага уруксат жок", "Метод не разрешён", "Method not allowed"),
@@ -150,6 +155,18 @@ impl ProblemCode {
                 "The token endpoint refused the grant: wrong credentials or an unknown, used or expired refresh token.",
             ),
             Self::InvalidClient => (401, "The client credentials of a service account were not accepted."),
+            Self::InvalidRequest => (
+                400,
+                "The token request is malformed: a missing parameter, credentials sent twice, or Basic credentials that do not decode.",
+            ),
+            Self::UnsupportedGrantType => {
+                (400, "`grant_type` is none of `password`, `refresh_token`, `client_credentials`.")
+            }
+            Self::OriginNotAllowed => (403, "A CORS preflight from an origin that `USUL_CORS_ORIGINS` does not allow."),
+            Self::CorsPreflightRefused => (400, "A CORS preflight asked for a method or header the API does not take."),
+            Self::SyncTokenExpired => {
+                (410, "The `sync_token` is older than the kept tombstones (30 days): read the whole collection again.")
+            }
             Self::TooManyAttempts => (429, "Too many failed sign-ins for this login; wait `Retry-After` seconds."),
             Self::Forbidden => (403, "The caller sees the resource, but their role does not allow this action."),
             Self::NotFound => (404, "No such resource, or it belongs to a school or district the caller cannot see."),

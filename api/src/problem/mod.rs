@@ -98,6 +98,11 @@ pub enum ApiError {
     /// A rule refused the request (422) for the reasons listed, each where it is.
     #[error("refused: {code}")]
     Refused { code: ProblemCode, detail: String, errors: Vec<Listed>, extra: Option<serde_json::Value> },
+    /// A refusal whose status goes with its code: a CORS preflight refused (403
+    /// `origin_not_allowed`, 400 `cors_preflight_refused`), a sync token too old (410
+    /// `sync_token_expired`).
+    #[error("refusal: {code}")]
+    Status { status: StatusCode, code: ProblemCode, detail: String },
     /// The body is larger than allowed (413).
     #[error("payload too large")]
     PayloadTooLarge { limit: usize },
@@ -239,6 +244,7 @@ impl ApiError {
             | Self::BadRequest { code, .. }
             | Self::Unauthorized { code }
             | Self::Grant { code, .. }
+            | Self::Status { code, .. }
             | Self::Conflict(code)
             | Self::Rule { code, .. }
             | Self::ConflictWith { code, .. } => *code,
@@ -289,7 +295,8 @@ impl ApiError {
             Self::BadRequest { detail, .. }
             | Self::Rule { detail, .. }
             | Self::Refused { detail, .. }
-            | Self::ConflictWith { detail, .. } => detail.clone(),
+            | Self::ConflictWith { detail, .. }
+            | Self::Status { detail, .. } => detail.clone(),
             Self::Unauthorized { .. } => t(
                 "Жарактуу Bearer токен жөнөтүңүз.",
                 "Передайте действующий Bearer-токен.",
@@ -437,6 +444,10 @@ impl ApiError {
             Self::Unauthorized { .. } => {
                 res.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
             }
+            // RFC 6749 §5.2: a client that failed to authenticate is told the scheme to use.
+            Self::Grant { code: ProblemCode::InvalidClient, .. } => {
+                res.insert_header((header::WWW_AUTHENTICATE, "Basic realm=\"usul\""));
+            }
             Self::TooManyAttempts { retry_after }
             | Self::Overloaded { retry_after }
             | Self::RateLimited { retry_after } => {
@@ -457,7 +468,7 @@ impl ResponseError for ApiError {
             Self::Validation(_) | Self::Rule { .. } | Self::Refused { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
             Self::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
-            Self::Grant { status, .. } => *status,
+            Self::Grant { status, .. } | Self::Status { status, .. } => *status,
             Self::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Forbidden => StatusCode::FORBIDDEN,
             Self::NotFound => StatusCode::NOT_FOUND,

@@ -73,6 +73,14 @@ pub struct AuditQuery {
     /// `next_cursor` of the previous page.
     #[param(value_type = Option<String>, pattern = "^(c1[0-9a-f]{32})?$")]
     pub cursor: Option<query::Cursor>,
+    /// Only those changed at or after this time (RFC 3339). A client's clock misses rows
+    /// committed late by a slower write: to sync, use `sync_token`.
+    #[param(value_type = Option<DateTime<Utc>>)]
+    pub updated_since: Option<query::Since>,
+    /// The `sync_token` of an earlier read's first page: only what changed since, and the ids
+    /// deleted since in `deleted` (see "Delta sync" in the API description).
+    #[param(value_type = Option<String>, pattern = "^st1\\.[0-9a-f]{16}$")]
+    pub sync_token: Option<crate::sync::SyncToken>,
 }
 
 /// Read a school's audit trail.
@@ -87,6 +95,7 @@ pub struct AuditQuery {
     responses(
         (status = 200, description = "A page of events.", body = AuditEventList),
         crate::openapi::GuardedReadErrors,
+        (status = 410, response = crate::openapi::SyncTokenExpired),
     ),
     security(("bearer" = [])),
 )]
@@ -99,9 +108,14 @@ pub async fn list(
 ) -> Result<HttpResponse, ApiError> {
     let school = school_for(&state, &auth, SchoolId::from_uuid(path_id("id", &id)?), Action::ReadAudit).await?;
     let paging = query::paging(q.limit, q.cursor);
-    let page = state.store.list_audit(school.id, q.entity.as_deref(), paging.request()).await?;
+    let sync = crate::sync::SyncRead::new(q.sync_token, q.updated_since, q.cursor)?;
+    let sync_token = sync.next_token(&state).await?;
+    let page = state.store.list_audit(school.id, q.entity.as_deref(), sync.since, paging.request()).await?;
+    let deleted = sync.deleted(&state, "audit_events", Some(school.id.uuid()), None).await?;
     Ok(HttpResponse::Ok().json(AuditEventList {
         items: page.items.into_iter().map(Into::into).collect(),
         next_cursor: next_cursor(page.next),
+        sync_token,
+        deleted,
     }))
 }

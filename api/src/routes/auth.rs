@@ -1,7 +1,7 @@
 //! `POST /auth/token` (password, refresh-token and client-credentials grants) and `GET /me`.
 
 use crate::auth::{Auth, Principal, claims_for, load_principal, new_refresh_token};
-use crate::extract::ValidJson;
+use crate::extract::{ValidJson, parse_json, payload_error};
 use crate::openapi::tags;
 use crate::problem::{ApiError, Checker, FieldErrorKind, ProblemCode, checked};
 use crate::routes::districts::DistrictView;
@@ -9,7 +9,7 @@ use crate::routes::schools::SchoolView;
 use crate::routes::staff::StaffView;
 use crate::state::AppState;
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, get, post, web};
 use chrono::Duration;
 use serde::{Deserialize, Serialize};
 use usul_domain::staff::Affiliation;
@@ -23,13 +23,37 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(token).service(me).service(change_password);
 }
 
+/// `password`, the only value of a password grant's `grant_type`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[allow(dead_code)]
+pub enum PasswordGrantType {
+    #[serde(rename = "password")]
+    Password,
+}
+
+/// `refresh_token`, the only value of a refresh grant's `grant_type`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[allow(dead_code)]
+pub enum RefreshGrantType {
+    #[serde(rename = "refresh_token")]
+    RefreshToken,
+}
+
+/// `client_credentials`, the only value of a client-credentials grant's `grant_type`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[allow(dead_code)]
+pub enum ClientCredentialsGrantType {
+    #[serde(rename = "client_credentials")]
+    ClientCredentials,
+}
+
 /// Sign in with an e-mail and password.
 #[derive(Debug, Deserialize, ToSchema)]
 #[schema(example = json!({"grant_type": "password", "username": "deputy@demo.usul.kg", "password": "usul-demo-2022"}))]
+#[allow(dead_code)]
 pub struct PasswordGrant {
-    /// `password`
-    #[schema(example = "password")]
-    pub grant_type: String,
+    #[schema(inline)]
+    pub grant_type: PasswordGrantType,
     /// The login e-mail (case-insensitive).
     pub username: String,
     /// The password.
@@ -40,30 +64,39 @@ pub struct PasswordGrant {
 /// one revokes every token issued from the same login.
 #[derive(Debug, Deserialize, ToSchema)]
 #[schema(example = json!({"grant_type": "refresh_token", "refresh_token": "5f0c…"}))]
+#[allow(dead_code)]
 pub struct RefreshGrant {
-    /// `refresh_token`
-    #[schema(example = "refresh_token")]
-    pub grant_type: String,
+    #[schema(inline)]
+    pub grant_type: RefreshGrantType,
     /// The refresh token from an earlier answer.
     pub refresh_token: String,
 }
 
-/// Sign in a district's machine client.
+/// Sign in a district's machine client. With HTTP Basic client authentication (RFC 6749
+/// §2.3.1) the credentials travel in the `Authorization` header instead, and the body carries
+/// only `grant_type` (and, if it likes, the same `client_id`).
 #[derive(Debug, Deserialize, ToSchema)]
 #[schema(example = json!({"grant_type": "client_credentials", "client_id": "demo-district", "client_secret": "demo-district-secret-2022"}))]
+#[allow(dead_code)]
 pub struct ClientCredentialsGrant {
-    /// `client_credentials`
-    #[schema(example = "client_credentials")]
-    pub grant_type: String,
-    /// The service account's client id.
-    pub client_id: String,
-    /// Its secret.
-    pub client_secret: String,
+    #[schema(inline)]
+    pub grant_type: ClientCredentialsGrantType,
+    /// The service account's client id (required unless sent with HTTP Basic).
+    #[schema(nullable = false)]
+    pub client_id: Option<String>,
+    /// Its secret (required unless sent with HTTP Basic, and never both).
+    #[schema(nullable = false)]
+    pub client_secret: Option<String>,
 }
 
-/// One of the three grants, chosen by `grant_type`.
+/// One of the three grants, told apart by `grant_type`.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(untagged)]
+#[schema(discriminator(property_name = "grant_type", mapping(
+    ("password" = "#/components/schemas/PasswordGrant"),
+    ("refresh_token" = "#/components/schemas/RefreshGrant"),
+    ("client_credentials" = "#/components/schemas/ClientCredentialsGrant"),
+)))]
 #[allow(dead_code)]
 pub enum TokenRequest {
     Password(PasswordGrant),
@@ -72,7 +105,7 @@ pub enum TokenRequest {
 }
 
 /// The body as sent; which fields are required depends on `grant_type`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct TokenBody {
     grant_type: Option<String>,
@@ -83,6 +116,93 @@ struct TokenBody {
     client_secret: Option<String>,
     #[allow(dead_code)]
     scope: Option<String>,
+}
+
+/// The two encodings a token request may come in.
+const TOKEN_MEDIA_TYPES: &str = "application/json or application/x-www-form-urlencoded";
+
+impl TokenBody {
+    /// Reads an `application/x-www-form-urlencoded` body (RFC 6749 §3.2): a parameter sent
+    /// without a value counts as omitted, unknown parameters are ignored, and one sent twice is
+    /// refused.
+    fn from_form(bytes: &[u8]) -> Result<Self, ApiError> {
+        let mut body = Self::default();
+        for (name, value) in form_urlencoded::parse(bytes) {
+            let slot = match name.as_ref() {
+                "grant_type" => &mut body.grant_type,
+                "username" => &mut body.username,
+                "password" => &mut body.password,
+                "refresh_token" => &mut body.refresh_token,
+                "client_id" => &mut body.client_id,
+                "client_secret" => &mut body.client_secret,
+                "scope" => &mut body.scope,
+                _ => continue,
+            };
+            if slot.is_some() {
+                return Err(invalid_request(&name, FieldErrorKind::Duplicate, "A parameter is sent more than once."));
+            }
+            if !value.is_empty() {
+                *slot = Some(value.into_owned());
+            }
+        }
+        Ok(body)
+    }
+}
+
+/// 400 `invalid_request` (RFC 6749 §5.2) on one parameter.
+fn invalid_request(field: &str, kind: FieldErrorKind, detail: &str) -> ApiError {
+    ApiError::BadRequest {
+        code: ProblemCode::InvalidRequest,
+        detail: detail.into(),
+        errors: vec![crate::problem::FieldError::new(field, kind)],
+    }
+}
+
+/// Client credentials from an `Authorization: Basic` header (RFC 6749 §2.3.1): `None` when
+/// the request has no such header. Each half is form-urlencoded before the pair is encoded.
+fn basic_credentials(req: &HttpRequest) -> Result<Option<(String, String)>, ApiError> {
+    use base64::Engine as _;
+    let Some(value) = req.headers().get(actix_web::http::header::AUTHORIZATION) else { return Ok(None) };
+    let refused = || ApiError::Grant { status: StatusCode::UNAUTHORIZED, code: ProblemCode::InvalidClient };
+    let value = value.to_str().map_err(|_| refused())?.trim();
+    let Some((scheme, encoded)) = value.split_once(' ') else {
+        return if value.eq_ignore_ascii_case("basic") { Err(refused()) } else { Ok(None) };
+    };
+    if !scheme.eq_ignore_ascii_case("basic") {
+        // Another scheme (a stale bearer token) authenticates no client here.
+        return Ok(None);
+    }
+    let decoded = base64::engine::general_purpose::STANDARD.decode(encoded.trim()).map_err(|_| refused())?;
+    let decoded = String::from_utf8(decoded).map_err(|_| refused())?;
+    let (id, secret) = decoded.split_once(':').ok_or_else(refused)?;
+    let unescape = |s: &str| -> Result<String, ApiError> {
+        let plus = s.replace('+', " ");
+        percent_encoding::percent_decode_str(&plus)
+            .decode_utf8()
+            .map(std::borrow::Cow::into_owned)
+            .map_err(|_| refused())
+    };
+    let (id, secret) = (unescape(id)?, unescape(secret)?);
+    if id.is_empty() || id.contains('\0') || secret.contains('\0') {
+        return Err(refused());
+    }
+    Ok(Some((id, secret)))
+}
+
+/// Reads the body as JSON or as a form, whichever its `Content-Type` says.
+async fn read_token_body(req: &HttpRequest, payload: web::Payload, limit: usize) -> Result<TokenBody, ApiError> {
+    let mime = req.mime_type().ok().flatten();
+    let json = mime.as_ref().is_some_and(|m| m.subtype() == "json" || m.suffix().is_some_and(|s| s == "json"));
+    let form = mime.as_ref().is_some_and(|m| m.type_() == "application" && m.subtype() == "x-www-form-urlencoded");
+    if !json && !form {
+        return Err(ApiError::UnsupportedMediaType(TOKEN_MEDIA_TYPES));
+    }
+    let mut payload = payload.into_inner();
+    let bytes = web::Bytes::from_request(req, &mut payload).await.map_err(|e| payload_error(&e, limit))?;
+    if bytes.len() > limit {
+        return Err(ApiError::PayloadTooLarge { limit });
+    }
+    if json { parse_json(&bytes) } else { TokenBody::from_form(&bytes) }
 }
 
 /// Tokens, in the OAuth 2 manner.
@@ -101,53 +221,92 @@ pub struct TokenResponse {
 
 /// Issue tokens.
 ///
-/// Three grants, in the OAuth 2 manner but with a JSON body:
+/// The OAuth 2 token endpoint (RFC 6749 §4.3, §4.4, §6). The body is
+/// `application/x-www-form-urlencoded`, as OAuth libraries send it, or the same fields as
+/// `application/json`. Three grants, told apart by `grant_type`:
 /// `password` (`username`, `password`) for people, `refresh_token` (`refresh_token`) to renew,
-/// and `client_credentials` (`client_id`, `client_secret`) for district service accounts.
+/// and `client_credentials` (`client_id`, `client_secret`) for district service accounts; a
+/// client may instead authenticate with HTTP Basic (`Authorization: Basic
+/// base64(urlencode(client_id):urlencode(client_secret))`, RFC 6749 §2.3.1), in which case the
+/// body must not carry `client_secret` and any `client_id` it carries must be the same.
 /// Refresh tokens rotate: each works once, and presenting a spent one revokes the whole chain.
 /// Attempts are counted per login (and per `client_id`) before the secret is checked, whether
 /// the account exists or not: the fifth failure locks it for 15 minutes (429
 /// `too_many_attempts` with `Retry-After`). Each client address may call this endpoint 30 times
 /// a minute (429 `rate_limited`); when too many passwords are being checked at once the answer
-/// is 503 `overloaded` with `Retry-After`.
+/// is 503 `overloaded` with `Retry-After`. The limits are the same whatever the encoding.
 #[utoipa::path(
     operation_id = "issueToken",
     tag = tags::AUTH,
-    request_body(content = TokenRequest, examples(
-        ("password" = (summary = "A person signs in", value = json!({"grant_type": "password", "username": "deputy@demo.usul.kg", "password": "usul-demo-2022"}))),
-        ("refresh_token" = (summary = "Renew the tokens", value = json!({"grant_type": "refresh_token", "refresh_token": "5f0c9a…"}))),
-        ("client_credentials" = (summary = "A district system signs in", value = json!({"grant_type": "client_credentials", "client_id": "demo-district", "client_secret": "demo-district-secret-2022"}))),
+    request_body(content(
+        (TokenRequest = "application/x-www-form-urlencoded", examples(
+            ("password" = (summary = "A person signs in", value = json!({"grant_type": "password", "username": "deputy@demo.usul.kg", "password": "usul-demo-2022"}))),
+            ("refresh_token" = (summary = "Renew the tokens", value = json!({"grant_type": "refresh_token", "refresh_token": "5f0c9a…"}))),
+            ("client_credentials" = (summary = "A district system signs in (or with HTTP Basic and only `grant_type` here)", value = json!({"grant_type": "client_credentials", "client_id": "demo-district", "client_secret": "demo-district-secret-2022"}))),
+        )),
+        (TokenRequest = "application/json", examples(
+            ("password" = (summary = "A person signs in", value = json!({"grant_type": "password", "username": "deputy@demo.usul.kg", "password": "usul-demo-2022"}))),
+            ("refresh_token" = (summary = "Renew the tokens", value = json!({"grant_type": "refresh_token", "refresh_token": "5f0c9a…"}))),
+            ("client_credentials" = (summary = "A district system signs in", value = json!({"grant_type": "client_credentials", "client_id": "demo-district", "client_secret": "demo-district-secret-2022"}))),
+        )),
     )),
     responses(
         (status = 200, description = "Tokens issued.", body = TokenResponse),
-        (status = 400, description = "`invalid_grant`: wrong credentials, or an unknown, expired, revoked or reused refresh token; or a malformed body.", body = crate::problem::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "`invalid_client`: wrong client credentials.", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 400, description = "`invalid_grant`: wrong credentials, or an unknown, expired, revoked or reused refresh token. `invalid_request`: a parameter the grant needs is missing or sent twice, the client authenticated both ways, HTTP Basic was sent with another grant, or the body's `client_id` differs from the Basic one (`errors` names the parameter). `unsupported_grant_type`: a `grant_type` other than the three. `malformed_json`: a JSON body that is not one JSON object.", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`invalid_client`: wrong client credentials, or an `Authorization: Basic` header that does not decode; with `WWW-Authenticate: Basic`.", body = crate::problem::Problem, content_type = "application/problem+json", headers(("WWW-Authenticate" = String, description = "`Basic realm=\"usul\"`"))),
         (status = 413, response = crate::openapi::PayloadTooLarge),
         (status = 415, response = crate::openapi::UnsupportedMediaType),
         (status = 422, response = crate::openapi::ValidationFailed),
         (status = 429, response = crate::openapi::TooManyRequests),
         (status = 503, description = "`overloaded`: too many passwords are being checked; retry after `Retry-After` seconds.", body = crate::problem::Problem, content_type = "application/problem+json", headers(("Retry-After" = u64, description = "Seconds to wait"))),
     ),
-    security(()),
+    security((), ("client_basic" = [])),
 )]
 #[post("/auth/token")]
 pub async fn token(
     req: HttpRequest,
     state: web::Data<AppState>,
-    body: ValidJson<TokenBody>,
+    payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
+    // The address is limited before anything is read, whatever the encoding.
     if let Some(addr) = req.peer_addr() {
         state.token_limiter.take(addr.ip()).map_err(|retry_after| ApiError::RateLimited { retry_after })?;
     }
-    let body = body.0;
-    let grant = body.grant_type.as_deref().unwrap_or("");
+    let basic = basic_credentials(&req)?;
+    let mut body = read_token_body(&req, payload, state.settings.max_body_bytes).await?;
+    let grant = body.grant_type.clone().unwrap_or_default();
+    if let Some((id, secret)) = basic {
+        if grant != "client_credentials" && !grant.is_empty() {
+            return Err(invalid_request(
+                "Authorization",
+                FieldErrorKind::InvalidValue,
+                "HTTP Basic authenticates a client: it goes with the client_credentials grant only.",
+            ));
+        }
+        if body.client_secret.is_some() {
+            return Err(invalid_request(
+                "client_secret",
+                FieldErrorKind::InvalidValue,
+                "The client authenticated both with HTTP Basic and in the body; use one.",
+            ));
+        }
+        if body.client_id.as_ref().is_some_and(|b| *b != id) {
+            return Err(invalid_request(
+                "client_id",
+                FieldErrorKind::InvalidValue,
+                "The body's client_id is not the one in the Authorization header.",
+            ));
+        }
+        body.client_id = Some(id);
+        body.client_secret = Some(secret);
+    }
     let mut check = Checker::default();
     let need = |check: &mut Checker, name: &str, v: &Option<String>| {
         if v.as_deref().is_none_or(str::is_empty) {
             check.push(name, FieldErrorKind::Required);
         }
     };
-    match grant {
+    match grant.as_str() {
         "password" => {
             need(&mut check, "username", &body.username);
             need(&mut check, "password", &body.password);
@@ -158,9 +317,21 @@ pub async fn token(
             need(&mut check, "client_secret", &body.client_secret);
         }
         "" => check.push("grant_type", FieldErrorKind::Required),
-        _ => check.push("grant_type", FieldErrorKind::InvalidValue),
+        _ => {
+            return Err(ApiError::BadRequest {
+                code: ProblemCode::UnsupportedGrantType,
+                detail: "grant_type must be password, refresh_token or client_credentials.".into(),
+                errors: vec![crate::problem::FieldError::new("grant_type", FieldErrorKind::InvalidValue)],
+            });
+        }
     }
-    check.finish()?;
+    if let Err(ApiError::Validation(errors)) = check.finish() {
+        return Err(ApiError::BadRequest {
+            code: ProblemCode::InvalidRequest,
+            detail: "The grant is missing a parameter it needs.".into(),
+            errors,
+        });
+    }
     // A NUL can match no login and would upset the database: refuse it as any wrong credential.
     let has_nul = [&body.username, &body.password, &body.refresh_token, &body.client_id, &body.client_secret]
         .iter()
@@ -172,7 +343,7 @@ pub async fn token(
             invalid_grant()
         });
     }
-    let principal = match grant {
+    let principal = match grant.as_str() {
         "password" => {
             password_grant(&state, body.username.unwrap_or_default(), body.password.unwrap_or_default()).await?
         }

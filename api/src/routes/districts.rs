@@ -89,7 +89,7 @@ pub struct UpdateDistrictBody {
     pub region: Option<Option<String>>,
 }
 
-/// Paging of a list.
+/// Paging of a list, and delta sync.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct PageQuery {
@@ -99,6 +99,14 @@ pub struct PageQuery {
     /// `next_cursor` of the previous page.
     #[param(value_type = Option<String>, pattern = "^(c1[0-9a-f]{32})?$")]
     pub cursor: Option<query::Cursor>,
+    /// Only those changed at or after this time (RFC 3339). A client's clock misses rows
+    /// committed late by a slower write: to sync, use `sync_token`.
+    #[param(value_type = Option<DateTime<Utc>>)]
+    pub updated_since: Option<query::Since>,
+    /// The `sync_token` of an earlier read's first page: only what changed since, and the ids
+    /// deleted since in `deleted` (see "Delta sync" in the API description).
+    #[param(value_type = Option<String>, pattern = "^st1\\.[0-9a-f]{16}$")]
+    pub sync_token: Option<crate::sync::SyncToken>,
 }
 
 async fn load(state: &AppState, auth: &Auth, raw: &str, action: Action) -> Result<District, ApiError> {
@@ -127,6 +135,7 @@ fn opt_name(check: &mut Checker, field: &str, v: Option<&str>) -> Option<Option<
         (status = 200, description = "A page of districts.", body = DistrictList),
         (status = 400, response = crate::openapi::BadRequest),
         (status = 401, response = crate::openapi::Unauthorized),
+        (status = 410, response = crate::openapi::SyncTokenExpired),
     ),
     security(("bearer" = [])),
 )]
@@ -143,10 +152,15 @@ pub async fn list(
         | Actor::DistrictService { district, .. }
         | Actor::SchoolStaff { district, .. } => Some(district),
     };
-    let page = state.store.list_districts(only, paging.request()).await?;
+    let sync = crate::sync::SyncRead::new(q.sync_token, q.updated_since, q.cursor)?;
+    let sync_token = sync.next_token(&state).await?;
+    let page = state.store.list_districts(only, sync.since, paging.request()).await?;
+    let deleted = sync.deleted(&state, "districts", None, only.map(|d| d.uuid())).await?;
     Ok(HttpResponse::Ok().json(DistrictList {
         items: page.items.iter().map(DistrictView::from).collect(),
         next_cursor: next_cursor(page.next),
+        sync_token,
+        deleted,
     }))
 }
 

@@ -102,6 +102,16 @@ macro_rules! list_of {
             /// Pass as `cursor` to read the next page; `null` on the last page.
             #[schema(example = json!(null))]
             pub next_cursor: Option<String>,
+            /// On the first page of a collection that syncs: the token to send as
+            /// `sync_token` next time, to read only what changed (and was deleted) since this
+            /// read began. Keep the first page's token while reading the following pages.
+            #[serde(skip_serializing_if = "Option::is_none")]
+            #[schema(nullable = false, example = "st1.0006243a9f1c2b40")]
+            pub sync_token: Option<String>,
+            /// With `sync_token`, on the first page: the ids deleted since that token.
+            #[serde(skip_serializing_if = "Option::is_none")]
+            #[schema(nullable = false)]
+            pub deleted: Option<Vec<uuid::Uuid>>,
         }
     };
 }

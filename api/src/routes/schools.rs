@@ -118,6 +118,14 @@ pub struct SchoolQuery {
     /// `next_cursor` of the previous page.
     #[param(value_type = Option<String>, pattern = "^(c1[0-9a-f]{32})?$")]
     pub cursor: Option<query::Cursor>,
+    /// Only those changed at or after this time (RFC 3339). A client's clock misses rows
+    /// committed late by a slower write: to sync, use `sync_token`.
+    #[param(value_type = Option<DateTime<Utc>>)]
+    pub updated_since: Option<query::Since>,
+    /// The `sync_token` of an earlier read's first page: only what changed since, and the ids
+    /// deleted since in `deleted` (see "Delta sync" in the API description).
+    #[param(value_type = Option<String>, pattern = "^st1\\.[0-9a-f]{16}$")]
+    pub sync_token: Option<crate::sync::SyncToken>,
 }
 
 fn school_id(raw: &str) -> Result<SchoolId, ApiError> {
@@ -142,6 +150,7 @@ fn check_settings(check: &mut Checker, s: &SchoolSettingsView) {
         (status = 200, description = "A page of schools.", body = SchoolList),
         (status = 400, response = crate::openapi::BadRequest),
         (status = 401, response = crate::openapi::Unauthorized),
+        (status = 410, response = crate::openapi::SyncTokenExpired),
     ),
     security(("bearer" = [])),
 )]
@@ -152,21 +161,32 @@ pub async fn list(
     q: query::Query<SchoolQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let paging = query::paging(q.limit, q.cursor);
+    let sync = crate::sync::SyncRead::new(q.sync_token, q.updated_since, q.cursor)?;
+    let sync_token = sync.next_token(&state).await?;
     let filter = q.district_id.map(|d| DistrictId::from_uuid(d.0));
     let (district, only) = match auth.actor {
         Actor::Admin { .. } => (filter, None),
         Actor::DistrictUser { district, .. } | Actor::DistrictService { district, .. } => {
             if filter.is_some_and(|f| f != district) {
-                return Ok(HttpResponse::Ok().json(SchoolList { items: Vec::new(), next_cursor: None }));
+                let deleted = sync.nothing_deleted();
+                return Ok(HttpResponse::Ok().json(SchoolList {
+                    items: Vec::new(),
+                    next_cursor: None,
+                    sync_token,
+                    deleted,
+                }));
             }
             (Some(district), None)
         }
         Actor::SchoolStaff { school, .. } => (filter, Some(school)),
     };
-    let page = state.store.list_schools(district, only, paging.request()).await?;
+    let page = state.store.list_schools(district, only, sync.since, paging.request()).await?;
+    let deleted = sync.deleted(&state, "schools", only.map(|s| s.uuid()), district.map(|d| d.uuid())).await?;
     Ok(HttpResponse::Ok().json(SchoolList {
         items: page.items.iter().map(SchoolView::from).collect(),
         next_cursor: next_cursor(page.next),
+        sync_token,
+        deleted,
     }))
 }
 

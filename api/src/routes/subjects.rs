@@ -61,6 +61,7 @@ pub struct CreateSubjectBody {
     responses(
         (status = 200, description = "A page of subjects.", body = SubjectList),
         crate::openapi::ReadErrors,
+        (status = 410, response = crate::openapi::SyncTokenExpired),
     ),
     security(("bearer" = [])),
 )]
@@ -73,10 +74,15 @@ pub async fn list(
 ) -> Result<HttpResponse, ApiError> {
     let s = school_for(&state, &auth, SchoolId::from_uuid(path_id("id", &id)?), Action::Read).await?;
     let paging = query::paging(q.limit, q.cursor);
-    let page = state.store.list_subjects(s.id, paging.request()).await?;
+    let sync = crate::sync::SyncRead::new(q.sync_token, q.updated_since, q.cursor)?;
+    let sync_token = sync.next_token(&state).await?;
+    let page = state.store.list_subjects(s.id, sync.since, paging.request()).await?;
+    let deleted = sync.deleted(&state, "subjects", Some(s.id.uuid()), None).await?;
     Ok(HttpResponse::Ok().json(SubjectList {
         items: page.items.iter().map(SubjectView::from).collect(),
         next_cursor: next_cursor(page.next),
+        sync_token,
+        deleted,
     }))
 }
 

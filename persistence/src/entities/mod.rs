@@ -29,4 +29,5 @@ pub mod service_account;
 pub mod staff;
 pub mod staff_subject;
 pub mod subject;
+pub mod sync_tombstone;
 pub mod training;

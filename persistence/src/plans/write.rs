@@ -83,6 +83,7 @@ impl Store {
         bump(&txn, p, expected).await?;
         plan_item::Entity::delete_many().filter(plan_item::Column::PlanId.eq(p.id.uuid())).exec(&txn).await?;
         plan::Entity::delete_by_id(p.id.uuid()).exec(&txn).await?;
+        crate::sync::record_tombstone(&txn, "plans", p.id.uuid(), Some(p.school.uuid()), None).await?;
         record_audit(&txn, audit, "plan.delete", "plan", Some(p.id.uuid()), Some(p.school.uuid()), None).await?;
         txn.commit().await?;
         Ok(())

@@ -37,6 +37,8 @@ pub struct ReportFilter {
     pub kind: Option<ReportKind>,
     pub status: Option<ReportStatus>,
     pub commission: Option<CommissionId>,
+    /// Only those changed at or after this time.
+    pub updated_since: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// One transition of a report, as its history reads.
@@ -159,6 +161,9 @@ impl Store {
     /// [`StoreError::Db`].
     pub async fn list_reports(&self, f: &ReportFilter, page: PageRequest) -> StoreResult<Page<Report>> {
         let mut q = report::Entity::find();
+        if let Some(t) = f.updated_since {
+            q = q.filter(report::Column::UpdatedAt.gte(t));
+        }
         if let Some(s) = f.school {
             q = q.filter(report::Column::SchoolId.eq(s.uuid()));
         }

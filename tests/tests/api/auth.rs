@@ -40,10 +40,10 @@ async fn a_wrong_password_is_an_invalid_grant() {
 async fn an_unknown_grant_type_names_the_field() {
     let app = spawn_app().await;
     let a = app.token(&json!({"grant_type": "magic"})).await;
-    a.assert_problem(422, "validation_failed");
+    a.assert_problem(400, "unsupported_grant_type");
     assert_eq!(a.error_fields(), vec!["grant_type"]);
     let b = app.token(&json!({"grant_type": "password"})).await;
-    b.assert_problem(422, "validation_failed");
+    b.assert_problem(400, "invalid_request");
     assert_eq!(b.error_fields(), vec!["username", "password"]);
 }
 

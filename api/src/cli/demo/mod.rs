@@ -50,7 +50,7 @@ fn email(s: &str) -> Result<Email, ApiError> {
 /// # Errors
 /// [`ApiError`] when a write fails.
 pub async fn load(store: &Store) -> Result<bool, ApiError> {
-    if !store.list_districts(None, PageRequest { after: None, limit: 1 }).await?.items.is_empty() {
+    if !store.list_districts(None, None, PageRequest { after: None, limit: 1 }).await?.items.is_empty() {
         return Ok(false);
     }
     let audit = Audit::system("demo data");

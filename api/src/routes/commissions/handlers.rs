@@ -28,6 +28,7 @@ use usul_domain::ids::{CommissionId, SchoolId, StaffId};
     responses(
         (status = 200, description = "A page of commissions.", body = CommissionList),
         crate::openapi::ReadErrors,
+        (status = 410, response = crate::openapi::SyncTokenExpired),
     ),
     security(("bearer" = [])),
 )]
@@ -42,8 +43,14 @@ pub async fn list(
     let school = state.store.get_school(SchoolId::from_uuid(path_id("id", &id)?)).await?.ok_or(ApiError::NotFound)?;
     may_read(&auth.actor, &school)?;
     let paging = query::paging(q.limit, q.cursor);
-    let page = state.store.list_commissions(school.id, q.filter(), paging.request()).await?;
-    Ok(HttpResponse::Ok().json(CommissionList::new(&page, lang(&req))))
+    let sync = crate::sync::SyncRead::new(q.sync_token, q.updated_since, q.cursor)?;
+    let sync_token = sync.next_token(&state).await?;
+    let filter = usul_persistence::CommissionFilter { updated_since: sync.since, ..q.filter() };
+    let page = state.store.list_commissions(school.id, filter, paging.request()).await?;
+    let mut list = CommissionList::new(&page, lang(&req));
+    (list.sync_token, list.deleted) =
+        (sync_token, sync.deleted(&state, "commissions", Some(school.id.uuid()), None).await?);
+    Ok(HttpResponse::Ok().json(list))
 }
 
 /// Draft a commission.

@@ -23,6 +23,7 @@ use usul_domain::ids::{OrderId, SchoolId};
     responses(
         (status = 200, description = "A page of orders, oldest first.", body = OrderList),
         crate::openapi::ReadErrors,
+        (status = 410, response = crate::openapi::SyncTokenExpired),
     ),
     security(("bearer" = [])),
 )]
@@ -35,8 +36,12 @@ pub async fn list_orders(
 ) -> Result<HttpResponse, ApiError> {
     let school = state.store.get_school(SchoolId::from_uuid(path_id("id", &id)?)).await?.ok_or(ApiError::NotFound)?;
     may_read(&auth.actor, &school)?;
-    let page = state.store.list_orders(school.id, query::paging(q.limit, q.cursor).request()).await?;
-    Ok(HttpResponse::Ok().json(OrderList::from(&page)))
+    let sync = crate::sync::SyncRead::new(q.sync_token, q.updated_since, q.cursor)?;
+    let sync_token = sync.next_token(&state).await?;
+    let page = state.store.list_orders(school.id, sync.since, query::paging(q.limit, q.cursor).request()).await?;
+    let mut list = OrderList::from(&page);
+    (list.sync_token, list.deleted) = (sync_token, sync.deleted(&state, "orders", Some(school.id.uuid()), None).await?);
+    Ok(HttpResponse::Ok().json(list))
 }
 
 /// Read an order.

@@ -228,6 +228,8 @@ impl MeetingList {
                 })
                 .collect(),
             next_cursor: crate::routes::next_cursor(page.next),
+            sync_token: None,
+            deleted: None,
         }
     }
 }
@@ -340,6 +342,10 @@ pub struct MeetingQuery {
     /// Only those changed at or after this time, for syncing.
     #[param(value_type = Option<DateTime<Utc>>)]
     pub updated_since: Option<query::Since>,
+    /// The `sync_token` of an earlier read's first page: only what changed since, and the ids
+    /// deleted since in `deleted` (see "Delta sync" in the API description).
+    #[param(value_type = Option<String>, pattern = "^st1\\.[0-9a-f]{16}$")]
+    pub sync_token: Option<crate::sync::SyncToken>,
     #[param(value_type = Option<u32>, minimum = 1, maximum = 200, example = 50)]
     pub limit: Option<query::Limit>,
     #[param(value_type = Option<String>, pattern = "^(c1[0-9a-f]{32})?$")]

@@ -27,6 +27,7 @@ use usul_domain::meeting::seating::may_read_school;
     responses(
         (status = 200, description = "A page of meetings.", body = MeetingList),
         crate::openapi::ReadErrors,
+        (status = 410, response = crate::openapi::SyncTokenExpired),
     ),
     security(("bearer" = [])),
 )]
@@ -42,10 +43,16 @@ pub async fn list(
     may_read_school(&auth.actor, &school)?;
     let scope = scope(&state, &auth, &school).await?;
     let paging = query::paging(q.limit, q.cursor);
-    let page = state.store.list_meetings(school.id, &q.filter(), &scope, paging.request()).await?;
+    let sync = crate::sync::SyncRead::new(q.sync_token, q.updated_since, q.cursor)?;
+    let sync_token = sync.next_token(&state).await?;
+    let filter = usul_persistence::MeetingFilter { updated_since: sync.since, ..q.filter() };
+    let page = state.store.list_meetings(school.id, &filter, &scope, paging.request()).await?;
     let commissions: Vec<CommissionId> = page.items.iter().filter_map(|m| m.body.commission()).collect();
     let names = state.store.names_of_commissions(&commissions).await?;
-    Ok(HttpResponse::Ok().json(MeetingList::new(&page, &names, lang(&req))))
+    let mut list = MeetingList::new(&page, &names, lang(&req));
+    (list.sync_token, list.deleted) =
+        (sync_token, sync.deleted(&state, "meetings", Some(school.id.uuid()), None).await?);
+    Ok(HttpResponse::Ok().json(list))
 }
 
 /// Schedule a meeting.

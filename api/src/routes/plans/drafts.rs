@@ -47,6 +47,7 @@ async fn reach(
     responses(
         (status = 200, description = "A page of plans.", body = PlanList),
         crate::openapi::ReadErrors,
+        (status = 410, response = crate::openapi::SyncTokenExpired),
     ),
     security(("bearer" = [])),
 )]
@@ -61,11 +62,14 @@ pub async fn list(
     let mut f = PlanFilter::within(ReadScope::of_actor(auth.actor));
     (f.school, f.district) = reach(&state, &auth, q.school_id.map(|s| SchoolId::from_uuid(s.0))).await?;
     (f.kind, f.year, f.status) = (q.kind, q.year.map(|y| y.0), q.status);
-    (f.owner_id, f.updated_since) = (q.owner_id.map(|o| o.0), q.updated_since.map(|s| s.0));
+    let sync = crate::sync::SyncRead::new(q.sync_token, q.updated_since, q.cursor)?;
+    let sync_token = sync.next_token(&state).await?;
+    (f.owner_id, f.updated_since) = (q.owner_id.map(|o| o.0), sync.since);
     let page = state.store.list_plans(&f, query::paging(q.limit, q.cursor).request()).await?;
+    let deleted = sync.deleted(&state, "plans", f.school.map(|s| s.uuid()), f.district.map(|d| d.uuid())).await?;
     let language = lang(&req);
     let items = page.items.iter().map(|p| PlanView::new(p, None, language)).collect();
-    Ok(HttpResponse::Ok().json(PlanList { items, next_cursor: next_cursor(page.next) }))
+    Ok(HttpResponse::Ok().json(PlanList { items, next_cursor: next_cursor(page.next), sync_token, deleted }))
 }
 
 /// The owner a new plan names: the school's own plans are the school's; a commission's plan

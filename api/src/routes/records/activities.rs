@@ -236,6 +236,10 @@ pub struct ActivityQuery {
     pub staff_id: Option<query::Id>,
     #[param(value_type = Option<DateTime<Utc>>)]
     pub updated_since: Option<query::Since>,
+    /// The `sync_token` of an earlier read's first page: only what changed since, and the ids
+    /// deleted since in `deleted` (see "Delta sync" in the API description).
+    #[param(value_type = Option<String>, pattern = "^st1\\.[0-9a-f]{16}$")]
+    pub sync_token: Option<crate::sync::SyncToken>,
     #[param(value_type = Option<u32>, minimum = 1, maximum = 200, example = 50)]
     pub limit: Option<query::Limit>,
     #[param(value_type = Option<String>, pattern = "^(c1[0-9a-f]{32})?$")]
@@ -283,6 +287,7 @@ impl From<SetParticipantsError> for ApiError {
     responses(
         (status = 200, description = "A page of activities.", body = ActivityList),
         crate::openapi::ReadErrors,
+        (status = 410, response = crate::openapi::SyncTokenExpired),
     ),
     security(("bearer" = [])),
 )]
@@ -295,14 +300,17 @@ pub async fn list_activities(
     q: Query<ActivityQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let school = readable_school(&state, &auth, &id).await?;
-    let page = state
-        .store
-        .list_activities(school.id, &ActivityFilter::from(&q.0), query::paging(q.limit, q.cursor).request())
-        .await?;
+    let sync = crate::sync::SyncRead::new(q.sync_token, q.updated_since, q.cursor)?;
+    let sync_token = sync.next_token(&state).await?;
+    let filter = ActivityFilter { updated_since: sync.since, ..ActivityFilter::from(&q.0) };
+    let page = state.store.list_activities(school.id, &filter, query::paging(q.limit, q.cursor).request()).await?;
+    let deleted = sync.deleted(&state, "activities", Some(school.id.uuid()), None).await?;
     let language = lang(&req);
     Ok(HttpResponse::Ok().json(ActivityList {
         items: page.items.iter().map(|a| ActivityView::of(a, language)).collect(),
         next_cursor: next_cursor(page.next),
+        sync_token,
+        deleted,
     }))
 }
 

@@ -156,6 +156,10 @@ pub struct MaterialQuery {
     pub year: Option<query::Year>,
     #[param(value_type = Option<DateTime<Utc>>)]
     pub updated_since: Option<query::Since>,
+    /// The `sync_token` of an earlier read's first page: only what changed since, and the ids
+    /// deleted since in `deleted` (see "Delta sync" in the API description).
+    #[param(value_type = Option<String>, pattern = "^st1\\.[0-9a-f]{16}$")]
+    pub sync_token: Option<crate::sync::SyncToken>,
     #[param(value_type = Option<u32>, minimum = 1, maximum = 200, example = 50)]
     pub limit: Option<query::Limit>,
     #[param(value_type = Option<String>, pattern = "^(c1[0-9a-f]{32})?$")]
@@ -243,6 +247,7 @@ impl From<PublishError> for ApiError {
     responses(
         (status = 200, description = "A page of materials.", body = MaterialList),
         crate::openapi::ReadErrors,
+        (status = 410, response = crate::openapi::SyncTokenExpired),
     ),
     security(("bearer" = [])),
 )]
@@ -254,11 +259,16 @@ pub async fn list_materials(
     q: Query<MaterialQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let (school, actor) = school_of_path(&state, &auth, &id).await?;
-    let page =
-        state.store.list_materials(school.id, &q.filter(&actor), query::paging(q.limit, q.cursor).request()).await?;
+    let sync = crate::sync::SyncRead::new(q.sync_token, q.updated_since, q.cursor)?;
+    let sync_token = sync.next_token(&state).await?;
+    let filter = MaterialFilter { updated_since: sync.since, ..q.filter(&actor) };
+    let page = state.store.list_materials(school.id, &filter, query::paging(q.limit, q.cursor).request()).await?;
+    let deleted = sync.deleted(&state, "materials", Some(school.id.uuid()), None).await?;
     Ok(HttpResponse::Ok().json(MaterialList {
         items: page.items.iter().map(MaterialView::from).collect(),
         next_cursor: next_cursor(page.next),
+        sync_token,
+        deleted,
     }))
 }
 

@@ -30,6 +30,10 @@ pub struct RecordQuery {
     /// Only records changed at or after this time, for syncing.
     #[param(value_type = Option<DateTime<Utc>>)]
     pub updated_since: Option<query::Since>,
+    /// The `sync_token` of an earlier read's first page: only what changed since, and the ids
+    /// deleted since in `deleted` (see "Delta sync" in the API description).
+    #[param(value_type = Option<String>, pattern = "^st1\\.[0-9a-f]{16}$")]
+    pub sync_token: Option<crate::sync::SyncToken>,
     #[param(value_type = Option<u32>, minimum = 1, maximum = 200, example = 50)]
     pub limit: Option<query::Limit>,
     #[param(value_type = Option<String>, pattern = "^(c1[0-9a-f]{32})?$")]
@@ -159,6 +163,7 @@ impl From<UpdateMentorshipError> for ApiError {
     responses(
         (status = 200, description = "A page of mentorships.", body = MentorshipList),
         crate::openapi::ReadErrors,
+        (status = 410, response = crate::openapi::SyncTokenExpired),
     ),
     security(("bearer" = [])),
 )]
@@ -170,11 +175,16 @@ pub async fn list_mentorships(
     q: Query<RecordQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let school = readable_school(&state, &auth, &id).await?;
-    let (year, since) = (q.year.map(|y| y.0), q.updated_since.map(|t| t.0));
+    let sync = crate::sync::SyncRead::new(q.sync_token, q.updated_since, q.cursor)?;
+    let sync_token = sync.next_token(&state).await?;
+    let (year, since) = (q.year.map(|y| y.0), sync.since);
     let page = state.store.list_mentorships(school.id, year, since, query::paging(q.limit, q.cursor).request()).await?;
+    let deleted = sync.deleted(&state, "mentorships", Some(school.id.uuid()), None).await?;
     Ok(HttpResponse::Ok().json(MentorshipList {
         items: page.items.iter().map(MentorshipView::from).collect(),
         next_cursor: next_cursor(page.next),
+        sync_token,
+        deleted,
     }))
 }
 

@@ -131,6 +131,10 @@ pub struct TrainingQuery {
     /// Only records changed at or after this time, for syncing.
     #[param(value_type = Option<DateTime<Utc>>)]
     pub updated_since: Option<query::Since>,
+    /// The `sync_token` of an earlier read's first page: only what changed since, and the ids
+    /// deleted since in `deleted` (see "Delta sync" in the API description).
+    #[param(value_type = Option<String>, pattern = "^st1\\.[0-9a-f]{16}$")]
+    pub sync_token: Option<crate::sync::SyncToken>,
     #[param(value_type = Option<u32>, minimum = 1, maximum = 200, example = 50)]
     pub limit: Option<query::Limit>,
     #[param(value_type = Option<String>, pattern = "^(c1[0-9a-f]{32})?$")]
@@ -147,6 +151,7 @@ pub struct TrainingQuery {
     responses(
         (status = 200, description = "A page of trainings.", body = TrainingList),
         crate::openapi::ReadErrors,
+        (status = 410, response = crate::openapi::SyncTokenExpired),
     ),
     security(("bearer" = [])),
 )]
@@ -159,11 +164,15 @@ pub async fn list_trainings(
 ) -> Result<HttpResponse, ApiError> {
     let (s, _, actor) = staff_of_path(&state, &auth, &id).await?;
     actor.read_personal(s.id)?;
-    let since = q.updated_since.map(|t| t.0);
-    let page = state.store.list_trainings(s.id, since, query::paging(q.limit, q.cursor).request()).await?;
+    let sync = crate::sync::SyncRead::new(q.sync_token, q.updated_since, q.cursor)?;
+    let sync_token = sync.next_token(&state).await?;
+    let page = state.store.list_trainings(s.id, sync.since, query::paging(q.limit, q.cursor).request()).await?;
+    let deleted = sync.deleted(&state, "trainings", s.school().map(|x| x.uuid()), None).await?;
     Ok(HttpResponse::Ok().json(TrainingList {
         items: page.items.iter().map(TrainingView::from).collect(),
         next_cursor: next_cursor(page.next),
+        sync_token,
+        deleted,
     }))
 }
 

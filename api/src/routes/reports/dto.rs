@@ -123,6 +123,14 @@ pub struct ReportQuery {
     /// From the previous page's `next_cursor`.
     #[param(value_type = Option<String>, pattern = "^(c1[0-9a-f]{32})?$")]
     pub cursor: Option<query::Cursor>,
+    /// Only those changed at or after this time (RFC 3339). A client's clock misses rows
+    /// committed late by a slower write: to sync, use `sync_token`.
+    #[param(value_type = Option<DateTime<Utc>>)]
+    pub updated_since: Option<query::Since>,
+    /// The `sync_token` of an earlier read's first page: only what changed since, and the ids
+    /// deleted since in `deleted` (see "Delta sync" in the API description).
+    #[param(value_type = Option<String>, pattern = "^st1\\.[0-9a-f]{16}$")]
+    pub sync_token: Option<crate::sync::SyncToken>,
 }
 
 fn kind_filter<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<ReportKind>, D::Error> {

@@ -48,6 +48,7 @@ async fn visible(state: &AppState, auth: &Auth, school: Option<query::Id>) -> Re
     responses(
         (status = 200, description = "A page of reports, oldest first.", body = ReportList),
         crate::openapi::ReadErrors,
+        (status = 410, response = crate::openapi::SyncTokenExpired),
     ),
     security(("bearer" = [])),
 )]
@@ -59,7 +60,10 @@ pub async fn list(
     q: Query<ReportQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let q = q.0;
+    let sync = crate::sync::SyncRead::new(q.sync_token, q.updated_since, q.cursor)?;
+    let sync_token = sync.next_token(&state).await?;
     let filter = ReportFilter {
+        updated_since: sync.since,
         year: q.year.map(|y| y.0),
         kind: q.kind,
         status: q.status,
@@ -67,9 +71,11 @@ pub async fn list(
         ..visible(&state, &auth, q.school_id).await?
     };
     let page = state.store.list_reports(&filter, query::paging(q.limit, q.cursor).request()).await?;
+    let deleted =
+        sync.deleted(&state, "reports", filter.school.map(|s| s.uuid()), filter.district.map(|d| d.uuid())).await?;
     let language = lang(&req);
     let items = page.items.iter().map(|r| ReportView::of(r, language)).collect();
-    Ok(HttpResponse::Ok().json(ReportList { items, next_cursor: next_cursor(page.next) }))
+    Ok(HttpResponse::Ok().json(ReportList { items, next_cursor: next_cursor(page.next), sync_token, deleted }))
 }
 
 /// The school a new report belongs to and the commission it reports on: the commission's

@@ -323,9 +323,14 @@ pub struct StaffQuery {
     /// `true` (default: everyone) for active staff only, `false` for deactivated.
     #[param(value_type = Option<bool>)]
     pub active: Option<query::Flag>,
-    /// Only those changed at or after this time (RFC 3339), for syncing.
+    /// Only those changed at or after this time (RFC 3339). A client's clock misses rows
+    /// committed late by a slower write: to sync, use `sync_token`.
     #[param(value_type = Option<DateTime<Utc>>)]
     pub updated_since: Option<query::Since>,
+    /// The `sync_token` of an earlier read's first page: only what changed since, and the ids
+    /// deleted since in `deleted` (see "Delta sync" in the API description).
+    #[param(value_type = Option<String>, pattern = "^st1\\.[0-9a-f]{16}$")]
+    pub sync_token: Option<crate::sync::SyncToken>,
     /// Page size, 1–200 (default 50).
     #[param(value_type = Option<u32>, minimum = 1, maximum = 200, example = 50)]
     pub limit: Option<query::Limit>,

@@ -11,6 +11,7 @@ use crate::problem::{ApiError, Checker, FieldErrorKind, checked};
 use crate::query;
 use crate::routes::{allow, created, next_cursor, school_for, versioned};
 use crate::state::AppState;
+use crate::sync::SyncRead;
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use usul_domain::ids::{SchoolId, StaffId, SubjectId};
 use usul_domain::policy::{Action, Resource};
@@ -45,6 +46,7 @@ async fn check_subjects(state: &AppState, school: SchoolId, ids: &[Uuid], check:
     responses(
         (status = 200, description = "A page of staff.", body = StaffList),
         crate::openapi::ReadErrors,
+        (status = 410, response = crate::openapi::SyncTokenExpired),
     ),
     security(("bearer" = [])),
 )]
@@ -59,14 +61,19 @@ pub async fn list(
     let q = q.0;
     let (paging, role, active) = (query::paging(q.limit, q.cursor), q.role, q.active.map(|f| f.0));
     let subject = q.subject_id.map(|s| SubjectId::from_uuid(s.0));
-    let updated_since = q.updated_since.map(|s| s.0);
+    let sync = SyncRead::new(q.sync_token, q.updated_since, q.cursor)?;
+    let sync_token = sync.next_token(&state).await?;
+    let updated_since = sync.since;
     let page = state
         .store
         .list_staff(school.id, StaffFilter { role, subject, active, updated_since }, paging.request())
         .await?;
+    let deleted = sync.deleted(&state, "staff", Some(school.id.uuid()), None).await?;
     Ok(HttpResponse::Ok().json(StaffList {
         items: page.items.iter().map(StaffView::from).collect(),
         next_cursor: next_cursor(page.next),
+        sync_token,
+        deleted,
     }))
 }
 
