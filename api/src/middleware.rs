@@ -308,8 +308,11 @@ fn replay(stored: &StoredResponse) -> HttpResponse {
 pub struct RouteTable {
     routes: Vec<(ResourceDef, String)>,
     /// For each path, each method's documented query parameters.
-    parameters: Vec<(ResourceDef, Vec<(String, Vec<String>)>)>,
+    parameters: Vec<(ResourceDef, Vec<MethodParameters>)>,
 }
+
+/// A method and the query parameters its operation documents.
+type MethodParameters = (String, Vec<String>);
 
 impl RouteTable {
     /// Builds the table from the contract's paths.

@@ -598,5 +598,6 @@ async fn a_teachers_meeting_reads_take_the_same_number_of_statements_whatever_th
     assert_eq!(large_count, small_count + 10, "three more of each body, and philology's own now theirs too");
     assert_eq!(app.statements_of(&list, &head).await, small_list, "the list's statements do not grow with the data");
     assert_eq!(app.statements_of(&format!("/api/v1/meetings/{first}"), &head).await, small_one);
-    assert!(small_list <= 8, "{small_list} statements for a page of meetings");
+    // Eight, and on PostgreSQL one more for the first page's sync token (the oldest open write).
+    assert!(small_list <= 9, "{small_list} statements for a page of meetings");
 }
