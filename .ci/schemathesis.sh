@@ -12,6 +12,7 @@
 # other checks hold those answers to the contract.
 set -euo pipefail
 BIN="$(realpath "$1")"
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 SECONDS_BUDGET="${2:-180}"
 ST_VERSION="4.32.5"
 PORT="${USUL_ST_PORT:-18310}"
@@ -52,7 +53,7 @@ TOKEN="$(curl -sf "http://127.0.0.1:$PORT/api/v1/auth/token" -H 'content-type: a
 
 cd "$WORK"
 status=0
-"$VENV/bin/schemathesis" run "http://127.0.0.1:$PORT/api-docs/openapi.json" \
+"$VENV/bin/schemathesis" --config-file "$ROOT/.ci/schemathesis.toml" run "http://127.0.0.1:$PORT/api-docs/openapi.json" \
   --header "Authorization: Bearer $TOKEN" \
   --phases examples,coverage,fuzzing,stateful \
   --checks all --exclude-checks positive_data_acceptance \

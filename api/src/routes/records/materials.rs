@@ -390,7 +390,7 @@ pub async fn upload_file(
     tag = tags::MATERIALS,
     params(("id" = Uuid, Path, description = "Material id")),
     responses(
-        (status = 200, description = "The file, with its type and name.", content_type = "application/octet-stream", body = Vec<u8>),
+        (status = 200, description = "The file, in the type it was uploaded with (one of the accepted types), named in `Content-Disposition`.", content((Vec<u8> = "application/pdf"), (Vec<u8> = "image/png"), (Vec<u8> = "image/jpeg"), (Vec<u8> = "application/zip"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.presentationml.presentation"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (Vec<u8> = "application/vnd.oasis.opendocument.text"), (Vec<u8> = "application/msword"), (Vec<u8> = "text/plain"))),
         crate::openapi::ReadErrors,
     ),
     security(("bearer" = [])),
