@@ -361,6 +361,10 @@ const RULE_CODES: &[(&str, &[ProblemCode])] = {
         ("dissolveCommission", &[C::CommissionNotApproved, C::OrderNumberTaken]),
         ("addCommissionMembers", &[C::OrderRequired, C::CommissionDissolved, C::OrderNumberTaken]),
         ("removeCommissionMember", &[C::HeadCannotLeave, C::CommissionDissolved, C::OrderNumberTaken]),
+        (
+            "removeCommissionMemberByOrder",
+            &[C::OrderRequired, C::HeadCannotLeave, C::CommissionDissolved, C::OrderNumberTaken],
+        ),
         ("addMethodologicalCouncilMember", &[C::CouncilBusy]),
         ("removeMethodologicalCouncilMember", &[C::CouncilBusy]),
         ("createMeeting", &[C::CommissionNotApproved]),

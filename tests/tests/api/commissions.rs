@@ -297,6 +297,34 @@ async fn two_simultaneous_approvals_let_exactly_one_through() {
 }
 
 #[tokio::test]
+async fn a_member_is_removed_by_an_order_passed_as_when_one_is_added_r_3_2_2d() {
+    let app = spawn_app().await;
+    let s = setup(&app).await;
+    let id = approved(&app, &s, "Математика", "400").await;
+    let leaver = app.staff_id("m.sharshenalieva@demo.usul.kg").await;
+    let path = format!("/api/v1/commissions/{id}/members/{leaver}/removal");
+    // Without an order: the refusal an addition without one gets (issue 11, point 10).
+    let none = app.post(&path, &s.director, &json!({})).await;
+    none.assert_problem(422, "order_required");
+    assert_eq!(none.body["errors"][0]["field"], "order");
+    assert_eq!(none.body["errors"][0]["rule"], "R-3.2.2d");
+    // A malformed order is named as it was sent.
+    let bad = app.post(&path, &s.director, &json!({"order": {"number": " ", "date": "2024-01-10"}})).await;
+    bad.assert_problem(422, "validation_failed");
+    assert_eq!(bad.body["errors"][0]["field"], "order.number", "{}", bad.text);
+    // Only the director orders.
+    app.post(&path, &s.deputy, &json!({"order": {"number": "402", "date": "2024-01-10"}}))
+        .await
+        .assert_problem(403, "forbidden");
+    let unchanged = app.get(&format!("/api/v1/commissions/{id}"), &s.director).await;
+    assert!(unchanged.body["member_ids"].as_array().unwrap().contains(&json!(leaver)), "the refusals removed nobody");
+    let removed = app.post(&path, &s.director, &json!({"order": {"number": "402", "date": "2024-01-10"}})).await;
+    assert_eq!(removed.status, StatusCode::OK, "{}", removed.text);
+    assert_eq!(removed.body["order"]["number"], "402");
+    assert!(!removed.body["commission"]["member_ids"].as_array().unwrap().contains(&json!(leaver)));
+}
+
+#[tokio::test]
 async fn an_approved_commissions_members_change_only_by_order_and_are_read_as_of_a_date_r_3_2_2d() {
     let app = spawn_app().await;
     let s = setup(&app).await;

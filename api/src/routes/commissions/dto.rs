@@ -257,6 +257,39 @@ pub struct RemovalQuery {
     pub order_date: Option<String>,
 }
 
+/// A member's removal, passed as an addition is: for an approved commission, the school order
+/// that removes them (R-3.2.2d); for a draft, nothing.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"order": {"number": "302", "date": "2024-01-10"}}))]
+pub struct RemovalBody {
+    /// Required once the commission is approved.
+    pub order: Option<RemovalOrderBody>,
+}
+
+/// The order that removes a member: its number and date as written on paper.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RemovalOrderBody {
+    /// 1–32 characters, unique per school and academic year.
+    #[schema(min_length = 1, max_length = 32, pattern = "\\S", example = "302")]
+    pub number: String,
+    /// The order's date.
+    pub date: NaiveDate,
+}
+
+impl RemovalBody {
+    /// The removal of `staff` this body orders.
+    #[must_use]
+    pub fn request(self, staff: StaffId) -> RemovalRequest {
+        let (order_number, order_date) = match self.order {
+            Some(o) => (Some(o.number), Some(o.date.format("%Y-%m-%d").to_string())),
+            None => (None, None),
+        };
+        RemovalRequest { staff, order_number, order_date }
+    }
+}
+
 /// The membership as of a date.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]

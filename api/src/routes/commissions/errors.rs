@@ -101,6 +101,42 @@ fn approval_refusal(problems: &[ApprovalProblem]) -> ApiError {
     }
 }
 
+/// R-3.2.2d: an approved commission's members change only by a school order, sent as `order`
+/// whether a member is added or removed.
+pub(super) fn order_required() -> ApiError {
+    ApiError::Refused {
+        code: ProblemCode::OrderRequired,
+        detail: "R-3.2.2d: an approved commission's members change only by a school order; send `order`.".into(),
+        errors: vec![
+            Listed::new("required", Message::Kind(FieldErrorKind::Required), At::Field("order".into()))
+                .rule("R-3.2.2d"),
+        ],
+        extra: None,
+    }
+}
+
+/// A removal's refusal, with the order named as the request sent it (`order.number`,
+/// `order.date`) and a missing order answered as when a member is added.
+pub(super) fn removal_refusal(e: RemoveMemberError, order_sent: bool) -> ApiError {
+    match e {
+        RemoveMemberError::Invalid(_) if !order_sent => order_required(),
+        RemoveMemberError::Invalid(problems) => ApiError::invalid(
+            problems
+                .into_iter()
+                .map(|mut p| {
+                    p.field = match p.field.as_str() {
+                        "order_number" => "order.number".into(),
+                        "order_date" => "order.date".into(),
+                        _ => p.field,
+                    };
+                    p
+                })
+                .collect(),
+        ),
+        other => other.into(),
+    }
+}
+
 impl From<DraftError> for ApiError {
     fn from(e: DraftError) -> Self {
         match e {
@@ -126,16 +162,7 @@ impl From<AddMembersError> for ApiError {
             AddMembersError::Refused(r) => r.into(),
             AddMembersError::Dissolved => Self::Conflict(ProblemCode::CommissionDissolved),
             AddMembersError::Invalid(p) => Self::invalid(p),
-            AddMembersError::OrderRequired => Self::Refused {
-                code: ProblemCode::OrderRequired,
-                detail: "R-3.2.2d: an approved commission's members change only by a school order; send `order`."
-                    .into(),
-                errors: vec![
-                    Listed::new("required", Message::Kind(FieldErrorKind::Required), At::Field("order".into()))
-                        .rule("R-3.2.2d"),
-                ],
-                extra: None,
-            },
+            AddMembersError::OrderRequired => order_required(),
         }
     }
 }

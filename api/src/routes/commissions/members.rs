@@ -1,7 +1,7 @@
 //! A commission's membership: read as of a date, and changed — freely while a draft, by the
 //! director's order once approved (R-3.2.2d).
 
-use super::dto::{AddMembersBody, CommissionWithOrderOrNot, MembersQuery, MembersView, RemovalQuery};
+use super::dto::{AddMembersBody, CommissionWithOrderOrNot, MembersQuery, MembersView, RemovalBody, RemovalQuery};
 use super::{case, commission_and_school, save};
 use crate::auth::Auth;
 use crate::extract::{ValidJson, lang, path_id};
@@ -77,8 +77,9 @@ pub async fn add_members(
 /// Remove a member.
 ///
 /// From a draft: at once. From an approved commission: only by the director's order — give
-/// `order_number` and `order_date` (R-3.2.2d). The head cannot be removed; appoint another
-/// head first (409 `head_cannot_leave`).
+/// `order_number` and `order_date` (R-3.2.2d), or use `POST …/members/{staff_id}/removal`,
+/// which takes the order in the body as an addition does. The head cannot be removed; appoint
+/// another head first (409 `head_cannot_leave`).
 #[utoipa::path(
     operation_id = "removeCommissionMember",
     tag = tags::COMMISSIONS,
@@ -102,6 +103,45 @@ pub async fn remove_member(
     let request = q.0.request(StaffId::from_uuid(path_id("staff_id", &raw_staff)?));
     let case = case(&state, &raw_id, &[], &[]).await?;
     let (after, change) = case.commission.remove_member(&auth.actor, &case.school, &request, lang(&req))?;
+    let (c, order) = save(&state, &req, &auth, &case, &after, &change).await?;
+    Ok(versioned(&req, c.version, &CommissionWithOrderOrNot::new(&c, order.as_ref(), lang(&req))))
+}
+
+/// Remove a member by order.
+///
+/// The order is passed as when members are added: `{"order": {"number", "date"}}` in the body,
+/// required once the commission is approved (422 `order_required` without it, R-3.2.2d); a
+/// draft's member leaves at once. The head cannot be removed; appoint another head first (409
+/// `head_cannot_leave`). The same removal as `DELETE …/members/{staff_id}` with the order in
+/// the query.
+#[utoipa::path(
+    operation_id = "removeCommissionMemberByOrder",
+    tag = tags::COMMISSIONS,
+    request_body = RemovalBody,
+    params(("id" = Uuid, Path, description = "Commission id"), ("staff_id" = Uuid, Path, description = "The member"), crate::openapi::IfMatch),
+    responses(
+        (status = 200, description = "The commission without the member, and the order when one was given.", body = CommissionWithOrderOrNot),
+        crate::openapi::ChangeErrors,
+    ),
+    security(("bearer" = [])),
+)]
+#[post("/commissions/{id}/members/{staff_id}/removal")]
+pub async fn remove_member_by_order(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    auth: Auth,
+    path: web::Path<(String, String)>,
+    body: ValidJson<RemovalBody>,
+) -> Result<HttpResponse, ApiError> {
+    let (raw_id, raw_staff) = path.into_inner();
+    let staff = StaffId::from_uuid(path_id("staff_id", &raw_staff)?);
+    let order_sent = body.0.order.is_some();
+    let request = body.0.request(staff);
+    let case = case(&state, &raw_id, &[], &[]).await?;
+    let (after, change) = case
+        .commission
+        .remove_member(&auth.actor, &case.school, &request, lang(&req))
+        .map_err(|e| super::errors::removal_refusal(e, order_sent))?;
     let (c, order) = save(&state, &req, &auth, &case, &after, &change).await?;
     Ok(versioned(&req, c.version, &CommissionWithOrderOrNot::new(&c, order.as_ref(), lang(&req))))
 }

@@ -27,6 +27,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(members::members)
         .service(members::add_members)
         .service(members::remove_member)
+        .service(members::remove_member_by_order)
         .service(handlers::appoint_head)
         .service(handlers::approve)
         .service(handlers::dissolve)
