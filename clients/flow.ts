@@ -6,7 +6,7 @@
 //
 // Signs in with the OAuth 2 password grant sent form-encoded (RFC 6749), lists the school's
 // staff, reads a plan, revalidates it with If-None-Match (304), and lists the staff changed
-// since a time. Every step goes through the typed client except the token request, which is
+// since a sync token. Every step goes through the typed client except the token request, which is
 // sent as any OAuth library sends it.
 
 import createClient from "openapi-fetch";
@@ -67,14 +67,14 @@ async function main(): Promise<void> {
   if (again.response.status !== 304) fail(`revalidation: ${again.response.status}, expected 304`);
   console.log(`typescript flow: plan ${read.data.id} (${read.data.status}) read, ETag ${etag}, revalidated: 304`);
 
-  const since = people.map((p) => p.updated_at).reduce((a, b) => (Date.parse(a) >= Date.parse(b) ? a : b));
+  const syncToken = staff.data?.sync_token ?? fail("staff: the first page carries no sync_token");
   const changed = await client.GET("/api/v1/schools/{id}/staff", {
-    params: { path: { id: school }, query: { updated_since: since, limit: 200 } },
+    params: { path: { id: school }, query: { sync_token: syncToken, limit: 200 } },
   });
-  const fresh = changed.data?.items ?? fail(`changed staff: ${changed.response.status}`);
-  if (fresh.length === 0) fail("changed staff: none");
-  if (fresh.some((p) => Date.parse(p.updated_at) < Date.parse(since))) fail("changed staff: an item older than updated_since");
-  console.log(`typescript flow: ${fresh.length} staff changed since ${since}`);
+  const delta = changed.data ?? fail(`changed staff: ${changed.response.status}`);
+  if (!Array.isArray(delta.deleted)) fail("changed staff: no deleted list on the first page");
+  if (!delta.sync_token) fail("changed staff: no new sync_token");
+  console.log(`typescript flow: ${delta.items.length} staff changed and ${delta.deleted.length} deleted since the token`);
   console.log("typescript flow: ok");
 }
 
