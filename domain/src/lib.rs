@@ -12,6 +12,7 @@ pub mod form;
 pub mod ids;
 pub mod lang;
 pub mod meeting;
+pub mod national;
 pub mod org;
 pub mod plan;
 pub mod policy;

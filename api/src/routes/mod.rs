@@ -7,6 +7,7 @@ pub mod commissions;
 pub mod districts;
 pub mod effectiveness;
 pub mod meetings;
+pub mod ministry;
 pub mod ops;
 pub mod plans;
 pub mod quality;

@@ -153,7 +153,7 @@ pub async fn list(
     let paging = query::paging(q.limit, q.cursor);
     let filter = q.district_id.map(|d| DistrictId::from_uuid(d.0));
     let (district, only) = match auth.actor {
-        Actor::Admin { .. } => (filter, None),
+        Actor::Admin { .. } | Actor::MinistryUser { .. } => (filter, None),
         Actor::DistrictUser { district, .. } | Actor::DistrictService { district, .. } => {
             if filter.is_some_and(|f| f != district) {
                 return Ok(HttpResponse::Ok().json(SchoolList { items: Vec::new(), next_cursor: None }));

@@ -50,7 +50,10 @@ impl RecordActor {
         let standing = match actor {
             Actor::SchoolStaff { id, .. } if manages => Standing::Manager(id),
             Actor::SchoolStaff { id, .. } => Standing::Colleague(id),
-            Actor::Admin { .. } | Actor::DistrictUser { .. } | Actor::DistrictService { .. } => Standing::Overseer,
+            Actor::Admin { .. }
+            | Actor::MinistryUser { .. }
+            | Actor::DistrictUser { .. }
+            | Actor::DistrictService { .. } => Standing::Overseer,
         };
         let leads = if standing == Standing::Overseer { Vec::new() } else { leads };
         Some(Self { standing, leads })

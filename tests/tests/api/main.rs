@@ -10,6 +10,7 @@ mod conventions;
 mod effectiveness;
 mod hardening;
 mod meetings;
+mod ministry;
 mod plan_access;
 mod plans;
 mod quality;

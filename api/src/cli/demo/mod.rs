@@ -28,6 +28,7 @@ pub fn logins() -> String {
     format!(
         "Demo logins (password for every person: {DEMO_PASSWORD}):\n  \
          admin@demo.usul.kg       administrator\n  \
+         ministry@demo.usul.kg    ministry methodologist (reads every district)\n  \
          methodist@demo.usul.kg   district methodologist\n  \
          director@demo.usul.kg    director, Сардарбекова А.К.\n  \
          deputy@demo.usul.kg      deputy director for methodological work\n  \
@@ -94,7 +95,9 @@ pub async fn load(store: &Store) -> Result<bool, ApiError> {
         "Жаркын",
         Role::DistrictMethodologist,
     );
-    for (affiliation, mail, last, first, role) in [admin, methodist] {
+    // The ministry's methodological centre (R-3.1): reads every district, writes nothing.
+    let ministry = (Affiliation::Service, "ministry@demo.usul.kg", "Токтогулова", "Айжан", Role::MinistryMethodologist);
+    for (affiliation, mail, last, first, role) in [admin, ministry, methodist] {
         let new = NewStaff {
             affiliation,
             email: email(mail)?,

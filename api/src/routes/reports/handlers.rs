@@ -33,7 +33,9 @@ async fn visible(state: &AppState, auth: &Auth, school: Option<query::Id>) -> Re
         (None, Actor::DistrictUser { district, .. } | Actor::DistrictService { district, .. }) => {
             ReportFilter { district: Some(district), ..ReportFilter::default() }
         }
-        (None, Actor::Admin { .. }) => return Err(bad_param("school_id", FieldErrorKind::Required)),
+        (None, Actor::Admin { .. } | Actor::MinistryUser { .. }) => {
+            return Err(bad_param("school_id", FieldErrorKind::Required));
+        }
     })
 }
 
