@@ -95,6 +95,9 @@ problem_codes! {
     ConcurrentWrite = "concurrent_write" => ("Жазуу ушул эле учурда өзгөртүлдү, кайра аракет кылыңыз", "Запись одновременно изменена, повторите", "The record was written at the same time; try again"),
     Overloaded = "overloaded" => ("Сервер бош эмес, бир аздан кийин кайталаңыз", "Сервер перегружен, повторите чуть позже", "The server is busy; try again shortly"),
     RateLimited = "rate_limited" => ("Сурамдар өтө көп", "Слишком много запросов", "Too many requests"),
+    HearingWrongBody = "hearing_wrong_body" => ("Отчетту бул орган укпайт", "Этот орган не заслушивает такой отчёт", "This body does not hear this report"),
+    HearingWrongYear = "hearing_wrong_year" => ("Жыйын башка окуу жылында", "Заседание другого учебного года", "The meeting is of another academic year"),
+    HearingMeetingNotHeld = "hearing_meeting_not_held" => ("Жыйын али өткөн жок", "Заседание ещё не проведено", "The meeting has not been held"),
     InternalError = "internal_error" => ("Ички ката", "Внутренняя ошибка", "Internal error"),
 }
 

@@ -22,6 +22,7 @@ pub mod quality_row;
 pub mod quality_sheet;
 pub mod refresh_token;
 pub mod report;
+pub mod report_hearing;
 pub mod report_transition;
 pub mod school;
 pub mod school_year;

@@ -9,6 +9,7 @@ mod contract;
 mod conventions;
 mod effectiveness;
 mod hardening;
+mod hearing;
 mod meetings;
 mod ministry;
 mod plan_access;
