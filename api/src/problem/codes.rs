@@ -98,6 +98,7 @@ problem_codes! {
     HearingWrongBody = "hearing_wrong_body" => ("Отчетту бул орган укпайт", "Этот орган не заслушивает такой отчёт", "This body does not hear this report"),
     HearingWrongYear = "hearing_wrong_year" => ("Жыйын башка окуу жылында", "Заседание другого учебного года", "The meeting is of another academic year"),
     HearingMeetingNotHeld = "hearing_meeting_not_held" => ("Жыйын али өткөн жок", "Заседание ещё не проведено", "The meeting has not been held"),
+    OutsideWorkConfirmed = "outside_work_confirmed" => ("Мектептен тышкаркы иш буга чейин ырасталган", "Внешкольная работа уже подтверждена", "The outside work is already confirmed"),
     InternalError = "internal_error" => ("Ички ката", "Внутренняя ошибка", "Internal error"),
 }
 

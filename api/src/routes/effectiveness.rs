@@ -74,6 +74,11 @@ pub struct ProfessionalFigures {
     /// Teachers whose individual plan of the year is approved, of all teachers, %.
     #[schema(example = 75.0)]
     pub individual_plan_percent: f64,
+    /// Confirmed records of the teachers' work beyond the school, by level.
+    pub outside_work: crate::routes::records::outside::OutsideByLevel,
+    /// Teachers with confirmed work beyond the school, of all teachers, %.
+    #[schema(example = 50.0)]
+    pub outside_work_percent: f64,
 }
 
 /// A subject's materials.
@@ -190,6 +195,8 @@ fn professional(p: &Professional, language: Lang) -> ProfessionalFigures {
         training_hours_per_teacher: p.training_hours_per_teacher,
         presented_percent: p.presented_percent,
         individual_plan_percent: p.individual_plan_percent,
+        outside_work: p.outside_work.into(),
+        outside_work_percent: p.outside_work_percent,
     }
 }
 

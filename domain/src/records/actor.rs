@@ -117,6 +117,13 @@ impl RecordActor {
         matches!(self.standing, Standing::Overseer | Standing::Manager(_)) || self.is(owner)
     }
 
+    /// Whether the caller reads everyone's personal records (the managers and the overseers),
+    /// not only their own.
+    #[must_use]
+    pub const fn reads_everyones_personal(&self) -> bool {
+        matches!(self.standing, Standing::Overseer | Standing::Manager(_))
+    }
+
     /// Whether the caller keeps `owner`'s personal records: the person and the managers.
     #[must_use]
     pub fn keeps_personal(&self, owner: StaffId) -> bool {

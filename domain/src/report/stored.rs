@@ -155,7 +155,42 @@ pub struct ParticipationLine {
     pub mentoring: u32,
     pub training_hours: f64,
     pub materials: u32,
+    /// Confirmed work beyond the school by level; absent (zero) in reports frozen
+    /// before it was counted.
+    #[serde(default)]
+    pub outside_work: OutsideLevels,
     pub took_part: bool,
+}
+
+/// Confirmed work beyond the school, counted by level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct OutsideLevels {
+    pub school: u32,
+    pub district: u32,
+    pub city: u32,
+    pub republic: u32,
+    pub international: u32,
+}
+
+impl OutsideLevels {
+    /// The stored form of the counts.
+    #[must_use]
+    pub const fn of(c: crate::records::outside::OutsideCounts) -> Self {
+        let [school, district, city, republic, international] = c.0;
+        Self { school, district, city, republic, international }
+    }
+
+    /// The counts again.
+    #[must_use]
+    pub const fn counts(self) -> crate::records::outside::OutsideCounts {
+        crate::records::outside::OutsideCounts([
+            self.school,
+            self.district,
+            self.city,
+            self.republic,
+            self.international,
+        ])
+    }
 }
 
 /// Participation per teacher, with those who took no part named.
@@ -347,6 +382,7 @@ impl FiguresV1 {
                         mentoring: p.mentoring,
                         training_hours: p.training_hours.as_f64(),
                         materials: p.materials,
+                        outside_work: OutsideLevels::of(p.outside),
                         took_part: p.took_part(),
                     })
                     .collect(),

@@ -15,6 +15,7 @@ pub mod material_author;
 pub mod meeting;
 pub mod mentorship;
 pub mod order;
+pub mod outside_work;
 pub mod plan;
 pub mod plan_item;
 pub mod plan_transition;

@@ -12,6 +12,7 @@ mod hardening;
 mod hearing;
 mod meetings;
 mod ministry;
+mod outside;
 mod plan_access;
 mod plans;
 mod quality;

@@ -86,6 +86,8 @@ pub struct ParticipationLine {
     pub mentoring: u32,
     pub training_hours: f64,
     pub materials: u32,
+    /// Confirmed work beyond the school, by level.
+    pub outside_work: crate::routes::records::outside::OutsideByLevel,
     pub took_part: bool,
 }
 
@@ -251,6 +253,7 @@ impl From<&stored::ParticipationLine> for ParticipationLine {
             mentoring: p.mentoring,
             training_hours: p.training_hours,
             materials: p.materials,
+            outside_work: p.outside_work.counts().into(),
             took_part: p.took_part,
         }
     }
