@@ -40,7 +40,8 @@ where
             .configure(routes::quality::configure)
             .configure(routes::reports::configure)
             .configure(routes::effectiveness::configure)
-            .configure(routes::ministry::configure),
+            .configure(routes::ministry::configure)
+            .configure(routes::support::configure),
     )
     .configure(routes::ops::configure)
 }

@@ -20,5 +20,6 @@ pub mod quality;
 pub mod records;
 pub mod report;
 pub mod staff;
+pub mod support;
 pub mod values;
 pub mod year;

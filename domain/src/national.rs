@@ -82,6 +82,7 @@ pub fn aggregate(schools: &[SchoolHeadline]) -> DistrictHeadline {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
     use super::*;
 
     fn grades(students: u32, g: [u32; 4]) -> Option<GradeCounts> {

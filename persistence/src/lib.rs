@@ -14,6 +14,7 @@ mod people;
 mod plans;
 mod records;
 mod reports;
+mod support;
 mod throttle;
 mod tokens;
 

@@ -403,6 +403,8 @@ pub struct SchoolSummaryRow {
     pub knowledge_term: Option<String>,
     pub success_percent: Option<f64>,
     pub quality_percent: Option<f64>,
+    /// The district's events and visits the school received in the year.
+    pub support_received: u32,
 }
 
 /// The district's summary for a year.
@@ -487,6 +489,7 @@ pub async fn summary(
     let key = key.to_owned();
     state.store.get_district(district).await?.ok_or(ApiError::NotFound)?;
     let rows = state.store.district_summary(district, year).await?;
+    let support = usul_domain::support::received_counts(&state.store.list_support_events(district, year).await?);
     let mut schools: Vec<SchoolSummaryRow> = rows
         .into_iter()
         .map(|s| {
@@ -516,6 +519,7 @@ pub async fn summary(
                 knowledge_term: term.map(|t| t.code().to_owned()),
                 success_percent: grades.map(GradeCounts::success_percent),
                 quality_percent: grades.map(GradeCounts::quality_percent),
+                support_received: support.get(&s.school.id).copied().unwrap_or(0),
             }
         })
         .collect();

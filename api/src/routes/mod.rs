@@ -16,6 +16,7 @@ pub mod reports;
 pub mod schools;
 pub mod staff;
 pub mod subjects;
+pub mod support;
 
 use crate::auth::Auth;
 use crate::extract::{encode_cursor, etag, if_none_match};

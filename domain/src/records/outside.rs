@@ -285,6 +285,7 @@ pub fn count_confirmed<'a>(works: impl IntoIterator<Item = &'a OutsideWork>) -> 
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
     use super::*;
     use crate::ids::DistrictId;
     use crate::policy::Actor;

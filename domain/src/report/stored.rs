@@ -279,6 +279,28 @@ pub struct FiguresV1 {
     pub materials: MaterialSection,
     pub meetings: Vec<MeetingLine>,
     pub knowledge_quality: QualitySection,
+    /// The district's support the school received in the year: its events and visits;
+    /// empty on a commission's report and on reports frozen before it was counted.
+    #[serde(default)]
+    pub support_received: Vec<SupportLine>,
+}
+
+/// One district event or visit as the school received it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SupportLine {
+    pub date: NaiveDate,
+    pub form: String,
+    pub topic: String,
+    /// Whether it served the school itself (a visit to it).
+    pub served: bool,
+    /// The school's teachers who took part.
+    pub teachers: u32,
+}
+
+impl From<&crate::support::Received> for SupportLine {
+    fn from(r: &crate::support::Received) -> Self {
+        Self { date: r.on, form: r.form.clone(), topic: r.topic.clone(), served: r.served, teachers: r.teachers }
+    }
 }
 
 fn code_counts<'a>(v: impl IntoIterator<Item = (&'a str, u32)>) -> Vec<CodeCount> {
@@ -413,6 +435,7 @@ impl FiguresV1 {
                 })
                 .collect(),
             knowledge_quality: quality_section(&f.quality, names),
+            support_received: Vec::new(),
         }
     }
 }

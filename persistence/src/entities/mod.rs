@@ -31,4 +31,5 @@ pub mod service_account;
 pub mod staff;
 pub mod staff_subject;
 pub mod subject;
+pub mod support_event;
 pub mod training;

@@ -115,7 +115,7 @@ impl Store {
         let y = year.start_year();
         let in_scope = || match district {
             Some(d) => school::Column::DistrictId.eq(d.uuid()),
-            None => Expr::value(true).into(),
+            None => Expr::value(true),
         };
         let schools_of =
             || Query::select().column(school::Column::Id).from(school::Entity).and_where(in_scope()).to_owned();

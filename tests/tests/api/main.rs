@@ -19,4 +19,5 @@ mod quality;
 mod records;
 mod reports;
 mod resources;
+mod support;
 mod validation;

@@ -16,7 +16,7 @@ pub use dto::{
 pub use figures::{
     ActivitySection, CodeCount, MaterialSection, MeetingLine, ParticipationLine, ParticipationSection, PersonRef,
     PlanSection, PresentationLine, QualityFigures, QualitySection, ReportFigures, ResponsibleLine, SubjectQualityLine,
-    TrainingSection,
+    SupportLine, TrainingSection,
 };
 pub use handlers::{accept, create, document, history, list, read, refresh, return_report, submit, update};
 pub use hearing::{HearingBody, HearingView, get_hearing, put_hearing};

@@ -348,6 +348,26 @@ pub fn report(
         ],
         rows,
     );
+    // The district's support the school received, when there was any.
+    if !f.support_received.is_empty() {
+        let _ = writeln!(
+            h,
+            "<h2>{}</h2>",
+            t("Билим берүү бөлүмүнүн усулдук колдоосу", "Методическая поддержка отдела образования")
+        );
+        table(
+            &mut h,
+            &[t("Күнү", "Дата"), t("Түрү", "Форма"), t("Темасы", "Тема"), t("Мугалимдер", "Учителя")],
+            f.support_received
+                .iter()
+                .map(|l| {
+                    let form = usul_domain::catalogue::find(&l.form)
+                        .map_or_else(|| l.form.clone(), |c| c.label.get(lang).to_owned());
+                    vec![date(l.date), form, l.topic.clone(), l.teachers.to_string()]
+                })
+                .collect(),
+        );
+    }
     // 8. Narrative.
     for (n, (head, text)) in [
         (t("Жетишкендиктер", "Достижения"), &r.narrative.achievements),
