@@ -39,7 +39,9 @@ where
             .configure(routes::records::configure)
             .configure(routes::quality::configure)
             .configure(routes::reports::configure)
-            .configure(routes::effectiveness::configure),
+            .configure(routes::effectiveness::configure)
+            .configure(routes::ministry::configure)
+            .configure(routes::support::configure),
     )
     .configure(routes::ops::configure)
 }

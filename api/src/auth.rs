@@ -192,6 +192,7 @@ pub fn actor_of(staff: &Staff) -> Option<Actor> {
         (Role::DistrictMethodologist, Affiliation::District(district)) => {
             Actor::DistrictUser { id: staff.id, district }
         }
+        (Role::MinistryMethodologist, Affiliation::Service) => Actor::MinistryUser { id: staff.id },
         (role, Affiliation::School { school, district }) if role.is_school_role() => {
             Actor::SchoolStaff { id: staff.id, school, district, role }
         }

@@ -23,6 +23,7 @@ pub mod tags {
     pub const TRAININGS: &str = "trainings";
     pub const MATERIALS: &str = "materials";
     pub const DIAGNOSES: &str = "diagnoses";
+    pub const OUTSIDE_WORK: &str = "outside-work";
     /// Not declared in the document: every operation has a resource's own tag (an operation
     /// still tagged `records` fails Spectral's `operation-tag-defined` in CI).
     pub const RECORDS: &str = "records";
@@ -59,6 +60,7 @@ pub mod tags {
         (name = "trainings", description = "Course training of the staff and its certificates (R-4.3)."),
         (name = "materials", description = "The bank of methodological materials and its card index (R-4.3): drafts, review at a commission meeting, publication, files."),
         (name = "diagnoses", description = "Needs diagnostics of teachers and the school's needs (R-2.2)."),
+        (name = "outside-work", description = "Teachers' part in methodological work beyond the school — district, city, republic and international events, juries, publications — recorded by the teacher and confirmed by the deputy (R-1.3)."),
         (name = "knowledge-quality", description = "The quality of students' knowledge (R-5.5): grade counts per subject and class for a term or the year, entered whole or imported from CSV; success % = (5+4+3)/students, quality % = (5+4)/students."),
         (name = "reports", description = "Year-end reports (*отчет*, R-5.4) of the commissions and the school, assembled from the records and frozen when submitted."),
         (name = "effectiveness", description = "The effectiveness of a school's methodological work (R-5.5) and the district's summary of its schools (R-3.1)."),
@@ -344,6 +346,9 @@ const RULE_CODES: &[(&str, &[ProblemCode])] = {
     &[
         ("issueToken", &[C::InvalidGrant, C::InvalidClient, C::TooManyAttempts, C::RateLimited, C::Overloaded]),
         ("createDistrict", &[C::DistrictNameTaken]),
+        ("putReportHearing", &[C::HearingWrongBody, C::HearingWrongYear, C::HearingMeetingNotHeld]),
+        ("confirmOutsideWork", &[C::OutsideWorkConfirmed]),
+        ("createMinistryMethodologist", &[C::EmailTaken]),
         ("updateDistrict", &[C::DistrictNameTaken]),
         ("createMethodologist", &[C::EmailTaken]),
         ("createServiceAccount", &[C::ClientIdTaken]),

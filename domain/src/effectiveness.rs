@@ -41,6 +41,10 @@ pub struct Professional {
     pub presented_percent: f64,
     /// Share of teachers with an approved individual plan, %.
     pub individual_plan_percent: f64,
+    /// Confirmed records of work beyond the school, by level, over the teachers.
+    pub outside_work: crate::records::outside::OutsideCounts,
+    /// Share of teachers with confirmed work beyond the school, %.
+    pub outside_work_percent: f64,
 }
 
 /// The methodological support of teaching.
@@ -119,6 +123,12 @@ pub fn measures(f: YearFacts<'_>) -> Measures {
     let hours: u32 = f.teachers.iter().map(|(s, _)| of(s).training_hours.tenths()).sum();
     let presented = count(f.teachers.iter().filter(|(s, _)| of(s).presented > 0).count());
     let planned = count(f.teachers.iter().filter(|(s, _)| f.approved_individual_plans.contains(s)).count());
+    let outside = f
+        .teachers
+        .iter()
+        .map(|(s, _)| of(s).outside)
+        .fold(Default::default(), |a, b: crate::records::outside::OutsideCounts| b.plus(a));
+    let outside_people = count(f.teachers.iter().filter(|(s, _)| of(s).outside.total() > 0).count());
     let mut per_subject: BTreeMap<SubjectId, u32> = f.subjects.iter().map(|s| (*s, 0)).collect();
     let mut programmes: HashSet<SubjectId> = HashSet::new();
     for m in f.materials {
@@ -141,6 +151,8 @@ pub fn measures(f: YearFacts<'_>) -> Measures {
             training_hours_per_teacher: per_teacher(hours, teachers),
             presented_percent: percent(presented, teachers),
             individual_plan_percent: percent(planned, teachers),
+            outside_work: outside,
+            outside_work_percent: percent(outside_people, teachers),
         },
         support: Support {
             materials_per_subject: per_subject.into_iter().collect(),
@@ -225,6 +237,7 @@ mod tests {
         assert!((p.training_hours_per_teacher - 27.0).abs() < 1e-9);
         assert!((p.presented_percent - 25.0).abs() < 1e-9);
         assert!((p.individual_plan_percent - 75.0).abs() < 1e-9);
+        assert_eq!(p.outside_work.total(), 0);
         let s = &m.support;
         assert_eq!(s.materials_per_subject, vec![(subject(1), 2), (subject(2), 1)]);
         assert_eq!(s.subjects_with_working_programme, 1, "a draft programme is not in the bank");
@@ -254,5 +267,31 @@ mod tests {
         assert!(m.professional.training_hours_per_teacher.abs() < 1e-9);
         assert_eq!(m.support.plan_execution_percent, None);
         assert_eq!(m.knowledge.overall, None);
+    }
+
+    #[test]
+    fn confirmed_outside_work_counts_by_level_in_the_professional_level_r_1_3_r_5_5() {
+        use crate::records::outside::OutsideLevel;
+        use QualificationCategory as Q;
+        let teachers = [(staff(1), Q::Highest), (staff(2), Q::First), (staff(3), Q::Second), (staff(4), Q::None)];
+        let mut p1 = Participation::default();
+        p1.outside.count(OutsideLevel::District);
+        p1.outside.count(OutsideLevel::Republic);
+        let mut p2 = Participation::default();
+        p2.outside.count(OutsideLevel::District);
+        let part: HashMap<StaffId, Participation> = [(staff(1), p1), (staff(2), p2)].into_iter().collect();
+        let m = measures(YearFacts {
+            teachers: &teachers,
+            participation: &part,
+            approved_individual_plans: &HashSet::new(),
+            subjects: &[],
+            materials: &[],
+            plan_progress: None,
+            quality: &[],
+        });
+        let o = m.professional.outside_work;
+        assert_eq!((o.at(OutsideLevel::District), o.at(OutsideLevel::Republic), o.total()), (2, 1, 3));
+        // Two of four teachers worked beyond the school.
+        assert!((m.professional.outside_work_percent - 50.0).abs() < 1e-9);
     }
 }

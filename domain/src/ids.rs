@@ -72,4 +72,8 @@ typed_id! {
     MaterialId,
     /// A year-end report.
     ReportId,
+    /// A teacher's part in methodological work beyond the school.
+    OutsideWorkId,
+    /// A district's own methodological event or visit to schools.
+    SupportEventId,
 }

@@ -7,6 +7,7 @@ pub mod actor;
 pub mod input;
 pub mod material;
 pub mod mentoring;
+pub mod outside;
 pub mod personal;
 
 use crate::catalogue::{self, FormGroup};
@@ -162,13 +163,22 @@ pub struct Participation {
     pub mentoring: u32,
     pub training_hours: Hours,
     pub materials: u32,
+    /// Confirmed work beyond the school, by level.
+    pub outside: outside::OutsideCounts,
 }
 
 impl Participation {
     /// Whether the teacher took part in methodological work at all.
     #[must_use]
     pub const fn took_part(&self) -> bool {
-        self.qualification + self.innovation + self.information + self.presented + self.mentoring + self.materials > 0
+        self.qualification
+            + self.innovation
+            + self.information
+            + self.presented
+            + self.mentoring
+            + self.materials
+            + self.outside.total()
+            > 0
             || self.training_hours.tenths() > 0
     }
 
@@ -577,4 +587,17 @@ pub struct Diagnosis {
     pub areas: Vec<(String, u8, Option<String>)>,
     pub version: i32,
     pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+#[cfg(test)]
+mod outside_participation {
+    use super::*;
+
+    #[test]
+    fn confirmed_outside_work_alone_is_participation_r_1_3() {
+        let mut p = Participation::default();
+        assert!(!p.took_part());
+        p.outside.count(outside::OutsideLevel::Republic);
+        assert!(p.took_part(), "a teacher whose only part is a republic conference took part");
+    }
 }

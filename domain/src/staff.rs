@@ -13,6 +13,8 @@ pub enum Role {
     Admin,
     /// A methodologist of a district education department (*билим берүү бөлүмү*, R-3.1).
     DistrictMethodologist,
+    /// A methodologist of the ministry's methodological centre: reads every district.
+    MinistryMethodologist,
     /// The school's director.
     Director,
     /// The deputy director for methodological work, who leads it.
@@ -23,7 +25,14 @@ pub enum Role {
 
 impl Role {
     /// All roles.
-    pub const ALL: [Self; 5] = [Self::Admin, Self::DistrictMethodologist, Self::Director, Self::Deputy, Self::Teacher];
+    pub const ALL: [Self; 6] = [
+        Self::Admin,
+        Self::MinistryMethodologist,
+        Self::DistrictMethodologist,
+        Self::Director,
+        Self::Deputy,
+        Self::Teacher,
+    ];
 
     /// The stable code.
     #[must_use]
@@ -31,6 +40,7 @@ impl Role {
         match self {
             Self::Admin => "admin",
             Self::DistrictMethodologist => "district_methodologist",
+            Self::MinistryMethodologist => "ministry_methodologist",
             Self::Director => "director",
             Self::Deputy => "deputy",
             Self::Teacher => "teacher",
@@ -60,6 +70,11 @@ impl Role {
                 ky: "Билим берүү бөлүмүнүн усулчусу",
                 ru: "Методист отдела образования",
                 en: "District methodologist",
+            },
+            Self::MinistryMethodologist => Text {
+                ky: "Министрликтин усулдук борборунун усулчусу",
+                ru: "Методист методического центра министерства",
+                en: "Ministry methodologist",
             },
             Self::Director => Text { ky: "Директор", ru: "Директор", en: "Director" },
             Self::Deputy => Text {

@@ -16,6 +16,7 @@ mod people;
 mod plans;
 mod records;
 mod reports;
+mod support;
 mod sync;
 mod throttle;
 mod tokens;

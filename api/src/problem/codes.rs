@@ -100,6 +100,10 @@ problem_codes! {
     ConcurrentWrite = "concurrent_write" => ("Жазуу ушул эле учурда өзгөртүлдү, кайра аракет кылыңыз", "Запись одновременно изменена, повторите", "The record was written at the same time; try again"),
     Overloaded = "overloaded" => ("Сервер бош эмес, бир аздан кийин кайталаңыз", "Сервер перегружен, повторите чуть позже", "The server is busy; try again shortly"),
     RateLimited = "rate_limited" => ("Сурамдар өтө көп", "Слишком много запросов", "Too many requests"),
+    HearingWrongBody = "hearing_wrong_body" => ("Отчетту бул орган укпайт", "Этот орган не заслушивает такой отчёт", "This body does not hear this report"),
+    HearingWrongYear = "hearing_wrong_year" => ("Жыйын башка окуу жылында", "Заседание другого учебного года", "The meeting is of another academic year"),
+    HearingMeetingNotHeld = "hearing_meeting_not_held" => ("Жыйын али өткөн жок", "Заседание ещё не проведено", "The meeting has not been held"),
+    OutsideWorkConfirmed = "outside_work_confirmed" => ("Мектептен тышкаркы иш буга чейин ырасталган", "Внешкольная работа уже подтверждена", "The outside work is already confirmed"),
     InternalError = "internal_error" => ("Ички ката", "Внутренняя ошибка", "Internal error"),
 }
 
@@ -234,6 +238,13 @@ impl ProblemCode {
             }
             Self::PlanWasSubmitted => (409, "A plan that was ever submitted is kept; it cannot be deleted."),
             Self::PlanAlreadyApproved => (409, "Another version of this plan is approved at the same time."),
+            Self::HearingWrongBody => (
+                422,
+                "A report is heard by its own commission (a commission's report) or by the pedagogical council (the school's report), R-5.2.",
+            ),
+            Self::HearingWrongYear => (422, "The meeting that heard a report is of the report's school year (R-5.2)."),
+            Self::HearingMeetingNotHeld => (422, "A report is cited at a meeting that has been held (R-5.2)."),
+            Self::OutsideWorkConfirmed => (409, "This record of work outside the school is confirmed already (R-1.3)."),
             Self::CsvInvalid => (
                 422,
                 "The CSV file has errors and nothing was stored; `errors` lists each line and column (the first 200), `error_count` all of them.",

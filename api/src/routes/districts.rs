@@ -147,7 +147,7 @@ pub async fn list(
 ) -> Result<HttpResponse, ApiError> {
     let paging = query::paging(q.limit, q.cursor);
     let only = match auth.actor {
-        Actor::Admin { .. } => None,
+        Actor::Admin { .. } | Actor::MinistryUser { .. } => None,
         Actor::DistrictUser { district, .. }
         | Actor::DistrictService { district, .. }
         | Actor::SchoolStaff { district, .. } => Some(district),

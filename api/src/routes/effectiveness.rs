@@ -74,6 +74,11 @@ pub struct ProfessionalFigures {
     /// Teachers whose individual plan of the year is approved, of all teachers, %.
     #[schema(example = 75.0)]
     pub individual_plan_percent: f64,
+    /// Confirmed records of the teachers' work beyond the school, by level.
+    pub outside_work: crate::routes::records::outside::OutsideByLevel,
+    /// Teachers with confirmed work beyond the school, of all teachers, %.
+    #[schema(example = 50.0)]
+    pub outside_work_percent: f64,
 }
 
 /// A subject's materials.
@@ -190,6 +195,8 @@ fn professional(p: &Professional, language: Lang) -> ProfessionalFigures {
         training_hours_per_teacher: p.training_hours_per_teacher,
         presented_percent: p.presented_percent,
         individual_plan_percent: p.individual_plan_percent,
+        outside_work: p.outside_work.into(),
+        outside_work_percent: p.outside_work_percent,
     }
 }
 
@@ -397,6 +404,8 @@ pub struct SchoolSummaryRow {
     pub knowledge_term: Option<String>,
     pub success_percent: Option<f64>,
     pub quality_percent: Option<f64>,
+    /// The district's events and visits the school received in the year.
+    pub support_received: u32,
 }
 
 /// The district's summary for a year.
@@ -482,6 +491,7 @@ pub async fn summary(
     let key = key.to_owned();
     state.store.get_district(district).await?.ok_or(ApiError::NotFound)?;
     let rows = state.store.district_summary(district, year).await?;
+    let support = usul_domain::support::received_counts(&state.store.list_support_events(district, year).await?);
     let mut schools: Vec<SchoolSummaryRow> = rows
         .into_iter()
         .map(|s| {
@@ -511,6 +521,7 @@ pub async fn summary(
                 knowledge_term: term.map(|t| t.code().to_owned()),
                 success_percent: grades.map(GradeCounts::success_percent),
                 quality_percent: grades.map(GradeCounts::quality_percent),
+                support_received: support.get(&s.school.id).copied().unwrap_or(0),
             }
         })
         .collect();

@@ -7,6 +7,7 @@ pub mod commissions;
 pub mod districts;
 pub mod effectiveness;
 pub mod meetings;
+pub mod ministry;
 pub mod ops;
 pub mod plans;
 pub mod quality;
@@ -15,6 +16,7 @@ pub mod reports;
 pub mod schools;
 pub mod staff;
 pub mod subjects;
+pub mod support;
 
 use crate::auth::Auth;
 use crate::extract::{encode_cursor, etag, if_none_match};

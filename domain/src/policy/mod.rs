@@ -22,6 +22,12 @@ pub enum Actor {
         /// Their district.
         district: DistrictId,
     },
+    /// A methodologist of the ministry's methodological centre: reads every district
+    /// and school, changes nothing.
+    MinistryUser {
+        /// The account.
+        id: StaffId,
+    },
     /// A district's machine client (`client_credentials`).
     DistrictService {
         /// The account.
@@ -131,6 +137,14 @@ pub enum Action {
     /// Read the district's summary, which compares its schools: for the district's
     /// methodologists and service accounts, not for one school's staff.
     ReadDistrictSummary,
+    /// Create the ministry's methodologists (on [`Resource::Service`]): administrators only.
+    ManageMinistryAccounts,
+    /// Read the national summary, one row per district (on [`Resource::Service`], R-3.1):
+    /// for the ministry's methodologists and administrators.
+    ReadNationalSummary,
+    /// Record the district's own methodological support: its events and visits to schools
+    /// for the district's methodologists.
+    RecordDistrictSupport,
 }
 
 /// The policy's answer.
@@ -166,6 +180,8 @@ fn visibility(actor: Actor, resource: Resource) -> Visibility {
     let seen = |yes: bool| if yes { Visibility::Visible } else { Visibility::Hidden };
     match (actor, resource) {
         (Actor::Admin { .. }, _) | (_, Resource::Catalogue) => Visibility::Visible,
+        // The ministry's methodological centres oversee every district.
+        (Actor::MinistryUser { .. }, _) => Visibility::Visible,
         (_, Resource::Service) => Visibility::OutOfReach,
         (
             Actor::DistrictUser { district, .. } | Actor::DistrictService { district, .. },
@@ -192,8 +208,20 @@ fn permits(actor: Actor, action: Action, resource: Resource) -> bool {
     use Action as A;
     let school_role = match actor {
         Actor::Admin { .. } => return admin_permits(action),
-        // District users support and read their schools; they change nothing.
-        Actor::DistrictUser { .. } | Actor::DistrictService { .. } => {
+        // The ministry reads everything and the national summary; it writes nothing.
+        Actor::MinistryUser { .. } => {
+            return matches!(
+                action,
+                A::Read | A::ReadAudit | A::ReadMeetings | A::ReadDistrictSummary | A::ReadNationalSummary
+            );
+        }
+        // District users support and read their schools; they change nothing in them, but
+        // record their own support events.
+        Actor::DistrictUser { .. } => {
+            return matches!(action, A::Read | A::ReadAudit | A::ReadMeetings | A::ReadDistrictSummary)
+                || (action == A::RecordDistrictSupport && matches!(resource, Resource::District(_)));
+        }
+        Actor::DistrictService { .. } => {
             return matches!(action, A::Read | A::ReadAudit | A::ReadMeetings | A::ReadDistrictSummary);
         }
         Actor::SchoolStaff { role, .. } => role,
@@ -259,7 +287,10 @@ pub fn require(actor: &Actor, action: Action, resource: Resource) -> Result<(), 
 #[must_use]
 pub const fn person(actor: &Actor) -> Option<StaffId> {
     match *actor {
-        Actor::Admin { id } | Actor::DistrictUser { id, .. } | Actor::SchoolStaff { id, .. } => Some(id),
+        Actor::Admin { id }
+        | Actor::MinistryUser { id }
+        | Actor::DistrictUser { id, .. }
+        | Actor::SchoolStaff { id, .. } => Some(id),
         Actor::DistrictService { .. } => None,
     }
 }
@@ -276,7 +307,9 @@ fn admin_permits(action: Action) -> bool {
         | Action::DeactivateStaff
         | Action::ReadAudit
         | Action::ReadMeetings
-        | Action::ReadDistrictSummary => true,
+        | Action::ReadDistrictSummary
+        | Action::ReadNationalSummary
+        | Action::ManageMinistryAccounts => true,
         // An admin starts a school by appointing its staff.
         Action::CreateStaff(r) | Action::AssignRole(r) => r.is_school_role(),
         // The year's theme and the school's subjects are the school's own methodological work.
@@ -286,7 +319,8 @@ fn admin_permits(action: Action) -> bool {
         | Action::DecideCommission
         | Action::RunMeetings
         | Action::EditCouncil
-        | Action::ManageRecords => false,
+        | Action::ManageRecords
+        | Action::RecordDistrictSupport => false,
     }
 }
 

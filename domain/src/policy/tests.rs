@@ -312,3 +312,114 @@ fn the_policy_table_holds() {
         .collect();
     assert!(failures.is_empty(), "{failures:#?}");
 }
+
+fn ministry() -> Actor {
+    Actor::MinistryUser { id: StaffId::from_uuid(id(800)) }
+}
+
+/// the ministry's methodological centres read every district and school and the national
+/// summary, and write nothing; nobody below the ministry reads the national summary.
+#[test]
+fn the_ministry_reads_every_district_and_writes_nothing_r_3_1() {
+    let table: Vec<(&str, Actor, Action, Resource, Decision)> = vec![
+        ("ministry reads any district", ministry(), Action::Read, district(D2), Allow),
+        ("ministry reads any district's summary", ministry(), Action::ReadDistrictSummary, district(D1), Allow),
+        ("ministry reads any school", ministry(), Action::Read, school(S2), Allow),
+        ("ministry reads a school's staff", ministry(), Action::Read, member(Role::Teacher, S1), Allow),
+        (
+            "ministry reads a commission's meetings",
+            ministry(),
+            Action::ReadMeetings,
+            body(BodyKind::Commission, S1, false, false),
+            Allow,
+        ),
+        ("ministry reads the national summary", ministry(), Action::ReadNationalSummary, Resource::Service, Allow),
+        ("admin reads the national summary", admin(), Action::ReadNationalSummary, Resource::Service, Allow),
+        (
+            "methodologist cannot read the national summary",
+            methodologist(D1),
+            Action::ReadNationalSummary,
+            Resource::Service,
+            Forbidden,
+        ),
+        (
+            "service cannot read the national summary",
+            service(D1),
+            Action::ReadNationalSummary,
+            Resource::Service,
+            Forbidden,
+        ),
+        (
+            "director cannot read the national summary",
+            staff(Role::Director, S1),
+            Action::ReadNationalSummary,
+            Resource::Service,
+            Forbidden,
+        ),
+        ("admin creates the ministry's people", admin(), Action::ManageMinistryAccounts, Resource::Service, Allow),
+        (
+            "ministry creates no ministry people",
+            ministry(),
+            Action::ManageMinistryAccounts,
+            Resource::Service,
+            Forbidden,
+        ),
+        (
+            "methodologist creates no ministry people",
+            methodologist(D1),
+            Action::ManageMinistryAccounts,
+            Resource::Service,
+            Forbidden,
+        ),
+        ("ministry creates no district", ministry(), Action::CreateDistrict, Resource::Service, Forbidden),
+        ("ministry creates no school", ministry(), Action::CreateSchool, Resource::Service, Forbidden),
+        ("ministry edits no district", ministry(), Action::UpdateDistrict, district(D1), Forbidden),
+        ("ministry manages no accounts", ministry(), Action::ManageDistrictAccounts, district(D1), Forbidden),
+        ("ministry edits no school", ministry(), Action::UpdateSchool, school(S1), Forbidden),
+        ("ministry keeps no records", ministry(), Action::ManageRecords, school(S1), Forbidden),
+        ("ministry adds no staff", ministry(), Action::CreateStaff(Role::Teacher), school(S1), Forbidden),
+        ("ministry writes no school year", ministry(), Action::WriteSchoolYear, school(S1), Forbidden),
+        ("ministry drafts no commission", ministry(), Action::DraftCommission, school(S1), Forbidden),
+        ("ministry decides no commission", ministry(), Action::DecideCommission, school(S1), Forbidden),
+        (
+            "ministry runs no meeting",
+            ministry(),
+            Action::RunMeetings,
+            body(BodyKind::PedagogicalCouncil, S1, false, false),
+            Forbidden,
+        ),
+        ("ministry records no district support", ministry(), Action::RecordDistrictSupport, district(D1), Forbidden),
+        // the district's own support events
+        (
+            "methodologist records own district's support",
+            methodologist(D1),
+            Action::RecordDistrictSupport,
+            district(D1),
+            Allow,
+        ),
+        (
+            "methodologist does not see another district's support",
+            methodologist(D1),
+            Action::RecordDistrictSupport,
+            district(D2),
+            NotFound,
+        ),
+        ("service account records no support", service(D1), Action::RecordDistrictSupport, district(D1), Forbidden),
+        (
+            "director records no district support",
+            staff(Role::Director, S1),
+            Action::RecordDistrictSupport,
+            district(D1),
+            Forbidden,
+        ),
+        ("admin records no district support", admin(), Action::RecordDistrictSupport, district(D1), Forbidden),
+    ];
+    let failures: Vec<String> = table
+        .iter()
+        .filter(|(_, actor, action, resource, want)| authorize(*actor, *action, *resource) != *want)
+        .map(|(name, actor, action, resource, want)| {
+            format!("{name}: want {want:?}, got {:?}", authorize(*actor, *action, *resource))
+        })
+        .collect();
+    assert!(failures.is_empty(), "{failures:#?}");
+}

@@ -50,7 +50,10 @@ impl RecordActor {
         let standing = match actor {
             Actor::SchoolStaff { id, .. } if manages => Standing::Manager(id),
             Actor::SchoolStaff { id, .. } => Standing::Colleague(id),
-            Actor::Admin { .. } | Actor::DistrictUser { .. } | Actor::DistrictService { .. } => Standing::Overseer,
+            Actor::Admin { .. }
+            | Actor::MinistryUser { .. }
+            | Actor::DistrictUser { .. }
+            | Actor::DistrictService { .. } => Standing::Overseer,
         };
         let leads = if standing == Standing::Overseer { Vec::new() } else { leads };
         Some(Self { standing, leads })
@@ -112,6 +115,13 @@ impl RecordActor {
     #[must_use]
     pub fn reads_personal(&self, owner: StaffId) -> bool {
         matches!(self.standing, Standing::Overseer | Standing::Manager(_)) || self.is(owner)
+    }
+
+    /// Whether the caller reads everyone's personal records (the managers and the overseers),
+    /// not only their own.
+    #[must_use]
+    pub const fn reads_everyones_personal(&self) -> bool {
+        matches!(self.standing, Standing::Overseer | Standing::Manager(_))
     }
 
     /// Whether the caller keeps `owner`'s personal records: the person and the managers.

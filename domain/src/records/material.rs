@@ -78,7 +78,7 @@ pub enum AddMaterialError {
 }
 
 /// Whether `link` is an external `http(s)` link without spaces or control characters.
-fn is_link(link: &str) -> bool {
+pub(crate) fn is_link(link: &str) -> bool {
     (link.starts_with("https://") || link.starts_with("http://"))
         && link.len() <= 2000
         && !link.chars().any(|c| c.is_whitespace() || c.is_control())

@@ -3,6 +3,7 @@
 //! frozen when the report is submitted.
 
 mod figures;
+mod hearing;
 mod start;
 pub mod stored;
 mod workflow;
@@ -12,6 +13,7 @@ pub use figures::{
     ActivityFacts, Figures, Inputs, ItemMark, MaterialFacts, MeetingFacts, PlanFacts, PlanFigures, Presentation,
     QualityFigures, QualityRow, ResponsibleFigures, Scope, SubjectQuality, assemble, figures_day, plan_figures,
 };
+pub use hearing::{Hearing, HearingError, hear, hearing_body};
 pub use start::{NewReport, Start, StartError, StartReport, reportable, start};
 pub use stored::{FiguresV1, Names, StoredFigures, StoredFiguresError};
 pub use workflow::{

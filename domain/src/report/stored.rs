@@ -155,7 +155,42 @@ pub struct ParticipationLine {
     pub mentoring: u32,
     pub training_hours: f64,
     pub materials: u32,
+    /// Confirmed work beyond the school by level; absent (zero) in reports frozen
+    /// before it was counted.
+    #[serde(default)]
+    pub outside_work: OutsideLevels,
     pub took_part: bool,
+}
+
+/// Confirmed work beyond the school, counted by level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct OutsideLevels {
+    pub school: u32,
+    pub district: u32,
+    pub city: u32,
+    pub republic: u32,
+    pub international: u32,
+}
+
+impl OutsideLevels {
+    /// The stored form of the counts.
+    #[must_use]
+    pub const fn of(c: crate::records::outside::OutsideCounts) -> Self {
+        let [school, district, city, republic, international] = c.0;
+        Self { school, district, city, republic, international }
+    }
+
+    /// The counts again.
+    #[must_use]
+    pub const fn counts(self) -> crate::records::outside::OutsideCounts {
+        crate::records::outside::OutsideCounts([
+            self.school,
+            self.district,
+            self.city,
+            self.republic,
+            self.international,
+        ])
+    }
 }
 
 /// Participation per teacher, with those who took no part named.
@@ -244,6 +279,28 @@ pub struct FiguresV1 {
     pub materials: MaterialSection,
     pub meetings: Vec<MeetingLine>,
     pub knowledge_quality: QualitySection,
+    /// The district's support the school received in the year: its events and visits;
+    /// empty on a commission's report and on reports frozen before it was counted.
+    #[serde(default)]
+    pub support_received: Vec<SupportLine>,
+}
+
+/// One district event or visit as the school received it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SupportLine {
+    pub date: NaiveDate,
+    pub form: String,
+    pub topic: String,
+    /// Whether it served the school itself (a visit to it).
+    pub served: bool,
+    /// The school's teachers who took part.
+    pub teachers: u32,
+}
+
+impl From<&crate::support::Received> for SupportLine {
+    fn from(r: &crate::support::Received) -> Self {
+        Self { date: r.on, form: r.form.clone(), topic: r.topic.clone(), served: r.served, teachers: r.teachers }
+    }
 }
 
 fn code_counts<'a>(v: impl IntoIterator<Item = (&'a str, u32)>) -> Vec<CodeCount> {
@@ -347,6 +404,7 @@ impl FiguresV1 {
                         mentoring: p.mentoring,
                         training_hours: p.training_hours.as_f64(),
                         materials: p.materials,
+                        outside_work: OutsideLevels::of(p.outside),
                         took_part: p.took_part(),
                     })
                     .collect(),
@@ -377,6 +435,7 @@ impl FiguresV1 {
                 })
                 .collect(),
             knowledge_quality: quality_section(&f.quality, names),
+            support_received: Vec::new(),
         }
     }
 }

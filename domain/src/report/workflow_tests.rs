@@ -366,3 +366,97 @@ fn a_year_is_reported_on_once_it_has_begun_and_with_a_commission_of_that_year_r_
     let r = start(school(SCHOOL), input(ReportKind::School, year()), Some(&c), &facts(Who::Deputy, None), later);
     assert_eq!(r.unwrap_err(), StartError::CommissionUnexpected);
 }
+
+// ---------- the meeting that heard a report (R-5.2) ----------
+
+fn meeting(
+    body: crate::meeting::Body,
+    year: AcademicYear,
+    status: crate::meeting::MeetingStatus,
+) -> crate::meeting::Meeting {
+    crate::meeting::Meeting {
+        id: crate::ids::MeetingId::from_uuid(Uuid::from_u128(900)),
+        school: school(SCHOOL),
+        body,
+        year,
+        date: NaiveDate::from_ymd_opt(2023, 5, 25).unwrap(),
+        status,
+        title: None,
+        agenda: vec!["Жылдык отчет".to_owned()],
+        attendance: Vec::new(),
+        decisions: Vec::new(),
+        notes: None,
+        chair: None,
+        secretary: None,
+        protocol_number: (status == crate::meeting::MeetingStatus::Finalized).then_some(5),
+        quorum: None,
+        finalized_at: None,
+        version: 1,
+        created_at: at(5, 25),
+        updated_at: at(5, 25),
+    }
+}
+
+#[test]
+fn a_report_cites_the_meeting_of_the_body_that_heard_it_with_its_protocol_number_r_5_2() {
+    use crate::meeting::{Body, BodyKind, MeetingStatus};
+    use crate::report::{HearingError, hear};
+    let c = commission(CommissionStatus::Approved);
+    let own = Body::Commission(c.id);
+    let r = report(ReportKind::Commission, ReportStatus::Submitted);
+    // The head cites their commission's finalized minutes: №5 stands on the report.
+    let h = hear(&r, &facts(Who::Head, Some(&c)), &meeting(own, year(), MeetingStatus::Finalized)).unwrap();
+    assert_eq!((h.body, h.protocol_number), (BodyKind::Commission, Some(5)));
+    // A held meeting is cited before its minutes are numbered; the director may cite it too.
+    let h = hear(&r, &facts(Who::Director, Some(&c)), &meeting(own, year(), MeetingStatus::Held)).unwrap();
+    assert_eq!(h.protocol_number, None);
+    // The school's report: the pedagogical council, not the methodological council.
+    let s = report(ReportKind::School, ReportStatus::Accepted);
+    let council = meeting(Body::PedagogicalCouncil, year(), MeetingStatus::Finalized);
+    assert!(hear(&s, &facts(Who::Deputy, None), &council).is_ok());
+    assert_eq!(
+        hear(&s, &facts(Who::Deputy, None), &meeting(Body::MethodologicalCouncil, year(), MeetingStatus::Finalized)),
+        Err(HearingError::WrongBody {
+            report: "school",
+            need: BodyKind::PedagogicalCouncil,
+            got: BodyKind::MethodologicalCouncil
+        })
+    );
+    assert!(matches!(
+        hear(&r, &facts(Who::Head, Some(&c)), &council),
+        Err(HearingError::WrongBody { need: BodyKind::Commission, .. })
+    ));
+    let another = Body::Commission(CommissionId::from_uuid(Uuid::from_u128(301)));
+    assert_eq!(
+        hear(&r, &facts(Who::Head, Some(&c)), &meeting(another, year(), MeetingStatus::Finalized)),
+        Err(HearingError::OtherCommission)
+    );
+}
+
+#[test]
+fn a_report_is_not_heard_at_another_years_or_a_future_meeting_nor_cited_by_others_r_5_2() {
+    use crate::meeting::{Body, MeetingStatus};
+    use crate::report::{HearingError, hear};
+    let c = commission(CommissionStatus::Approved);
+    let own = Body::Commission(c.id);
+    let r = report(ReportKind::Commission, ReportStatus::Submitted);
+    let next_year = AcademicYear::starting(2023).unwrap();
+    assert_eq!(
+        hear(&r, &facts(Who::Head, Some(&c)), &meeting(own, next_year, MeetingStatus::Finalized)),
+        Err(HearingError::WrongYear { report: year(), meeting: next_year })
+    );
+    assert_eq!(
+        hear(&r, &facts(Who::Head, Some(&c)), &meeting(own, year(), MeetingStatus::Scheduled)),
+        Err(HearingError::NotHeld)
+    );
+    for who in [Who::Teacher, Who::District, Who::OtherDirector, Who::Deputy] {
+        assert_eq!(
+            hear(&r, &facts(who, Some(&c)), &meeting(own, year(), MeetingStatus::Finalized)),
+            Err(HearingError::NotAllowed),
+            "{who:?}"
+        );
+    }
+    let mut elsewhere = meeting(own, year(), MeetingStatus::Finalized);
+    elsewhere.school = school(OTHER_SCHOOL);
+    assert_eq!(hear(&r, &facts(Who::Head, Some(&c)), &elsewhere), Err(HearingError::UnknownMeeting));
+}

@@ -12,6 +12,9 @@ mod m20261126_000006_reports;
 mod m20261126_000007_participants_school_year;
 mod m20261201_000010_login_throttle;
 mod m20261201_000030_sync_tombstones;
+mod m20261201_000031_report_hearings;
+mod m20261201_000032_outside_work;
+mod m20261201_000033_district_support;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -29,6 +32,9 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000007_participants_school_year::Migration),
             Box::new(m20261201_000010_login_throttle::Migration),
             Box::new(m20261201_000030_sync_tombstones::Migration),
+            Box::new(m20261201_000031_report_hearings::Migration),
+            Box::new(m20261201_000032_outside_work::Migration),
+            Box::new(m20261201_000033_district_support::Migration),
         ]
     }
 }

@@ -5,6 +5,7 @@
 mod activities;
 mod facts;
 mod materials;
+mod outside;
 mod participation;
 mod personal;
 

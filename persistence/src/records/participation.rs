@@ -16,8 +16,9 @@ use uuid::Uuid;
 type ActivityRow = (Uuid, String, i32, String, NaiveDate, Option<Uuid>, Option<Uuid>);
 
 impl Store {
-    /// Everyone's participation in a school year, in five queries whatever the size of
-    /// the school: activities, their participants, mentorships, trainings, material authors.
+    /// Everyone's participation in a school year, in six queries whatever the size of
+    /// the school: activities, their participants, mentorships, trainings, material authors,
+    /// confirmed outside work.
     ///
     /// # Errors
     /// [`StoreError::Db`].
@@ -30,7 +31,7 @@ impl Store {
     }
 
     /// The year's activities with their presenters (for a report), and everyone's
-    /// participation, from the same five queries.
+    /// participation, from the same six queries.
     ///
     /// # Errors
     /// [`StoreError::Db`].
@@ -140,6 +141,10 @@ impl Store {
             .await?;
         for staff in authored {
             out.entry(StaffId::from_uuid(staff)).or_default().materials += 1;
+        }
+        for (staff, counts) in self.outside_counts(school, year).await? {
+            let p = out.entry(staff).or_default();
+            p.outside = p.outside.plus(counts);
         }
         Ok((facts, out))
     }

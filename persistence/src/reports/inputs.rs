@@ -67,7 +67,17 @@ impl Store {
         }
         names.subjects.extend(self.school_subjects(school).await?.into_iter().map(|s| (s.id, s.name.to_string())));
         names.commissions.extend(self.commission_names(school, year).await?);
-        Ok(StoredFigures::freeze(&f, &names))
+        let mut frozen = StoredFigures::freeze(&f, &names);
+        // The school's report shows the district's support it received.
+        if matches!(scope, Scope::School) {
+            let district = self.get_school(school).await?.map(|s| s.district);
+            if let (Some(d), StoredFigures::V1(v1)) = (district, &mut frozen) {
+                let events = self.list_support_events(d, year).await?;
+                v1.support_received =
+                    usul_domain::support::received_by(school, &events).iter().map(Into::into).collect();
+            }
+        }
+        Ok(frozen)
     }
 
     /// The names of a school's commissions of a year, in one statement.

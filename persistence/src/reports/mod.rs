@@ -5,6 +5,7 @@
 //! A report is the domain's [`Report`]; its figures are stored as the domain's versioned
 //! [`StoredFigures`] in JSON, never as an API response.
 
+mod hearing;
 mod inputs;
 mod quality;
 mod summary;

@@ -2,7 +2,7 @@
 //! aggregated by the database across the district.
 
 use crate::entities::{
-    activity_participant, commission, plan, plan_item, quality_row, report, school, staff, training,
+    activity_participant, commission, district, plan, plan_item, quality_row, report, school, staff, training,
 };
 use crate::{Store, StoreError, StoreResult};
 use chrono::NaiveDate;
@@ -10,7 +10,7 @@ use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{ColumnTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect, TransactionTrait};
 use std::collections::HashSet;
 use usul_domain::ids::{DistrictId, PlanId, SubjectId};
-use usul_domain::org::School;
+use usul_domain::org::{District, School};
 use usul_domain::plan::Progress;
 use usul_domain::quality::{GradeCounts, Term};
 use usul_domain::report::{QualityRow, ReportKind, ReportStatus};
@@ -86,20 +86,41 @@ impl Store {
     ///
     /// # Errors
     /// [`StoreError::Db`].
-    #[allow(clippy::too_many_lines)]
     pub async fn district_summary(&self, district: DistrictId, year: AcademicYear) -> StoreResult<Vec<SchoolSummary>> {
+        self.summary_of(Some(district), year).await
+    }
+
+    /// One row per school of every district for a year, for the ministry's national summary
+    /// the same nine queries over all schools, and one for the districts.
+    ///
+    /// # Errors
+    /// [`StoreError::Db`].
+    pub async fn national_summary(&self, year: AcademicYear) -> StoreResult<(Vec<District>, Vec<SchoolSummary>)> {
+        let schools = self.summary_of(None, year).await?;
+        let districts = district::Entity::find()
+            .order_by_asc(district::Column::Name)
+            .order_by_asc(district::Column::Id)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(District::try_from)
+            .collect::<StoreResult<Vec<_>>>()?;
+        Ok((districts, schools))
+    }
+
+    #[allow(clippy::too_many_lines)]
+    async fn summary_of(&self, district: Option<DistrictId>, year: AcademicYear) -> StoreResult<Vec<SchoolSummary>> {
         // A read transaction: every figure comes from the same snapshot.
         let txn = self.db.begin().await?;
         let y = year.start_year();
-        let schools_of = || {
-            Query::select()
-                .column(school::Column::Id)
-                .from(school::Entity)
-                .and_where(school::Column::DistrictId.eq(district.uuid()))
-                .to_owned()
+        let in_scope = || match district {
+            Some(d) => school::Column::DistrictId.eq(d.uuid()),
+            None => Expr::value(true),
         };
+        let schools_of =
+            || Query::select().column(school::Column::Id).from(school::Entity).and_where(in_scope()).to_owned();
         let schools: Vec<School> = school::Entity::find()
-            .filter(school::Column::DistrictId.eq(district.uuid()))
+            .filter(in_scope())
             .order_by_asc(school::Column::Id)
             .all(&txn)
             .await?

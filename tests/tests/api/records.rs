@@ -486,7 +486,8 @@ async fn participation_takes_the_same_number_of_queries_whatever_the_size_r_1_3(
     let (q_large, n_large) = count(large.id).await;
     assert!(n_large > n_small, "{n_small} / {n_large}");
     assert_eq!(q_small, q_large, "the query count does not grow with the data");
-    assert!(q_large <= 5, "{q_large} queries");
+    // Five record kinds and the confirmed work outside the school.
+    assert!(q_large <= 6, "{q_large} queries");
 }
 
 #[tokio::test]

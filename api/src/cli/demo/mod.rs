@@ -28,6 +28,7 @@ pub fn logins() -> String {
     format!(
         "Demo logins (password for every person: {DEMO_PASSWORD}):\n  \
          admin@demo.usul.kg       administrator\n  \
+         ministry@demo.usul.kg    ministry methodologist (reads every district)\n  \
          methodist@demo.usul.kg   district methodologist\n  \
          director@demo.usul.kg    director, Сардарбекова А.К.\n  \
          deputy@demo.usul.kg      deputy director for methodological work\n  \
@@ -94,7 +95,10 @@ pub async fn load(store: &Store) -> Result<bool, ApiError> {
         "Жаркын",
         Role::DistrictMethodologist,
     );
-    for (affiliation, mail, last, first, role) in [admin, methodist] {
+    // The ministry's methodological centre (R-3.1): reads every district, writes nothing.
+    let ministry = (Affiliation::Service, "ministry@demo.usul.kg", "Токтогулова", "Айжан", Role::MinistryMethodologist);
+    let mut district_people = Vec::new();
+    for (affiliation, mail, last, first, role) in [admin, ministry, methodist] {
         let new = NewStaff {
             affiliation,
             email: email(mail)?,
@@ -108,7 +112,10 @@ pub async fn load(store: &Store) -> Result<bool, ApiError> {
             category: Q::None,
             experience: Experience::parse(0).map_err(|_| ApiError::bug("experience"))?,
         };
-        store.create_staff(new, &audit).await?;
+        let created = store.create_staff(new, &audit).await?;
+        if role == Role::DistrictMethodologist {
+            district_people.push(created.id);
+        }
     }
     let at_school = Affiliation::School { school: school.id, district: district.id };
     let mut people = Vec::new();
@@ -132,6 +139,29 @@ pub async fn load(store: &Store) -> Result<bool, ApiError> {
     let minutes = bodies::meetings(store, &school, &people, &commission_ids, &audit).await?;
     plans::plans(store, &school, year, &people, &commission_ids, &minutes, &audit).await?;
     records::records(store, &school, year, &people, &subjects, &commission_ids, &minutes, &audit).await?;
+    // The district's own support (R-3.1): a seminar for the school's teachers and a visit,
+    // recorded by its methodologist before the year-end report counts them.
+    for (date, form, topic, teachers) in [
+        ((2022, 10, 20), "practical_seminar", "Функционалдык сабаттуулукту калыптандыруу: райондук семинар", 6),
+        ((2023, 2, 15), "school_visit", "Жаш мугалимдердин сабактарына катышуу жана кеңеш берүү", 3),
+    ] {
+        let on = chrono::NaiveDate::from_ymd_opt(date.0, date.1, date.2).ok_or_else(|| ApiError::bug("date"))?;
+        let input = usul_domain::support::SupportInput {
+            on,
+            form: form.to_owned(),
+            topic: topic.to_owned(),
+            schools: vec![school.id],
+            participants: vec![usul_domain::support::SchoolParticipants { school: school.id, teachers }],
+        };
+        let e = usul_domain::support::record_support(
+            district.id,
+            &[school.id],
+            input,
+            (usul_domain::ids::SupportEventId::new(), district_people.first().copied(), usul_persistence::now()),
+        )
+        .map_err(|e| ApiError::bug(format!("demo support event refused: {e:?}")))?;
+        store.create_support_event(&e, &audit).await?;
+    }
     records::year_end(store, &school, year, &people, &subjects, &commission_ids, &audit).await?;
     // A second school of the district, so that the district's summary compares something.
     crate::cli::generate::school(

@@ -395,6 +395,64 @@ pub(super) async fn records(
             record_training(&deputy, (id(who)?, school.id), input, TrainingId::new(), now).map_err(|e| refused(&e))?;
         store.create_training(school, &t, audit).await?;
     }
+    // Work beyond the school: a district seminar and a republic olympiad jury, confirmed
+    // by the deputy, and a city conference still awaiting confirmation.
+    for (who, level, form, role, title, (y, m, d), hours, confirmed) in [
+        (
+            "a.usenova@demo.usul.kg",
+            "district",
+            "practical_seminar",
+            "presenter",
+            "Райондук семинар: математикалык сабаттуулукту калыптандыруу",
+            (2022, 11, 24),
+            4.0,
+            true,
+        ),
+        (
+            "n.mamytova@demo.usul.kg",
+            "republic",
+            "olympiad_jury",
+            "jury_member",
+            "Кыргыз тили боюнча республикалык олимпиаданын калыстар тобу",
+            (2023, 3, 20),
+            16.0,
+            true,
+        ),
+        (
+            "b.toktogulov@demo.usul.kg",
+            "city",
+            "scientific_conference",
+            "participant",
+            "Бишкек шаарынын илимий-практикалык конференциясы: физиканы окутуу",
+            (2023, 4, 12),
+            6.0,
+            false,
+        ),
+    ] {
+        let input = usul_domain::records::outside::OutsideWorkInput {
+            level: level.to_owned(),
+            on: day(y, m, d)?,
+            form: form.to_owned(),
+            role: role.to_owned(),
+            title: title.to_owned(),
+            organiser: None,
+            hours,
+            link: Some("https://edu.gov.kg/events".to_owned()),
+        };
+        let w = usul_domain::records::outside::record_outside_work(
+            &deputy,
+            (id(who)?, school.id),
+            input,
+            usul_domain::ids::OutsideWorkId::new(),
+            now,
+        )
+        .map_err(|e| refused(&e))?;
+        let w = store.create_outside_work(school, &w, audit).await?;
+        if confirmed {
+            let c = w.confirm(&deputy, now).map_err(|e| refused(&e))?;
+            store.confirm_outside_work(&c, Some(w.version), audit).await?;
+        }
+    }
     let review_of = |c: usize| {
         minutes
             .iter()

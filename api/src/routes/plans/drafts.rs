@@ -29,6 +29,10 @@ async fn reach(
     Ok(match auth.actor {
         Actor::SchoolStaff { school, .. } => (Some(school), None),
         Actor::Admin { .. } => (asked, None),
+        Actor::MinistryUser { .. } => match asked {
+            Some(s) => (Some(school_for(state, auth, s, Action::Read).await?.id), None),
+            None => (None, None),
+        },
         Actor::DistrictUser { district, .. } | Actor::DistrictService { district, .. } => match asked {
             Some(s) => (Some(school_for(state, auth, s, Action::Read).await?.id), None),
             None => (None, Some(district)),

@@ -7,6 +7,7 @@ pub mod activities;
 pub mod diagnoses;
 pub mod materials;
 pub mod mentorships;
+pub mod outside;
 pub mod participation;
 pub mod trainings;
 
@@ -49,7 +50,11 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(materials::publish_material)
         .service(diagnoses::read_diagnosis)
         .service(diagnoses::put_diagnosis)
-        .service(diagnoses::needs);
+        .service(diagnoses::needs)
+        .service(outside::create_outside_work)
+        .service(outside::list_person_outside_work)
+        .service(outside::list_school_outside_work)
+        .service(outside::confirm_outside_work);
 }
 
 /// A school and the caller as the record rules see them there; a school hidden from the caller

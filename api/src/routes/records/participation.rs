@@ -35,6 +35,8 @@ pub struct ParticipationRow {
     pub mentoring: u32,
     pub training_hours: f64,
     pub materials: u32,
+    /// Confirmed work beyond the school, by level.
+    pub outside_work: super::outside::OutsideByLevel,
     pub took_part: bool,
 }
 
@@ -64,6 +66,7 @@ impl ParticipationRow {
             mentoring: p.mentoring,
             training_hours: p.training_hours.as_f64(),
             materials: p.materials,
+            outside_work: p.outside.into(),
             took_part: p.took_part(),
         }
     }

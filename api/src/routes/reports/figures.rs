@@ -86,6 +86,8 @@ pub struct ParticipationLine {
     pub mentoring: u32,
     pub training_hours: f64,
     pub materials: u32,
+    /// Confirmed work beyond the school, by level.
+    pub outside_work: crate::routes::records::outside::OutsideByLevel,
     pub took_part: bool,
 }
 
@@ -181,6 +183,23 @@ pub struct ReportFigures {
     pub materials: MaterialSection,
     pub meetings: Vec<MeetingLine>,
     pub knowledge_quality: QualitySection,
+    /// The district's methodological events and visits the school received; empty on
+    /// a commission's report.
+    pub support_received: Vec<SupportLine>,
+}
+
+/// One district event or visit as the school received it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SupportLine {
+    pub date: NaiveDate,
+    #[schema(example = "school_visit")]
+    pub form: String,
+    #[schema(example = "Жаш мугалимдердин сабактарына катышуу")]
+    pub topic: String,
+    /// Whether it served the school itself (a visit to it, a seminar for it).
+    pub served: bool,
+    /// The school's teachers who took part.
+    pub teachers: u32,
 }
 
 impl From<&StoredFigures> for ReportFigures {
@@ -251,6 +270,7 @@ impl From<&stored::ParticipationLine> for ParticipationLine {
             mentoring: p.mentoring,
             training_hours: p.training_hours,
             materials: p.materials,
+            outside_work: p.outside_work.counts().into(),
             took_part: p.took_part,
         }
     }
@@ -326,6 +346,17 @@ impl From<&FiguresV1> for ReportFigures {
             materials: MaterialSection { produced: m.produced, published: m.published, by_kind: counts(&m.by_kind) },
             meetings: f.meetings.iter().map(MeetingLine::from).collect(),
             knowledge_quality: QualitySection::from(&f.knowledge_quality),
+            support_received: f
+                .support_received
+                .iter()
+                .map(|l| SupportLine {
+                    date: l.date,
+                    form: l.form.clone(),
+                    topic: l.topic.clone(),
+                    served: l.served,
+                    teachers: l.teachers,
+                })
+                .collect(),
         }
     }
 }

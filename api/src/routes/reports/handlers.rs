@@ -33,7 +33,9 @@ async fn visible(state: &AppState, auth: &Auth, school: Option<query::Id>) -> Re
         (None, Actor::DistrictUser { district, .. } | Actor::DistrictService { district, .. }) => {
             ReportFilter { district: Some(district), ..ReportFilter::default() }
         }
-        (None, Actor::Admin { .. }) => return Err(bad_param("school_id", FieldErrorKind::Required)),
+        (None, Actor::Admin { .. } | Actor::MinistryUser { .. }) => {
+            return Err(bad_param("school_id", FieldErrorKind::Required));
+        }
     })
 }
 
@@ -360,7 +362,8 @@ pub async fn document(
     let l = Loaded::of(&state, &auth, &id).await?;
     let commission = l.commission.as_ref().map(|c| c.name.to_string());
     let figures = super::ReportFigures::from(&l.report.figures);
-    let html = printed(&l.report, &figures, &l.school, commission.as_deref(), language);
+    let heard = state.store.report_hearing(l.report.id).await?;
+    let html = printed(&l.report, &figures, &l.school, commission.as_deref(), heard.as_ref(), language);
     Ok(HttpResponse::Ok()
         .insert_header((header::CONTENT_TYPE, "text/html; charset=utf-8"))
         .insert_header((header::CONTENT_LANGUAGE, language.code()))

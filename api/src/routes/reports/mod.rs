@@ -6,6 +6,7 @@
 mod dto;
 mod figures;
 mod handlers;
+mod hearing;
 mod printed;
 
 pub use dto::{
@@ -15,9 +16,10 @@ pub use dto::{
 pub use figures::{
     ActivitySection, CodeCount, MaterialSection, MeetingLine, ParticipationLine, ParticipationSection, PersonRef,
     PlanSection, PresentationLine, QualityFigures, QualitySection, ReportFigures, ResponsibleLine, SubjectQualityLine,
-    TrainingSection,
+    SupportLine, TrainingSection,
 };
 pub use handlers::{accept, create, document, history, list, read, refresh, return_report, submit, update};
+pub use hearing::{HearingBody, HearingView, get_hearing, put_hearing};
 
 use crate::auth::{Auth, Principal};
 use crate::extract::{expected, lang, path_id};
@@ -45,7 +47,9 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(accept)
         .service(return_report)
         .service(history)
-        .service(document);
+        .service(document)
+        .service(put_hearing)
+        .service(get_hearing);
 }
 
 /// What the report rules need to know about the caller, for a report of `school` on

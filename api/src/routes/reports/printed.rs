@@ -4,13 +4,20 @@ use super::figures::{QualityFigures, ReportFigures};
 use crate::documents::{PLAN_STYLE, escape};
 use usul_domain::lang::Lang;
 use usul_domain::org::School;
-use usul_domain::report::Report;
+use usul_domain::report::{Hearing, Report};
 
 /// A year-end report (*отчет*, R-5.4) in its paper form: the acceptance block, the title, the
 /// computed sections as tables, then the narrative.
 #[must_use]
 #[allow(clippy::too_many_lines)]
-pub fn report(r: &Report, f: &ReportFigures, school: &School, commission: Option<&str>, lang: Lang) -> String {
+pub fn report(
+    r: &Report,
+    f: &ReportFigures,
+    school: &School,
+    commission: Option<&str>,
+    heard: Option<&Hearing>,
+    lang: Lang,
+) -> String {
     use std::fmt::Write as _;
     let ru = lang == Lang::Ru;
     let t = |ky: &'static str, ru_text: &'static str| if ru { ru_text } else { ky };
@@ -56,6 +63,23 @@ pub fn report(r: &Report, f: &ReportFigures, school: &School, commission: Option
         format!("{} карата маалыматтар", date(f.as_of))
     };
     let _ = writeln!(h, "<p class=\"sub\">{} {} · {as_of}</p>", r.year, t("окуу жылы", "учебный год"));
+    // The meeting that heard it, with the minutes' number as paper reports cite it.
+    if let Some(m) = heard {
+        let body = match (commission, m.body) {
+            (Some(c), usul_domain::meeting::BodyKind::Commission) => c.to_owned(),
+            _ => m.body.label().get(lang).to_owned(),
+        };
+        let number = m.protocol_number.map_or_else(|| "___".to_owned(), |n| n.to_string());
+        let _ = writeln!(
+            h,
+            "<p class=\"sub heard\">{}: {}, {}, {} №{}</p>",
+            t("Угулду", "Заслушан"),
+            escape(&body),
+            date(m.date),
+            t("протокол", "протокол"),
+            escape(&number)
+        );
+    }
     let table = |h: &mut String, heads: &[&str], rows: Vec<Vec<String>>| {
         h.push_str("<table><thead><tr>");
         for c in heads {
@@ -324,6 +348,26 @@ pub fn report(r: &Report, f: &ReportFigures, school: &School, commission: Option
         ],
         rows,
     );
+    // The district's support the school received, when there was any.
+    if !f.support_received.is_empty() {
+        let _ = writeln!(
+            h,
+            "<h2>{}</h2>",
+            t("Билим берүү бөлүмүнүн усулдук колдоосу", "Методическая поддержка отдела образования")
+        );
+        table(
+            &mut h,
+            &[t("Күнү", "Дата"), t("Түрү", "Форма"), t("Темасы", "Тема"), t("Мугалимдер", "Учителя")],
+            f.support_received
+                .iter()
+                .map(|l| {
+                    let form = usul_domain::catalogue::find(&l.form)
+                        .map_or_else(|| l.form.clone(), |c| c.label.get(lang).to_owned());
+                    vec![date(l.date), form, l.topic.clone(), l.teachers.to_string()]
+                })
+                .collect(),
+        );
+    }
     // 8. Narrative.
     for (n, (head, text)) in [
         (t("Жетишкендиктер", "Достижения"), &r.narrative.achievements),

@@ -18,6 +18,7 @@ use uuid::Uuid;
 #[serde(rename_all = "snake_case")]
 pub enum RoleDto {
     Admin,
+    MinistryMethodologist,
     DistrictMethodologist,
     Director,
     Deputy,
@@ -28,6 +29,7 @@ impl From<Role> for RoleDto {
     fn from(r: Role) -> Self {
         match r {
             Role::Admin => Self::Admin,
+            Role::MinistryMethodologist => Self::MinistryMethodologist,
             Role::DistrictMethodologist => Self::DistrictMethodologist,
             Role::Director => Self::Director,
             Role::Deputy => Self::Deputy,
@@ -40,6 +42,7 @@ impl From<RoleDto> for Role {
     fn from(r: RoleDto) -> Self {
         match r {
             RoleDto::Admin => Self::Admin,
+            RoleDto::MinistryMethodologist => Self::MinistryMethodologist,
             RoleDto::DistrictMethodologist => Self::DistrictMethodologist,
             RoleDto::Director => Self::Director,
             RoleDto::Deputy => Self::Deputy,

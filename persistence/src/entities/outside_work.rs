@@ -1,0 +1,31 @@
+//! The `outside_work` table.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "outside_work")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub school_id: Uuid,
+    pub staff_id: Uuid,
+    pub level: String,
+    pub on_date: Date,
+    pub start_year: i32,
+    pub form: String,
+    pub role: String,
+    pub title: String,
+    pub organiser: Option<String>,
+    pub hours_tenths: i32,
+    pub link: Option<String>,
+    pub confirmed_by: Option<Uuid>,
+    pub confirmed_at: Option<DateTimeUtc>,
+    pub version: i32,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
