@@ -245,8 +245,10 @@ pub fn plan(
         t("Эскертүү", "Примечание")
     ));
     for (n, item) in p.items.iter().enumerate() {
-        let form =
-            usul_domain::catalogue::find(&item.form).map_or_else(|| item.form.clone(), |f| f.label(lang).to_owned());
+        // An item with no catalogue form (R-3.2.2g) leaves the column empty.
+        let form = item.form.as_deref().map_or_else(String::new, |code| {
+            usul_domain::catalogue::find(code).map_or_else(|| code.to_owned(), |f| f.label(lang).to_owned())
+        });
         let due = match (item.start, item.due) {
             (Some(s), Some(d)) if s != d => format!("{} – {}", s.format("%d.%m.%Y"), d.format("%d.%m.%Y")),
             (_, Some(d)) => d.format("%d.%m.%Y").to_string(),

@@ -382,7 +382,7 @@ async fn unified_plan(
             if !responsible.contains(&other) && rng.below(3) == 0 {
                 responsible.push(other);
             }
-            let form = FORMS[rng.below(FORMS.len())].to_owned();
+            let form = Some(FORMS[rng.below(FORMS.len())].to_owned());
             progress.push(usul_persistence::ItemProgress {
                 progress: marks[rng.below(marks.len())],
                 completed_on: None,

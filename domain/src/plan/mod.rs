@@ -8,6 +8,8 @@ mod commands;
 mod errors;
 mod execution;
 #[cfg(test)]
+mod fidelity_tests;
+#[cfg(test)]
 mod route_tests;
 #[cfg(test)]
 mod rule_tests;
@@ -492,6 +494,24 @@ pub fn known_form(code: &str) -> bool {
     catalogue::find(code).is_some()
 }
 
+/// An item's form: a catalogue code when it has one, or none — preparing assessment tasks
+/// (R-3.2.2g) or a council's agenda point are plan items with no catalogue form.
+///
+/// # Errors
+/// [`UnknownForm`] for a code the catalogue does not have.
+pub fn item_form(code: Option<&str>) -> Result<Option<String>, UnknownForm> {
+    match code {
+        None => Ok(None),
+        Some(c) if known_form(c) => Ok(Some(c.to_owned())),
+        Some(_) => Err(UnknownForm),
+    }
+}
+
+/// A form code the catalogue does not have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("no such form in the catalogue")]
+pub struct UnknownForm;
+
 /// The same date a year later (Feb 29 becomes Feb 28), for rolling a plan over.
 #[must_use]
 pub fn next_year_date(d: NaiveDate) -> NaiveDate {
@@ -521,7 +541,8 @@ pub struct Item {
     pub position: u32,
     pub title: String,
     pub description: Option<String>,
-    pub form: String,
+    /// A catalogue code, or none for work that is no catalogue form (R-3.2.2g).
+    pub form: Option<String>,
     pub direction: Option<String>,
     pub start: Option<NaiveDate>,
     pub due: Option<NaiveDate>,

@@ -79,7 +79,7 @@ pub(super) fn item() -> Item {
         position: 1,
         title: "Ачык сабак".into(),
         description: None,
-        form: "open_lesson".into(),
+        form: Some("open_lesson".into()),
         direction: None,
         start: Some(day(2023, 11, 1)),
         due: Some(day(2023, 11, 20)),

@@ -408,7 +408,7 @@ mod tests {
             position: n,
             title: format!("item {n}"),
             description: None,
-            form: "seminar".to_owned(),
+            form: Some("seminar".to_owned()),
             direction: None,
             start: None,
             due: Some(due),

@@ -36,7 +36,8 @@ pub struct PlanPatch {
 pub struct ItemContent {
     pub title: Option<String>,
     pub description: Option<Option<String>>,
-    pub form: Option<String>,
+    /// `Some(None)` clears the form.
+    pub form: Option<Option<String>>,
     pub direction: Option<Option<String>>,
     pub start: Option<Option<NaiveDate>>,
     pub due: Option<Option<NaiveDate>>,

@@ -63,7 +63,8 @@ pub(super) fn to_item(m: plan_item::Model) -> StoreResult<Item> {
         position: stored("plan_item.position", u32::try_from(m.position))?,
         title: m.title,
         description: m.description,
-        form: m.form_code,
+        // The column predates form-less items: an empty code stands for "no catalogue form".
+        form: Some(m.form_code).filter(|f| !f.is_empty()),
         direction: m.direction,
         start: m.start_date,
         due: m.due_date,
@@ -182,7 +183,7 @@ pub(super) async fn insert_item(txn: &DatabaseTransaction, plan: Uuid, item: &It
         position: Set(i32::try_from(item.position).unwrap_or(i32::MAX)),
         title: Set(item.title.clone()),
         description: Set(item.description.clone()),
-        form_code: Set(item.form.clone()),
+        form_code: Set(item.form.clone().unwrap_or_default()),
         direction: Set(item.direction.clone()),
         start_date: Set(item.start),
         due_date: Set(item.due),

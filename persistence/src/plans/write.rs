@@ -124,7 +124,7 @@ impl Store {
             am.description = Set(v);
         }
         if let Some(v) = c.form {
-            am.form_code = Set(v);
+            am.form_code = Set(v.unwrap_or_default());
         }
         if let Some(v) = c.direction {
             am.direction = Set(v);

@@ -8,6 +8,7 @@ mod commissions;
 mod contract;
 mod conventions;
 mod effectiveness;
+mod fidelity;
 mod hardening;
 mod meetings;
 mod plan_access;

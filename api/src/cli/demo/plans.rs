@@ -43,7 +43,7 @@ pub(super) async fn plans(
             position: u32::try_from(n + 1).unwrap_or(1),
             title: (*title).to_owned(),
             description: None,
-            form: (*form).to_owned(),
+            form: Some((*form).to_owned()).filter(|f| !f.is_empty()),
             direction: None,
             start: None,
             due: Some(date(*due)?),
@@ -110,7 +110,8 @@ pub(super) async fn plans(
             desk.start(head, (PlanKind::Commission, Owner::Commission(c.id), year), header(title, None, None)).await?;
         let own: [DemoItem; 2] = [
             ("Ачык сабактар", "open_lesson", (2022, 11, 25), &[]),
-            ("Текшерүү тапшырмаларын даярдоо", "author_development", (2023, 3, 10), &[]),
+            // Preparing assessment tasks (R-3.2.2g) is no catalogue form.
+            ("Текшерүү тапшырмаларын даярдоо", "", (2023, 3, 10), &[]),
         ];
         let mut items = Vec::new();
         for (n, (title, form, due, _)) in own.iter().enumerate() {

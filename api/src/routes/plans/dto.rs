@@ -47,12 +47,13 @@ pub struct ItemView {
     #[schema(example = "Ачык сабактардын декадасы")]
     pub title: String,
     pub description: Option<String>,
-    /// A catalogue code (`GET /catalogue/forms`).
+    /// A catalogue code (`GET /catalogue/forms`); `null` for work that is no catalogue form,
+    /// such as preparing assessment tasks (R-3.2.2g) or a council's agenda point.
     #[schema(example = "open_lesson")]
-    pub form: String,
+    pub form: Option<String>,
     /// The form's label in the language chosen by `Accept-Language`.
     #[schema(example = "Ачык сабактар")]
-    pub form_label: String,
+    pub form_label: Option<String>,
     /// The direction of work it serves.
     pub direction: Option<String>,
     pub start_date: Option<NaiveDate>,
@@ -155,8 +156,9 @@ impl ItemView {
             title: i.title.clone(),
             description: i.description.clone(),
             form: i.form.clone(),
-            form_label: usul_domain::catalogue::find(&i.form)
-                .map_or_else(|| i.form.clone(), |f| f.label(language).to_owned()),
+            form_label: i.form.as_deref().map(|code| {
+                usul_domain::catalogue::find(code).map_or_else(|| code.to_owned(), |f| f.label(language).to_owned())
+            }),
             direction: i.direction.clone(),
             start_date: i.start,
             due_date: i.due,
@@ -273,9 +275,11 @@ pub struct ItemBody {
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<String>, max_length = 4000)]
     pub description: Option<Option<String>>,
-    /// A catalogue code.
-    #[schema(example = "open_lesson")]
-    pub form: Option<String>,
+    /// A catalogue code; optional: work such as preparing assessment tasks (R-3.2.2g) has
+    /// none. `null` clears it.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, example = "open_lesson")]
+    pub form: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<String>, max_length = 200)]
     pub direction: Option<Option<String>>,

@@ -11,7 +11,7 @@ use actix_web::{HttpRequest, HttpResponse, delete, patch, post, web};
 use chrono::NaiveDate;
 use usul_domain::ids::{ActivityId, ItemId, MaterialId, MeetingId, StaffId};
 use usul_domain::org::School;
-use usul_domain::plan::{Evidence, Item, Plan, Progress, known_form};
+use usul_domain::plan::{Evidence, Item, Plan, Progress, item_form};
 use usul_domain::values::bounded;
 use usul_persistence::{ItemContent, ItemProgress};
 use uuid::Uuid;
@@ -34,18 +34,14 @@ async fn check_item(
         }
         (None, false) => None,
     };
-    let form = match (&b.form, creating) {
-        (Some(f), _) if known_form(f) => Some(f.clone()),
-        (Some(_), _) => {
+    // R-3.2.2g: an item may have no catalogue form; a given one is in the catalogue.
+    let form = b.form.as_ref().and_then(|f| match item_form(f.as_deref()) {
+        Ok(f) => Some(f),
+        Err(_) => {
             check.push("form", FieldErrorKind::UnknownReference);
             None
         }
-        (None, true) => {
-            check.push("form", FieldErrorKind::Required);
-            None
-        }
-        (None, false) => None,
-    };
+    });
     let in_year = |check: &mut Checker, field: &str, d: Option<Option<NaiveDate>>| {
         if let Some(Some(d)) = d
             && !p.year.contains(d)
@@ -100,7 +96,7 @@ fn new_item(p: &Plan, c: ItemContent) -> Result<Item, ApiError> {
         position: c.position.unwrap_or_else(|| p.next_position()),
         title: checked(c.title)?,
         description: c.description.flatten(),
-        form: checked(c.form)?,
+        form: c.form.flatten(),
         direction: c.direction.flatten(),
         start: c.start.flatten(),
         due: c.due.flatten(),

@@ -1,0 +1,69 @@
+//! Issue 11, regulation fidelity: what a year walked through the API lacked — attendance by
+//! the membership of the meeting's date, protocol numbers on reviewed plans and in date order,
+//! form-less items, progress kept by amendments, the academic year's boundary, the dates of
+//! decisions, why a plan was returned, and adding items (R-3.2.2d, R-3.2.2g, R-5.1, R-5.3).
+
+use crate::plans::{S, act, create, held_meeting, ok, setup};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use usul_tests::{TestApp, spawn_app};
+
+fn id(v: &Value) -> String {
+    v["id"].as_str().unwrap_or_else(|| panic!("an id: {v}")).to_owned()
+}
+
+async fn plan_of(app: &TestApp, token: &str, plan: &Value) -> Value {
+    let a = app.get(&format!("/api/v1/plans/{}", id(plan)), token).await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text);
+    a.body
+}
+
+async fn post_item(app: &TestApp, token: &str, plan: &Value, body: Value) -> usul_tests::Answer {
+    app.post(&format!("/api/v1/plans/{}/items", id(plan)), token, &body).await
+}
+
+/// A unified 2023-2024 plan with one item, submitted, and a held methodological council.
+async fn submitted_school_plan(app: &TestApp, s: &S) -> (Value, String) {
+    let deputy_id = app.staff_id("deputy@demo.usul.kg").await;
+    let p = create(app, &s.deputy, json!({"kind": "school", "year": "2023-2024", "title": "План"})).await;
+    let a = post_item(app, &s.deputy, &p, json!({"title": "Семинар", "due_date": "2023-10-15", "responsible_ids": [deputy_id]}))
+        .await;
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.text);
+    ok(app, &s.deputy, &p, "submit", json!({})).await;
+    let council = held_meeting(
+        app,
+        s,
+        &s.deputy,
+        json!({"body": "methodological_council", "date": "2023-09-08", "agenda": ["План"]}),
+    )
+    .await;
+    (p, council)
+}
+
+#[tokio::test]
+async fn an_item_without_a_catalogue_form_is_added_submitted_and_printed_r_3_2_2g() {
+    let app = spawn_app().await;
+    let s = setup(&app).await;
+    let deputy_id = app.staff_id("deputy@demo.usul.kg").await;
+    let p = create(&app, &s.deputy, json!({"kind": "school", "year": "2023-2024", "title": "План"})).await;
+    let a = post_item(
+        &app,
+        &s.deputy,
+        &p,
+        json!({"title": "Баалоо тапшырмаларын даярдоо", "due_date": "2024-03-01", "responsible_ids": [deputy_id]}),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.text);
+    let stored = plan_of(&app, &s.deputy, &p).await;
+    assert_eq!(stored["items"][0]["title"], "Баалоо тапшырмаларын даярдоо");
+    assert_eq!(stored["items"][0]["form"], Value::Null);
+    assert_eq!(stored["items"][0]["form_label"], Value::Null);
+    // A form that is given is still one of the catalogue's.
+    post_item(&app, &s.deputy, &p, json!({"title": "x", "form": "juggling"})).await.assert_problem(422, "validation_failed");
+    assert_eq!(plan_of(&app, &s.deputy, &p).await["items"].as_array().unwrap().len(), 1, "nothing stored");
+    let submitted = ok(&app, &s.deputy, &p, "submit", json!({})).await;
+    assert_eq!(submitted["status"], "submitted");
+    let doc = app.get(&format!("/api/v1/plans/{}/document", id(&p)), &s.deputy).await;
+    assert_eq!(doc.status, StatusCode::OK, "{}", doc.text);
+    assert!(doc.text.contains("Баалоо тапшырмаларын даярдоо"), "{}", doc.text);
+}
