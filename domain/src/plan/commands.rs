@@ -371,6 +371,20 @@ impl Plan {
         if t.approved.is_some() {
             self.approved = t.approved;
         }
+        if let Some(why) = Self::return_comment_after(t) {
+            self.return_comment = why;
+        }
+    }
+
+    /// Why the plan was returned, after a move: a return's comment stands on the plan until it
+    /// is submitted again; other moves leave it (`None` = unchanged, `Some(None)` = cleared).
+    #[must_use]
+    pub fn return_comment_after(t: &Transition) -> Option<Option<String>> {
+        match t.action {
+            PlanAction::Return => Some(t.comment.clone()),
+            PlanAction::Submit => Some(None),
+            _ => None,
+        }
     }
 
     /// An approved plan's next version, n+1, as a draft with the same header and items

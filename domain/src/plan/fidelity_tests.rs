@@ -19,3 +19,16 @@ fn an_item_needs_no_catalogue_form_but_a_given_form_is_in_the_catalogue_r_3_2_2g
     let t = p.submit(&actor(Who::Head, PlanKind::Commission), CONTEXT, None).unwrap();
     assert_eq!(t.to, PlanStatus::InRoute { steps_done: 0 });
 }
+
+#[test]
+fn a_returned_plan_says_why_until_it_is_submitted_again_r_5_1() {
+    let mut p = plan(PlanKind::School, ONE_STEP);
+    let t = p.return_to_draft(&actor(Who::Director, PlanKind::School), "Мөөнөттөрдү тактаңыз").unwrap();
+    assert_eq!(Plan::return_comment_after(&t), Some(Some("Мөөнөттөрдү тактаңыз".to_owned())));
+    p.apply(&t);
+    assert_eq!(p.return_comment.as_deref(), Some("Мөөнөттөрдү тактаңыз"));
+    let again = p.submit(&actor(Who::Deputy, PlanKind::School), CONTEXT, None).unwrap();
+    assert_eq!(Plan::return_comment_after(&again), Some(None));
+    p.apply(&again);
+    assert_eq!(p.return_comment, None, "a new submission clears the reason");
+}

@@ -579,6 +579,8 @@ pub struct Plan {
     pub ever_submitted: bool,
     pub review: Option<ReviewRecord>,
     pub approved: Option<(StaffId, NaiveDate)>,
+    /// Why it was last returned to draft; cleared when it is submitted again.
+    pub return_comment: Option<String>,
     pub items: Vec<Item>,
     pub version: i32,
     pub created_at: chrono::DateTime<chrono::Utc>,

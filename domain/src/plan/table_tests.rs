@@ -107,6 +107,7 @@ pub(super) fn plan(kind: PlanKind, status: PlanStatus) -> Plan {
         ever_submitted: status != PlanStatus::Draft,
         review: None,
         approved: None,
+        return_comment: None,
         items: vec![item()],
         version: 1,
         created_at: chrono::DateTime::default(),

@@ -435,6 +435,7 @@ mod tests {
             ever_submitted: true,
             review: None,
             approved: None,
+            return_comment: None,
             items,
             version: 1,
             created_at: chrono::DateTime::default(),

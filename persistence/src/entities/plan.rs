@@ -27,6 +27,7 @@ pub struct Model {
     pub approved_by: Option<Uuid>,
     pub approved_on: Option<Date>,
     pub previous_id: Option<Uuid>,
+    pub return_comment: Option<String>,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -250,6 +250,9 @@ impl Store {
             am.review_protocol = Set(None);
             am.review_date = Set(None);
         }
+        if let Some(why) = Plan::return_comment_after(t) {
+            am.return_comment = Set(why);
+        }
         if let Some((by, on)) = t.approved {
             am.approved_by = Set(Some(by.uuid()));
             am.approved_on = Set(Some(on));

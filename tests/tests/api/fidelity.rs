@@ -67,3 +67,18 @@ async fn an_item_without_a_catalogue_form_is_added_submitted_and_printed_r_3_2_2
     assert_eq!(doc.status, StatusCode::OK, "{}", doc.text);
     assert!(doc.text.contains("Баалоо тапшырмаларын даярдоо"), "{}", doc.text);
 }
+
+#[tokio::test]
+async fn a_returned_plan_carries_the_reason_until_it_is_resubmitted_r_5_1() {
+    let app = spawn_app().await;
+    let s = setup(&app).await;
+    let (p, _) = submitted_school_plan(&app, &s).await;
+    assert_eq!(plan_of(&app, &s.deputy, &p).await["return_comment"], Value::Null);
+    let back = ok(&app, &s.deputy, &p, "return", json!({"comment": "Жооптууларды көрсөтүңүз"})).await;
+    assert_eq!(back["status"], "draft");
+    assert_eq!(back["return_comment"], "Жооптууларды көрсөтүңүз");
+    assert_eq!(plan_of(&app, &s.deputy, &p).await["return_comment"], "Жооптууларды көрсөтүңүз");
+    let again = ok(&app, &s.deputy, &p, "submit", json!({})).await;
+    assert_eq!(again["return_comment"], Value::Null);
+    assert_eq!(plan_of(&app, &s.deputy, &p).await["return_comment"], Value::Null);
+}

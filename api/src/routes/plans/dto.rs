@@ -115,6 +115,9 @@ pub struct PlanView {
     pub review: Option<ReviewView>,
     pub approved_by: Option<Uuid>,
     pub approved_on: Option<NaiveDate>,
+    /// Why the plan was last returned to its drafter; cleared when it is submitted again.
+    #[schema(example = "Ар бир иш-чарага жооптуу адамды көрсөтүңүз")]
+    pub return_comment: Option<String>,
     pub items: Vec<ItemView>,
     /// Sent as `ETag`; send it back in `If-Match`.
     #[schema(example = 1)]
@@ -199,6 +202,7 @@ impl PlanView {
             review: p.review.map(ReviewView::from),
             approved_by: p.approved.map(|(s, _)| s.uuid()),
             approved_on: p.approved.map(|(_, d)| d),
+            return_comment: p.return_comment.clone(),
             items: p.items.iter().map(|i| ItemView::new(i, language)).collect(),
             version: p.version,
             created_at: p.created_at,
