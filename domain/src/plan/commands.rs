@@ -170,7 +170,8 @@ pub struct NewVersion {
     /// 1 for a new lineage, n+1 for an amendment of n.
     pub version_no: u32,
     pub origin: Origin,
-    /// The items it starts with, progress reset (their ids are renewed when stored).
+    /// The items it starts with: an amendment's keep their recorded progress, next year's copy
+    /// starts afresh (their ids are renewed when stored).
     pub items: Vec<Item>,
 }
 
@@ -388,7 +389,9 @@ impl Plan {
     }
 
     /// An approved plan's next version, n+1, as a draft with the same header and items
-    /// (progress reset). The approved version stays frozen until n+1 is approved.
+    /// — the items continue, so their recorded progress (mark, completion date, outcome,
+    /// evidence) carries over (issue 11). The approved version stays frozen until n+1 is
+    /// approved.
     ///
     /// # Errors
     /// [`AmendError`]: not the drafter, or the plan is not approved.
@@ -406,7 +409,7 @@ impl Plan {
             header: self.header(),
             version_no: self.version_no + 1,
             origin: Origin::Amendment(self.id),
-            items: self.items.iter().map(reset).collect(),
+            items: self.items.clone(),
         })
     }
 

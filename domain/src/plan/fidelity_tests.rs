@@ -32,3 +32,18 @@ fn a_returned_plan_says_why_until_it_is_submitted_again_r_5_1() {
     p.apply(&again);
     assert_eq!(p.return_comment, None, "a new submission clears the reason");
 }
+
+#[test]
+fn amending_an_approved_plan_carries_recorded_progress_over_to_the_items_that_continue() {
+    let p = plan(PlanKind::School, APPROVED);
+    assert_eq!(p.items[0].progress, Progress::Done);
+    let v2 = p.amend(&actor(Who::Deputy, PlanKind::School)).unwrap();
+    let carried = &v2.items[0];
+    assert_eq!(carried.progress, Progress::Done);
+    assert_eq!(carried.completed_on, p.items[0].completed_on);
+    assert_eq!(carried.outcome, p.items[0].outcome);
+    assert_eq!(carried.evidence, p.items[0].evidence);
+    // Next year's copy is new work: its progress starts afresh.
+    let next = p.roll_over(&actor(Who::Deputy, PlanKind::School)).unwrap();
+    assert_eq!((next.items[0].progress, next.items[0].completed_on.as_ref()), (Progress::Planned, None));
+}

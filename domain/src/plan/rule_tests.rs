@@ -198,14 +198,13 @@ fn every_route_walks_from_draft_to_approved_by_the_people_the_table_names() {
 }
 
 #[test]
-fn an_amendment_and_a_rollover_are_drafts_with_progress_reset_and_a_rollover_shifts_dates_a_year() {
+fn an_amendment_keeps_progress_a_rollover_resets_it_and_shifts_dates_a_year() {
     let p = plan(PlanKind::School, APPROVED);
     let deputy = actor(Who::Deputy, PlanKind::School);
     let amended = p.amend(&deputy);
     let v2 = amended.unwrap();
     assert_eq!((v2.version_no, v2.origin, v2.year), (2, Origin::Amendment(p.id), p.year));
-    assert_eq!(v2.items[0].progress, Progress::Planned);
-    assert_eq!((v2.items[0].completed_on.as_ref(), v2.items[0].outcome.as_ref()), (None, None));
+    assert_eq!(v2.items[0].progress, Progress::Done, "an amendment keeps recorded progress");
     assert_eq!(v2.items[0].due, Some(day(2023, 11, 20)));
     let rolled = p.roll_over(&deputy);
     let next = rolled.unwrap();

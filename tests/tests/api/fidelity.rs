@@ -82,3 +82,32 @@ async fn a_returned_plan_carries_the_reason_until_it_is_resubmitted_r_5_1() {
     assert_eq!(again["return_comment"], Value::Null);
     assert_eq!(plan_of(&app, &s.deputy, &p).await["return_comment"], Value::Null);
 }
+
+#[tokio::test]
+async fn an_amendment_carries_recorded_progress_over_to_the_new_version_issue_11_point_4() {
+    let app = spawn_app().await;
+    let s = setup(&app).await;
+    let plans = app.get("/api/v1/plans?kind=school&year=2022-2023&status=approved", &s.deputy).await;
+    let v1 = plans.body["items"][0].clone();
+    let item = v1["items"][0]["id"].as_str().unwrap().to_owned();
+    let marked = app
+        .patch(
+            &format!("/api/v1/plans/{}/items/{item}/progress", id(&v1)),
+            &s.deputy,
+            &json!({"progress": "done", "completed_on": "2022-10-01", "outcome": "Өттү", "evidence": [{"kind": "url", "reference": "https://school95.kg/news/7"}]}),
+        )
+        .await;
+    assert_eq!(marked.status, StatusCode::OK, "{}", marked.text);
+    let v2 = app.post(&format!("/api/v1/plans/{}/amend", id(&v1)), &s.deputy, &json!({})).await;
+    assert_eq!(v2.status, StatusCode::CREATED, "{}", v2.text);
+    let carried = &v2.body["items"][0];
+    assert_ne!(carried["id"], json!(item), "a new version has its own items");
+    assert_eq!(carried["progress"], "done");
+    assert_eq!(carried["completed_on"], "2022-10-01");
+    assert_eq!(carried["outcome"], "Өттү");
+    assert_eq!(carried["evidence"][0]["reference"], "https://school95.kg/news/7");
+    // Every item keeps the mark it had on version 1.
+    let before: Vec<&Value> = v1["items"].as_array().unwrap().iter().skip(1).map(|i| &i["progress"]).collect();
+    let after: Vec<&Value> = v2.body["items"].as_array().unwrap().iter().skip(1).map(|i| &i["progress"]).collect();
+    assert_eq!(before, after);
+}

@@ -198,7 +198,8 @@ pub async fn return_plan(
 
 /// Amend an approved plan.
 ///
-/// The approved version stays frozen; this makes version n+1 as a draft with the same items.
+/// The approved version stays frozen; this makes version n+1 as a draft with the same items,
+/// their recorded progress carried over.
 /// When n+1 is approved, n becomes `superseded`.
 #[utoipa::path(
     tag = tags::PLANS,
