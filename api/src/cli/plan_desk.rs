@@ -48,7 +48,7 @@ impl PlanDesk<'_> {
     ) -> Result<usul_domain::plan::Plan, ApiError> {
         p.check_edit(&self.facts(who, &p).await?.actor)?;
         for item in items {
-            p = self.store.add_item(&p, None, &item, self.audit).await?;
+            p = self.store.add_item(&p, None, &item, false, self.audit).await?;
         }
         Ok(p)
     }

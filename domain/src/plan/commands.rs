@@ -452,6 +452,21 @@ impl Plan {
         Ok(())
     }
 
+    /// The draft's whole list of items replaced by `items`, all or nothing: the list's order is
+    /// the plan's order (positions 1, 2, 3 …), each item planned afresh. The caller checks every
+    /// item's content first (issue 11: a plan of six items is one call, not twelve).
+    ///
+    /// # Errors
+    /// As [`Plan::check_edit`].
+    pub fn replace_items(&self, actor: &PlanActor, items: Vec<Item>) -> Result<Vec<Item>, EditError> {
+        self.check_edit(actor)?;
+        Ok(items
+            .into_iter()
+            .zip(1..)
+            .map(|(i, position)| Item { position, ..reset(&i) })
+            .collect())
+    }
+
     /// [`Plan::check_edit`] for one of its items.
     ///
     /// # Errors

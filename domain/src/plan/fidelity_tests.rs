@@ -47,3 +47,19 @@ fn amending_an_approved_plan_carries_recorded_progress_over_to_the_items_that_co
     let next = p.roll_over(&actor(Who::Deputy, PlanKind::School)).unwrap();
     assert_eq!((next.items[0].progress, next.items[0].completed_on.as_ref()), (Progress::Planned, None));
 }
+
+#[test]
+fn replacing_a_drafts_items_numbers_them_in_list_order_and_only_the_drafter_may() {
+    let p = plan(PlanKind::School, DRAFT);
+    let mut second = item();
+    second.title = "Семинар".into();
+    second.position = 9;
+    let items = vec![item(), second];
+    let placed = p.replace_items(&actor(Who::Deputy, PlanKind::School), items.clone()).unwrap();
+    let order: Vec<(u32, &str)> = placed.iter().map(|i| (i.position, i.title.as_str())).collect();
+    assert_eq!(order, vec![(1, "Ачык сабак"), (2, "Семинар")]);
+    assert!(placed.iter().all(|i| i.progress == Progress::Planned), "a draft's items are planned");
+    assert_eq!(p.replace_items(&actor(Who::Teacher, PlanKind::School), items.clone()), Err(EditError::NotYours));
+    let submitted = plan(PlanKind::School, SUBMITTED);
+    assert_eq!(submitted.replace_items(&actor(Who::Deputy, PlanKind::School), items), Err(EditError::NotDraft));
+}

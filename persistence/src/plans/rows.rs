@@ -4,7 +4,7 @@ use crate::entities::{plan, plan_item};
 use crate::org::check_version;
 use crate::{Audit, StoreError, StoreResult, now, record_audit, stored};
 use sea_orm::ActiveValue::Set;
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
 };
@@ -145,20 +145,23 @@ pub(super) async fn load_one(db: &impl ConnectionTrait, id: Uuid) -> StoreResult
     load_many(db, vec![row]).await?.pop().ok_or(StoreError::NotFound)
 }
 
-/// Bumps a plan's version if it is still at `expected` and in `status`.
+/// Bumps a plan's version if it is still in `status` and, when `expected` names one, at that
+/// version. Without `expected` the write is unconditional on the version (only `If-Match`
+/// makes a write conditional): the increment is made by the database, so that concurrent
+/// writers each move it on and none is refused.
 pub(super) async fn bump(txn: &DatabaseTransaction, p: &Plan, expected: Option<i32>) -> StoreResult<()> {
     let current = plan::Entity::find_by_id(p.id.uuid()).one(txn).await?.ok_or(StoreError::NotFound)?;
     check_version(expected, current.version)?;
     let (status, _) = status_parts(p.status);
-    let n = plan::Entity::update_many()
-        .col_expr(plan::Column::Version, Expr::value(current.version + 1))
+    let mut update = plan::Entity::update_many()
+        .col_expr(plan::Column::Version, Expr::col(plan::Column::Version).add(1))
         .col_expr(plan::Column::UpdatedAt, Expr::value(now()))
         .filter(plan::Column::Id.eq(current.id))
-        .filter(plan::Column::Version.eq(current.version))
-        .filter(plan::Column::Status.eq(status))
-        .exec(txn)
-        .await?
-        .rows_affected;
+        .filter(plan::Column::Status.eq(status));
+    if let Some(v) = expected {
+        update = update.filter(plan::Column::Version.eq(v));
+    }
+    let n = update.exec(txn).await?.rows_affected;
     if n == 0 {
         return Err(StoreError::VersionMismatch { current: current.version + 1 });
     }

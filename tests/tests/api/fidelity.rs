@@ -4,6 +4,7 @@
 //! decisions, why a plan was returned, and adding items (R-3.2.2d, R-3.2.2g, R-5.1, R-5.3).
 
 use crate::plans::{S, act, create, held_meeting, ok, setup};
+use reqwest::Method;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use usul_tests::{TestApp, spawn_app};
@@ -110,4 +111,94 @@ async fn an_amendment_carries_recorded_progress_over_to_the_new_version_issue_11
     let before: Vec<&Value> = v1["items"].as_array().unwrap().iter().skip(1).map(|i| &i["progress"]).collect();
     let after: Vec<&Value> = v2.body["items"].as_array().unwrap().iter().skip(1).map(|i| &i["progress"]).collect();
     assert_eq!(before, after);
+}
+
+#[tokio::test]
+async fn concurrent_additions_without_if_match_all_succeed_and_each_answers_its_item_issue_11_point_9() {
+    let app = spawn_app().await;
+    let s = setup(&app).await;
+    let p = create(&app, &s.deputy, json!({"kind": "school", "year": "2023-2024", "title": "План"})).await;
+    let adds = (1..=8).map(|n| {
+        let body = json!({"title": format!("Иш-чара {n}"), "form": "seminar_practicum"});
+        post_item(&app, &s.deputy, &p, body)
+    });
+    let answers = futures_util::future::join_all(adds).await;
+    for a in &answers {
+        assert_eq!(a.status, StatusCode::CREATED, "{}", a.text);
+        // The answer is the item at its own address, not the whole plan.
+        let item = a.body["id"].as_str().unwrap();
+        assert_eq!(a.header("location"), Some(format!("/api/v1/plans/{}/items/{item}", id(&p)).as_str()));
+        assert!(a.body["title"].as_str().unwrap().starts_with("Иш-чара"));
+        assert!(a.body.get("items").is_none(), "{}", a.text);
+        let read = app.get(a.header("location").unwrap(), &s.deputy).await;
+        assert_eq!(read.body["id"], a.body["id"]);
+    }
+    let stored = plan_of(&app, &s.deputy, &p).await;
+    let mut positions: Vec<u64> =
+        stored["items"].as_array().unwrap().iter().map(|i| i["position"].as_u64().unwrap()).collect();
+    positions.sort_unstable();
+    assert_eq!(positions, (1..=8).collect::<Vec<u64>>(), "each addition took its own place");
+    // With If-Match the addition is conditional: a stale version is refused and nothing stored.
+    let stale = app
+        .send(
+            app.request(Method::POST, &format!("/api/v1/plans/{}/items", id(&p)), Some(&s.deputy))
+                .header("If-Match", "\"1\"")
+                .json(&json!({"title": "Кеч"})),
+        )
+        .await;
+    stale.assert_problem(412, "precondition_failed");
+    let current = stored["version"].as_i64().unwrap();
+    let fresh = app
+        .send(
+            app.request(Method::POST, &format!("/api/v1/plans/{}/items", id(&p)), Some(&s.deputy))
+                .header("If-Match", format!("\"{current}\""))
+                .json(&json!({"title": "Өз убагында"})),
+        )
+        .await;
+    assert_eq!(fresh.status, StatusCode::CREATED, "{}", fresh.text);
+    assert_eq!(fresh.header("etag"), Some(format!("\"{}\"", current + 1).as_str()));
+    assert_eq!(plan_of(&app, &s.deputy, &p).await["items"].as_array().unwrap().len(), 9);
+}
+
+#[tokio::test]
+async fn a_drafts_items_are_replaced_all_at_once_or_not_at_all_with_every_bad_item_named_issue_11_point_9() {
+    let app = spawn_app().await;
+    let s = setup(&app).await;
+    let deputy_id = app.staff_id("deputy@demo.usul.kg").await;
+    let p = create(&app, &s.deputy, json!({"kind": "school", "year": "2023-2024", "title": "План"})).await;
+    let a = post_item(&app, &s.deputy, &p, json!({"title": "Эски"})).await;
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.text);
+    let path = format!("/api/v1/plans/{}/items", id(&p));
+    // Two bad items of four: both named, nothing replaced.
+    let bad = app.put(&path, &s.deputy, &json!({"items": [
+        {"title": "Семинар", "form": "seminar_practicum", "due_date": "2023-10-15", "responsible_ids": [deputy_id]},
+        {"title": "Сыйкыр", "form": "juggling"},
+        {"title": "Ачык сабак", "form": "open_lesson", "due_date": "2025-01-01"},
+        {"title": "Баалоо тапшырмалары", "due_date": "2024-03-01", "responsible_ids": [deputy_id]}
+    ]}))
+    .await;
+    bad.assert_problem(422, "validation_failed");
+    let mut fields = bad.error_fields();
+    fields.sort();
+    assert_eq!(fields, vec!["items[1].form", "items[2].due_date"]);
+    let kept = plan_of(&app, &s.deputy, &p).await;
+    assert_eq!(kept["items"].as_array().unwrap().len(), 1);
+    assert_eq!(kept["items"][0]["title"], "Эски", "nothing was stored");
+    // A good list replaces every item, in its order.
+    let good = app.put(&path, &s.deputy, &json!({"items": [
+        {"title": "Семинар", "form": "seminar_practicum", "due_date": "2023-10-15", "responsible_ids": [deputy_id]},
+        {"title": "Баалоо тапшырмалары", "due_date": "2024-03-01", "responsible_ids": [deputy_id]}
+    ]}))
+    .await;
+    assert_eq!(good.status, StatusCode::OK, "{}", good.text);
+    let titles: Vec<(&Value, &Value)> =
+        good.body["items"].as_array().unwrap().iter().map(|i| (&i["position"], &i["title"])).collect();
+    assert_eq!(titles, vec![(&json!(1), &json!("Семинар")), (&json!(2), &json!("Баалоо тапшырмалары"))]);
+    assert_eq!(ok(&app, &s.deputy, &p, "submit", json!({})).await["status"], "submitted");
+    // A submitted plan's items are not replaced; another teacher's never.
+    app.put(&path, &s.deputy, &json!({"items": []})).await.assert_problem(409, "plan_not_draft");
+    let teacher = app.login("a.usenova@demo.usul.kg").await;
+    app.put(&format!("/api/v1/plans/{}/items", id(&p)), &teacher, &json!({"items": []}))
+        .await
+        .assert_problem(403, "forbidden");
 }

@@ -305,6 +305,19 @@ pub struct ItemBody {
     pub position: Option<u32>,
 }
 
+/// A draft's whole list of items, in the plan's order.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"items": [
+    {"title": "Ачык сабактардын декадасы", "form": "open_lesson", "due_date": "2022-11-25", "responsible_ids": ["01a2153e-6f02-75e8-ab76-f3d21fc243e7"]},
+    {"title": "Баалоо тапшырмаларын даярдоо", "due_date": "2023-03-10", "responsible_ids": ["01a2153e-6f02-75e8-ab76-f3d21fc243e7"]}
+]}))]
+pub struct ItemsBody {
+    /// Every item of the plan (at most 500), each as for adding one, without `position`.
+    #[schema(max_items = 500)]
+    pub items: Vec<ItemBody>,
+}
+
 /// An item's progress.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
