@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use super::table_tests::*;
+use crate::meeting::{Body, MeetingStatus};
 use super::*;
 
 #[test]
@@ -62,4 +63,15 @@ fn replacing_a_drafts_items_numbers_them_in_list_order_and_only_the_drafter_may(
     assert_eq!(p.replace_items(&actor(Who::Teacher, PlanKind::School), items.clone()), Err(EditError::NotYours));
     let submitted = plan(PlanKind::School, SUBMITTED);
     assert_eq!(submitted.replace_items(&actor(Who::Deputy, PlanKind::School), items), Err(EditError::NotDraft));
+}
+
+#[test]
+fn once_the_minutes_are_numbered_the_number_stands_on_the_reviewed_plan_r_5_1_r_5_3() {
+    let p = plan(PlanKind::School, SUBMITTED);
+    let held = meeting(Body::MethodologicalCouncil, MeetingStatus::Held);
+    let t = p.take_step(StepKind::Review, &actor(Who::Deputy, PlanKind::School), Some(&held), None, day(2023, 9, 14));
+    let review = t.unwrap().review.unwrap();
+    assert_eq!(review.protocol_number, None, "a held meeting's minutes have no number yet");
+    assert_eq!(review.as_numbered(Some(3)).protocol_number, Some(3), "finalized later as №3");
+    assert_eq!(review.as_numbered(None), review, "still unnumbered");
 }

@@ -562,6 +562,17 @@ pub struct ReviewRecord {
     pub date: NaiveDate,
 }
 
+impl ReviewRecord {
+    /// The review as its minutes stand now: once the cited meeting's minutes are numbered, that
+    /// number stands on the plan — also when the plan was reviewed at a held
+    /// meeting whose minutes were finalized later. `minutes` is the meeting's number as read
+    /// now (`None`: not yet numbered).
+    #[must_use]
+    pub fn as_numbered(self, minutes: Option<u32>) -> Self {
+        Self { protocol_number: minutes.or(self.protocol_number), ..self }
+    }
+}
+
 /// A version of a plan.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Plan {

@@ -1,12 +1,13 @@
 //! Rows to domain types and back: statuses, owners, lineages, items and their evidence.
 
-use crate::entities::{plan, plan_item};
+use crate::entities::{meeting, plan, plan_item};
 use crate::org::check_version;
 use crate::{Audit, StoreError, StoreResult, now, record_audit, stored};
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -78,7 +79,25 @@ pub(super) fn to_item(m: plan_item::Model) -> StoreResult<Item> {
     })
 }
 
-pub(super) fn to_plan(m: plan::Model, items: Vec<Item>) -> StoreResult<Plan> {
+/// The protocol numbers of the meetings `ids` as their minutes stand now, read in one
+/// statement: a review cites the meeting, and its number is read through it rather than
+/// copied when the review was recorded (the minutes may be finalized later).
+pub(crate) async fn protocol_numbers(db: &impl ConnectionTrait, ids: Vec<Uuid>) -> StoreResult<HashMap<Uuid, u32>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows: Vec<(Uuid, Option<i32>)> = meeting::Entity::find()
+        .select_only()
+        .column(meeting::Column::Id)
+        .column(meeting::Column::ProtocolNumber)
+        .filter(meeting::Column::Id.is_in(ids))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().filter_map(|(id, n)| Some((id, u32::try_from(n?).ok()?))).collect())
+}
+
+pub(super) fn to_plan(m: plan::Model, items: Vec<Item>, numbers: &HashMap<Uuid, u32>) -> StoreResult<Plan> {
     let kind = PlanKind::parse(&m.kind).ok_or_else(|| StoreError::Corrupt(format!("plan.kind: {}", m.kind)))?;
     let owner = match (m.commission_id, m.teacher_id) {
         (Some(c), _) => Owner::Commission(CommissionId::from_uuid(c)),
@@ -98,11 +117,14 @@ pub(super) fn to_plan(m: plan::Model, items: Vec<Item>) -> StoreResult<Plan> {
         personal_theme: m.personal_theme,
         ever_submitted: m.ever_submitted,
         review: match (m.review_meeting_id, m.review_date) {
-            (Some(meeting), Some(date)) => Some(ReviewRecord {
-                meeting: MeetingId::from_uuid(meeting),
-                protocol_number: m.review_protocol.and_then(|n| u32::try_from(n).ok()),
-                date,
-            }),
+            (Some(meeting), Some(date)) => Some(
+                ReviewRecord {
+                    meeting: MeetingId::from_uuid(meeting),
+                    protocol_number: m.review_protocol.and_then(|n| u32::try_from(n).ok()),
+                    date,
+                }
+                .as_numbered(numbers.get(&meeting).copied()),
+            ),
             _ => None,
         },
         approved: match (m.approved_by, m.approved_on) {
@@ -132,10 +154,11 @@ pub(super) async fn load_many(db: &impl ConnectionTrait, rows: Vec<plan::Model>)
             items.entry(plan_id).or_default().push(to_item(i)?);
         }
     }
+    let numbers = protocol_numbers(db, rows.iter().filter_map(|r| r.review_meeting_id).collect()).await?;
     rows.into_iter()
         .map(|m| {
             let its = items.remove(&m.id).unwrap_or_default();
-            to_plan(m, its)
+            to_plan(m, its, &numbers)
         })
         .collect()
 }

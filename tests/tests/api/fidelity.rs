@@ -202,3 +202,44 @@ async fn a_drafts_items_are_replaced_all_at_once_or_not_at_all_with_every_bad_it
         .await
         .assert_problem(403, "forbidden");
 }
+
+/// Writes what the minutes need and finalizes them; answers the protocol number.
+async fn finalize(app: &TestApp, token: &str, meeting: &str) -> u64 {
+    let director = app.staff_id("director@demo.usul.kg").await;
+    let deputy = app.staff_id("deputy@demo.usul.kg").await;
+    let p = app
+        .patch(
+            &format!("/api/v1/meetings/{meeting}"),
+            token,
+            &json!({
+                "decisions": [{"text": "Кабыл алынсын.", "responsible_ids": [deputy], "deadline": null}],
+                "chair_id": director, "secretary_id": deputy
+            }),
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::OK, "{}", p.text);
+    let f = app.post(&format!("/api/v1/meetings/{meeting}/finalize"), token, &json!({})).await;
+    assert_eq!(f.status, StatusCode::OK, "{}", f.text);
+    f.body["protocol_number"].as_u64().unwrap()
+}
+
+#[tokio::test]
+async fn a_plan_reviewed_at_a_held_meeting_shows_the_protocol_number_once_the_minutes_are_finalized_r_5_1_r_5_3() {
+    let app = spawn_app().await;
+    let s = setup(&app).await;
+    let (p, council) = submitted_school_plan(&app, &s).await;
+    let reviewed = ok(&app, &s.deputy, &p, "review", json!({"meeting_id": council})).await;
+    assert_eq!(reviewed["review"]["protocol_number"], Value::Null, "held, not yet numbered");
+    let number = finalize(&app, &s.deputy, &council).await;
+    let read = plan_of(&app, &s.deputy, &p).await;
+    assert_eq!(read["review"]["protocol_number"], json!(number));
+    let history = app.get(&format!("/api/v1/plans/{}/history", id(&p)), &s.deputy).await;
+    let review = history.body["items"].as_array().unwrap().iter().find(|t| t["action"] == "review").unwrap().clone();
+    assert_eq!(review["protocol_number"], json!(number));
+    let listed = app.get("/api/v1/plans?kind=school&year=2023-2024", &s.deputy).await;
+    assert_eq!(listed.body["items"][0]["review"]["protocol_number"], json!(number));
+    ok(&app, &s.director, &p, "approve", json!({})).await;
+    let doc = app.get(&format!("/api/v1/plans/{}/document", id(&p)), &s.deputy).await;
+    assert!(doc.text.contains(&format!("Протокол №{number}")), "{}", doc.text);
+    assert!(!doc.text.contains("Протокол №___"), "{}", doc.text);
+}
