@@ -174,9 +174,11 @@ pub fn plan(
     // An individual plan is agreed, not reviewed at a meeting.
     let reviewed = match (p.review, reviewer) {
         _ if p.kind == usul_domain::plan::PlanKind::Individual => format!(
-            "<b>{}</b><br>{}<br><span class=\"line\"></span><br>«___» ________ 20__",
+            "<b>{}</b><br>{}<br><span class=\"line\"></span><br>{}",
             t("Макулдашылды:", "Согласовано:"),
-            t("Усулдук комиссиянын жетекчиси", "Руководитель методической комиссии")
+            t("Усулдук комиссиянын жетекчиси", "Руководитель методической комиссии"),
+            // The agreement as it was dated (issue 11).
+            p.agreed.map_or_else(|| "«___» ________ 20__".to_owned(), |(_, on)| on.format("%d.%m.%Y").to_string())
         ),
         (Some(r), Some(body)) => format!(
             "<b>{}</b><br>{}<br>{} №{} <br>{}",

@@ -5,6 +5,7 @@
 
 pub mod catalogue;
 pub mod commission;
+pub mod decision;
 pub mod effectiveness;
 #[cfg(test)]
 mod fixture;

@@ -419,7 +419,7 @@ async fn unified_plan(
     let header = Header { title, goal: None, personal_theme: None };
     let p = desk.start(deputy, (PlanKind::School, Owner::School(school.id), year), header).await?;
     let p = desk.add(deputy, p, items).await?;
-    let p = desk.submit(deputy, p).await?;
+    let p = desk.submit(deputy, p, year.first_day() - chrono::Duration::days(14)).await?;
     let p = desk.step(deputy, p, StepKind::Review, Some(&council), council.date).await?;
     let approved_on = year.first_day() + chrono::Duration::days(9);
     let p = desk.step(director, p, StepKind::Approve, None, approved_on).await?;

@@ -53,14 +53,15 @@ impl PlanDesk<'_> {
         Ok(p)
     }
 
-    /// `who` submits a draft.
+    /// `who` submits a draft on `day`.
     pub async fn submit(
         &self,
         who: &usul_domain::staff::Staff,
         p: usul_domain::plan::Plan,
+        day: chrono::NaiveDate,
     ) -> Result<usul_domain::plan::Plan, ApiError> {
         let around = self.facts(who, &p).await?;
-        let t = p.submit(&around.actor, around.context, None)?;
+        let t = p.submit(&around.actor, around.context, None, day)?;
         Ok(self.store.transition_plan(&p, None, &t, self.audit).await?)
     }
 

@@ -17,18 +17,18 @@ fn an_item_needs_no_catalogue_form_but_a_given_form_is_in_the_catalogue_r_3_2_2g
     // responsible people, not forms).
     let mut p = plan(PlanKind::Commission, DRAFT);
     p.items[0].form = None;
-    let t = p.submit(&actor(Who::Head, PlanKind::Commission), CONTEXT, None).unwrap();
+    let t = p.submit(&actor(Who::Head, PlanKind::Commission), CONTEXT, None, day(2023, 9, 1)).unwrap();
     assert_eq!(t.to, PlanStatus::InRoute { steps_done: 0 });
 }
 
 #[test]
 fn a_returned_plan_says_why_until_it_is_submitted_again_r_5_1() {
     let mut p = plan(PlanKind::School, ONE_STEP);
-    let t = p.return_to_draft(&actor(Who::Director, PlanKind::School), "Мөөнөттөрдү тактаңыз").unwrap();
+    let t = p.return_to_draft(&actor(Who::Director, PlanKind::School), "Мөөнөттөрдү тактаңыз", day(2023, 9, 14)).unwrap();
     assert_eq!(Plan::return_comment_after(&t), Some(Some("Мөөнөттөрдү тактаңыз".to_owned())));
     p.apply(&t);
     assert_eq!(p.return_comment.as_deref(), Some("Мөөнөттөрдү тактаңыз"));
-    let again = p.submit(&actor(Who::Deputy, PlanKind::School), CONTEXT, None).unwrap();
+    let again = p.submit(&actor(Who::Deputy, PlanKind::School), CONTEXT, None, day(2023, 9, 1)).unwrap();
     assert_eq!(Plan::return_comment_after(&again), Some(None));
     p.apply(&again);
     assert_eq!(p.return_comment, None, "a new submission clears the reason");
@@ -74,4 +74,37 @@ fn once_the_minutes_are_numbered_the_number_stands_on_the_reviewed_plan_r_5_1_r_
     assert_eq!(review.protocol_number, None, "a held meeting's minutes have no number yet");
     assert_eq!(review.as_numbered(Some(3)).protocol_number, Some(3), "finalized later as №3");
     assert_eq!(review.as_numbered(None), review, "still unnumbered");
+}
+
+#[test]
+fn each_decision_is_dated_as_asked_never_in_the_future_nor_before_the_step_before_it() {
+    use crate::decision::{DateProblem, Dated};
+    let today = day(2026, 11, 30);
+    let deputy = actor(Who::Deputy, PlanKind::School);
+    let director = actor(Who::Director, PlanKind::School);
+    let mut p = plan(PlanKind::School, DRAFT);
+    // A paper year entered afterwards: submitted, reviewed and approved in 2023.
+    let submitted = p.submit(&deputy, CONTEXT, None, Dated::on(Some(day(2023, 9, 1)), today)).unwrap();
+    assert_eq!(submitted.decided_on, Some(day(2023, 9, 1)));
+    p.apply(&submitted);
+    let held = meeting(Body::MethodologicalCouncil, MeetingStatus::Held); // of 8 September 2023
+    let early = p.take_step(StepKind::Review, &deputy, Some(&held), None, Dated::on(Some(day(2023, 9, 7)), today));
+    assert_eq!(
+        early,
+        Err(StepError::Invalid(vec![StepProblem::Date(DateProblem::BeforePrevious { previous: day(2023, 9, 8) })])),
+        "a review is not decided before its meeting"
+    );
+    let reviewed = p.take_step(StepKind::Review, &deputy, Some(&held), None, Dated::on(None, today)).unwrap();
+    assert_eq!(reviewed.decided_on, Some(today), "by default today");
+    let reviewed =
+        p.take_step(StepKind::Review, &deputy, Some(&held), None, Dated::on(Some(day(2023, 9, 8)), today)).unwrap();
+    p.apply(&reviewed);
+    assert_eq!((p.reviewed_on, p.previous_decision()), (Some(day(2023, 9, 8)), Some(day(2023, 9, 8))));
+    let future = p.take_step(StepKind::Approve, &director, None, None, Dated::on(Some(day(2026, 12, 1)), today));
+    assert_eq!(future, Err(StepError::Invalid(vec![StepProblem::Date(DateProblem::InFuture { today })])));
+    let before = p.return_to_draft(&director, "Тактаңыз", Dated::on(Some(day(2023, 9, 1)), today));
+    assert_eq!(before, Err(ReturnError::Date(DateProblem::BeforePrevious { previous: day(2023, 9, 8) })));
+    let approved = p.take_step(StepKind::Approve, &director, None, None, Dated::on(Some(day(2023, 9, 14)), today));
+    let approved = approved.unwrap();
+    assert_eq!((approved.decided_on, approved.approved), (Some(day(2023, 9, 14)), Some((DIRECTOR, day(2023, 9, 14)))));
 }

@@ -589,6 +589,12 @@ pub struct Plan {
     pub personal_theme: Option<String>,
     pub ever_submitted: bool,
     pub review: Option<ReviewRecord>,
+    /// When it was last submitted (the date its route's first step follows).
+    pub submitted_on: Option<NaiveDate>,
+    /// When the review was decided (the meeting's date or later).
+    pub reviewed_on: Option<NaiveDate>,
+    /// Who agreed it, and when.
+    pub agreed: Option<(StaffId, NaiveDate)>,
     pub approved: Option<(StaffId, NaiveDate)>,
     /// Why it was last returned to draft; cleared when it is submitted again.
     pub return_comment: Option<String>,
@@ -599,6 +605,13 @@ pub struct Plan {
 }
 
 impl Plan {
+    /// The date of the route's last move so far — its submission, review or agreement — which
+    /// the next decision may not precede (issue 11).
+    #[must_use]
+    pub fn previous_decision(&self) -> Option<NaiveDate> {
+        [self.submitted_on, self.reviewed_on, self.agreed.map(|(_, on)| on)].into_iter().flatten().max()
+    }
+
     /// The facts the submission rules look at, from the plan itself.
     #[must_use]
     pub fn submit_facts(&self, school_theme_set: bool, commission_approved: bool) -> SubmitFacts {

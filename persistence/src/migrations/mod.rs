@@ -12,6 +12,7 @@ mod m20261126_000006_reports;
 mod m20261126_000007_participants_school_year;
 mod m20261201_000010_login_throttle;
 mod m20261201_000110_plan_return_comment;
+mod m20261201_000111_plan_decision_dates;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000007_participants_school_year::Migration),
             Box::new(m20261201_000010_login_throttle::Migration),
             Box::new(m20261201_000110_plan_return_comment::Migration),
+            Box::new(m20261201_000111_plan_decision_dates::Migration),
         ]
     }
 }

@@ -111,4 +111,6 @@ pub struct HistoryEntry {
     pub meeting: Option<MeetingId>,
     pub protocol_number: Option<u32>,
     pub meeting_date: Option<NaiveDate>,
+    /// The day the move was decided (issue 11).
+    pub decided_on: Option<NaiveDate>,
 }

@@ -312,6 +312,7 @@ impl Store {
                     .and_then(|m| numbers.get(&m).copied())
                     .or_else(|| t.protocol_number.and_then(|n| u32::try_from(n).ok())),
                 meeting_date: t.meeting_date,
+                decided_on: t.decided_on,
             })
             .collect())
     }

@@ -293,6 +293,13 @@ impl Store {
             am.review_protocol = Set(r.protocol_number.and_then(|n| i32::try_from(n).ok()));
             am.review_date = Set(Some(r.date));
         }
+        // The plan's dates as the domain applies the move (issue 11).
+        let mut after = p.clone();
+        after.apply(t);
+        am.submitted_on = Set(after.submitted_on);
+        am.reviewed_on = Set(after.reviewed_on);
+        am.agreed_by = Set(after.agreed.map(|(by, _)| by.uuid()));
+        am.agreed_on = Set(after.agreed.map(|(_, on)| on));
         if t.to == PlanStatus::Draft {
             am.review_meeting_id = Set(None);
             am.review_protocol = Set(None);
@@ -331,6 +338,7 @@ impl Store {
             meeting_id: Set(t.review.map(|r| r.meeting.uuid())),
             protocol_number: Set(t.review.and_then(|r| r.protocol_number).and_then(|n| i32::try_from(n).ok())),
             meeting_date: Set(t.review.map(|r| r.date)),
+            decided_on: Set(t.decided_on),
         }
         .insert(&txn)
         .await?;

@@ -243,3 +243,79 @@ async fn a_plan_reviewed_at_a_held_meeting_shows_the_protocol_number_once_the_mi
     assert!(doc.text.contains(&format!("Протокол №{number}")), "{}", doc.text);
     assert!(!doc.text.contains("Протокол №___"), "{}", doc.text);
 }
+
+#[tokio::test]
+async fn each_plan_decision_takes_a_decided_on_that_is_stored_shown_and_printed_issue_11_point_7() {
+    let app = spawn_app().await;
+    let s = setup(&app).await;
+    let deputy_id = app.staff_id("deputy@demo.usul.kg").await;
+    let p = create(&app, &s.deputy, json!({"kind": "school", "year": "2023-2024", "title": "План"})).await;
+    let a = post_item(&app, &s.deputy, &p, json!({"title": "Семинар", "due_date": "2023-10-15", "responsible_ids": [deputy_id]}))
+        .await;
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.text);
+    // A withdrawal takes no date; a submission in the future is refused; nothing moves.
+    let submitted = ok(&app, &s.deputy, &p, "submit", json!({"decided_on": "2023-09-01"})).await;
+    assert_eq!(submitted["submitted_on"], "2023-09-01");
+    let undated = act(&app, &s.deputy, &p, "withdraw", json!({"decided_on": "2023-09-02"})).await;
+    undated.assert_problem(422, "validation_failed");
+    assert_eq!(undated.body["errors"][0]["code"], "unknown_field", "{}", undated.text);
+    assert_eq!(plan_of(&app, &s.deputy, &p).await["status"], "submitted");
+    let council = held_meeting(
+        &app,
+        &s,
+        &s.deputy,
+        json!({"body": "methodological_council", "date": "2023-09-08", "agenda": ["План"]}),
+    )
+    .await;
+    // Bad dates: before the meeting, in the future. Each is named, nothing stored.
+    let early = act(&app, &s.deputy, &p, "review", json!({"meeting_id": council, "decided_on": "2023-09-07"})).await;
+    early.assert_problem(422, "validation_failed");
+    assert_eq!(early.body["errors"][0]["code"], "before_previous_step", "{}", early.text);
+    assert_eq!(early.error_fields(), vec!["decided_on"]);
+    let future = act(&app, &s.deputy, &p, "review", json!({"meeting_id": council, "decided_on": "2999-01-01"})).await;
+    future.assert_problem(422, "validation_failed");
+    assert_eq!(future.body["errors"][0]["code"], "in_future", "{}", future.text);
+    assert_eq!(plan_of(&app, &s.deputy, &p).await["status"], "submitted", "nothing stored");
+    let reviewed = ok(&app, &s.deputy, &p, "review", json!({"meeting_id": council, "decided_on": "2023-09-08"})).await;
+    assert_eq!(reviewed["review"]["decided_on"], "2023-09-08");
+    // The approval not before the review.
+    let before = act(&app, &s.director, &p, "approve", json!({"decided_on": "2023-09-05"})).await;
+    before.assert_problem(422, "validation_failed");
+    assert_eq!(before.error_fields(), vec!["decided_on"]);
+    let approved = ok(&app, &s.director, &p, "approve", json!({"decided_on": "2023-09-14"})).await;
+    assert_eq!(approved["approved_on"], "2023-09-14");
+    let history = app.get(&format!("/api/v1/plans/{}/history", id(&p)), &s.deputy).await;
+    let dated: Vec<(&str, &Value)> = history.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| (t["action"].as_str().unwrap(), &t["decided_on"]))
+        .collect();
+    assert_eq!(
+        dated,
+        vec![
+            ("submit", &json!("2023-09-01")),
+            ("review", &json!("2023-09-08")),
+            ("approve", &json!("2023-09-14"))
+        ]
+    );
+    let doc = app.get(&format!("/api/v1/plans/{}/document", id(&p)), &s.deputy).await;
+    assert!(doc.text.contains("14.09.2023"), "«Бекитилди 14.09.2023»: {}", doc.text);
+}
+
+#[tokio::test]
+async fn a_return_is_dated_not_before_the_submission_and_an_agreement_is_shown_with_its_date_issue_11_point_7() {
+    let app = spawn_app().await;
+    let deputy = app.login("deputy@demo.usul.kg").await;
+    let plans = app.get("/api/v1/plans?kind=individual&status=submitted", &deputy).await;
+    let p = plans.body["items"].as_array().unwrap().first().expect("a submitted individual plan").clone();
+    let head = app.login("a.usenova@demo.usul.kg").await;
+    let early = act(&app, &head, &p, "return", json!({"comment": "Тактаңыз", "decided_on": "2022-08-01"})).await;
+    early.assert_problem(422, "validation_failed");
+    assert_eq!(early.error_fields(), vec!["decided_on"]);
+    let agreed = ok(&app, &head, &p, "agree", json!({"decided_on": "2022-09-20"})).await;
+    assert_eq!(agreed["agreed_on"], "2022-09-20");
+    assert_eq!(agreed["agreed_by"], json!(app.staff_id("a.usenova@demo.usul.kg").await));
+    let doc = app.get(&format!("/api/v1/plans/{}/document", id(&p)), &deputy).await;
+    assert!(doc.text.contains("20.09.2022"), "{}", doc.text);
+}

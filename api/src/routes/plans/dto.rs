@@ -75,8 +75,12 @@ pub struct ReviewView {
     /// The minutes' number (once finalized).
     #[schema(example = 1)]
     pub protocol_number: Option<u32>,
+    /// The meeting's date.
     #[schema(example = "2022-09-08")]
     pub date: NaiveDate,
+    /// The day the review was decided (the meeting's, or as recorded).
+    #[schema(example = "2022-09-08")]
+    pub decided_on: Option<NaiveDate>,
 }
 
 /// A version of a plan.
@@ -113,7 +117,16 @@ pub struct PlanView {
     /// The teacher's own methodological theme (*өздүк усулдук тема*), for individual plans.
     pub personal_theme: Option<String>,
     pub review: Option<ReviewView>,
+    /// The day it was last submitted.
+    #[schema(example = "2022-09-01")]
+    pub submitted_on: Option<NaiveDate>,
+    /// Who agreed it (*макулдашылды*), and on which day.
+    pub agreed_by: Option<Uuid>,
+    #[schema(example = "2022-09-12")]
+    pub agreed_on: Option<NaiveDate>,
     pub approved_by: Option<Uuid>,
+    /// The day it was approved (*бекитилди*), as the approval was dated.
+    #[schema(example = "2022-09-14")]
     pub approved_on: Option<NaiveDate>,
     /// Why the plan was last returned to its drafter; cleared when it is submitted again.
     #[schema(example = "Ар бир иш-чарага жооптуу адамды көрсөтүңүз")]
@@ -143,9 +156,11 @@ impl From<PlanKind> for PlanKindDto {
     }
 }
 
-impl From<ReviewRecord> for ReviewView {
-    fn from(r: ReviewRecord) -> Self {
-        Self { meeting_id: r.meeting.uuid(), protocol_number: r.protocol_number, date: r.date }
+impl ReviewView {
+    /// A review with the day it was decided.
+    #[must_use]
+    pub fn new(r: ReviewRecord, decided_on: Option<NaiveDate>) -> Self {
+        Self { meeting_id: r.meeting.uuid(), protocol_number: r.protocol_number, date: r.date, decided_on }
     }
 }
 
@@ -199,7 +214,10 @@ impl PlanView {
             goal: p.goal.clone(),
             school_theme,
             personal_theme: p.personal_theme.clone(),
-            review: p.review.map(ReviewView::from),
+            review: p.review.map(|r| ReviewView::new(r, p.reviewed_on)),
+            submitted_on: p.submitted_on,
+            agreed_by: p.agreed.map(|(s, _)| s.uuid()),
+            agreed_on: p.agreed.map(|(_, d)| d),
             approved_by: p.approved.map(|(s, _)| s.uuid()),
             approved_on: p.approved.map(|(_, d)| d),
             return_comment: p.return_comment.clone(),
@@ -333,14 +351,22 @@ pub struct ProgressBody {
     pub evidence: Vec<EvidenceView>,
 }
 
-/// A comment on a step.
+/// A comment on a step, and the day it was decided.
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"comment": "Макулдашылды"}))]
+#[schema(example = json!({"comment": "Макулдашылды", "decided_on": "2022-09-12"}))]
 pub struct StepBody {
     #[schema(max_length = 2000)]
     pub comment: Option<String>,
+    /// The day it was decided (default today): not in the future, not before the step before
+    /// it — for entering a year kept on paper.
+    pub decided_on: Option<NaiveDate>,
 }
+
+/// A withdrawal takes nothing: no comment, no date.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WithdrawBody {}
 
 /// A review: the meeting of the reviewing body whose minutes record it.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -351,6 +377,9 @@ pub struct ReviewBody {
     pub meeting_id: Uuid,
     #[schema(max_length = 2000)]
     pub comment: Option<String>,
+    /// The day it was decided (default today): not in the future, not before the meeting nor
+    /// the submission.
+    pub decided_on: Option<NaiveDate>,
 }
 
 /// A return to draft, with the reason.
@@ -361,6 +390,9 @@ pub struct ReturnBody {
     /// Required: why it goes back.
     #[schema(min_length = 1, max_length = 2000, pattern = "\\S")]
     pub comment: String,
+    /// The day it was decided (default today): not in the future, not before the step before
+    /// it.
+    pub decided_on: Option<NaiveDate>,
 }
 
 /// Filters of the plan list.
@@ -418,6 +450,9 @@ pub struct TransitionView {
     pub meeting_id: Option<Uuid>,
     pub protocol_number: Option<u32>,
     pub meeting_date: Option<NaiveDate>,
+    /// The day the move was decided (`null` for a withdrawal).
+    #[schema(example = "2022-09-14")]
+    pub decided_on: Option<NaiveDate>,
 }
 
 /// A plan's history.
@@ -486,6 +521,7 @@ impl From<HistoryEntry> for TransitionView {
             meeting_id: t.meeting.map(MeetingId::uuid),
             protocol_number: t.protocol_number,
             meeting_date: t.meeting_date,
+            decided_on: t.decided_on,
         }
     }
 }

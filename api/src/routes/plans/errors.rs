@@ -8,6 +8,7 @@ use usul_domain::plan::{
     AmendError, DeleteError, EditError, NotNow, ProgressError, ReturnError, RolloverError, StartError, StepError,
     StepProblem, SubmitError, SubmitProblem, WithdrawError,
 };
+use usul_domain::decision::DateProblem;
 use usul_domain::values::TextError;
 
 impl From<NotNow> for ApiError {
@@ -26,6 +27,17 @@ impl From<NotNow> for ApiError {
 
 fn comment(e: TextError) -> ApiError {
     ApiError::Validation(vec![FieldError::text("comment", e)])
+}
+
+/// A refused `decided_on` (issue 11).
+fn date(p: DateProblem) -> FieldError {
+    FieldError::new(
+        "decided_on",
+        match p {
+            DateProblem::InFuture { .. } => FieldErrorKind::InFuture,
+            DateProblem::BeforePrevious { .. } => FieldErrorKind::BeforePreviousStep,
+        },
+    )
 }
 
 /// `plan_incomplete` listing every problem with its rule, item and field.
@@ -75,6 +87,7 @@ impl From<SubmitError> for ApiError {
             SubmitError::NotYours => Self::Forbidden,
             SubmitError::WrongState(n) => n.into(),
             SubmitError::Comment(e) => comment(e),
+            SubmitError::Date(p) => Self::Validation(vec![date(p)]),
             SubmitError::Incomplete(problems) => incomplete(&problems),
         }
     }
@@ -103,6 +116,7 @@ impl From<StepError> for ApiError {
                         StepProblem::WrongBody | StepProblem::MeetingNotHeld => {
                             FieldError::new("meeting_id", FieldErrorKind::InvalidValue)
                         }
+                        StepProblem::Date(p) => date(p),
                     })
                     .collect(),
             ),
@@ -116,6 +130,7 @@ impl From<ReturnError> for ApiError {
             ReturnError::WrongState(n) => n.into(),
             ReturnError::NotYours => Self::Forbidden,
             ReturnError::Comment(e) => comment(e),
+            ReturnError::Date(p) => Self::Validation(vec![date(p)]),
         }
     }
 }
