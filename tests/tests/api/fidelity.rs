@@ -319,3 +319,83 @@ async fn a_return_is_dated_not_before_the_submission_and_an_agreement_is_shown_w
     let doc = app.get(&format!("/api/v1/plans/{}/document", id(&p)), &deputy).await;
     assert!(doc.text.contains("20.09.2022"), "{}", doc.text);
 }
+
+#[tokio::test]
+async fn minutes_list_the_members_of_the_meetings_date_and_only_they_are_marked_r_3_2_2d_r_5_3() {
+    let app = spawn_app().await;
+    let s = crate::commissions::setup(&app).await;
+    // Approved by the order of 4 September 2023; one joins by the order of 1 October, one
+    // leaves by that of 1 December.
+    let c = crate::commissions::approved(&app, &s, "Математика", "300").await;
+    let joined = app.staff_id("n.baiyshova@demo.usul.kg").await;
+    let left = app.staff_id("m.sharshenalieva@demo.usul.kg").await;
+    let added = app
+        .post(
+            &format!("/api/v1/commissions/{c}/members"),
+            &s.director,
+            &json!({"staff_ids": [joined], "order": {"number": "301", "date": "2023-10-01"}}),
+        )
+        .await;
+    assert_eq!(added.status, StatusCode::OK, "{}", added.text);
+    let removed = app
+        .send(app.request(
+            Method::DELETE,
+            &format!("/api/v1/commissions/{c}/members/{left}?order_number=302&order_date=2023-12-01"),
+            Some(&s.director),
+        ))
+        .await;
+    assert_eq!(removed.status, StatusCode::OK, "{}", removed.text);
+    let m = app
+        .post(
+            &format!("/api/v1/schools/{}/meetings", s.school),
+            &s.director,
+            &json!({"body": "commission", "commission_id": c, "date": "2023-09-10", "agenda": ["Иш планы"]}),
+        )
+        .await;
+    assert_eq!(m.status, StatusCode::CREATED, "{}", m.text);
+    let listed = |v: &Value| -> Vec<String> {
+        let mut ids: Vec<String> = v["attendance"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["staff_id"].as_str().unwrap().to_owned())
+            .collect();
+        ids.sort();
+        ids
+    };
+    let as_of = app.get(&format!("/api/v1/commissions/{c}/members?as_of=2023-09-10"), &s.director).await;
+    let mut members: Vec<String> =
+        as_of.body["members"].as_array().unwrap().iter().map(|m| m["staff_id"].as_str().unwrap().to_owned()).collect();
+    members.sort();
+    assert_eq!(listed(&m.body), members, "the minutes list who the orders made members on 10 September");
+    assert!(listed(&m.body).contains(&left) && !listed(&m.body).contains(&joined));
+    let meeting = id(&m.body);
+    // The member who has since left is marked present; one who joined later is refused.
+    let marked = app
+        .patch(
+            &format!("/api/v1/meetings/{meeting}"),
+            &s.director,
+            &json!({"attendance": [{"staff_id": left, "presence": "present"}]}),
+        )
+        .await;
+    assert_eq!(marked.status, StatusCode::OK, "{}", marked.text);
+    let refused = app
+        .patch(
+            &format!("/api/v1/meetings/{meeting}"),
+            &s.director,
+            &json!({"attendance": [{"staff_id": joined, "presence": "present"}]}),
+        )
+        .await;
+    refused.assert_problem(422, "validation_failed");
+    assert_eq!(refused.error_fields(), vec!["attendance[0].staff_id"]);
+    let read = app.get(&format!("/api/v1/meetings/{meeting}"), &s.director).await;
+    assert_eq!(listed(&read.body), members, "nothing stored by the refusal");
+    let present: Vec<&Value> =
+        read.body["attendance"].as_array().unwrap().iter().filter(|a| a["presence"] == "present").collect();
+    assert_eq!(present.len(), 1);
+    assert_eq!(present[0]["staff_id"], json!(left));
+    // Moved to 2 December, the minutes list that date's members.
+    let moved = app.patch(&format!("/api/v1/meetings/{meeting}"), &s.director, &json!({"date": "2023-12-02"})).await;
+    assert_eq!(moved.status, StatusCode::OK, "{}", moved.text);
+    assert!(listed(&moved.body).contains(&joined) && !listed(&moved.body).contains(&left), "{}", moved.text);
+}
