@@ -289,7 +289,8 @@ pub(crate) async fn held_meeting(
         notes: None,
     };
     let (body, year) = request.target().ok_or_else(|| ApiError::bug("a meeting outside every year"))?;
-    let seating = store.seating(school, body, year, date).await?.ok_or_else(|| ApiError::bug("a body the school lacks"))?;
+    let seating =
+        store.seating(school, body, year, date).await?.ok_or_else(|| ApiError::bug("a body the school lacks"))?;
     let m = store.create_meeting(school, &schedule(by, school, &request, Some(&seating))?, audit).await?;
     let (after, change) = m.hold(by, school, &seating)?;
     Ok((store.save_meeting(&m, None, &after, change, audit).await?, seating))

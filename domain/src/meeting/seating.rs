@@ -47,7 +47,12 @@ impl Seating {
     /// A commission: its current members, sitting as they stand now.
     #[must_use]
     pub fn commission(c: Commission) -> Self {
-        Self { body: Body::Commission(c.id), members: c.members.clone(), sitting: c.members.clone(), commission: Some(c) }
+        Self {
+            body: Body::Commission(c.id),
+            members: c.members.clone(),
+            sitting: c.members.clone(),
+            commission: Some(c),
+        }
     }
 
     /// A commission for a meeting of `on`: its current members read its meetings; those its

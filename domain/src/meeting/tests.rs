@@ -61,7 +61,8 @@ fn attendance_follows_membership_on_the_meeting_date_r_3_2_2d_r_5_3() {
     use seating::Seating;
     let day = |m: u32, d: u32| NaiveDate::from_ymd_opt(if m >= 9 { 2022 } else { 2023 }, m, d).unwrap_or_default();
     let (stayed, joined, left) = (StaffId::new(), StaffId::new(), StaffId::new());
-    let stint = |staff, since, until| Stint { staff, since: Some(since), until, added_by_order: None, removed_by_order: None };
+    let stint =
+        |staff, since, until| Stint { staff, since: Some(since), until, added_by_order: None, removed_by_order: None };
     // Ordered in on 1 September; one joined by the order of 1 October, one left by that of 1 December.
     let stints =
         [stint(stayed, day(9, 1), None), stint(joined, day(10, 1), None), stint(left, day(9, 1), Some(day(12, 1)))];

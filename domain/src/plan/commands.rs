@@ -510,11 +510,7 @@ impl Plan {
     /// As [`Plan::check_edit`].
     pub fn replace_items(&self, actor: &PlanActor, items: Vec<Item>) -> Result<Vec<Item>, EditError> {
         self.check_edit(actor)?;
-        Ok(items
-            .into_iter()
-            .zip(1..)
-            .map(|(i, position)| Item { position, ..reset(&i) })
-            .collect())
+        Ok(items.into_iter().zip(1..).map(|(i, position)| Item { position, ..reset(&i) }).collect())
     }
 
     /// [`Plan::check_edit`] for one of its items.

@@ -5,8 +5,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use super::table_tests::*;
-use crate::meeting::{Body, MeetingStatus};
 use super::*;
+use crate::meeting::{Body, MeetingStatus};
 
 #[test]
 fn an_item_needs_no_catalogue_form_but_a_given_form_is_in_the_catalogue_r_3_2_2g() {
@@ -24,7 +24,8 @@ fn an_item_needs_no_catalogue_form_but_a_given_form_is_in_the_catalogue_r_3_2_2g
 #[test]
 fn a_returned_plan_says_why_until_it_is_submitted_again_r_5_1() {
     let mut p = plan(PlanKind::School, ONE_STEP);
-    let t = p.return_to_draft(&actor(Who::Director, PlanKind::School), "Мөөнөттөрдү тактаңыз", day(2023, 9, 14)).unwrap();
+    let t =
+        p.return_to_draft(&actor(Who::Director, PlanKind::School), "Мөөнөттөрдү тактаңыз", day(2023, 9, 14)).unwrap();
     assert_eq!(Plan::return_comment_after(&t), Some(Some("Мөөнөттөрдү тактаңыз".to_owned())));
     p.apply(&t);
     assert_eq!(p.return_comment.as_deref(), Some("Мөөнөттөрдү тактаңыз"));

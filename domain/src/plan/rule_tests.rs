@@ -134,7 +134,9 @@ fn submission_refuses_a_long_comment_then_lists_every_problem_at_once_r_5_1_r_3_
         c.submit(&head, PlanContext { school_theme_set: true, commission_approved: false }, None, day(2023, 9, 1)),
         Err(SubmitError::Incomplete(vec![SubmitProblem::CommissionNotApproved]))
     );
-    let ok = c.submit(&head, CONTEXT, Some("Тапшырдым"), day(2023, 9, 1)).map(|t| (t.action, t.role, t.submits(), t.comment));
+    let ok = c
+        .submit(&head, CONTEXT, Some("Тапшырдым"), day(2023, 9, 1))
+        .map(|t| (t.action, t.role, t.submits(), t.comment));
     assert_eq!(ok, Ok((PlanAction::Submit, Role::Teacher, true, Some("Тапшырдым".to_owned()))));
 }
 

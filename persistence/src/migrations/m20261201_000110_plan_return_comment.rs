@@ -16,7 +16,7 @@ enum Plans {
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        m.alter_table(Table::alter().table(Plans::Table).add_column(&mut text_null(Plans::ReturnComment)).to_owned())
+        m.alter_table(Table::alter().table(Plans::Table).add_column(text_null(Plans::ReturnComment)).to_owned())
             .await?;
         // Plans returned before this column: their last return's comment.
         m.get_connection()

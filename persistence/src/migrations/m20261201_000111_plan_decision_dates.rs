@@ -36,7 +36,7 @@ impl MigrationTrait for Migration {
             m.alter_table(Table::alter().table(Plans::Table).add_column(&mut col).to_owned()).await?;
         }
         m.alter_table(
-            Table::alter().table(PlanTransitions::Table).add_column(&mut date_null(PlanTransitions::DecidedOn)).to_owned(),
+            Table::alter().table(PlanTransitions::Table).add_column(date_null(PlanTransitions::DecidedOn)).to_owned(),
         )
         .await?;
         // Moves recorded before: decided the day they were recorded; a review at its meeting.

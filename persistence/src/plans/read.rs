@@ -295,7 +295,8 @@ impl Store {
             .all(&self.db)
             .await?;
         // A review's protocol number as the minutes stand now.
-        let numbers = super::rows::protocol_numbers(&self.db, rows.iter().filter_map(|t| t.meeting_id).collect()).await?;
+        let numbers =
+            super::rows::protocol_numbers(&self.db, rows.iter().filter_map(|t| t.meeting_id).collect()).await?;
         Ok(rows
             .into_iter()
             .map(|t| HistoryEntry {

@@ -143,8 +143,7 @@ impl Store {
         for item in items {
             insert_item(&txn, p.id.uuid(), item).await?;
         }
-        record_audit(&txn, audit, "plan.items.replace", "plan", Some(p.id.uuid()), Some(p.school.uuid()), None)
-            .await?;
+        record_audit(&txn, audit, "plan.items.replace", "plan", Some(p.id.uuid()), Some(p.school.uuid()), None).await?;
         let out = load_one(&txn, p.id.uuid()).await?;
         txn.commit().await?;
         Ok(out)

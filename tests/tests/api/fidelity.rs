@@ -27,8 +27,13 @@ async fn post_item(app: &TestApp, token: &str, plan: &Value, body: Value) -> usu
 async fn submitted_school_plan(app: &TestApp, s: &S) -> (Value, String) {
     let deputy_id = app.staff_id("deputy@demo.usul.kg").await;
     let p = create(app, &s.deputy, json!({"kind": "school", "year": "2023-2024", "title": "План"})).await;
-    let a = post_item(app, &s.deputy, &p, json!({"title": "Семинар", "due_date": "2023-10-15", "responsible_ids": [deputy_id]}))
-        .await;
+    let a = post_item(
+        app,
+        &s.deputy,
+        &p,
+        json!({"title": "Семинар", "due_date": "2023-10-15", "responsible_ids": [deputy_id]}),
+    )
+    .await;
     assert_eq!(a.status, StatusCode::CREATED, "{}", a.text);
     ok(app, &s.deputy, &p, "submit", json!({})).await;
     let council = held_meeting(
@@ -60,7 +65,9 @@ async fn an_item_without_a_catalogue_form_is_added_submitted_and_printed_r_3_2_2
     assert_eq!(stored["items"][0]["form"], Value::Null);
     assert_eq!(stored["items"][0]["form_label"], Value::Null);
     // A form that is given is still one of the catalogue's.
-    post_item(&app, &s.deputy, &p, json!({"title": "x", "form": "juggling"})).await.assert_problem(422, "validation_failed");
+    post_item(&app, &s.deputy, &p, json!({"title": "x", "form": "juggling"}))
+        .await
+        .assert_problem(422, "validation_failed");
     assert_eq!(plan_of(&app, &s.deputy, &p).await["items"].as_array().unwrap().len(), 1, "nothing stored");
     let submitted = ok(&app, &s.deputy, &p, "submit", json!({})).await;
     assert_eq!(submitted["status"], "submitted");
@@ -250,8 +257,13 @@ async fn each_plan_decision_takes_a_decided_on_that_is_stored_shown_and_printed_
     let s = setup(&app).await;
     let deputy_id = app.staff_id("deputy@demo.usul.kg").await;
     let p = create(&app, &s.deputy, json!({"kind": "school", "year": "2023-2024", "title": "План"})).await;
-    let a = post_item(&app, &s.deputy, &p, json!({"title": "Семинар", "due_date": "2023-10-15", "responsible_ids": [deputy_id]}))
-        .await;
+    let a = post_item(
+        &app,
+        &s.deputy,
+        &p,
+        json!({"title": "Семинар", "due_date": "2023-10-15", "responsible_ids": [deputy_id]}),
+    )
+    .await;
     assert_eq!(a.status, StatusCode::CREATED, "{}", a.text);
     // A withdrawal takes no date; a submission in the future is refused; nothing moves.
     let submitted = ok(&app, &s.deputy, &p, "submit", json!({"decided_on": "2023-09-01"})).await;
@@ -293,11 +305,7 @@ async fn each_plan_decision_takes_a_decided_on_that_is_stored_shown_and_printed_
         .collect();
     assert_eq!(
         dated,
-        vec![
-            ("submit", &json!("2023-09-01")),
-            ("review", &json!("2023-09-08")),
-            ("approve", &json!("2023-09-14"))
-        ]
+        vec![("submit", &json!("2023-09-01")), ("review", &json!("2023-09-08")), ("approve", &json!("2023-09-14"))]
     );
     let doc = app.get(&format!("/api/v1/plans/{}/document", id(&p)), &s.deputy).await;
     assert!(doc.text.contains("14.09.2023"), "«Бекитилди 14.09.2023»: {}", doc.text);
@@ -354,12 +362,8 @@ async fn minutes_list_the_members_of_the_meetings_date_and_only_they_are_marked_
         .await;
     assert_eq!(m.status, StatusCode::CREATED, "{}", m.text);
     let listed = |v: &Value| -> Vec<String> {
-        let mut ids: Vec<String> = v["attendance"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|a| a["staff_id"].as_str().unwrap().to_owned())
-            .collect();
+        let mut ids: Vec<String> =
+            v["attendance"].as_array().unwrap().iter().map(|a| a["staff_id"].as_str().unwrap().to_owned()).collect();
         ids.sort();
         ids
     };

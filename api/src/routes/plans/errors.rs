@@ -4,11 +4,11 @@
 
 use crate::problem::{ApiError, FieldError, FieldErrorKind, ProblemCode};
 use serde_json::json;
+use usul_domain::decision::DateProblem;
 use usul_domain::plan::{
     AmendError, DeleteError, EditError, NotNow, ProgressError, ReturnError, RolloverError, StartError, StepError,
     StepProblem, SubmitError, SubmitProblem, WithdrawError,
 };
-use usul_domain::decision::DateProblem;
 use usul_domain::values::TextError;
 
 impl From<NotNow> for ApiError {

@@ -12,8 +12,8 @@ use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, put, web};
 use chrono::NaiveDate;
 use usul_domain::ids::{ActivityId, ItemId, MaterialId, MeetingId, StaffId};
 use usul_domain::org::School;
-use usul_domain::staff::Staff;
 use usul_domain::plan::{Evidence, Item, Plan, Progress, item_form};
+use usul_domain::staff::Staff;
 use usul_domain::values::bounded;
 use usul_persistence::{ItemContent, ItemProgress};
 
