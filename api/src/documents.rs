@@ -174,9 +174,11 @@ pub fn plan(
     // An individual plan is agreed, not reviewed at a meeting.
     let reviewed = match (p.review, reviewer) {
         _ if p.kind == usul_domain::plan::PlanKind::Individual => format!(
-            "<b>{}</b><br>{}<br><span class=\"line\"></span><br>«___» ________ 20__",
+            "<b>{}</b><br>{}<br><span class=\"line\"></span><br>{}",
             t("Макулдашылды:", "Согласовано:"),
-            t("Усулдук комиссиянын жетекчиси", "Руководитель методической комиссии")
+            t("Усулдук комиссиянын жетекчиси", "Руководитель методической комиссии"),
+            // The agreement as it was dated (issue 11).
+            p.agreed.map_or_else(|| "«___» ________ 20__".to_owned(), |(_, on)| on.format("%d.%m.%Y").to_string())
         ),
         (Some(r), Some(body)) => format!(
             "<b>{}</b><br>{}<br>{} №{} <br>{}",
@@ -245,8 +247,10 @@ pub fn plan(
         t("Эскертүү", "Примечание")
     ));
     for (n, item) in p.items.iter().enumerate() {
-        let form =
-            usul_domain::catalogue::find(&item.form).map_or_else(|| item.form.clone(), |f| f.label(lang).to_owned());
+        // An item with no catalogue form (R-3.2.2g) leaves the column empty.
+        let form = item.form.as_deref().map_or_else(String::new, |code| {
+            usul_domain::catalogue::find(code).map_or_else(|| code.to_owned(), |f| f.label(lang).to_owned())
+        });
         let due = match (item.start, item.due) {
             (Some(s), Some(d)) if s != d => format!("{} – {}", s.format("%d.%m.%Y"), d.format("%d.%m.%Y")),
             (_, Some(d)) => d.format("%d.%m.%Y").to_string(),

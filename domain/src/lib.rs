@@ -7,6 +7,7 @@
 
 pub mod catalogue;
 pub mod commission;
+pub mod decision;
 pub mod effectiveness;
 #[cfg(test)]
 mod fixture;

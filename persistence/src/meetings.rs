@@ -161,28 +161,42 @@ impl Store {
     ///
     /// # Errors
     /// [`StoreError::Db`].
-    pub async fn meeting_case(&self, id: MeetingId, staff: &[StaffId]) -> StoreResult<Option<MeetingCase>> {
+    pub async fn meeting_case(
+        &self,
+        id: MeetingId,
+        staff: &[StaffId],
+        on: Option<NaiveDate>,
+    ) -> StoreResult<Option<MeetingCase>> {
         let Some(meeting) = self.get_meeting(id).await? else { return Ok(None) };
         let school = self.get_school(meeting.school).await?.ok_or(StoreError::NotFound)?;
-        let Some(seating) = self.seating(&school, meeting.body, meeting.year).await? else { return Ok(None) };
+        let on = on.unwrap_or(meeting.date);
+        let Some(seating) = self.seating(&school, meeting.body, meeting.year, on).await? else { return Ok(None) };
         let people = self.staff_by_ids(staff).await?;
         Ok(Some(MeetingCase { meeting, school, seating, people }))
     }
 
-    /// Who sits on a body of `school` in `year`; `None` for a commission the school does not
-    /// have.
+    /// Who sits on a body of `school` in `year`, for a meeting of `on` (a commission's
+    /// members by its orders on that date, R-3.2.2d); `None` for a commission the school does
+    /// not have.
     ///
     /// # Errors
     /// [`StoreError::Db`].
-    pub async fn seating(&self, school: &School, body: Body, year: AcademicYear) -> StoreResult<Option<Seating>> {
+    pub async fn seating(
+        &self,
+        school: &School,
+        body: Body,
+        year: AcademicYear,
+        on: NaiveDate,
+    ) -> StoreResult<Option<Seating>> {
         Ok(match body {
             Body::PedagogicalCouncil => Some(Seating::pedagogical_council(&self.active_school_staff(school.id).await?)),
             Body::MethodologicalCouncil => {
                 Some(Seating::methodological_council(&self.council_seats(school.id, year).await?))
             }
-            Body::Commission(id) => {
-                self.get_commission(id).await?.filter(|c| c.school == school.id).map(Seating::commission)
-            }
+            Body::Commission(id) => match self.get_commission(id).await?.filter(|c| c.school == school.id) {
+                Some(c) => Some(Seating::commission_on(c, &self.commission_memberships(id).await?, on)),
+                None => None,
+            },
         })
     }
 
@@ -357,7 +371,7 @@ impl Store {
     ) -> StoreResult<Meeting> {
         match change {
             MeetingChange::Finalized { quorum, numbering } => {
-                self.finalize_meeting(before, expected, quorum, numbering, audit).await
+                self.finalize_meeting(before, expected, after, (quorum, numbering), audit).await
             }
             MeetingChange::Edited | MeetingChange::Held => {
                 self.update_meeting(before, expected, after, change, audit).await
@@ -414,8 +428,8 @@ impl Store {
         &self,
         before: &Meeting,
         expected: Option<i32>,
-        quorum: Quorum,
-        numbering: Numbering,
+        after: &Meeting,
+        (quorum, numbering): (Quorum, Numbering),
         audit: &Audit,
     ) -> StoreResult<Meeting> {
         for _ in 0..NUMBERING_ATTEMPTS {
@@ -435,6 +449,7 @@ impl Store {
             let result = meeting::Entity::update_many()
                 .col_expr(meeting::Column::Status, Expr::value(MeetingStatus::Finalized.code()))
                 .col_expr(meeting::Column::ProtocolNumber, Expr::value(next))
+                .col_expr(meeting::Column::Attendance, Expr::value(attendance_json(&after.attendance)))
                 .col_expr(
                     meeting::Column::QuorumPresent,
                     Expr::value(i32::try_from(quorum.present).unwrap_or(i32::MAX)),

@@ -291,7 +291,8 @@ pub(crate) async fn held_meeting(
         notes: None,
     };
     let (body, year) = request.target().ok_or_else(|| ApiError::bug("a meeting outside every year"))?;
-    let seating = store.seating(school, body, year).await?.ok_or_else(|| ApiError::bug("a body the school lacks"))?;
+    let seating =
+        store.seating(school, body, year, date).await?.ok_or_else(|| ApiError::bug("a body the school lacks"))?;
     let m = store.create_meeting(school, &schedule(by, school, &request, Some(&seating))?, audit).await?;
     let (after, change) = m.hold(by, school, &seating)?;
     Ok((store.save_meeting(&m, None, &after, change, audit).await?, seating))
@@ -384,7 +385,7 @@ async fn unified_plan(
             if !responsible.contains(&other) && rng.below(3) == 0 {
                 responsible.push(other);
             }
-            let form = FORMS[rng.below(FORMS.len())].to_owned();
+            let form = Some(FORMS[rng.below(FORMS.len())].to_owned());
             progress.push(usul_persistence::ItemProgress {
                 progress: marks[rng.below(marks.len())],
                 completed_on: None,
@@ -421,7 +422,7 @@ async fn unified_plan(
     let header = Header { title, goal: None, personal_theme: None };
     let p = desk.start(deputy, (PlanKind::School, Owner::School(school.id), year), header).await?;
     let p = desk.add(deputy, p, items).await?;
-    let p = desk.submit(deputy, p).await?;
+    let p = desk.submit(deputy, p, year.first_day() - chrono::Duration::days(14)).await?;
     let p = desk.step(deputy, p, StepKind::Review, Some(&council), council.date).await?;
     let approved_on = year.first_day() + chrono::Duration::days(9);
     let p = desk.step(director, p, StepKind::Approve, None, approved_on).await?;

@@ -48,19 +48,20 @@ impl PlanDesk<'_> {
     ) -> Result<usul_domain::plan::Plan, ApiError> {
         p.check_edit(&self.facts(who, &p).await?.actor)?;
         for item in items {
-            p = self.store.add_item(&p, None, &item, self.audit).await?;
+            p = self.store.add_item(&p, None, &item, false, self.audit).await?;
         }
         Ok(p)
     }
 
-    /// `who` submits a draft.
+    /// `who` submits a draft on `day`.
     pub async fn submit(
         &self,
         who: &usul_domain::staff::Staff,
         p: usul_domain::plan::Plan,
+        day: chrono::NaiveDate,
     ) -> Result<usul_domain::plan::Plan, ApiError> {
         let around = self.facts(who, &p).await?;
-        let t = p.submit(&around.actor, around.context, None)?;
+        let t = p.submit(&around.actor, around.context, None, day)?;
         Ok(self.store.transition_plan(&p, None, &t, self.audit).await?)
     }
 

@@ -32,6 +32,10 @@ pub enum FieldErrorKind {
     Duplicate,
     /// Grades 5, 4, 3 and 2 do not add up to the students.
     GradesDoNotAddUp,
+    /// A decision dated after today.
+    InFuture,
+    /// A decision dated before the step before it.
+    BeforePreviousStep,
 }
 
 impl FieldErrorKind {
@@ -53,6 +57,8 @@ impl FieldErrorKind {
             Self::Inactive => "inactive",
             Self::Duplicate => "duplicate",
             Self::GradesDoNotAddUp => "grades_do_not_add_up",
+            Self::InFuture => "in_future",
+            Self::BeforePreviousStep => "before_previous_step",
         }
     }
 
@@ -72,6 +78,8 @@ impl FieldErrorKind {
             Self::Inactive,
             Self::Duplicate,
             Self::GradesDoNotAddUp,
+            Self::InFuture,
+            Self::BeforePreviousStep,
         ]
         .into_iter()
         .find(|k| k.code() == code)
@@ -112,6 +120,16 @@ impl FieldErrorKind {
                 "5, 4, 3 жана 2 деген баалардын саны окуучулардын санына барабар болушу керек",
                 "Сумма оценок 5, 4, 3 и 2 должна равняться числу учащихся",
                 "Grades 5, 4, 3 and 2 must add up to the number of students",
+            ),
+            Self::InFuture => t(
+                "Чечим бүгүндөн кийинки күн менен белгиленбейт",
+                "Решение не может быть датировано позже сегодняшнего дня",
+                "A decision is not dated after today",
+            ),
+            Self::BeforePreviousStep => t(
+                "Чечим мурунку кадамдан мурун белгиленбейт",
+                "Решение не может быть датировано раньше предыдущего шага",
+                "A decision is not dated before the step before it",
             ),
             Self::InvalidYear => t(
                 "Окуу жылы ЖЖЖЖ-ЖЖЖЖ түрүндө жазылат, мисалы 2022-2023",

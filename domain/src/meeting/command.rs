@@ -251,13 +251,28 @@ pub fn schedule(
         title: present("title", title).map_err(ScheduleError::Invalid)?,
         agenda: present("agenda", agenda).map_err(ScheduleError::Invalid)?,
         notes: present("notes", notes).map_err(ScheduleError::Invalid)?,
-        attendance: seating.members.iter().map(|s| (*s, Presence::Absent)).collect(),
+        // R-3.2.2d, R-5.3: those who sat on the body on the meeting's date.
+        attendance: seating.sitting.iter().map(|s| (*s, Presence::Absent)).collect(),
     })
 }
 
 impl Meeting {
     fn next(&self) -> Self {
         Self { version: self.version + 1, ..self.clone() }
+    }
+
+    /// The attendance the minutes list, with `seating` the body on the meeting's date
+    /// (R-3.2.2d, R-5.3): for a commission, everyone its orders made a member on that date —
+    /// with the marks already recorded, absent otherwise — and nobody else, even when the
+    /// orders were entered after the meeting was scheduled; a council's list as scheduled.
+    /// Signed minutes keep the list they were signed with.
+    #[must_use]
+    pub fn listed(&self, seating: &Seating) -> Vec<(StaffId, Presence)> {
+        if self.status == MeetingStatus::Finalized || seating.commission.is_none() {
+            return self.attendance.clone();
+        }
+        let mark = |s: StaffId| self.attendance.iter().find(|(a, _)| *a == s).map_or(Presence::Absent, |(_, p)| *p);
+        seating.sitting.iter().map(|s| (*s, mark(*s))).collect()
     }
 
     /// Writes the minutes: date (within the meeting's year), title, agenda, attendance of the
@@ -287,17 +302,18 @@ impl Meeting {
         let title = r.title.as_ref().map(|t| p.optional_text("title", t.as_deref(), 200));
         let agenda = r.agenda.as_ref().map(|a| p.texts("agenda", a, 1000));
         let notes = r.notes.as_ref().map(|n| p.optional_text("notes", n.as_deref(), 8000));
-        // A mark, a chair or a secretary names a member of the body, or someone already on
-        // the attendance list (a member who has since left).
+        // A mark, a chair or a secretary names someone who sat on the body on the meeting's
+        // date (`seating` is the body on the date the minutes will carry, R-3.2.2d).
+        let listed = |s: StaffId| r.date.is_none() && self.attendance.iter().any(|(a, _)| *a == s);
         let member = |p: &mut Problems, field: String, s: StaffId| -> Option<StaffId> {
-            let known = seating.members.contains(&s) || self.attendance.iter().any(|(a, _)| *a == s);
+            let known = seating.seats(s, listed(s));
             if !known {
                 p.push(field, Problem::UnknownReference);
             }
             known.then_some(s)
         };
         let attendance = r.attendance.as_ref().map(|marks| {
-            let mut all = self.attendance.clone();
+            let mut all = self.listed(seating);
             for (i, mark) in marks.iter().enumerate() {
                 let who = member(&mut p, format!("attendance[{i}].staff_id"), mark.staff_id);
                 let presence = Presence::parse(&mark.presence);
@@ -345,9 +361,7 @@ impl Meeting {
         if let Some(a) = agenda.flatten() {
             after.agenda = a;
         }
-        if let Some(a) = attendance {
-            after.attendance = a;
-        }
+        after.attendance = attendance.unwrap_or_else(|| self.listed(seating));
         if let Some(d) = decisions {
             after.decisions = d;
         }
@@ -413,8 +427,11 @@ impl Meeting {
         if !missing.is_empty() {
             return Err(FinalizeError::Incomplete(missing));
         }
-        let quorum = quorum(&self.attendance);
+        // The minutes are signed with the members of the meeting's date (R-3.2.2d).
+        let attendance = self.listed(seating);
+        let quorum = quorum(&attendance);
         let mut after = self.next();
+        after.attendance = attendance;
         after.status = MeetingStatus::Finalized;
         after.quorum = Some(quorum);
         let numbering = Numbering { school: self.school, body: self.body, year: self.year };

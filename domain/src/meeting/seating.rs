@@ -5,7 +5,7 @@
 //! commands here.
 
 use super::{Body, BodyKind, Seat, methodological_council};
-use crate::commission::{Commission, CommissionStatus};
+use crate::commission::{Commission, CommissionStatus, Stint};
 use crate::form::{FieldProblem, Problem, Problems, present};
 use crate::ids::{CommissionId, StaffId};
 use crate::lang::Lang;
@@ -13,13 +13,17 @@ use crate::org::School;
 use crate::policy::{self, Action, Actor, Decision, Refusal, Resource, authorize, require};
 use crate::staff::{Role, Staff};
 use crate::year::AcademicYear;
+use chrono::NaiveDate;
 
 /// A body with the people who sit on it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Seating {
     pub body: Body,
-    /// Who sits on it now (a meeting's attendance starts from this list).
+    /// Who sits on it now (they read its meetings).
     pub members: Vec<StaffId>,
+    /// Who sat on it on the meeting's date: its attendance follows them (R-3.2.2d, R-5.3). A
+    /// commission's membership is dated by its orders; the councils' is their members'.
+    pub sitting: Vec<StaffId>,
     /// For a commission: the commission itself, whose head runs its meetings once approved.
     pub commission: Option<Commission>,
 }
@@ -29,19 +33,43 @@ impl Seating {
     ///
     #[must_use]
     pub fn pedagogical_council(active_staff: &[Staff]) -> Self {
-        Self { body: Body::PedagogicalCouncil, members: active_staff.iter().map(|s| s.id).collect(), commission: None }
+        let members: Vec<StaffId> = active_staff.iter().map(|s| s.id).collect();
+        Self { body: Body::PedagogicalCouncil, sitting: members.clone(), members, commission: None }
     }
 
     /// The methodological council of a year, from its seats (see [`council_seats`]).
     #[must_use]
     pub fn methodological_council(seats: &[(StaffId, Seat)]) -> Self {
-        Self { body: Body::MethodologicalCouncil, members: seats.iter().map(|(s, _)| *s).collect(), commission: None }
+        let members: Vec<StaffId> = seats.iter().map(|(s, _)| *s).collect();
+        Self { body: Body::MethodologicalCouncil, sitting: members.clone(), members, commission: None }
     }
 
-    /// A commission: its current members.
+    /// A commission: its current members, sitting as they stand now.
     #[must_use]
     pub fn commission(c: Commission) -> Self {
-        Self { body: Body::Commission(c.id), members: c.members.clone(), commission: Some(c) }
+        Self {
+            body: Body::Commission(c.id),
+            members: c.members.clone(),
+            sitting: c.members.clone(),
+            commission: Some(c),
+        }
+    }
+
+    /// A commission for a meeting of `on`: its current members read its meetings; those its
+    /// orders had made members on that date sit at it (R-3.2.2d).
+    #[must_use]
+    pub fn commission_on(c: Commission, stints: &[Stint], on: NaiveDate) -> Self {
+        let sitting = c.sitting_on(stints, on).into_iter().map(|m| m.staff).collect();
+        Self { body: Body::Commission(c.id), members: c.members.clone(), sitting, commission: Some(c) }
+    }
+
+    /// Whether `s` may be marked on the minutes of a meeting of this body: someone who sat on
+    /// it on the meeting's date. A council's membership is not dated, so whoever its list named
+    /// when the meeting was scheduled (`listed`) stays markable; a commission's dated
+    /// membership decides alone (R-3.2.2d).
+    #[must_use]
+    pub fn seats(&self, s: StaffId, listed: bool) -> bool {
+        self.sitting.contains(&s) || (self.commission.is_none() && listed)
     }
 
     /// Whether the body is an approved commission, or a council (which always is).

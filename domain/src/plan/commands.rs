@@ -12,6 +12,7 @@ use super::{
     Item, Owner, Plan, PlanKind, PlanStatus, Progress, ReviewRecord, StatusName, StepActor, StepKind, check_submit,
     next_step, next_year_date, route,
 };
+use crate::decision::Dated;
 use crate::ids::{ItemId, PlanId, StaffId};
 use crate::meeting::{Body, BodyKind, Meeting, MeetingStatus};
 use crate::staff::Role;
@@ -121,6 +122,9 @@ pub struct Transition {
     pub review: Option<ReviewRecord>,
     /// The last step: who approved it, and when.
     pub approved: Option<(StaffId, NaiveDate)>,
+    /// The date the move was decided on (issue 11): as the caller dated it, or today. `None`
+    /// for a withdrawal, which takes no date.
+    pub decided_on: Option<NaiveDate>,
 }
 
 impl Transition {
@@ -170,7 +174,8 @@ pub struct NewVersion {
     /// 1 for a new lineage, n+1 for an amendment of n.
     pub version_no: u32,
     pub origin: Origin,
-    /// The items it starts with, progress reset (their ids are renewed when stored).
+    /// The items it starts with: an amendment's keep their recorded progress, next year's copy
+    /// starts afresh (their ids are renewed when stored).
     pub items: Vec<Item>,
 }
 
@@ -247,22 +252,30 @@ impl Plan {
     /// has the teacher's theme and the school year's theme is set; R-3.2.2f: a commission's
     /// plan needs an approved commission).
     ///
+    /// The submission is dated as asked (a paper year entered afterwards), by default today,
+    /// never in the future.
+    ///
     /// # Errors
-    /// [`SubmitError`]: not the drafter, not a draft, a refused comment, or every problem found.
+    /// [`SubmitError`]: not the drafter, not a draft, a refused comment or date, or every
+    /// problem found.
     pub fn submit(
         &self,
         actor: &PlanActor,
         context: PlanContext,
         remark: Option<&str>,
+        when: impl Into<Dated>,
     ) -> Result<Transition, SubmitError> {
         let (by, role) = signer(actor).filter(|_| self.drafted_by(actor)).ok_or(SubmitError::NotYours)?;
         if self.status != PlanStatus::Draft {
             return Err(SubmitError::WrongState(self.not_now(PlanAction::Submit)));
         }
         let remark = comment(remark).map_err(SubmitError::Comment)?;
+        let on = when.into().decide(None).map_err(SubmitError::Date)?;
         check_submit(&self.submit_facts(context.school_theme_set, context.commission_approved))
             .map_err(SubmitError::Incomplete)?;
-        Ok(self.moving(PlanAction::Submit, PlanStatus::InRoute { steps_done: 0 }, (by, role), remark))
+        let mut t = self.moving(PlanAction::Submit, PlanStatus::InRoute { steps_done: 0 }, (by, role), remark);
+        t.decided_on = Some(on);
+        Ok(t)
     }
 
     /// `submitted → draft`: the drafter takes it back before the route's first step.
@@ -280,7 +293,9 @@ impl Plan {
     /// Takes the route's next step if it is of `kind` and the route names the caller for it.
     /// A review cites a held (or finalized) meeting of the body the route names, whose date
     /// and protocol number then stand on the plan; other steps cite no meeting, and
-    /// ignore one. The last step approves the plan, by the caller, on `today`.
+    /// ignore one. The step is dated as asked, by default today: not in the future, not before
+    /// the step before it (nor, for a review, before the meeting). The last step approves the
+    /// plan, by the caller, on that date.
     ///
     /// # Errors
     /// [`StepError`]: the plan does not wait for this step, the caller may not take it, or the
@@ -291,7 +306,7 @@ impl Plan {
         actor: &PlanActor,
         meeting: Option<&Meeting>,
         remark: Option<&str>,
-        today: NaiveDate,
+        when: impl Into<Dated>,
     ) -> Result<Transition, StepError> {
         let (Some(step), PlanStatus::InRoute { steps_done }) =
             (next_step(self.kind, self.status).filter(|s| s.kind == kind), self.status)
@@ -318,14 +333,18 @@ impl Plan {
             },
             _ => None,
         };
-        if !problems.is_empty() {
+        // A review is decided at its meeting or later; every step after the one before it.
+        let previous = self.previous_decision().max(review.map(|r| r.date));
+        let on = when.into().decide(previous).map_err(|e| problems.push(StepProblem::Date(e))).ok();
+        let Some(on) = on.filter(|_| problems.is_empty()) else {
             return Err(StepError::Invalid(problems));
-        }
+        };
         let last = usize::from(steps_done) + 1 == route(self.kind).1.len();
         let to = if last { PlanStatus::Approved } else { PlanStatus::InRoute { steps_done: steps_done + 1 } };
         let mut t = self.moving(PlanAction::of_step(kind), to, signer, remark);
         t.review = review;
-        t.approved = last.then_some((signer.0, today));
+        t.approved = last.then_some((signer.0, on));
+        t.decided_on = Some(on);
         Ok(t)
     }
 
@@ -341,20 +360,41 @@ impl Plan {
     /// Sends a plan on its route back to draft; whoever may take the next step may, saying
     /// why. The route starts again.
     ///
+    /// The return is dated as asked, by default today: not in the future, not before the
+    /// step before it.
+    ///
     /// # Errors
     /// [`ReturnError`]: the plan is not on its route, the caller may not take its next step,
-    /// or the comment is missing or too long.
-    pub fn return_to_draft(&self, actor: &PlanActor, why: &str) -> Result<Transition, ReturnError> {
+    /// the comment is missing or too long, or the date is refused.
+    pub fn return_to_draft(
+        &self,
+        actor: &PlanActor,
+        why: &str,
+        when: impl Into<Dated>,
+    ) -> Result<Transition, ReturnError> {
         let Some(next) = next_step(self.kind, self.status) else {
             return Err(ReturnError::WrongState(self.not_now(PlanAction::Return)));
         };
         let signer = signer(actor).filter(|_| actor.may_take(next, self.owner)).ok_or(ReturnError::NotYours)?;
         let why = bounded(why, COMMENT_MAX).map_err(ReturnError::Comment)?;
-        Ok(self.moving(PlanAction::Return, PlanStatus::Draft, signer, Some(why)))
+        let on = when.into().decide(self.previous_decision()).map_err(ReturnError::Date)?;
+        let mut t = self.moving(PlanAction::Return, PlanStatus::Draft, signer, Some(why));
+        t.decided_on = Some(on);
+        Ok(t)
     }
 
     fn moving(&self, action: PlanAction, to: PlanStatus, (by, role): (StaffId, Role), c: Option<String>) -> Transition {
-        Transition { action, from: self.status, to, by, role, comment: c, review: None, approved: None }
+        Transition {
+            action,
+            from: self.status,
+            to,
+            by,
+            role,
+            comment: c,
+            review: None,
+            approved: None,
+            decided_on: None,
+        }
     }
 
     /// Applies a move to the plan as the store does: the new state, the review standing on it
@@ -371,10 +411,37 @@ impl Plan {
         if t.approved.is_some() {
             self.approved = t.approved;
         }
+        match t.action {
+            PlanAction::Submit => self.submitted_on = t.decided_on,
+            PlanAction::Review => self.reviewed_on = t.decided_on,
+            PlanAction::Agree => self.agreed = t.decided_on.map(|on| (t.by, on)),
+            _ => {}
+        }
+        if t.to == PlanStatus::Draft {
+            // The route starts again: its dates are the next submission's.
+            self.reviewed_on = None;
+            self.agreed = None;
+        }
+        if let Some(why) = Self::return_comment_after(t) {
+            self.return_comment = why;
+        }
+    }
+
+    /// Why the plan was returned, after a move: a return's comment stands on the plan until it
+    /// is submitted again; other moves leave it (`None` = unchanged, `Some(None)` = cleared).
+    #[must_use]
+    pub fn return_comment_after(t: &Transition) -> Option<Option<String>> {
+        match t.action {
+            PlanAction::Return => Some(t.comment.clone()),
+            PlanAction::Submit => Some(None),
+            _ => None,
+        }
     }
 
     /// An approved plan's next version, n+1, as a draft with the same header and items
-    /// (progress reset). The approved version stays frozen until n+1 is approved.
+    /// — the items continue, so their recorded progress (mark, completion date, outcome,
+    /// evidence) carries over (issue 11). The approved version stays frozen until n+1 is
+    /// approved.
     ///
     /// # Errors
     /// [`AmendError`]: not the drafter, or the plan is not approved.
@@ -392,7 +459,7 @@ impl Plan {
             header: self.header(),
             version_no: self.version_no + 1,
             origin: Origin::Amendment(self.id),
-            items: self.items.iter().map(reset).collect(),
+            items: self.items.clone(),
         })
     }
 
@@ -433,6 +500,17 @@ impl Plan {
             return Err(EditError::NotDraft);
         }
         Ok(())
+    }
+
+    /// The draft's whole list of items replaced by `items`, all or nothing: the list's order is
+    /// the plan's order (positions 1, 2, 3 …), each item planned afresh. The caller checks every
+    /// item's content first (issue 11: a plan of six items is one call, not twelve).
+    ///
+    /// # Errors
+    /// As [`Plan::check_edit`].
+    pub fn replace_items(&self, actor: &PlanActor, items: Vec<Item>) -> Result<Vec<Item>, EditError> {
+        self.check_edit(actor)?;
+        Ok(items.into_iter().zip(1..).map(|(i, position)| Item { position, ..reset(&i) }).collect())
     }
 
     /// [`Plan::check_edit`] for one of its items.

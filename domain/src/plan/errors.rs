@@ -3,6 +3,7 @@
 
 use super::SubmitProblem;
 use super::commands::NotNow;
+use crate::decision::DateProblem;
 use crate::values::TextError;
 
 /// Why a plan cannot be started.
@@ -25,6 +26,9 @@ pub enum SubmitError {
     /// The comment is refused.
     #[error("comment: {0}")]
     Comment(TextError),
+    /// The submission's date is refused.
+    #[error("decided_on: {0}")]
+    Date(DateProblem),
     /// What keeps it from being submitted, every problem at once.
     #[error("{} problem(s) keep the plan from being submitted", .0.len())]
     Incomplete(Vec<SubmitProblem>),
@@ -66,6 +70,8 @@ pub enum StepProblem {
     WrongBody,
     /// The meeting has not been held yet: there are no minutes to cite.
     MeetingNotHeld,
+    /// The step's date is refused (issue 11).
+    Date(DateProblem),
 }
 
 /// Why a plan cannot be returned to draft.
@@ -80,6 +86,9 @@ pub enum ReturnError {
     /// A return says why; the comment is required.
     #[error("comment: {0}")]
     Comment(TextError),
+    /// The return's date is refused.
+    #[error("decided_on: {0}")]
+    Date(DateProblem),
 }
 
 /// Why a plan cannot be amended.

@@ -8,6 +8,8 @@ mod commands;
 mod errors;
 mod execution;
 #[cfg(test)]
+mod fidelity_tests;
+#[cfg(test)]
 mod route_tests;
 #[cfg(test)]
 mod rule_tests;
@@ -492,6 +494,24 @@ pub fn known_form(code: &str) -> bool {
     catalogue::find(code).is_some()
 }
 
+/// An item's form: a catalogue code when it has one, or none — preparing assessment tasks
+/// (R-3.2.2g) or a council's agenda point are plan items with no catalogue form.
+///
+/// # Errors
+/// [`UnknownForm`] for a code the catalogue does not have.
+pub fn item_form(code: Option<&str>) -> Result<Option<String>, UnknownForm> {
+    match code {
+        None => Ok(None),
+        Some(c) if known_form(c) => Ok(Some(c.to_owned())),
+        Some(_) => Err(UnknownForm),
+    }
+}
+
+/// A form code the catalogue does not have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("no such form in the catalogue")]
+pub struct UnknownForm;
+
 /// The same date a year later (Feb 29 becomes Feb 28), for rolling a plan over.
 #[must_use]
 pub fn next_year_date(d: NaiveDate) -> NaiveDate {
@@ -521,7 +541,8 @@ pub struct Item {
     pub position: u32,
     pub title: String,
     pub description: Option<String>,
-    pub form: String,
+    /// A catalogue code, or none for work that is no catalogue form (R-3.2.2g).
+    pub form: Option<String>,
     pub direction: Option<String>,
     pub start: Option<NaiveDate>,
     pub due: Option<NaiveDate>,
@@ -541,6 +562,17 @@ pub struct ReviewRecord {
     pub date: NaiveDate,
 }
 
+impl ReviewRecord {
+    /// The review as its minutes stand now: once the cited meeting's minutes are numbered, that
+    /// number stands on the plan — also when the plan was reviewed at a held
+    /// meeting whose minutes were finalized later. `minutes` is the meeting's number as read
+    /// now (`None`: not yet numbered).
+    #[must_use]
+    pub fn as_numbered(self, minutes: Option<u32>) -> Self {
+        Self { protocol_number: minutes.or(self.protocol_number), ..self }
+    }
+}
+
 /// A version of a plan.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Plan {
@@ -557,7 +589,15 @@ pub struct Plan {
     pub personal_theme: Option<String>,
     pub ever_submitted: bool,
     pub review: Option<ReviewRecord>,
+    /// When it was last submitted (the date its route's first step follows).
+    pub submitted_on: Option<NaiveDate>,
+    /// When the review was decided (the meeting's date or later).
+    pub reviewed_on: Option<NaiveDate>,
+    /// Who agreed it, and when.
+    pub agreed: Option<(StaffId, NaiveDate)>,
     pub approved: Option<(StaffId, NaiveDate)>,
+    /// Why it was last returned to draft; cleared when it is submitted again.
+    pub return_comment: Option<String>,
     pub items: Vec<Item>,
     pub version: i32,
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -565,6 +605,13 @@ pub struct Plan {
 }
 
 impl Plan {
+    /// The date of the route's last move so far — its submission, review or agreement — which
+    /// the next decision may not precede (issue 11).
+    #[must_use]
+    pub fn previous_decision(&self) -> Option<NaiveDate> {
+        [self.submitted_on, self.reviewed_on, self.agreed.map(|(_, on)| on)].into_iter().flatten().max()
+    }
+
     /// The facts the submission rules look at, from the plan itself.
     #[must_use]
     pub fn submit_facts(&self, school_theme_set: bool, commission_approved: bool) -> SubmitFacts {

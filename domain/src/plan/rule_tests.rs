@@ -54,7 +54,7 @@ fn nobody_agrees_or_approves_their_own_plan_and_the_director_stands_in_for_the_d
     };
     let today = day(2023, 9, 14);
     assert_eq!(p.take_step(StepKind::Agree, &facts, None, None, today), Err(StepError::NotYours));
-    assert_eq!(p.return_to_draft(&facts, "x"), Err(ReturnError::NotYours), "nor returns it");
+    assert_eq!(p.return_to_draft(&facts, "x", day(2023, 9, 14)), Err(ReturnError::NotYours), "nor returns it");
     let director = PlanActor { caller: Caller::Staff { id: DIRECTOR, role: Role::Director }, ..facts };
     let agreed = p.take_step(StepKind::Agree, &director, None, None, today).map(|t| t.to);
     assert_eq!(agreed, Ok(ONE_STEP));
@@ -114,14 +114,14 @@ fn submission_refuses_a_long_comment_then_lists_every_problem_at_once_r_5_1_r_3_
     let teacher = actor(Who::Teacher, PlanKind::Individual);
     let long = "я".repeat(COMMENT_MAX + 1);
     assert_eq!(
-        p.submit(&teacher, CONTEXT, Some(&long)),
+        p.submit(&teacher, CONTEXT, Some(&long), day(2023, 9, 1)),
         Err(SubmitError::Comment(TextError::TooLong { max: COMMENT_MAX }))
     );
     p.items[0].due = None;
     p.personal_theme = None;
     let no_theme = PlanContext { school_theme_set: false, commission_approved: false };
     assert_eq!(
-        p.submit(&teacher, no_theme, Some("Тапшырдым")),
+        p.submit(&teacher, no_theme, Some("Тапшырдым"), day(2023, 9, 1)),
         Err(SubmitError::Incomplete(vec![
             SubmitProblem::ItemWithoutDeadline { position: 1 },
             SubmitProblem::NoPersonalTheme,
@@ -131,10 +131,12 @@ fn submission_refuses_a_long_comment_then_lists_every_problem_at_once_r_5_1_r_3_
     let c = plan(PlanKind::Commission, DRAFT);
     let head = actor(Who::Head, PlanKind::Commission);
     assert_eq!(
-        c.submit(&head, PlanContext { school_theme_set: true, commission_approved: false }, None),
+        c.submit(&head, PlanContext { school_theme_set: true, commission_approved: false }, None, day(2023, 9, 1)),
         Err(SubmitError::Incomplete(vec![SubmitProblem::CommissionNotApproved]))
     );
-    let ok = c.submit(&head, CONTEXT, Some("Тапшырдым")).map(|t| (t.action, t.role, t.submits(), t.comment));
+    let ok = c
+        .submit(&head, CONTEXT, Some("Тапшырдым"), day(2023, 9, 1))
+        .map(|t| (t.action, t.role, t.submits(), t.comment));
     assert_eq!(ok, Ok((PlanAction::Submit, Role::Teacher, true, Some("Тапшырдым".to_owned()))));
 }
 
@@ -147,8 +149,8 @@ fn a_return_says_why_and_the_route_starts_again_r_5_1() {
         date: day(2023, 9, 8),
     });
     let director = actor(Who::Director, PlanKind::School);
-    assert_eq!(p.return_to_draft(&director, "  "), Err(ReturnError::Comment(TextError::Empty)));
-    let t = p.return_to_draft(&director, "Мөөнөттөрдү тактаңыз");
+    assert_eq!(p.return_to_draft(&director, "  ", day(2023, 9, 14)), Err(ReturnError::Comment(TextError::Empty)));
+    let t = p.return_to_draft(&director, "Мөөнөттөрдү тактаңыз", day(2023, 9, 14));
     let t = t.unwrap();
     assert_eq!((t.from, t.to, t.comment.as_deref()), (ONE_STEP, DRAFT, Some("Мөөнөттөрдү тактаңыз")));
     p.apply(&t);
@@ -177,7 +179,7 @@ fn every_route_walks_from_draft_to_approved_by_the_people_the_table_names() {
     for (kind, steps, approver) in routes {
         let mut p = plan(kind, DRAFT);
         let drafter = if kind == PlanKind::Individual { Who::Teacher } else { Who::Director };
-        let submitted = p.submit(&actor(drafter, kind), CONTEXT, None);
+        let submitted = p.submit(&actor(drafter, kind), CONTEXT, None, day(2023, 9, 1));
         let t = submitted.unwrap();
         p.apply(&t);
         let held = meeting(reviewing_body(kind), MeetingStatus::Finalized);
@@ -198,14 +200,13 @@ fn every_route_walks_from_draft_to_approved_by_the_people_the_table_names() {
 }
 
 #[test]
-fn an_amendment_and_a_rollover_are_drafts_with_progress_reset_and_a_rollover_shifts_dates_a_year() {
+fn an_amendment_keeps_progress_a_rollover_resets_it_and_shifts_dates_a_year() {
     let p = plan(PlanKind::School, APPROVED);
     let deputy = actor(Who::Deputy, PlanKind::School);
     let amended = p.amend(&deputy);
     let v2 = amended.unwrap();
     assert_eq!((v2.version_no, v2.origin, v2.year), (2, Origin::Amendment(p.id), p.year));
-    assert_eq!(v2.items[0].progress, Progress::Planned);
-    assert_eq!((v2.items[0].completed_on.as_ref(), v2.items[0].outcome.as_ref()), (None, None));
+    assert_eq!(v2.items[0].progress, Progress::Done, "an amendment keeps recorded progress");
     assert_eq!(v2.items[0].due, Some(day(2023, 11, 20)));
     let rolled = p.roll_over(&deputy);
     let next = rolled.unwrap();

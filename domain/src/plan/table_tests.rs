@@ -79,7 +79,7 @@ pub(super) fn item() -> Item {
         position: 1,
         title: "Ачык сабак".into(),
         description: None,
-        form: "open_lesson".into(),
+        form: Some("open_lesson".into()),
         direction: None,
         start: Some(day(2023, 11, 1)),
         due: Some(day(2023, 11, 20)),
@@ -106,7 +106,11 @@ pub(super) fn plan(kind: PlanKind, status: PlanStatus) -> Plan {
         personal_theme: (kind == PlanKind::Individual).then(|| "Долбоордук ыкма".into()),
         ever_submitted: status != PlanStatus::Draft,
         review: None,
+        submitted_on: None,
+        reviewed_on: None,
+        agreed: None,
         approved: None,
+        return_comment: None,
         items: vec![item()],
         version: 1,
         created_at: chrono::DateTime::default(),
@@ -207,10 +211,10 @@ pub(super) fn run(p: &Plan, a: &PlanActor, cmd: Cmd) -> Out {
     match cmd {
         Cmd::Read => yes(may_read(p, a)),
         Cmd::Draft => yes(may_draft(p.kind, p.owner, a)),
-        Cmd::Submit => moved(p.submit(a, CONTEXT, None).map_err(|e| match e {
+        Cmd::Submit => moved(p.submit(a, CONTEXT, None, day(2023, 9, 1)).map_err(|e| match e {
             SubmitError::NotYours => No,
             SubmitError::WrongState(_) => State,
-            SubmitError::Comment(_) | SubmitError::Incomplete(_) => Invalid,
+            SubmitError::Comment(_) | SubmitError::Date(_) | SubmitError::Incomplete(_) => Invalid,
         })),
         Cmd::Withdraw => moved(p.withdraw(a).map_err(|e| match e {
             WithdrawError::NotYours => No,
@@ -219,10 +223,10 @@ pub(super) fn run(p: &Plan, a: &PlanActor, cmd: Cmd) -> Out {
         Cmd::Review => step(StepKind::Review),
         Cmd::Agree => step(StepKind::Agree),
         Cmd::Approve => step(StepKind::Approve),
-        Cmd::Return => moved(p.return_to_draft(a, "Мөөнөттөрдү тактаңыз").map_err(|e| match e {
+        Cmd::Return => moved(p.return_to_draft(a, "Мөөнөттөрдү тактаңыз", day(2023, 9, 14)).map_err(|e| match e {
             ReturnError::WrongState(_) => State,
             ReturnError::NotYours => No,
-            ReturnError::Comment(_) => Invalid,
+            ReturnError::Comment(_) | ReturnError::Date(_) => Invalid,
         })),
         Cmd::Amend => match p.amend(a) {
             Ok(v) => New(v.version_no),

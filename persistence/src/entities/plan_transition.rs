@@ -18,6 +18,7 @@ pub struct Model {
     pub meeting_id: Option<Uuid>,
     pub protocol_number: Option<i32>,
     pub meeting_date: Option<Date>,
+    pub decided_on: Option<Date>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -15,6 +15,8 @@ mod m20261201_000030_sync_tombstones;
 mod m20261201_000031_report_hearings;
 mod m20261201_000032_outside_work;
 mod m20261201_000033_district_support;
+mod m20261201_000110_plan_return_comment;
+mod m20261201_000111_plan_decision_dates;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -35,6 +37,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000031_report_hearings::Migration),
             Box::new(m20261201_000032_outside_work::Migration),
             Box::new(m20261201_000033_district_support::Migration),
+            Box::new(m20261201_000110_plan_return_comment::Migration),
+            Box::new(m20261201_000111_plan_decision_dates::Migration),
         ]
     }
 }

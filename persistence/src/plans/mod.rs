@@ -36,7 +36,8 @@ pub struct PlanPatch {
 pub struct ItemContent {
     pub title: Option<String>,
     pub description: Option<Option<String>>,
-    pub form: Option<String>,
+    /// `Some(None)` clears the form.
+    pub form: Option<Option<String>>,
     pub direction: Option<Option<String>>,
     pub start: Option<Option<NaiveDate>>,
     pub due: Option<Option<NaiveDate>>,
@@ -110,4 +111,6 @@ pub struct HistoryEntry {
     pub meeting: Option<MeetingId>,
     pub protocol_number: Option<u32>,
     pub meeting_date: Option<NaiveDate>,
+    /// The day the move was decided (issue 11).
+    pub decided_on: Option<NaiveDate>,
 }

@@ -289,11 +289,15 @@ impl Store {
     /// # Errors
     /// [`StoreError::Db`].
     pub async fn plan_history(&self, id: PlanId) -> StoreResult<Vec<HistoryEntry>> {
-        Ok(plan_transition::Entity::find()
+        let rows = plan_transition::Entity::find()
             .filter(plan_transition::Column::PlanId.eq(id.uuid()))
             .order_by_asc(plan_transition::Column::Id)
             .all(&self.db)
-            .await?
+            .await?;
+        // A review's protocol number as the minutes stand now.
+        let numbers =
+            super::rows::protocol_numbers(&self.db, rows.iter().filter_map(|t| t.meeting_id).collect()).await?;
+        Ok(rows
             .into_iter()
             .map(|t| HistoryEntry {
                 at: t.at,
@@ -304,8 +308,12 @@ impl Store {
                 to: t.to_status,
                 comment: t.comment,
                 meeting: t.meeting_id.map(MeetingId::from_uuid),
-                protocol_number: t.protocol_number.and_then(|n| u32::try_from(n).ok()),
+                protocol_number: t
+                    .meeting_id
+                    .and_then(|m| numbers.get(&m).copied())
+                    .or_else(|| t.protocol_number.and_then(|n| u32::try_from(n).ok())),
                 meeting_date: t.meeting_date,
+                decided_on: t.decided_on,
             })
             .collect())
     }

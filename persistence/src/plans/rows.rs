@@ -1,12 +1,13 @@
 //! Rows to domain types and back: statuses, owners, lineages, items and their evidence.
 
-use crate::entities::{plan, plan_item};
+use crate::entities::{meeting, plan, plan_item};
 use crate::org::check_version;
 use crate::{Audit, StoreError, StoreResult, now, record_audit, stored};
 use sea_orm::ActiveValue::Set;
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -63,7 +64,8 @@ pub(super) fn to_item(m: plan_item::Model) -> StoreResult<Item> {
         position: stored("plan_item.position", u32::try_from(m.position))?,
         title: m.title,
         description: m.description,
-        form: m.form_code,
+        // The column predates form-less items: an empty code stands for "no catalogue form".
+        form: Some(m.form_code).filter(|f| !f.is_empty()),
         direction: m.direction,
         start: m.start_date,
         due: m.due_date,
@@ -77,7 +79,25 @@ pub(super) fn to_item(m: plan_item::Model) -> StoreResult<Item> {
     })
 }
 
-pub(super) fn to_plan(m: plan::Model, items: Vec<Item>) -> StoreResult<Plan> {
+/// The protocol numbers of the meetings `ids` as their minutes stand now, read in one
+/// statement: a review cites the meeting, and its number is read through it rather than
+/// copied when the review was recorded (the minutes may be finalized later).
+pub(crate) async fn protocol_numbers(db: &impl ConnectionTrait, ids: Vec<Uuid>) -> StoreResult<HashMap<Uuid, u32>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows: Vec<(Uuid, Option<i32>)> = meeting::Entity::find()
+        .select_only()
+        .column(meeting::Column::Id)
+        .column(meeting::Column::ProtocolNumber)
+        .filter(meeting::Column::Id.is_in(ids))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().filter_map(|(id, n)| Some((id, u32::try_from(n?).ok()?))).collect())
+}
+
+pub(super) fn to_plan(m: plan::Model, items: Vec<Item>, numbers: &HashMap<Uuid, u32>) -> StoreResult<Plan> {
     let kind = PlanKind::parse(&m.kind).ok_or_else(|| StoreError::Corrupt(format!("plan.kind: {}", m.kind)))?;
     let owner = match (m.commission_id, m.teacher_id) {
         (Some(c), _) => Owner::Commission(CommissionId::from_uuid(c)),
@@ -97,14 +117,24 @@ pub(super) fn to_plan(m: plan::Model, items: Vec<Item>) -> StoreResult<Plan> {
         personal_theme: m.personal_theme,
         ever_submitted: m.ever_submitted,
         review: match (m.review_meeting_id, m.review_date) {
-            (Some(meeting), Some(date)) => Some(ReviewRecord {
-                meeting: MeetingId::from_uuid(meeting),
-                protocol_number: m.review_protocol.and_then(|n| u32::try_from(n).ok()),
-                date,
-            }),
+            (Some(meeting), Some(date)) => Some(
+                ReviewRecord {
+                    meeting: MeetingId::from_uuid(meeting),
+                    protocol_number: m.review_protocol.and_then(|n| u32::try_from(n).ok()),
+                    date,
+                }
+                .as_numbered(numbers.get(&meeting).copied()),
+            ),
             _ => None,
         },
         approved: match (m.approved_by, m.approved_on) {
+            (Some(by), Some(on)) => Some((StaffId::from_uuid(by), on)),
+            _ => None,
+        },
+        return_comment: m.return_comment,
+        submitted_on: m.submitted_on,
+        reviewed_on: m.reviewed_on,
+        agreed: match (m.agreed_by, m.agreed_on) {
             (Some(by), Some(on)) => Some((StaffId::from_uuid(by), on)),
             _ => None,
         },
@@ -130,10 +160,11 @@ pub(super) async fn load_many(db: &impl ConnectionTrait, rows: Vec<plan::Model>)
             items.entry(plan_id).or_default().push(to_item(i)?);
         }
     }
+    let numbers = protocol_numbers(db, rows.iter().filter_map(|r| r.review_meeting_id).collect()).await?;
     rows.into_iter()
         .map(|m| {
             let its = items.remove(&m.id).unwrap_or_default();
-            to_plan(m, its)
+            to_plan(m, its, &numbers)
         })
         .collect()
 }
@@ -143,20 +174,23 @@ pub(super) async fn load_one(db: &impl ConnectionTrait, id: Uuid) -> StoreResult
     load_many(db, vec![row]).await?.pop().ok_or(StoreError::NotFound)
 }
 
-/// Bumps a plan's version if it is still at `expected` and in `status`.
+/// Bumps a plan's version if it is still in `status` and, when `expected` names one, at that
+/// version. Without `expected` the write is unconditional on the version (only `If-Match`
+/// makes a write conditional): the increment is made by the database, so that concurrent
+/// writers each move it on and none is refused.
 pub(super) async fn bump(txn: &DatabaseTransaction, p: &Plan, expected: Option<i32>) -> StoreResult<()> {
     let current = plan::Entity::find_by_id(p.id.uuid()).one(txn).await?.ok_or(StoreError::NotFound)?;
     check_version(expected, current.version)?;
     let (status, _) = status_parts(p.status);
-    let n = plan::Entity::update_many()
-        .col_expr(plan::Column::Version, Expr::value(current.version + 1))
+    let mut update = plan::Entity::update_many()
+        .col_expr(plan::Column::Version, Expr::col(plan::Column::Version).add(1))
         .col_expr(plan::Column::UpdatedAt, Expr::value(now()))
         .filter(plan::Column::Id.eq(current.id))
-        .filter(plan::Column::Version.eq(current.version))
-        .filter(plan::Column::Status.eq(status))
-        .exec(txn)
-        .await?
-        .rows_affected;
+        .filter(plan::Column::Status.eq(status));
+    if let Some(v) = expected {
+        update = update.filter(plan::Column::Version.eq(v));
+    }
+    let n = update.exec(txn).await?.rows_affected;
     if n == 0 {
         return Err(StoreError::VersionMismatch { current: current.version + 1 });
     }
@@ -182,7 +216,7 @@ pub(super) async fn insert_item(txn: &DatabaseTransaction, plan: Uuid, item: &It
         position: Set(i32::try_from(item.position).unwrap_or(i32::MAX)),
         title: Set(item.title.clone()),
         description: Set(item.description.clone()),
-        form_code: Set(item.form.clone()),
+        form_code: Set(item.form.clone().unwrap_or_default()),
         direction: Set(item.direction.clone()),
         start_date: Set(item.start),
         due_date: Set(item.due),
@@ -252,6 +286,11 @@ pub(super) async fn insert_plan(
         approved_by: Set(None),
         approved_on: Set(None),
         previous_id: Set(previous),
+        return_comment: Set(None),
+        submitted_on: Set(None),
+        reviewed_on: Set(None),
+        agreed_by: Set(None),
+        agreed_on: Set(None),
         version: Set(1),
         created_at: Set(at),
         updated_at: Set(at),

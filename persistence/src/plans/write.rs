@@ -89,15 +89,62 @@ impl Store {
         Ok(())
     }
 
-    /// Adds an item to a draft.
+    /// Adds an item to a draft; `last` places it after the items stored when it is written
+    /// (not those the caller read), so that concurrent additions each get their own place.
     ///
     /// # Errors
-    /// [`StoreError::VersionMismatch`] when the plan changed meanwhile.
-    pub async fn add_item(&self, p: &Plan, expected: Option<i32>, item: &Item, audit: &Audit) -> StoreResult<Plan> {
+    /// [`StoreError::VersionMismatch`] when the plan is no longer at `expected` or left the
+    /// draft state.
+    pub async fn add_item(
+        &self,
+        p: &Plan,
+        expected: Option<i32>,
+        item: &Item,
+        last: bool,
+        audit: &Audit,
+    ) -> StoreResult<Plan> {
+        let txn = self.write().await?;
+        // The plan's row is locked by the bump first: concurrent additions read the last
+        // position one after another.
+        bump(&txn, p, expected).await?;
+        let mut item = item.clone();
+        if last {
+            let max: Option<i32> = plan_item::Entity::find()
+                .select_only()
+                .column_as(plan_item::Column::Position.max(), "m")
+                .filter(plan_item::Column::PlanId.eq(p.id.uuid()))
+                .into_tuple::<Option<i32>>()
+                .one(&txn)
+                .await?
+                .flatten();
+            item.position = u32::try_from(max.unwrap_or(0)).unwrap_or(0) + 1;
+        }
+        insert_item(&txn, p.id.uuid(), &item).await?;
+        record_audit(&txn, audit, "plan.item.add", "plan", Some(p.id.uuid()), Some(p.school.uuid()), None).await?;
+        let out = load_one(&txn, p.id.uuid()).await?;
+        txn.commit().await?;
+        Ok(out)
+    }
+
+    /// Replaces a draft's whole list of items in one transaction: all of them or none.
+    ///
+    /// # Errors
+    /// [`StoreError::VersionMismatch`] when the plan is no longer at `expected` or left the
+    /// draft state.
+    pub async fn replace_items(
+        &self,
+        p: &Plan,
+        expected: Option<i32>,
+        items: &[Item],
+        audit: &Audit,
+    ) -> StoreResult<Plan> {
         let txn = self.write().await?;
         bump(&txn, p, expected).await?;
-        insert_item(&txn, p.id.uuid(), item).await?;
-        record_audit(&txn, audit, "plan.item.add", "plan", Some(p.id.uuid()), Some(p.school.uuid()), None).await?;
+        plan_item::Entity::delete_many().filter(plan_item::Column::PlanId.eq(p.id.uuid())).exec(&txn).await?;
+        for item in items {
+            insert_item(&txn, p.id.uuid(), item).await?;
+        }
+        record_audit(&txn, audit, "plan.items.replace", "plan", Some(p.id.uuid()), Some(p.school.uuid()), None).await?;
         let out = load_one(&txn, p.id.uuid()).await?;
         txn.commit().await?;
         Ok(out)
@@ -125,7 +172,7 @@ impl Store {
             am.description = Set(v);
         }
         if let Some(v) = c.form {
-            am.form_code = Set(v);
+            am.form_code = Set(v.unwrap_or_default());
         }
         if let Some(v) = c.direction {
             am.direction = Set(v);
@@ -246,10 +293,20 @@ impl Store {
             am.review_protocol = Set(r.protocol_number.and_then(|n| i32::try_from(n).ok()));
             am.review_date = Set(Some(r.date));
         }
+        // The plan's dates as the domain applies the move (issue 11).
+        let mut after = p.clone();
+        after.apply(t);
+        am.submitted_on = Set(after.submitted_on);
+        am.reviewed_on = Set(after.reviewed_on);
+        am.agreed_by = Set(after.agreed.map(|(by, _)| by.uuid()));
+        am.agreed_on = Set(after.agreed.map(|(_, on)| on));
         if t.to == PlanStatus::Draft {
             am.review_meeting_id = Set(None);
             am.review_protocol = Set(None);
             am.review_date = Set(None);
+        }
+        if let Some(why) = Plan::return_comment_after(t) {
+            am.return_comment = Set(why);
         }
         if let Some((by, on)) = t.approved {
             am.approved_by = Set(Some(by.uuid()));
@@ -281,6 +338,7 @@ impl Store {
             meeting_id: Set(t.review.map(|r| r.meeting.uuid())),
             protocol_number: Set(t.review.and_then(|r| r.protocol_number).and_then(|n| i32::try_from(n).ok())),
             meeting_date: Set(t.review.map(|r| r.date)),
+            decided_on: Set(t.decided_on),
         }
         .insert(&txn)
         .await?;

@@ -4,15 +4,15 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use usul_tests::{TestApp, spawn_app};
 
-struct Setup {
-    school: String,
-    director: String,
-    deputy: String,
-    maths: String,
-    history: String,
+pub(crate) struct Setup {
+    pub(crate) school: String,
+    pub(crate) director: String,
+    pub(crate) deputy: String,
+    pub(crate) maths: String,
+    pub(crate) history: String,
 }
 
-async fn setup(app: &TestApp) -> Setup {
+pub(crate) async fn setup(app: &TestApp) -> Setup {
     let school = app.demo_school().await;
     let director = app.login("director@demo.usul.kg").await;
     let deputy = app.login("deputy@demo.usul.kg").await;
@@ -205,7 +205,7 @@ async fn the_head_is_a_member_with_enough_experience_appointed_by_the_director_r
     assert_eq!(r.body["errors"][0]["code"], "no_head");
 }
 
-async fn approved(app: &TestApp, s: &Setup, name: &str, number: &str) -> String {
+pub(crate) async fn approved(app: &TestApp, s: &Setup, name: &str, number: &str) -> String {
     let c = draft(app, s, name, &[&s.maths], &MATHS_TEACHERS).await;
     let id = c["id"].as_str().unwrap().to_owned();
     appoint(app, s, &id, &c["member_ids"][0]).await;

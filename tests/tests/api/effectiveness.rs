@@ -133,7 +133,7 @@ async fn effectiveness_matches_a_hand_computed_example_r_5_5() {
         position: n,
         title: format!("Иш-чара {n}"),
         description: None,
-        form: "seminar".to_owned(),
+        form: Some("seminar".to_owned()),
         direction: None,
         start: None,
         due: chrono::NaiveDate::from_ymd_opt(2023, 5, 1),

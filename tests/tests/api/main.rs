@@ -9,6 +9,7 @@ mod contract;
 mod conventions;
 mod cors;
 mod effectiveness;
+mod fidelity;
 mod hardening;
 mod hearing;
 mod meetings;

@@ -184,6 +184,6 @@ pub(super) async fn minuted(
     Ok(store.save_meeting(&m, None, &after, change, audit).await?)
 }
 
-/// One item of a demo plan: (title, form, due month and day in the school year, responsible
-/// e-mails).
+/// One item of a demo plan: (title, form — empty for none —, due month and day in the school
+/// year, responsible e-mails).
 pub(super) type DemoItem = (&'static str, &'static str, (i32, u32, u32), &'static [&'static str]);

@@ -43,7 +43,7 @@ pub(super) async fn plans(
             position: u32::try_from(n + 1).unwrap_or(1),
             title: (*title).to_owned(),
             description: None,
-            form: (*form).to_owned(),
+            form: Some((*form).to_owned()).filter(|f| !f.is_empty()),
             direction: None,
             start: None,
             due: Some(date(*due)?),
@@ -61,6 +61,8 @@ pub(super) async fn plans(
         personal_theme: theme.map(str::to_owned),
     };
     let desk = crate::cli::plan_desk::PlanDesk { store, school, audit };
+    // The plans were drafted over the summer and submitted before the year's first meetings.
+    let drafted_by = date((2022, 8, 20))?;
     let director = person("director@demo.usul.kg")?;
     let deputy = person("deputy@demo.usul.kg")?;
     // Approvals come two days after the review, or on September 14 without one.
@@ -82,7 +84,7 @@ pub(super) async fn plans(
         .await?;
     let items = SCHOOL_ITEMS.iter().enumerate().map(|(n, it)| item(n, it)).collect::<Result<Vec<_>, _>>()?;
     let p = desk.add(deputy, p, items).await?;
-    let p = desk.submit(deputy, p).await?;
+    let p = desk.submit(deputy, p, drafted_by).await?;
     let p = desk.step(deputy, p, StepKind::Review, council, date((2022, 9, 8))?).await?;
     let p = desk.step(director, p, StepKind::Approve, None, approval_day(council)?).await?;
     // Its execution over the year: four items done, the master classes partly, the year's
@@ -110,7 +112,8 @@ pub(super) async fn plans(
             desk.start(head, (PlanKind::Commission, Owner::Commission(c.id), year), header(title, None, None)).await?;
         let own: [DemoItem; 2] = [
             ("Ачык сабактар", "open_lesson", (2022, 11, 25), &[]),
-            ("Текшерүү тапшырмаларын даярдоо", "author_development", (2023, 3, 10), &[]),
+            // Preparing assessment tasks (R-3.2.2g) is no catalogue form.
+            ("Текшерүү тапшырмаларын даярдоо", "", (2023, 3, 10), &[]),
         ];
         let mut items = Vec::new();
         for (n, (title, form, due, _)) in own.iter().enumerate() {
@@ -121,7 +124,7 @@ pub(super) async fn plans(
         let p = desk.add(head, p, items).await?;
         let meeting = minutes.iter().find(|m| m.body == Body::Commission(c.id));
         let reviewed_on = meeting.map_or_else(|| date((2022, 9, 12)), |m| Ok(m.date))?;
-        let p = desk.submit(head, p).await?;
+        let p = desk.submit(head, p, drafted_by).await?;
         let p = desk.step(head, p, StepKind::Review, meeting, reviewed_on).await?;
         let p = desk.step(deputy, p, StepKind::Agree, None, reviewed_on).await?;
         desk.step(director, p, StepKind::Approve, None, approval_day(meeting)?).await?;
@@ -152,7 +155,7 @@ pub(super) async fn plans(
         it.responsible = vec![teacher.id];
         let mut p = desk.add(teacher, p, vec![it]).await?;
         if moves >= 1 {
-            p = desk.submit(teacher, p).await?;
+            p = desk.submit(teacher, p, drafted_by).await?;
         }
         if moves >= 2 {
             p = desk.step(maths_head, p, StepKind::Agree, None, on).await?;

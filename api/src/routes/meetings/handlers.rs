@@ -3,7 +3,7 @@
 //! answers.
 
 use super::dto::{CreateMeetingBody, DocumentQuery, MeetingList, MeetingQuery, MeetingView, UpdateMeetingBody};
-use super::{case, save, school, scope};
+use super::{as_listed, case, save, school, scope};
 use crate::auth::Auth;
 use crate::extract::{ValidJson, lang};
 use crate::openapi::tags;
@@ -82,7 +82,7 @@ pub async fn create(
     let school = school(&state, &id).await?;
     let request = ScheduleRequest::from(body.0);
     let seating = match request.target() {
-        Some((body, year)) => state.store.seating(&school, body, year).await?,
+        Some((body, year)) => state.store.seating(&school, body, year, request.date).await?,
         None => None,
     };
     let new = schedule(&auth.actor, &school, &request, seating.as_ref())?;
@@ -112,9 +112,9 @@ pub async fn read(
     auth: Auth,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let case = case(&state, &id, &[]).await?;
+    let case = case(&state, &id, &[], None).await?;
     case.seating.may_read(&auth.actor, &case.school)?;
-    let m = &case.meeting;
+    let m = &as_listed(&case);
     Ok(versioned(&req, m.version, &MeetingView::new(m, case.seating.label(lang(&req)), lang(&req))))
 }
 
@@ -143,7 +143,7 @@ pub async fn update(
     body: ValidJson<UpdateMeetingBody>,
 ) -> Result<HttpResponse, ApiError> {
     let request = MinutesRequest::from(body.0);
-    let case = case(&state, &id, &request.responsible()).await?;
+    let case = case(&state, &id, &request.responsible(), request.date).await?;
     let (after, change) = case.meeting.edit(&auth.actor, &case.school, &case.seating, &request, &case.people)?;
     let m = save(&state, &req, &auth, &case, &after, change).await?;
     Ok(versioned(&req, m.version, &MeetingView::new(&m, case.seating.label(lang(&req)), lang(&req))))
@@ -171,7 +171,7 @@ pub async fn hold(
     auth: Auth,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let case = case(&state, &id, &[]).await?;
+    let case = case(&state, &id, &[], None).await?;
     let (after, change) = case.meeting.hold(&auth.actor, &case.school, &case.seating)?;
     let m = save(&state, &req, &auth, &case, &after, change).await?;
     Ok(versioned(&req, m.version, &MeetingView::new(&m, case.seating.label(lang(&req)), lang(&req))))
@@ -201,7 +201,7 @@ pub async fn finalize(
     auth: Auth,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let case = case(&state, &id, &[]).await?;
+    let case = case(&state, &id, &[], None).await?;
     let (after, change) = case.meeting.finalize(&auth.actor, &case.school, &case.seating)?;
     let m = save(&state, &req, &auth, &case, &after, change).await?;
     Ok(versioned(&req, m.version, &MeetingView::new(&m, case.seating.label(lang(&req)), lang(&req))))
@@ -230,9 +230,9 @@ pub async fn document(
     q: query::Query<DocumentQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let language = crate::extract::document_lang(q.lang.as_deref())?;
-    let case = case(&state, &id, &[]).await?;
+    let case = case(&state, &id, &[], None).await?;
     case.seating.may_read(&auth.actor, &case.school)?;
-    let m = &case.meeting;
+    let m = &as_listed(&case);
     let people = state.store.staff_by_ids(&m.people()).await?;
     let html = crate::documents::minutes(m, &case.school, &case.seating.label(language), &people, language);
     Ok(HttpResponse::Ok()

@@ -11,6 +11,7 @@ use crate::extract::{expected, path_id};
 use crate::problem::ApiError;
 use crate::state::AppState;
 use actix_web::HttpRequest;
+use chrono::NaiveDate;
 use usul_domain::ids::{MeetingId, SchoolId, StaffId};
 use usul_domain::meeting::Meeting;
 use usul_domain::meeting::command::MeetingChange;
@@ -39,9 +40,15 @@ async fn school(state: &AppState, raw: &str) -> Result<School, ApiError> {
 }
 
 /// What a command on the meeting `raw` needs, with the people its request names.
-async fn case(state: &AppState, raw: &str, staff: &[StaffId]) -> Result<MeetingCase, ApiError> {
+/// The meeting with its body as it sat on `on` (by default the meeting's date, R-3.2.2d).
+async fn case(state: &AppState, raw: &str, staff: &[StaffId], on: Option<NaiveDate>) -> Result<MeetingCase, ApiError> {
     let id = MeetingId::from_uuid(path_id("id", raw)?);
-    state.store.meeting_case(id, staff).await?.ok_or(ApiError::NotFound)
+    state.store.meeting_case(id, staff, on).await?.ok_or(ApiError::NotFound)
+}
+
+/// The meeting as its minutes list it: the members of its date (R-3.2.2d, R-5.3).
+fn as_listed(case: &MeetingCase) -> Meeting {
+    Meeting { attendance: case.meeting.listed(&case.seating), ..case.meeting.clone() }
 }
 
 /// Saves what a command did, under the request's `If-Match`, audited as the change says.

@@ -47,12 +47,13 @@ pub struct ItemView {
     #[schema(example = "Ачык сабактардын декадасы")]
     pub title: String,
     pub description: Option<String>,
-    /// A catalogue code (`GET /catalogue/forms`).
+    /// A catalogue code (`GET /catalogue/forms`); `null` for work that is no catalogue form,
+    /// such as preparing assessment tasks (R-3.2.2g) or a council's agenda point.
     #[schema(example = "open_lesson")]
-    pub form: String,
+    pub form: Option<String>,
     /// The form's label in the language chosen by `Accept-Language`.
     #[schema(example = "Ачык сабактар")]
-    pub form_label: String,
+    pub form_label: Option<String>,
     /// The direction of work it serves.
     pub direction: Option<String>,
     pub start_date: Option<NaiveDate>,
@@ -74,8 +75,12 @@ pub struct ReviewView {
     /// The minutes' number (once finalized).
     #[schema(example = 1)]
     pub protocol_number: Option<u32>,
+    /// The meeting's date.
     #[schema(example = "2022-09-08")]
     pub date: NaiveDate,
+    /// The day the review was decided (the meeting's, or as recorded).
+    #[schema(example = "2022-09-08")]
+    pub decided_on: Option<NaiveDate>,
 }
 
 /// A version of a plan.
@@ -112,8 +117,20 @@ pub struct PlanView {
     /// The teacher's own methodological theme (*өздүк усулдук тема*), for individual plans.
     pub personal_theme: Option<String>,
     pub review: Option<ReviewView>,
+    /// The day it was last submitted.
+    #[schema(example = "2022-09-01")]
+    pub submitted_on: Option<NaiveDate>,
+    /// Who agreed it (*макулдашылды*), and on which day.
+    pub agreed_by: Option<Uuid>,
+    #[schema(example = "2022-09-12")]
+    pub agreed_on: Option<NaiveDate>,
     pub approved_by: Option<Uuid>,
+    /// The day it was approved (*бекитилди*), as the approval was dated.
+    #[schema(example = "2022-09-14")]
     pub approved_on: Option<NaiveDate>,
+    /// Why the plan was last returned to its drafter; cleared when it is submitted again.
+    #[schema(example = "Ар бир иш-чарага жооптуу адамды көрсөтүңүз")]
+    pub return_comment: Option<String>,
     pub items: Vec<ItemView>,
     /// Sent as `ETag`; send it back in `If-Match`.
     #[schema(example = 1)]
@@ -139,9 +156,11 @@ impl From<PlanKind> for PlanKindDto {
     }
 }
 
-impl From<ReviewRecord> for ReviewView {
-    fn from(r: ReviewRecord) -> Self {
-        Self { meeting_id: r.meeting.uuid(), protocol_number: r.protocol_number, date: r.date }
+impl ReviewView {
+    /// A review with the day it was decided.
+    #[must_use]
+    pub fn new(r: ReviewRecord, decided_on: Option<NaiveDate>) -> Self {
+        Self { meeting_id: r.meeting.uuid(), protocol_number: r.protocol_number, date: r.date, decided_on }
     }
 }
 
@@ -155,8 +174,9 @@ impl ItemView {
             title: i.title.clone(),
             description: i.description.clone(),
             form: i.form.clone(),
-            form_label: usul_domain::catalogue::find(&i.form)
-                .map_or_else(|| i.form.clone(), |f| f.label(language).to_owned()),
+            form_label: i.form.as_deref().map(|code| {
+                usul_domain::catalogue::find(code).map_or_else(|| code.to_owned(), |f| f.label(language).to_owned())
+            }),
             direction: i.direction.clone(),
             start_date: i.start,
             due_date: i.due,
@@ -194,9 +214,13 @@ impl PlanView {
             goal: p.goal.clone(),
             school_theme,
             personal_theme: p.personal_theme.clone(),
-            review: p.review.map(ReviewView::from),
+            review: p.review.map(|r| ReviewView::new(r, p.reviewed_on)),
+            submitted_on: p.submitted_on,
+            agreed_by: p.agreed.map(|(s, _)| s.uuid()),
+            agreed_on: p.agreed.map(|(_, d)| d),
             approved_by: p.approved.map(|(s, _)| s.uuid()),
             approved_on: p.approved.map(|(_, d)| d),
+            return_comment: p.return_comment.clone(),
             items: p.items.iter().map(|i| ItemView::new(i, language)).collect(),
             version: p.version,
             created_at: p.created_at,
@@ -273,9 +297,11 @@ pub struct ItemBody {
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<String>, max_length = 4000)]
     pub description: Option<Option<String>>,
-    /// A catalogue code.
-    #[schema(example = "open_lesson")]
-    pub form: Option<String>,
+    /// A catalogue code; optional: work such as preparing assessment tasks (R-3.2.2g) has
+    /// none. `null` clears it.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, example = "open_lesson")]
+    pub form: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<String>, max_length = 200)]
     pub direction: Option<Option<String>>,
@@ -297,6 +323,19 @@ pub struct ItemBody {
     pub position: Option<u32>,
 }
 
+/// A draft's whole list of items, in the plan's order.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"items": [
+    {"title": "Ачык сабактардын декадасы", "form": "open_lesson", "due_date": "2022-11-25", "responsible_ids": ["01a2153e-6f02-75e8-ab76-f3d21fc243e7"]},
+    {"title": "Баалоо тапшырмаларын даярдоо", "due_date": "2023-03-10", "responsible_ids": ["01a2153e-6f02-75e8-ab76-f3d21fc243e7"]}
+]}))]
+pub struct ItemsBody {
+    /// Every item of the plan (at most 500), each as for adding one, without `position`.
+    #[schema(max_items = 500)]
+    pub items: Vec<ItemBody>,
+}
+
 /// An item's progress.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -312,14 +351,22 @@ pub struct ProgressBody {
     pub evidence: Vec<EvidenceView>,
 }
 
-/// A comment on a step.
+/// A comment on a step, and the day it was decided.
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"comment": "Макулдашылды"}))]
+#[schema(example = json!({"comment": "Макулдашылды", "decided_on": "2022-09-12"}))]
 pub struct StepBody {
     #[schema(max_length = 2000)]
     pub comment: Option<String>,
+    /// The day it was decided (default today): not in the future, not before the step before
+    /// it — for entering a year kept on paper.
+    pub decided_on: Option<NaiveDate>,
 }
+
+/// A withdrawal takes nothing: no comment, no date.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WithdrawBody {}
 
 /// A review: the meeting of the reviewing body whose minutes record it.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -330,6 +377,9 @@ pub struct ReviewBody {
     pub meeting_id: Uuid,
     #[schema(max_length = 2000)]
     pub comment: Option<String>,
+    /// The day it was decided (default today): not in the future, not before the meeting nor
+    /// the submission.
+    pub decided_on: Option<NaiveDate>,
 }
 
 /// A return to draft, with the reason.
@@ -340,6 +390,9 @@ pub struct ReturnBody {
     /// Required: why it goes back.
     #[schema(min_length = 1, max_length = 2000, pattern = "\\S")]
     pub comment: String,
+    /// The day it was decided (default today): not in the future, not before the step before
+    /// it.
+    pub decided_on: Option<NaiveDate>,
 }
 
 /// Filters of the plan list.
@@ -401,6 +454,9 @@ pub struct TransitionView {
     pub meeting_id: Option<Uuid>,
     pub protocol_number: Option<u32>,
     pub meeting_date: Option<NaiveDate>,
+    /// The day the move was decided (`null` for a withdrawal).
+    #[schema(example = "2022-09-14")]
+    pub decided_on: Option<NaiveDate>,
 }
 
 /// A plan's history.
@@ -469,6 +525,7 @@ impl From<HistoryEntry> for TransitionView {
             meeting_id: t.meeting.map(MeetingId::uuid),
             protocol_number: t.protocol_number,
             meeting_date: t.meeting_date,
+            decided_on: t.decided_on,
         }
     }
 }

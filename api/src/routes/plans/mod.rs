@@ -16,8 +16,8 @@ pub use drafts::{
     __path_create, __path_list, __path_read, __path_remove, __path_update, create, list, read, remove, update,
 };
 pub use items::{
-    __path_add_item, __path_delete_item, __path_progress, __path_update_item, add_item, delete_item, progress,
-    update_item,
+    __path_add_item, __path_delete_item, __path_progress, __path_read_item, __path_replace_items, __path_update_item,
+    add_item, delete_item, progress, read_item, replace_items, update_item,
 };
 pub use reading::{__path_document, __path_execution, __path_history, document, execution, history};
 pub use route::{
@@ -46,6 +46,8 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(update)
         .service(remove)
         .service(add_item)
+        .service(replace_items)
+        .service(read_item)
         .service(update_item)
         .service(delete_item)
         .service(progress)

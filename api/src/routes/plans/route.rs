@@ -1,7 +1,7 @@
 //! The moves along a plan's approval route — submit, withdraw, review, agree, approve, return —
 //! and its new versions: an amendment, next year's copy.
 
-use super::dto::{PlanView, ReturnBody, ReviewBody, StepBody};
+use super::dto::{PlanView, ReturnBody, ReviewBody, StepBody, WithdrawBody};
 use super::{load, record, respond_created};
 use crate::auth::Auth;
 use crate::extract::{OptionalJson, ValidJson};
@@ -9,7 +9,8 @@ use crate::openapi::tags;
 use crate::problem::ApiError;
 use crate::state::AppState;
 use actix_web::{HttpRequest, HttpResponse, post, web};
-use chrono::Utc;
+use chrono::{NaiveDate, Utc};
+use usul_domain::decision::Dated;
 use usul_domain::ids::MeetingId;
 use usul_domain::plan::StepKind;
 
@@ -20,15 +21,15 @@ async fn step(
     auth: &Auth,
     raw: &str,
     kind: StepKind,
-    (remark, cited): (Option<String>, Option<MeetingId>),
+    (remark, cited, decided_on): (Option<String>, Option<MeetingId>, Option<NaiveDate>),
 ) -> Result<HttpResponse, ApiError> {
     let l = load(state, auth, raw).await?;
     let meeting = match cited {
         Some(m) => state.store.get_meeting(m).await?,
         None => None,
     };
-    let today = Utc::now().date_naive();
-    let t = l.plan.take_step(kind, l.actor(), meeting.as_ref(), remark.as_deref(), today)?;
+    let when = Dated::on(decided_on, Utc::now().date_naive());
+    let t = l.plan.take_step(kind, l.actor(), meeting.as_ref(), remark.as_deref(), when)?;
     record(req, state, auth, l, t).await
 }
 
@@ -59,8 +60,9 @@ pub async fn submit(
     body: OptionalJson<StepBody>,
 ) -> Result<HttpResponse, ApiError> {
     let l = load(&state, &auth, &id).await?;
-    let remark = body.0.and_then(|b| b.comment);
-    let t = l.plan.submit(l.actor(), l.around.context, remark.as_deref())?;
+    let b = body.0.unwrap_or_default();
+    let when = Dated::on(b.decided_on, Utc::now().date_naive());
+    let t = l.plan.submit(l.actor(), l.around.context, b.comment.as_deref(), when)?;
     record(&req, &state, &auth, l, t).await
 }
 
@@ -68,9 +70,11 @@ pub async fn submit(
 ///
 /// The drafter takes a submitted plan back to draft while no step of its route has been taken yet
 /// afterwards the answer is 409 `transition_not_allowed` with the `allowed` actions.
+/// Takes no body (an empty object at most): a `decided_on` or a comment is refused.
 #[utoipa::path(
     operation_id = "withdrawPlan",
     tag = tags::PLANS,
+    request_body(content = Option<WithdrawBody>),
     params(("id" = Uuid, Path, description = "Plan id"), crate::openapi::IfMatch),
     responses(
         (status = 200, description = "Back to draft.", body = PlanView, headers(("ETag" = String))),
@@ -84,6 +88,7 @@ pub async fn withdraw(
     state: web::Data<AppState>,
     auth: Auth,
     id: web::Path<String>,
+    _nothing: OptionalJson<WithdrawBody>,
 ) -> Result<HttpResponse, ApiError> {
     let l = load(&state, &auth, &id).await?;
     let t = l.plan.withdraw(l.actor())?;
@@ -118,7 +123,7 @@ pub async fn review(
 ) -> Result<HttpResponse, ApiError> {
     let b = body.0;
     let cited = Some(MeetingId::from_uuid(b.meeting_id));
-    step(&req, &state, &auth, &id, StepKind::Review, (b.comment, cited)).await
+    step(&req, &state, &auth, &id, StepKind::Review, (b.comment, cited, b.decided_on)).await
 }
 
 /// Agree a plan.
@@ -145,7 +150,8 @@ pub async fn agree(
     id: web::Path<String>,
     body: OptionalJson<StepBody>,
 ) -> Result<HttpResponse, ApiError> {
-    step(&req, &state, &auth, &id, StepKind::Agree, (body.0.and_then(|b| b.comment), None)).await
+    let b = body.0.unwrap_or_default();
+    step(&req, &state, &auth, &id, StepKind::Agree, (b.comment, None, b.decided_on)).await
 }
 
 /// Approve a plan.
@@ -173,7 +179,8 @@ pub async fn approve(
     id: web::Path<String>,
     body: OptionalJson<StepBody>,
 ) -> Result<HttpResponse, ApiError> {
-    step(&req, &state, &auth, &id, StepKind::Approve, (body.0.and_then(|b| b.comment), None)).await
+    let b = body.0.unwrap_or_default();
+    step(&req, &state, &auth, &id, StepKind::Approve, (b.comment, None, b.decided_on)).await
 }
 
 /// Return a plan to its drafter.
@@ -201,13 +208,15 @@ pub async fn return_plan(
     body: ValidJson<ReturnBody>,
 ) -> Result<HttpResponse, ApiError> {
     let l = load(&state, &auth, &id).await?;
-    let t = l.plan.return_to_draft(l.actor(), &body.0.comment)?;
+    let when = Dated::on(body.0.decided_on, Utc::now().date_naive());
+    let t = l.plan.return_to_draft(l.actor(), &body.0.comment, when)?;
     record(&req, &state, &auth, l, t).await
 }
 
 /// Amend an approved plan.
 ///
-/// The approved version stays frozen; this makes version n+1 as a draft with the same items.
+/// The approved version stays frozen; this makes version n+1 as a draft with the same items,
+/// their recorded progress carried over.
 /// When n+1 is approved, n becomes `superseded`.
 #[utoipa::path(
     operation_id = "amendPlan",

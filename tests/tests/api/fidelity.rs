@@ -1,0 +1,405 @@
+//! Issue 11, regulation fidelity: what a year walked through the API lacked — attendance by
+//! the membership of the meeting's date, protocol numbers on reviewed plans and in date order,
+//! form-less items, progress kept by amendments, the academic year's boundary, the dates of
+//! decisions, why a plan was returned, and adding items (R-3.2.2d, R-3.2.2g, R-5.1, R-5.3).
+
+use crate::plans::{S, act, create, held_meeting, ok, setup};
+use reqwest::Method;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use usul_tests::{TestApp, spawn_app};
+
+fn id(v: &Value) -> String {
+    v["id"].as_str().unwrap_or_else(|| panic!("an id: {v}")).to_owned()
+}
+
+async fn plan_of(app: &TestApp, token: &str, plan: &Value) -> Value {
+    let a = app.get(&format!("/api/v1/plans/{}", id(plan)), token).await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text);
+    a.body
+}
+
+async fn post_item(app: &TestApp, token: &str, plan: &Value, body: Value) -> usul_tests::Answer {
+    app.post(&format!("/api/v1/plans/{}/items", id(plan)), token, &body).await
+}
+
+/// A unified 2023-2024 plan with one item, submitted, and a held methodological council.
+async fn submitted_school_plan(app: &TestApp, s: &S) -> (Value, String) {
+    let deputy_id = app.staff_id("deputy@demo.usul.kg").await;
+    let p = create(app, &s.deputy, json!({"kind": "school", "year": "2023-2024", "title": "План"})).await;
+    let a = post_item(
+        app,
+        &s.deputy,
+        &p,
+        json!({"title": "Семинар", "due_date": "2023-10-15", "responsible_ids": [deputy_id]}),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.text);
+    ok(app, &s.deputy, &p, "submit", json!({})).await;
+    let council = held_meeting(
+        app,
+        s,
+        &s.deputy,
+        json!({"body": "methodological_council", "date": "2023-09-08", "agenda": ["План"]}),
+    )
+    .await;
+    (p, council)
+}
+
+#[tokio::test]
+async fn an_item_without_a_catalogue_form_is_added_submitted_and_printed_r_3_2_2g() {
+    let app = spawn_app().await;
+    let s = setup(&app).await;
+    let deputy_id = app.staff_id("deputy@demo.usul.kg").await;
+    let p = create(&app, &s.deputy, json!({"kind": "school", "year": "2023-2024", "title": "План"})).await;
+    let a = post_item(
+        &app,
+        &s.deputy,
+        &p,
+        json!({"title": "Баалоо тапшырмаларын даярдоо", "due_date": "2024-03-01", "responsible_ids": [deputy_id]}),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.text);
+    let stored = plan_of(&app, &s.deputy, &p).await;
+    assert_eq!(stored["items"][0]["title"], "Баалоо тапшырмаларын даярдоо");
+    assert_eq!(stored["items"][0]["form"], Value::Null);
+    assert_eq!(stored["items"][0]["form_label"], Value::Null);
+    // A form that is given is still one of the catalogue's.
+    post_item(&app, &s.deputy, &p, json!({"title": "x", "form": "juggling"}))
+        .await
+        .assert_problem(422, "validation_failed");
+    assert_eq!(plan_of(&app, &s.deputy, &p).await["items"].as_array().unwrap().len(), 1, "nothing stored");
+    let submitted = ok(&app, &s.deputy, &p, "submit", json!({})).await;
+    assert_eq!(submitted["status"], "submitted");
+    let doc = app.get(&format!("/api/v1/plans/{}/document", id(&p)), &s.deputy).await;
+    assert_eq!(doc.status, StatusCode::OK, "{}", doc.text);
+    assert!(doc.text.contains("Баалоо тапшырмаларын даярдоо"), "{}", doc.text);
+}
+
+#[tokio::test]
+async fn a_returned_plan_carries_the_reason_until_it_is_resubmitted_r_5_1() {
+    let app = spawn_app().await;
+    let s = setup(&app).await;
+    let (p, _) = submitted_school_plan(&app, &s).await;
+    assert_eq!(plan_of(&app, &s.deputy, &p).await["return_comment"], Value::Null);
+    let back = ok(&app, &s.deputy, &p, "return", json!({"comment": "Жооптууларды көрсөтүңүз"})).await;
+    assert_eq!(back["status"], "draft");
+    assert_eq!(back["return_comment"], "Жооптууларды көрсөтүңүз");
+    assert_eq!(plan_of(&app, &s.deputy, &p).await["return_comment"], "Жооптууларды көрсөтүңүз");
+    let again = ok(&app, &s.deputy, &p, "submit", json!({})).await;
+    assert_eq!(again["return_comment"], Value::Null);
+    assert_eq!(plan_of(&app, &s.deputy, &p).await["return_comment"], Value::Null);
+}
+
+#[tokio::test]
+async fn an_amendment_carries_recorded_progress_over_to_the_new_version_issue_11_point_4() {
+    let app = spawn_app().await;
+    let s = setup(&app).await;
+    let plans = app.get("/api/v1/plans?kind=school&year=2022-2023&status=approved", &s.deputy).await;
+    let v1 = plans.body["items"][0].clone();
+    let item = v1["items"][0]["id"].as_str().unwrap().to_owned();
+    let marked = app
+        .patch(
+            &format!("/api/v1/plans/{}/items/{item}/progress", id(&v1)),
+            &s.deputy,
+            &json!({"progress": "done", "completed_on": "2022-10-01", "outcome": "Өттү", "evidence": [{"kind": "url", "reference": "https://school95.kg/news/7"}]}),
+        )
+        .await;
+    assert_eq!(marked.status, StatusCode::OK, "{}", marked.text);
+    let v2 = app.post(&format!("/api/v1/plans/{}/amend", id(&v1)), &s.deputy, &json!({})).await;
+    assert_eq!(v2.status, StatusCode::CREATED, "{}", v2.text);
+    let carried = &v2.body["items"][0];
+    assert_ne!(carried["id"], json!(item), "a new version has its own items");
+    assert_eq!(carried["progress"], "done");
+    assert_eq!(carried["completed_on"], "2022-10-01");
+    assert_eq!(carried["outcome"], "Өттү");
+    assert_eq!(carried["evidence"][0]["reference"], "https://school95.kg/news/7");
+    // Every item keeps the mark it had on version 1.
+    let before: Vec<&Value> = v1["items"].as_array().unwrap().iter().skip(1).map(|i| &i["progress"]).collect();
+    let after: Vec<&Value> = v2.body["items"].as_array().unwrap().iter().skip(1).map(|i| &i["progress"]).collect();
+    assert_eq!(before, after);
+}
+
+#[tokio::test]
+async fn concurrent_additions_without_if_match_all_succeed_and_each_answers_its_item_issue_11_point_9() {
+    let app = spawn_app().await;
+    let s = setup(&app).await;
+    let p = create(&app, &s.deputy, json!({"kind": "school", "year": "2023-2024", "title": "План"})).await;
+    let adds = (1..=8).map(|n| {
+        let body = json!({"title": format!("Иш-чара {n}"), "form": "seminar_practicum"});
+        post_item(&app, &s.deputy, &p, body)
+    });
+    let answers = futures_util::future::join_all(adds).await;
+    for a in &answers {
+        assert_eq!(a.status, StatusCode::CREATED, "{}", a.text);
+        // The answer is the item at its own address, not the whole plan.
+        let item = a.body["id"].as_str().unwrap();
+        assert_eq!(a.header("location"), Some(format!("/api/v1/plans/{}/items/{item}", id(&p)).as_str()));
+        assert!(a.body["title"].as_str().unwrap().starts_with("Иш-чара"));
+        assert!(a.body.get("items").is_none(), "{}", a.text);
+        let read = app.get(a.header("location").unwrap(), &s.deputy).await;
+        assert_eq!(read.body["id"], a.body["id"]);
+    }
+    let stored = plan_of(&app, &s.deputy, &p).await;
+    let mut positions: Vec<u64> =
+        stored["items"].as_array().unwrap().iter().map(|i| i["position"].as_u64().unwrap()).collect();
+    positions.sort_unstable();
+    assert_eq!(positions, (1..=8).collect::<Vec<u64>>(), "each addition took its own place");
+    // With If-Match the addition is conditional: a stale version is refused and nothing stored.
+    let stale = app
+        .send(
+            app.request(Method::POST, &format!("/api/v1/plans/{}/items", id(&p)), Some(&s.deputy))
+                .header("If-Match", "\"1\"")
+                .json(&json!({"title": "Кеч"})),
+        )
+        .await;
+    stale.assert_problem(412, "precondition_failed");
+    let current = stored["version"].as_i64().unwrap();
+    let fresh = app
+        .send(
+            app.request(Method::POST, &format!("/api/v1/plans/{}/items", id(&p)), Some(&s.deputy))
+                .header("If-Match", format!("\"{current}\""))
+                .json(&json!({"title": "Өз убагында"})),
+        )
+        .await;
+    assert_eq!(fresh.status, StatusCode::CREATED, "{}", fresh.text);
+    assert_eq!(fresh.header("etag"), Some(format!("\"{}\"", current + 1).as_str()));
+    assert_eq!(plan_of(&app, &s.deputy, &p).await["items"].as_array().unwrap().len(), 9);
+}
+
+#[tokio::test]
+async fn a_drafts_items_are_replaced_all_at_once_or_not_at_all_with_every_bad_item_named_issue_11_point_9() {
+    let app = spawn_app().await;
+    let s = setup(&app).await;
+    let deputy_id = app.staff_id("deputy@demo.usul.kg").await;
+    let p = create(&app, &s.deputy, json!({"kind": "school", "year": "2023-2024", "title": "План"})).await;
+    let a = post_item(&app, &s.deputy, &p, json!({"title": "Эски"})).await;
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.text);
+    let path = format!("/api/v1/plans/{}/items", id(&p));
+    // Two bad items of four: both named, nothing replaced.
+    let bad = app.put(&path, &s.deputy, &json!({"items": [
+        {"title": "Семинар", "form": "seminar_practicum", "due_date": "2023-10-15", "responsible_ids": [deputy_id]},
+        {"title": "Сыйкыр", "form": "juggling"},
+        {"title": "Ачык сабак", "form": "open_lesson", "due_date": "2025-01-01"},
+        {"title": "Баалоо тапшырмалары", "due_date": "2024-03-01", "responsible_ids": [deputy_id]}
+    ]}))
+    .await;
+    bad.assert_problem(422, "validation_failed");
+    let mut fields = bad.error_fields();
+    fields.sort();
+    assert_eq!(fields, vec!["items[1].form", "items[2].due_date"]);
+    let kept = plan_of(&app, &s.deputy, &p).await;
+    assert_eq!(kept["items"].as_array().unwrap().len(), 1);
+    assert_eq!(kept["items"][0]["title"], "Эски", "nothing was stored");
+    // A good list replaces every item, in its order.
+    let good = app.put(&path, &s.deputy, &json!({"items": [
+        {"title": "Семинар", "form": "seminar_practicum", "due_date": "2023-10-15", "responsible_ids": [deputy_id]},
+        {"title": "Баалоо тапшырмалары", "due_date": "2024-03-01", "responsible_ids": [deputy_id]}
+    ]}))
+    .await;
+    assert_eq!(good.status, StatusCode::OK, "{}", good.text);
+    let titles: Vec<(&Value, &Value)> =
+        good.body["items"].as_array().unwrap().iter().map(|i| (&i["position"], &i["title"])).collect();
+    assert_eq!(titles, vec![(&json!(1), &json!("Семинар")), (&json!(2), &json!("Баалоо тапшырмалары"))]);
+    assert_eq!(ok(&app, &s.deputy, &p, "submit", json!({})).await["status"], "submitted");
+    // A submitted plan's items are not replaced; another teacher's never.
+    app.put(&path, &s.deputy, &json!({"items": []})).await.assert_problem(409, "plan_not_draft");
+    let teacher = app.login("a.usenova@demo.usul.kg").await;
+    app.put(&format!("/api/v1/plans/{}/items", id(&p)), &teacher, &json!({"items": []}))
+        .await
+        .assert_problem(403, "forbidden");
+}
+
+/// Writes what the minutes need and finalizes them; answers the protocol number.
+async fn finalize(app: &TestApp, token: &str, meeting: &str) -> u64 {
+    let director = app.staff_id("director@demo.usul.kg").await;
+    let deputy = app.staff_id("deputy@demo.usul.kg").await;
+    let p = app
+        .patch(
+            &format!("/api/v1/meetings/{meeting}"),
+            token,
+            &json!({
+                "decisions": [{"text": "Кабыл алынсын.", "responsible_ids": [deputy], "deadline": null}],
+                "chair_id": director, "secretary_id": deputy
+            }),
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::OK, "{}", p.text);
+    let f = app.post(&format!("/api/v1/meetings/{meeting}/finalize"), token, &json!({})).await;
+    assert_eq!(f.status, StatusCode::OK, "{}", f.text);
+    f.body["protocol_number"].as_u64().unwrap()
+}
+
+#[tokio::test]
+async fn a_plan_reviewed_at_a_held_meeting_shows_the_protocol_number_once_the_minutes_are_finalized_r_5_1_r_5_3() {
+    let app = spawn_app().await;
+    let s = setup(&app).await;
+    let (p, council) = submitted_school_plan(&app, &s).await;
+    let reviewed = ok(&app, &s.deputy, &p, "review", json!({"meeting_id": council})).await;
+    assert_eq!(reviewed["review"]["protocol_number"], Value::Null, "held, not yet numbered");
+    let number = finalize(&app, &s.deputy, &council).await;
+    let read = plan_of(&app, &s.deputy, &p).await;
+    assert_eq!(read["review"]["protocol_number"], json!(number));
+    let history = app.get(&format!("/api/v1/plans/{}/history", id(&p)), &s.deputy).await;
+    let review = history.body["items"].as_array().unwrap().iter().find(|t| t["action"] == "review").unwrap().clone();
+    assert_eq!(review["protocol_number"], json!(number));
+    let listed = app.get("/api/v1/plans?kind=school&year=2023-2024", &s.deputy).await;
+    assert_eq!(listed.body["items"][0]["review"]["protocol_number"], json!(number));
+    ok(&app, &s.director, &p, "approve", json!({})).await;
+    let doc = app.get(&format!("/api/v1/plans/{}/document", id(&p)), &s.deputy).await;
+    assert!(doc.text.contains(&format!("Протокол №{number}")), "{}", doc.text);
+    assert!(!doc.text.contains("Протокол №___"), "{}", doc.text);
+}
+
+#[tokio::test]
+async fn each_plan_decision_takes_a_decided_on_that_is_stored_shown_and_printed_issue_11_point_7() {
+    let app = spawn_app().await;
+    let s = setup(&app).await;
+    let deputy_id = app.staff_id("deputy@demo.usul.kg").await;
+    let p = create(&app, &s.deputy, json!({"kind": "school", "year": "2023-2024", "title": "План"})).await;
+    let a = post_item(
+        &app,
+        &s.deputy,
+        &p,
+        json!({"title": "Семинар", "due_date": "2023-10-15", "responsible_ids": [deputy_id]}),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.text);
+    // A withdrawal takes no date; a submission in the future is refused; nothing moves.
+    let submitted = ok(&app, &s.deputy, &p, "submit", json!({"decided_on": "2023-09-01"})).await;
+    assert_eq!(submitted["submitted_on"], "2023-09-01");
+    let undated = act(&app, &s.deputy, &p, "withdraw", json!({"decided_on": "2023-09-02"})).await;
+    undated.assert_problem(422, "validation_failed");
+    assert_eq!(undated.body["errors"][0]["code"], "unknown_field", "{}", undated.text);
+    assert_eq!(plan_of(&app, &s.deputy, &p).await["status"], "submitted");
+    let council = held_meeting(
+        &app,
+        &s,
+        &s.deputy,
+        json!({"body": "methodological_council", "date": "2023-09-08", "agenda": ["План"]}),
+    )
+    .await;
+    // Bad dates: before the meeting, in the future. Each is named, nothing stored.
+    let early = act(&app, &s.deputy, &p, "review", json!({"meeting_id": council, "decided_on": "2023-09-07"})).await;
+    early.assert_problem(422, "validation_failed");
+    assert_eq!(early.body["errors"][0]["code"], "before_previous_step", "{}", early.text);
+    assert_eq!(early.error_fields(), vec!["decided_on"]);
+    let future = act(&app, &s.deputy, &p, "review", json!({"meeting_id": council, "decided_on": "2999-01-01"})).await;
+    future.assert_problem(422, "validation_failed");
+    assert_eq!(future.body["errors"][0]["code"], "in_future", "{}", future.text);
+    assert_eq!(plan_of(&app, &s.deputy, &p).await["status"], "submitted", "nothing stored");
+    let reviewed = ok(&app, &s.deputy, &p, "review", json!({"meeting_id": council, "decided_on": "2023-09-08"})).await;
+    assert_eq!(reviewed["review"]["decided_on"], "2023-09-08");
+    // The approval not before the review.
+    let before = act(&app, &s.director, &p, "approve", json!({"decided_on": "2023-09-05"})).await;
+    before.assert_problem(422, "validation_failed");
+    assert_eq!(before.error_fields(), vec!["decided_on"]);
+    let approved = ok(&app, &s.director, &p, "approve", json!({"decided_on": "2023-09-14"})).await;
+    assert_eq!(approved["approved_on"], "2023-09-14");
+    let history = app.get(&format!("/api/v1/plans/{}/history", id(&p)), &s.deputy).await;
+    let dated: Vec<(&str, &Value)> = history.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| (t["action"].as_str().unwrap(), &t["decided_on"]))
+        .collect();
+    assert_eq!(
+        dated,
+        vec![("submit", &json!("2023-09-01")), ("review", &json!("2023-09-08")), ("approve", &json!("2023-09-14"))]
+    );
+    let doc = app.get(&format!("/api/v1/plans/{}/document", id(&p)), &s.deputy).await;
+    assert!(doc.text.contains("14.09.2023"), "«Бекитилди 14.09.2023»: {}", doc.text);
+}
+
+#[tokio::test]
+async fn a_return_is_dated_not_before_the_submission_and_an_agreement_is_shown_with_its_date_issue_11_point_7() {
+    let app = spawn_app().await;
+    let deputy = app.login("deputy@demo.usul.kg").await;
+    let plans = app.get("/api/v1/plans?kind=individual&status=submitted", &deputy).await;
+    let p = plans.body["items"].as_array().unwrap().first().expect("a submitted individual plan").clone();
+    let head = app.login("a.usenova@demo.usul.kg").await;
+    let early = act(&app, &head, &p, "return", json!({"comment": "Тактаңыз", "decided_on": "2022-08-01"})).await;
+    early.assert_problem(422, "validation_failed");
+    assert_eq!(early.error_fields(), vec!["decided_on"]);
+    let agreed = ok(&app, &head, &p, "agree", json!({"decided_on": "2022-09-20"})).await;
+    assert_eq!(agreed["agreed_on"], "2022-09-20");
+    assert_eq!(agreed["agreed_by"], json!(app.staff_id("a.usenova@demo.usul.kg").await));
+    let doc = app.get(&format!("/api/v1/plans/{}/document", id(&p)), &deputy).await;
+    assert!(doc.text.contains("20.09.2022"), "{}", doc.text);
+}
+
+#[tokio::test]
+async fn minutes_list_the_members_of_the_meetings_date_and_only_they_are_marked_r_3_2_2d_r_5_3() {
+    let app = spawn_app().await;
+    let s = crate::commissions::setup(&app).await;
+    // Approved by the order of 4 September 2023; one joins by the order of 1 October, one
+    // leaves by that of 1 December.
+    let c = crate::commissions::approved(&app, &s, "Математика", "300").await;
+    let joined = app.staff_id("n.baiyshova@demo.usul.kg").await;
+    let left = app.staff_id("m.sharshenalieva@demo.usul.kg").await;
+    let added = app
+        .post(
+            &format!("/api/v1/commissions/{c}/members"),
+            &s.director,
+            &json!({"staff_ids": [joined], "order": {"number": "301", "date": "2023-10-01"}}),
+        )
+        .await;
+    assert_eq!(added.status, StatusCode::OK, "{}", added.text);
+    let removed = app
+        .send(app.request(
+            Method::DELETE,
+            &format!("/api/v1/commissions/{c}/members/{left}?order_number=302&order_date=2023-12-01"),
+            Some(&s.director),
+        ))
+        .await;
+    assert_eq!(removed.status, StatusCode::OK, "{}", removed.text);
+    let m = app
+        .post(
+            &format!("/api/v1/schools/{}/meetings", s.school),
+            &s.director,
+            &json!({"body": "commission", "commission_id": c, "date": "2023-09-10", "agenda": ["Иш планы"]}),
+        )
+        .await;
+    assert_eq!(m.status, StatusCode::CREATED, "{}", m.text);
+    let listed = |v: &Value| -> Vec<String> {
+        let mut ids: Vec<String> =
+            v["attendance"].as_array().unwrap().iter().map(|a| a["staff_id"].as_str().unwrap().to_owned()).collect();
+        ids.sort();
+        ids
+    };
+    let as_of = app.get(&format!("/api/v1/commissions/{c}/members?as_of=2023-09-10"), &s.director).await;
+    let mut members: Vec<String> =
+        as_of.body["members"].as_array().unwrap().iter().map(|m| m["staff_id"].as_str().unwrap().to_owned()).collect();
+    members.sort();
+    assert_eq!(listed(&m.body), members, "the minutes list who the orders made members on 10 September");
+    assert!(listed(&m.body).contains(&left) && !listed(&m.body).contains(&joined));
+    let meeting = id(&m.body);
+    // The member who has since left is marked present; one who joined later is refused.
+    let marked = app
+        .patch(
+            &format!("/api/v1/meetings/{meeting}"),
+            &s.director,
+            &json!({"attendance": [{"staff_id": left, "presence": "present"}]}),
+        )
+        .await;
+    assert_eq!(marked.status, StatusCode::OK, "{}", marked.text);
+    let refused = app
+        .patch(
+            &format!("/api/v1/meetings/{meeting}"),
+            &s.director,
+            &json!({"attendance": [{"staff_id": joined, "presence": "present"}]}),
+        )
+        .await;
+    refused.assert_problem(422, "validation_failed");
+    assert_eq!(refused.error_fields(), vec!["attendance[0].staff_id"]);
+    let read = app.get(&format!("/api/v1/meetings/{meeting}"), &s.director).await;
+    assert_eq!(listed(&read.body), members, "nothing stored by the refusal");
+    let present: Vec<&Value> =
+        read.body["attendance"].as_array().unwrap().iter().filter(|a| a["presence"] == "present").collect();
+    assert_eq!(present.len(), 1);
+    assert_eq!(present[0]["staff_id"], json!(left));
+    // Moved to 2 December, the minutes list that date's members.
+    let moved = app.patch(&format!("/api/v1/meetings/{meeting}"), &s.director, &json!({"date": "2023-12-02"})).await;
+    assert_eq!(moved.status, StatusCode::OK, "{}", moved.text);
+    assert!(listed(&moved.body).contains(&joined) && !listed(&moved.body).contains(&left), "{}", moved.text);
+}
