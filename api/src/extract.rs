@@ -363,14 +363,46 @@ impl FromRequest for CsvBody {
     type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let csv = req.mime_type().ok().flatten().is_some_and(|m| {
+        let mime = req.mime_type().ok().flatten();
+        let csv = mime.as_ref().is_some_and(|m| {
             m.subtype() == "csv" && m.get_param("charset").is_none_or(|c| c.as_str().eq_ignore_ascii_case("utf-8"))
         });
+        let form = mime.as_ref().is_some_and(|m| m.type_() == "multipart" && m.subtype() == "form-data");
         let limit = req.app_data::<web::Data<AppState>>().map_or(262_144, |s| s.settings.max_body_bytes);
+        if form {
+            // Clients generated from the contract send files as forms: the part `file` is the CSV.
+            let mut parts = actix_multipart::Multipart::new(req.headers(), payload.take());
+            return Box::pin(async move {
+                use futures_util::StreamExt;
+                let malformed = |detail: String| ApiError::BadRequest {
+                    code: ProblemCode::MalformedMultipart,
+                    detail,
+                    errors: Vec::new(),
+                };
+                while let Some(part) = parts.next().await {
+                    let mut part = part.map_err(|e| malformed(format!("the multipart body could not be read: {e}")))?;
+                    if part.name() != Some("file") {
+                        continue;
+                    }
+                    let mut bytes = web::BytesMut::new();
+                    while let Some(chunk) = part.next().await {
+                        let chunk = chunk.map_err(|e| malformed(format!("the part `file` could not be read: {e}")))?;
+                        if bytes.len() + chunk.len() > limit {
+                            return Err(ApiError::PayloadTooLarge { limit });
+                        }
+                        bytes.extend_from_slice(&chunk);
+                    }
+                    return Ok(Self(bytes.freeze()));
+                }
+                Err(malformed("the form has no part named `file`".into()))
+            });
+        }
         let bytes = web::Bytes::from_request(req, payload);
         Box::pin(async move {
             if !csv {
-                return Err(ApiError::UnsupportedMediaType("text/csv; charset=utf-8"));
+                return Err(ApiError::UnsupportedMediaType(
+                    "text/csv; charset=utf-8, or multipart/form-data with a part `file`",
+                ));
             }
             let bytes = bytes.await.map_err(|e| payload_error(&e, limit))?;
             if bytes.len() > limit {

@@ -68,7 +68,7 @@ pub mod tags {
         (name = "catalogue", description = "The catalogue of forms of methodological work (R-4.1, R-4.2, R-4.3)."),
         (name = "operations", description = "Health, readiness and metrics."),
     ),
-    components(schemas(Problem, crate::problem::ProblemCode, FileUpload, crate::problem::ProblemField, crate::routes::catalogue::FormGroupCode), responses(BadRequest, Unauthorized, Forbidden, NotFound, Conflict, PreconditionFailed, ValidationFailed, PayloadTooLarge, UnsupportedMediaType, TooManyRequests, SyncTokenExpired)),
+    components(schemas(Problem, crate::problem::ProblemCode, FileUpload, CsvUpload, crate::problem::ProblemField, crate::routes::catalogue::FormGroupCode), responses(BadRequest, Unauthorized, Forbidden, NotFound, Conflict, PreconditionFailed, ValidationFailed, PayloadTooLarge, UnsupportedMediaType, TooManyRequests, SyncTokenExpired)),
     modifiers(&Security),
 )]
 pub struct ApiDoc;
@@ -150,6 +150,16 @@ pub struct IfNoneMatch {
 #[allow(dead_code)]
 pub struct FileUpload {
     /// The file's bytes.
+    #[schema(value_type = String, format = Binary)]
+    pub file: Vec<u8>,
+}
+
+/// A CSV file sent as a form: one `multipart/form-data` part named `file` holding the CSV text
+/// (UTF-8). The same file may be sent as the whole body with `Content-Type: text/csv`.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct CsvUpload {
+    /// The CSV file's bytes.
     #[schema(value_type = String, format = Binary)]
     pub file: Vec<u8>,
 }
@@ -321,12 +331,18 @@ fn complete(doc: &mut utoipa::openapi::OpenApi) {
         op.extensions
             .get_or_insert_with(Default::default)
             .insert("x-problem-codes".into(), serde_json::to_value(codes).unwrap_or_default());
-        if let Some(RefOr::T(body)) = op.request_body.as_mut()
-            && let Some(RefOr::T(multipart)) = body.content.get_mut("multipart/form-data")
-        {
-            let mut encoding = Encoding::default();
-            encoding.content_type = Some(crate::files::accepted_types().join(", "));
-            multipart.encoding.insert("file".into(), encoding);
+        if let Some(RefOr::T(body)) = op.request_body.as_mut() {
+            // A form carrying a CSV file (the grades import) takes CSV; other uploads the files.
+            let types = if body.content.contains_key("text/csv") {
+                "text/csv".to_owned()
+            } else {
+                crate::files::accepted_types().join(", ")
+            };
+            if let Some(RefOr::T(multipart)) = body.content.get_mut("multipart/form-data") {
+                let mut encoding = Encoding::default();
+                encoding.content_type = Some(types);
+                multipart.encoding.insert("file".into(), encoding);
+            }
         }
     };
     for item in doc.paths.paths.values_mut() {

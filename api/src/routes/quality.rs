@@ -401,7 +401,13 @@ pub async fn replace(
 #[utoipa::path(
     operation_id = "importKnowledgeQuality",
     tag = tags::QUALITY,
-    request_body(content = String, content_type = "text/csv", example = "subject;class;students;grade_5;grade_4;grade_3;grade_2\nМатематика;5А;25;5;10;8;2\n"),
+    request_body(
+        description = "The CSV text as the whole body (`text/csv`), or as the part `file` of a form (`multipart/form-data`).",
+        content(
+            (String = "text/csv", example = "subject;class;students;grade_5;grade_4;grade_3;grade_2\nМатематика;5А;25;5;10;8;2\n"),
+            (crate::openapi::CsvUpload = "multipart/form-data"),
+        ),
+    ),
     params(("id" = Uuid, Path, description = "School id"), TableQuery, crate::openapi::IfMatch),
     responses(
         (status = 200, description = "The stored table.", body = TableView, headers(("ETag" = String))),

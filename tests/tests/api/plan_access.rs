@@ -173,7 +173,9 @@ async fn a_teachers_reads_take_the_same_number_of_statements_whatever_the_data_s
     assert_eq!(listed_large, listed_small + 1, "the new plan of a teacher she leads, and no other");
     assert_eq!(small, large, "[me, plan, list] statements do not grow with the data");
     let [_, one, page] = large;
-    assert!(one <= 8 && page <= 5, "GET /plans/{{id}}: {one}, GET /plans: {page}");
+    // The first page of a list adds the sync token's watermark on PostgreSQL (the oldest open
+    // write), hence six statements there.
+    assert!(one <= 8 && page <= 6, "GET /plans/{{id}}: {one}, GET /plans: {page}");
 }
 
 #[tokio::test]

@@ -151,4 +151,20 @@ async fn a_csv_import_is_all_or_nothing_and_names_every_bad_line_and_column_r_5_
     let header_only = csv(&app, &school, &deputy, q, header.as_bytes().to_vec()).await;
     header_only.assert_problem(422, "csv_invalid");
     assert_eq!(header_only.body["errors"][0]["code"], "no_rows");
+    // The same file as the part `file` of a form, as clients generated from the contract send it.
+    let import = format!("/api/v1/schools/{school}/knowledge-quality/import?{q}");
+    let form = |name: &'static str, bytes: &[u8]| {
+        reqwest::multipart::Form::new()
+            .part(name, reqwest::multipart::Part::bytes(bytes.to_vec()).file_name("grades.csv"))
+    };
+    let as_form =
+        app.send(app.request(Method::POST, &import, Some(&deputy)).multipart(form("file", good.as_bytes()))).await;
+    assert_eq!(as_form.status, StatusCode::OK, "{}", as_form.text);
+    assert_eq!(as_form.body["total"]["quality_percent"], 52.5);
+    let no_file =
+        app.send(app.request(Method::POST, &import, Some(&deputy)).multipart(form("other", good.as_bytes()))).await;
+    no_file.assert_problem(400, "malformed_multipart");
+    let bad_form =
+        app.send(app.request(Method::POST, &import, Some(&deputy)).multipart(form("file", header.as_bytes()))).await;
+    bad_form.assert_problem(422, "csv_invalid");
 }
