@@ -22,7 +22,7 @@ WORK="$(mktemp -d /tmp/usul-st.XXXXXX)"
 # a CPython AST recursion bug ("AST constructor recursion depth mismatch").
 PY=""
 for candidate in python3.13 python3.12 /root/.pyenv/versions/3.13*/bin/python3 /root/.pyenv/versions/3.12*/bin/python3; do
-  if command -v "$candidate" > /dev/null 2>&1 && "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 12))'; then
+  if command -v "$candidate" > /dev/null 2>&1 && "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2> /dev/null; then
     PY="$candidate"
     break
   fi
