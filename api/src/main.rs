@@ -101,53 +101,32 @@ async fn run(cli: Cli) -> Result<(), String> {
             }
         }
         Command::Generate { db, schools, districts, concurrency, staff, items, activities, seed } => {
-            use futures_util::{StreamExt, TryStreamExt};
             let store = open(&db).await?;
             let size = generate::Size {
                 staff: usize::from(staff),
                 activities: usize::try_from(activities).map_err(|e| e.to_string())?,
                 items: usize::from(items),
             };
-            let tag = uuid::Uuid::new_v4().simple().to_string()[..6].to_owned();
-            let started = std::time::Instant::now();
-            let districts = districts.min(schools);
-            let mut made = Vec::new();
-            for d in 1..=districts {
-                made.push(generate::district(&store, &format!("{tag}-{d}")).await.map_err(|e| e.to_string())?);
-            }
             let concurrency = match concurrency {
                 0 if db.database_url.starts_with("postgres") => 8,
                 0 => 1,
                 n => usize::from(n),
             };
-            let store = &store;
-            let made = &made;
-            let tag = &tag;
-            let done = std::sync::atomic::AtomicUsize::new(0);
-            let done = &done;
-            futures_util::stream::iter(0..u64::from(schools))
-                .map(|k| async move {
-                    let label = format!("{tag}-{}", k + 1);
-                    let district = made[usize::try_from(k).unwrap_or(0) % made.len()];
-                    let s = generate::school(store, Some(district), &label, size, seed.wrapping_add(k))
-                        .await
-                        .map_err(|e| e.to_string())?;
-                    let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-                    if n.is_multiple_of(100) || n == usize::from(schools) || schools <= 100 {
-                        println!("school {n}/{schools}: {} ({})", s.name, s.id);
-                    }
-                    Ok::<_, String>(())
-                })
-                .buffer_unordered(concurrency)
-                .try_collect::<()>()
-                .await?;
-            // After a bulk load the query planner needs fresh statistics.
-            store.analyze().await.map_err(|e| e.to_string())?;
+            let started = std::time::Instant::now();
+            let run = generate::Run {
+                schools: usize::from(schools),
+                districts: usize::from(districts),
+                concurrency,
+                size,
+                seed,
+            };
+            let made = generate::country(&store, &run).await.map_err(|e| e.to_string())?;
             println!(
                 "Generated {schools} school(s) of {staff} staff, {items} plan items and {activities} activities in {} district(s) (first {}) in {:.1} s, {concurrency} at once.\nLogins: t0.{tag}-1@gen.usul.kg (director), t1.{tag}-1@gen.usul.kg (deputy), password generated-password.",
-                made.len(),
-                made.first().map(|d| d.to_string()).unwrap_or_default(),
-                started.elapsed().as_secs_f64()
+                made.districts.len(),
+                made.districts.first().map(|d| d.to_string()).unwrap_or_default(),
+                started.elapsed().as_secs_f64(),
+                tag = made.tag,
             );
         }
         Command::CreateAdmin { db, email, password } => {

@@ -55,6 +55,57 @@ const FORMS: [&str; 8] = [
     "library_fund",
 ];
 
+/// What `usul generate` makes: `schools` schools of `size`, spread in turn over `districts` new
+/// districts, `concurrency` of them written at once.
+#[derive(Debug, Clone, Copy)]
+pub struct Run {
+    pub schools: usize,
+    pub districts: usize,
+    pub concurrency: usize,
+    pub size: Size,
+    pub seed: u64,
+}
+
+/// What a run made: its label (in every login, `t0.<tag>-1@gen.usul.kg`) and its districts.
+#[derive(Debug)]
+pub struct Made {
+    pub tag: String,
+    pub districts: Vec<DistrictId>,
+}
+
+/// Generates a run's districts and schools, printing progress every hundred schools, then
+/// refreshes the query planner's statistics.
+///
+/// # Errors
+/// [`ApiError`] when a write fails.
+pub async fn country(store: &Store, run: &Run) -> Result<Made, ApiError> {
+    use futures_util::{StreamExt, TryStreamExt};
+    let tag = uuid::Uuid::new_v4().simple().to_string()[..6].to_owned();
+    let mut districts = Vec::new();
+    for d in 1..=run.districts.clamp(1, run.schools.max(1)) {
+        districts.push(district(store, &format!("{tag}-{d}")).await?);
+    }
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let (tag_ref, districts_ref, done_ref) = (&tag, &districts, &done);
+    futures_util::stream::iter(0..run.schools)
+        .map(|k| async move {
+            let label = format!("{tag_ref}-{}", k + 1);
+            let seed = run.seed.wrapping_add(u64::try_from(k).unwrap_or(0));
+            let s = school(store, Some(districts_ref[k % districts_ref.len()]), &label, run.size, seed).await?;
+            let n = done_ref.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+            if n.is_multiple_of(100) || n == run.schools || run.schools <= 100 {
+                println!("school {n}/{}: {} ({})", run.schools, s.name, s.id);
+            }
+            Ok::<_, ApiError>(())
+        })
+        .buffer_unordered(run.concurrency.max(1))
+        .try_collect::<()>()
+        .await?;
+    // After a bulk load the query planner needs fresh statistics.
+    store.analyze().await?;
+    Ok(Made { tag, districts })
+}
+
 /// Makes a new district for generated schools.
 ///
 /// # Errors
