@@ -278,22 +278,19 @@ pub fn if_none_match(req: &HttpRequest, version: i32) -> bool {
 #[must_use]
 pub fn valid_precondition(raw: &str, list: bool) -> bool {
     let raw = raw.trim();
-    if raw == "*" {
-        return true;
-    }
-    let one = |t: &str| {
-        let t = t.trim();
-        let quoted = t.strip_prefix("W/").unwrap_or(t);
-        quoted.len() > 2
-            && quoted.starts_with('"')
-            && quoted.ends_with('"')
-            && quoted[1..quoted.len() - 1].bytes().all(|b| b.is_ascii_digit())
-    };
-    if list { raw.split(',').all(one) } else { one(raw) }
+    raw == "*" || if list { raw.split(',').all(|t| tag_digits(t).is_some()) } else { tag_digits(raw).is_some() }
 }
 
+/// The digits of one entity tag of ours, `"3"` or `W/"3"`.
+fn tag_digits(raw: &str) -> Option<&str> {
+    let t = raw.trim();
+    let digits = t.strip_prefix("W/").unwrap_or(t).strip_prefix('"')?.strip_suffix('"')?;
+    (!digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())).then_some(digits)
+}
+
+/// The version an entity tag names (a tag too large for a version names none).
 fn parse_etag(raw: &str) -> Option<i32> {
-    raw.trim_start_matches("W/").trim_matches('"').parse().ok()
+    tag_digits(raw)?.parse().ok()
 }
 
 /// The ETag of a version.
