@@ -242,11 +242,11 @@ pub fn claims_for(subject: &Principal, ttl: u64) -> Claims {
 /// [`ApiError`] on storage failure.
 pub async fn load_principal(state: &AppState, subject: TokenSubject) -> Result<Option<(Actor, Principal)>, ApiError> {
     Ok(match subject {
-        TokenSubject::Staff(id) => match state.store.get_staff(id).await? {
+        TokenSubject::Staff(id) => match state.store.account_staff(id).await? {
             Some(s) if s.active => actor_of(&s).map(|a| (a, Principal::Staff(Box::new(s)))),
             _ => None,
         },
-        TokenSubject::Service(id) => match state.store.get_service_account(id).await? {
+        TokenSubject::Service(id) => match state.store.account_service(id).await? {
             Some(a) if a.active => {
                 Some((Actor::DistrictService { id: a.id, district: a.district }, Principal::Service(a)))
             }

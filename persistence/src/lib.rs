@@ -5,6 +5,7 @@
 
 #![forbid(unsafe_code)]
 
+mod accounts;
 mod commission_writes;
 mod commissions;
 mod entities;
@@ -187,10 +188,20 @@ pub fn now() -> DateTime<Utc> {
     Utc::now().trunc_subsecs(6)
 }
 
+/// How long an account read for authentication is kept by default.
+pub const DEFAULT_ACCOUNT_CACHE: Duration = Duration::from_secs(2);
+
 /// The database, with every repository operation.
 #[derive(Debug, Clone)]
 pub struct Store {
     db: DatabaseConnection,
+    /// Where write transactions run. On SQLite a pool of one connection: one writer holds the
+    /// database's write lock at a time anyway, and queueing writers here, in order, is fairer
+    /// and much cheaper than letting each connection sleep in SQLite's busy handler. On
+    /// PostgreSQL the same pool as reads.
+    writer: DatabaseConnection,
+    /// The accounts behind access tokens, briefly (see [`Store::with_account_cache`]).
+    accounts: std::sync::Arc<accounts::AccountCache>,
 }
 
 impl Store {
@@ -199,14 +210,24 @@ impl Store {
     /// # Errors
     /// [`StoreError::Db`] when the database cannot be reached.
     pub async fn connect(url: &str) -> StoreResult<Self> {
+        let sqlite = url.starts_with("sqlite");
+        let db = Database::connect(Self::options(url, if sqlite { 8 } else { 16 }, Duration::from_secs(2))).await?;
+        // Writers wait their turn for the one SQLite writer connection for as long as SQLite
+        // itself would let them wait for its lock.
+        let writer =
+            if sqlite { Database::connect(Self::options(url, 1, Duration::from_secs(10))).await? } else { db.clone() };
+        Ok(Self { db, writer, accounts: std::sync::Arc::new(accounts::AccountCache::new(DEFAULT_ACCOUNT_CACHE)) })
+    }
+
+    fn options(url: &str, connections: u32, acquire: Duration) -> ConnectOptions {
         let mut options = ConnectOptions::new(url.to_owned());
         options
-            .max_connections(if url.starts_with("sqlite") { 8 } else { 16 })
+            .max_connections(connections)
             .min_connections(1)
             // Fail fast while the database is away: a request waits at most two seconds for a
             // connection, then answers 503 with Retry-After.
             .connect_timeout(Duration::from_secs(2))
-            .acquire_timeout(Duration::from_secs(2))
+            .acquire_timeout(acquire)
             .sqlx_logging(false)
             // On every pooled SQLite connection: WAL lets readers proceed while one writer
             // writes; busy_timeout makes writers wait for each other instead of failing.
@@ -216,8 +237,16 @@ impl Store {
                     .foreign_keys(true)
                     .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
             });
-        let db = Database::connect(options).await?;
-        Ok(Self { db })
+        options
+    }
+
+    /// Keeps the accounts read by authentication in memory for `ttl` (zero: not at all). A
+    /// change this store makes to a person or a service account forgets them at once; another
+    /// process over the same database sees such a change at most `ttl` later.
+    #[must_use]
+    pub fn with_account_cache(mut self, ttl: Duration) -> Self {
+        self.accounts = std::sync::Arc::new(accounts::AccountCache::new(ttl));
+        self
     }
 
     /// Connects like [`Store::connect`], counting every statement sent (for tests and benchmarks
@@ -229,9 +258,15 @@ impl Store {
         let mut store = Self::connect(url).await?;
         let counter = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
         let seen = counter.clone();
+        let seen_writes = counter.clone();
         store.db.set_metric_callback(move |_| {
             seen.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         });
+        if store.writer.get_database_backend() == sea_orm::DatabaseBackend::Sqlite {
+            store.writer.set_metric_callback(move |_| {
+                seen_writes.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            });
+        }
         Ok((store, counter))
     }
 
@@ -244,7 +279,7 @@ impl Store {
             sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
             ..Default::default()
         };
-        Ok(self.db.begin_with_options(options).await?)
+        Ok(self.writer.begin_with_options(options).await?)
     }
 
     /// Brings the schema up to date.
@@ -280,6 +315,9 @@ impl Store {
     /// # Errors
     /// [`StoreError::Db`] when closing fails.
     pub async fn close(self) -> StoreResult<()> {
+        if self.writer.get_database_backend() == sea_orm::DatabaseBackend::Sqlite {
+            self.writer.close().await?;
+        }
         self.db.close().await?;
         Ok(())
     }

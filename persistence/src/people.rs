@@ -1,5 +1,6 @@
 //! Staff (people with logins) and district service accounts.
 
+use crate::accounts::Account;
 use crate::entities::{service_account, staff, staff_subject};
 use crate::org::{bump, check_version};
 use crate::{Audit, Page, PageRequest, Store, StoreError, StoreResult, now, record_audit, stored};
@@ -204,6 +205,39 @@ impl Store {
         load_one(&self.db, id.uuid()).await
     }
 
+    /// A person as authentication reads them: from memory when read in the last moments and
+    /// not changed since by this store (see [`Store::with_account_cache`]).
+    ///
+    /// # Errors
+    /// [`StoreError::Db`].
+    pub async fn account_staff(&self, id: StaffId) -> StoreResult<Option<Staff>> {
+        if let Some(Account::Staff(s)) = self.accounts.get(id.uuid()) {
+            return Ok(Some(s));
+        }
+        let (read_at, generation) = (std::time::Instant::now(), self.accounts.generation());
+        let staff = load_one(&self.db, id.uuid()).await?;
+        if let Some(s) = &staff {
+            self.accounts.put(id.uuid(), Account::Staff(s.clone()), read_at, generation);
+        }
+        Ok(staff)
+    }
+
+    /// A service account as authentication reads it, like [`Store::account_staff`].
+    ///
+    /// # Errors
+    /// [`StoreError::Db`].
+    pub async fn account_service(&self, id: ServiceAccountId) -> StoreResult<Option<ServiceAccount>> {
+        if let Some(Account::Service(a)) = self.accounts.get(id.uuid()) {
+            return Ok(Some(a));
+        }
+        let (read_at, generation) = (std::time::Instant::now(), self.accounts.generation());
+        let account = self.get_service_account(id).await?;
+        if let Some(a) = &account {
+            self.accounts.put(id.uuid(), Account::Service(a.clone()), read_at, generation);
+        }
+        Ok(account)
+    }
+
     /// The people with these ids (any school; the caller checks), in one round of queries.
     ///
     /// # Errors
@@ -362,6 +396,7 @@ impl Store {
         record_audit(&txn, audit, action, "staff", Some(current.id), current.school_id, current.district_id).await?;
         let updated = load_one(&txn, current.id).await?.ok_or(StoreError::NotFound)?;
         txn.commit().await?;
+        self.accounts.clear();
         Ok(updated)
     }
 

@@ -91,6 +91,9 @@ impl Drop for TestApp {
     }
 }
 
+/// How long the served store keeps accounts read to authenticate: the whole test.
+pub const ACCOUNT_CACHE: std::time::Duration = std::time::Duration::from_secs(3600);
+
 /// Options for [`spawn_app_with`].
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -165,11 +168,13 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
     if options.demo {
         usul_api::cli::demo::load(&store).await.expect("demo");
     }
+    // Accounts stay in memory for the whole test, so that a change that forgets to clear them
+    // shows as a stale account instead of passing by luck of timing.
     let (served, statements) = if options.counted {
         let (counted, counter) = Store::connect_counted(&url).await.expect("connect counted");
-        (counted, Some(counter))
+        (counted.with_account_cache(ACCOUNT_CACHE), Some(counter))
     } else {
-        (store.clone(), None)
+        (store.clone().with_account_cache(ACCOUNT_CACHE), None)
     };
     let running = usul_api::app::start(served, settings(&options), "127.0.0.1:0", 1).expect("bind");
     let handle = running.server.handle();
@@ -378,6 +383,9 @@ impl TestApp {
     /// [`Options::counted`]).
     pub async fn statements_of(&self, path: &str, token: &str) -> u64 {
         let counter = self.statements.as_ref().expect("spawned with Options { counted: true }");
+        // The caller's account is read once, then kept in memory: count a warm request.
+        let warm = self.get("/api/v1/me", token).await;
+        assert_eq!(warm.status, StatusCode::OK, "{}", warm.text);
         let before = counter.load(std::sync::atomic::Ordering::SeqCst);
         let a = self.get(path, token).await;
         assert_eq!(a.status, StatusCode::OK, "{path}: {}", a.text);

@@ -4,7 +4,7 @@
 use crate::entities::{meeting, report_hearing};
 use crate::{Audit, Store, StoreResult, now, record_audit};
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ActiveValue::Set, EntityTrait, TransactionTrait};
+use sea_orm::{ActiveValue::Set, EntityTrait};
 use usul_domain::ids::ReportId;
 use usul_domain::meeting::Meeting;
 use usul_domain::report::{Hearing, Report};
@@ -15,7 +15,7 @@ impl Store {
     /// # Errors
     /// [`crate::StoreError::Db`].
     pub async fn record_hearing(&self, report: &Report, hearing: &Hearing, audit: &Audit) -> StoreResult<()> {
-        let txn = self.db.begin().await?;
+        let txn = self.write().await?;
         report_hearing::Entity::insert(report_hearing::ActiveModel {
             report_id: Set(report.id.uuid()),
             meeting_id: Set(hearing.meeting.uuid()),

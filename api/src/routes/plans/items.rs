@@ -386,6 +386,10 @@ pub async fn progress(
     let item = l.plan.check_progress(item_id(&raw_item)?, l.actor())?.id;
     let record = parse_progress(&state, &l.school, body.0).await?;
     let audit = auth.audit("plan item progress recorded");
-    let p = state.store.set_progress(&l.plan, expected(&req, l.plan.version), item, &record, &audit).await?;
+    // Only `If-Match` makes this conditional: what was checked (the plan approved, the item on
+    // it, the caller responsible) does not change with another item's progress, and the store
+    // still refuses if the plan left its status meanwhile. Writers recording progress on
+    // different items of one plan at once all succeed.
+    let p = state.store.set_progress(&l.plan, if_match(&req), item, &record, &audit).await?;
     Ok(respond(&req, &p, l.around.school_theme))
 }
