@@ -67,11 +67,11 @@ pub struct ServeArgs {
     pub cors_origins: Vec<String>,
     #[arg(long, env = "USUL_WORKERS", default_value_t = 0)]
     pub workers: usize,
-    /// Seconds an account read to authenticate a request is kept in memory (0–60; 0: read it
-    /// on every request). A change made through this process takes effect at once; another
-    /// process over the same database sees it at most this long after.
-    #[arg(long, env = "USUL_ACCOUNT_CACHE_SECONDS", default_value_t = 2, value_parser = clap::value_parser!(u64).range(0..=60))]
-    pub account_cache_seconds: u64,
+    /// Seconds the accounts behind tokens, schools and districts are kept in memory once read
+    /// (0–60; 0: read them on every request). A change made through this process takes effect
+    /// at once; another process over the same database sees it at most this long after.
+    #[arg(long, env = "USUL_CACHE_SECONDS", default_value_t = 2, value_parser = clap::value_parser!(u64).range(0..=60))]
+    pub cache_seconds: u64,
     /// Development mode: a random JWT secret when none is given.
     #[arg(long)]
     pub dev: bool,

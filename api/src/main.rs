@@ -157,8 +157,7 @@ async fn run(cli: Cli) -> Result<(), String> {
                     "no USUL_JWT_SECRET: using a random one; tokens will not survive a restart (dev/demo mode only)"
                 );
             }
-            let store =
-                open(&args.db).await?.with_account_cache(std::time::Duration::from_secs(args.account_cache_seconds));
+            let store = open(&args.db).await?.with_cache_ttl(std::time::Duration::from_secs(args.cache_seconds));
             if args.demo {
                 if demo::load(&store).await.map_err(|e| e.to_string())? {
                     tracing::info!("demo school loaded");

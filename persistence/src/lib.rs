@@ -5,12 +5,12 @@
 
 #![forbid(unsafe_code)]
 
-mod accounts;
 mod commission_writes;
 mod commissions;
 mod entities;
 mod idempotency;
 mod meetings;
+mod memo;
 mod migrations;
 mod org;
 mod people;
@@ -37,6 +37,7 @@ pub use tokens::{RefreshOutcome, TokenSubject};
 use chrono::{DateTime, SubsecRound, Utc};
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbErr, SqlErr};
 use sea_orm_migration::MigratorTrait;
+use std::sync::Arc;
 use std::time::Duration;
 use uuid::Uuid;
 
@@ -188,8 +189,8 @@ pub fn now() -> DateTime<Utc> {
     Utc::now().trunc_subsecs(6)
 }
 
-/// How long an account read for authentication is kept by default.
-pub const DEFAULT_ACCOUNT_CACHE: Duration = Duration::from_secs(2);
+/// How long an account, a school or a district read is kept in memory by default.
+pub const DEFAULT_CACHE_TTL: Duration = Duration::from_secs(2);
 
 /// The database, with every repository operation.
 #[derive(Debug, Clone)]
@@ -200,8 +201,14 @@ pub struct Store {
     /// and much cheaper than letting each connection sleep in SQLite's busy handler. On
     /// PostgreSQL the same pool as reads.
     writer: DatabaseConnection,
-    /// The accounts behind access tokens, briefly (see [`Store::with_account_cache`]).
-    accounts: std::sync::Arc<accounts::AccountCache>,
+    /// The accounts behind access tokens, briefly (see [`Store::with_cache_ttl`]).
+    accounts: Arc<memo::Memo<memo::Account>>,
+    /// Schools, briefly.
+    schools: Arc<memo::Memo<usul_domain::org::School>>,
+    /// Districts, briefly.
+    districts: Arc<memo::Memo<usul_domain::org::District>>,
+    /// The items of plan versions.
+    items: Arc<memo::Items>,
 }
 
 impl Store {
@@ -216,7 +223,14 @@ impl Store {
         // itself would let them wait for its lock.
         let writer =
             if sqlite { Database::connect(Self::options(url, 1, Duration::from_secs(10))).await? } else { db.clone() };
-        Ok(Self { db, writer, accounts: std::sync::Arc::new(accounts::AccountCache::new(DEFAULT_ACCOUNT_CACHE)) })
+        Ok(Self {
+            db,
+            writer,
+            accounts: Arc::new(memo::Memo::new(DEFAULT_CACHE_TTL)),
+            schools: Arc::new(memo::Memo::new(DEFAULT_CACHE_TTL)),
+            districts: Arc::new(memo::Memo::new(DEFAULT_CACHE_TTL)),
+            items: Arc::new(memo::Items::default()),
+        })
     }
 
     fn options(url: &str, connections: u32, acquire: Duration) -> ConnectOptions {
@@ -240,12 +254,14 @@ impl Store {
         options
     }
 
-    /// Keeps the accounts read by authentication in memory for `ttl` (zero: not at all). A
-    /// change this store makes to a person or a service account forgets them at once; another
+    /// Keeps the accounts read by authentication, schools and districts in memory for `ttl`
+    /// (zero: not at all). A change this store makes to one forgets them at once; another
     /// process over the same database sees such a change at most `ttl` later.
     #[must_use]
-    pub fn with_account_cache(mut self, ttl: Duration) -> Self {
-        self.accounts = std::sync::Arc::new(accounts::AccountCache::new(ttl));
+    pub fn with_cache_ttl(mut self, ttl: Duration) -> Self {
+        self.accounts = Arc::new(memo::Memo::new(ttl));
+        self.schools = Arc::new(memo::Memo::new(ttl));
+        self.districts = Arc::new(memo::Memo::new(ttl));
         self
     }
 

@@ -175,7 +175,16 @@ impl Store {
     /// # Errors
     /// [`StoreError::Db`].
     pub async fn get_district(&self, id: DistrictId) -> StoreResult<Option<District>> {
-        district::Entity::find_by_id(id.uuid()).one(&self.db).await?.map(District::try_from).transpose()
+        if let Some(d) = self.districts.get(id.uuid()) {
+            return Ok(Some(d));
+        }
+        let (read_at, generation) = (std::time::Instant::now(), self.districts.generation());
+        let district =
+            district::Entity::find_by_id(id.uuid()).one(&self.db).await?.map(District::try_from).transpose()?;
+        if let Some(d) = &district {
+            self.districts.put(id.uuid(), d.clone(), read_at, generation);
+        }
+        Ok(district)
     }
 
     /// Changes a district if it is still at `expected` (when given).
@@ -217,6 +226,7 @@ impl Store {
         record_audit(&txn, audit, "district.update", "district", Some(current.id), None, Some(current.id)).await?;
         let model = district::Entity::find_by_id(current.id).one(&txn).await?.ok_or(StoreError::NotFound)?;
         txn.commit().await?;
+        self.districts.clear();
         model.try_into()
     }
 
@@ -280,7 +290,15 @@ impl Store {
     /// # Errors
     /// [`StoreError::Db`].
     pub async fn get_school(&self, id: SchoolId) -> StoreResult<Option<School>> {
-        school::Entity::find_by_id(id.uuid()).one(&self.db).await?.map(School::try_from).transpose()
+        if let Some(s) = self.schools.get(id.uuid()) {
+            return Ok(Some(s));
+        }
+        let (read_at, generation) = (std::time::Instant::now(), self.schools.generation());
+        let school = school::Entity::find_by_id(id.uuid()).one(&self.db).await?.map(School::try_from).transpose()?;
+        if let Some(s) = &school {
+            self.schools.put(id.uuid(), s.clone(), read_at, generation);
+        }
+        Ok(school)
     }
 
     /// Changes a school if it is still at `expected` (when given).
@@ -334,6 +352,7 @@ impl Store {
         .await?;
         let model = school::Entity::find_by_id(current.id).one(&txn).await?.ok_or(StoreError::NotFound)?;
         txn.commit().await?;
+        self.schools.clear();
         model.try_into()
     }
 

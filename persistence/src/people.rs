@@ -1,7 +1,7 @@
 //! Staff (people with logins) and district service accounts.
 
-use crate::accounts::Account;
 use crate::entities::{service_account, staff, staff_subject};
+use crate::memo::Account;
 use crate::org::{bump, check_version};
 use crate::{Audit, Page, PageRequest, Store, StoreError, StoreResult, now, record_audit, stored};
 use chrono::{DateTime, Utc};
@@ -206,7 +206,7 @@ impl Store {
     }
 
     /// A person as authentication reads them: from memory when read in the last moments and
-    /// not changed since by this store (see [`Store::with_account_cache`]).
+    /// not changed since by this store (see [`Store::with_cache_ttl`]).
     ///
     /// # Errors
     /// [`StoreError::Db`].

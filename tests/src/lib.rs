@@ -91,8 +91,8 @@ impl Drop for TestApp {
     }
 }
 
-/// How long the served store keeps accounts read to authenticate: the whole test.
-pub const ACCOUNT_CACHE: std::time::Duration = std::time::Duration::from_secs(3600);
+/// How long the served store keeps accounts, schools and districts: the whole test.
+pub const CACHE_TTL: std::time::Duration = std::time::Duration::from_secs(3600);
 
 /// Options for [`spawn_app_with`].
 #[derive(Debug, Clone)]
@@ -168,13 +168,13 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
     if options.demo {
         usul_api::cli::demo::load(&store).await.expect("demo");
     }
-    // Accounts stay in memory for the whole test, so that a change that forgets to clear them
-    // shows as a stale account instead of passing by luck of timing.
+    // Accounts, schools and districts stay in memory for the whole test, so that a change that
+    // forgets to clear them shows as stale data instead of passing by luck of timing.
     let (served, statements) = if options.counted {
         let (counted, counter) = Store::connect_counted(&url).await.expect("connect counted");
-        (counted.with_account_cache(ACCOUNT_CACHE), Some(counter))
+        (counted.with_cache_ttl(CACHE_TTL), Some(counter))
     } else {
-        (store.clone().with_account_cache(ACCOUNT_CACHE), None)
+        (store.clone().with_cache_ttl(CACHE_TTL), None)
     };
     let running = usul_api::app::start(served, settings(&options), "127.0.0.1:0", 1).expect("bind");
     let handle = running.server.handle();

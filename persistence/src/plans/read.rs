@@ -158,7 +158,7 @@ impl Store {
     /// # Errors
     /// [`StoreError::Db`].
     pub async fn get_plan(&self, id: PlanId) -> StoreResult<Option<Plan>> {
-        match load_one(&self.db, id.uuid()).await {
+        match load_one(&self.db, id.uuid(), Some(&self.items)).await {
             Ok(p) => Ok(Some(p)),
             Err(StoreError::NotFound) => Ok(None),
             Err(e) => Err(e),
@@ -231,7 +231,7 @@ impl Store {
             q = q.filter(plan::Column::Id.gt(after));
         }
         let rows = q.all(&self.db).await?;
-        let items = load_many(&self.db, rows).await?;
+        let items = load_many(&self.db, rows, Some(&self.items)).await?;
         Ok(Page::from_rows(items, page.limit, |p| p.id.uuid()))
     }
 

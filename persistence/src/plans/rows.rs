@@ -1,6 +1,7 @@
 //! Rows to domain types and back: statuses, owners, lineages, items and their evidence.
 
 use crate::entities::{meeting, plan, plan_item};
+use crate::memo::Items;
 use crate::org::check_version;
 use crate::{Audit, StoreError, StoreResult, now, record_audit, stored};
 use sea_orm::ActiveValue::Set;
@@ -11,6 +12,7 @@ use sea_orm::{
 };
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
+use std::sync::Arc;
 use usul_domain::ids::{CommissionId, ItemId, MeetingId, PlanId, SchoolId, StaffId};
 use usul_domain::org::School;
 use usul_domain::plan::{
@@ -145,20 +147,42 @@ pub(super) fn to_plan(m: plan::Model, items: Vec<Item>, numbers: &HashMap<Uuid, 
     })
 }
 
-pub(super) async fn load_many(db: &impl ConnectionTrait, rows: Vec<plan::Model>) -> StoreResult<Vec<Plan>> {
-    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+/// Plans with their items. With `kept` (committed reads only, never inside a transaction that
+/// may roll back), the items of a plan version read before come from memory, and those read
+/// now are kept: a version's items never change.
+pub(super) async fn load_many(
+    db: &impl ConnectionTrait,
+    rows: Vec<plan::Model>,
+    kept: Option<&Items>,
+) -> StoreResult<Vec<Plan>> {
     let mut items: HashMap<Uuid, Vec<Item>> = HashMap::new();
-    if !ids.is_empty() {
+    let mut missing: Vec<Uuid> = Vec::new();
+    for r in &rows {
+        match kept.and_then(|k| k.get(r.id, r.version)) {
+            Some(its) => {
+                items.insert(r.id, its.as_ref().clone());
+            }
+            None => missing.push(r.id),
+        }
+    }
+    if !missing.is_empty() {
+        let mut read: HashMap<Uuid, Vec<Item>> = missing.iter().map(|id| (*id, Vec::new())).collect();
         for i in plan_item::Entity::find()
-            .filter(plan_item::Column::PlanId.is_in(ids))
+            .filter(plan_item::Column::PlanId.is_in(missing))
             .order_by_asc(plan_item::Column::Position)
             .order_by_asc(plan_item::Column::Id)
             .all(db)
             .await?
         {
             let plan_id = i.plan_id;
-            items.entry(plan_id).or_default().push(to_item(i)?);
+            read.entry(plan_id).or_default().push(to_item(i)?);
         }
+        for r in &rows {
+            if let (Some(k), Some(its)) = (kept, read.get(&r.id)) {
+                k.put(r.id, r.version, Arc::new(its.clone()));
+            }
+        }
+        items.extend(read);
     }
     let numbers = protocol_numbers(db, rows.iter().filter_map(|r| r.review_meeting_id).collect()).await?;
     rows.into_iter()
@@ -169,9 +193,9 @@ pub(super) async fn load_many(db: &impl ConnectionTrait, rows: Vec<plan::Model>)
         .collect()
 }
 
-pub(super) async fn load_one(db: &impl ConnectionTrait, id: Uuid) -> StoreResult<Plan> {
+pub(super) async fn load_one(db: &impl ConnectionTrait, id: Uuid, kept: Option<&Items>) -> StoreResult<Plan> {
     let row = plan::Entity::find_by_id(id).one(db).await?.ok_or(StoreError::NotFound)?;
-    load_many(db, vec![row]).await?.pop().ok_or(StoreError::NotFound)
+    load_many(db, vec![row], kept).await?.pop().ok_or(StoreError::NotFound)
 }
 
 /// Bumps a plan's version if it is still in `status` and, when `expected` names one, at that

@@ -39,7 +39,7 @@ impl Store {
             }
         }
         let id = insert_plan(&txn, school, new, None, audit).await?;
-        let out = load_one(&txn, id).await?;
+        let out = load_one(&txn, id, None).await?;
         txn.commit().await?;
         Ok(out)
     }
@@ -69,7 +69,7 @@ impl Store {
         }
         am.update(&txn).await?;
         record_audit(&txn, audit, "plan.update", "plan", Some(p.id.uuid()), Some(p.school.uuid()), None).await?;
-        let out = load_one(&txn, p.id.uuid()).await?;
+        let out = load_one(&txn, p.id.uuid(), None).await?;
         txn.commit().await?;
         Ok(out)
     }
@@ -121,7 +121,7 @@ impl Store {
         }
         insert_item(&txn, p.id.uuid(), &item).await?;
         record_audit(&txn, audit, "plan.item.add", "plan", Some(p.id.uuid()), Some(p.school.uuid()), None).await?;
-        let out = load_one(&txn, p.id.uuid()).await?;
+        let out = load_one(&txn, p.id.uuid(), None).await?;
         txn.commit().await?;
         Ok(out)
     }
@@ -145,7 +145,7 @@ impl Store {
             insert_item(&txn, p.id.uuid(), item).await?;
         }
         record_audit(&txn, audit, "plan.items.replace", "plan", Some(p.id.uuid()), Some(p.school.uuid()), None).await?;
-        let out = load_one(&txn, p.id.uuid()).await?;
+        let out = load_one(&txn, p.id.uuid(), None).await?;
         txn.commit().await?;
         Ok(out)
     }
@@ -194,7 +194,7 @@ impl Store {
         }
         am.update(&txn).await?;
         record_audit(&txn, audit, "plan.item.update", "plan", Some(p.id.uuid()), Some(p.school.uuid()), None).await?;
-        let out = load_one(&txn, p.id.uuid()).await?;
+        let out = load_one(&txn, p.id.uuid(), None).await?;
         txn.commit().await?;
         Ok(out)
     }
@@ -208,7 +208,7 @@ impl Store {
         bump(&txn, p, expected).await?;
         plan_item::Entity::delete_by_id(item.uuid()).exec(&txn).await?;
         record_audit(&txn, audit, "plan.item.delete", "plan", Some(p.id.uuid()), Some(p.school.uuid()), None).await?;
-        let out = load_one(&txn, p.id.uuid()).await?;
+        let out = load_one(&txn, p.id.uuid(), None).await?;
         txn.commit().await?;
         Ok(out)
     }
@@ -239,7 +239,7 @@ impl Store {
         .update(&txn)
         .await?;
         record_audit(&txn, audit, "plan.item.progress", "plan", Some(p.id.uuid()), Some(p.school.uuid()), None).await?;
-        let out = load_one(&txn, p.id.uuid()).await?;
+        let out = load_one(&txn, p.id.uuid(), None).await?;
         txn.commit().await?;
         Ok(out)
     }
@@ -344,7 +344,7 @@ impl Store {
         .await?;
         let action = format!("plan.{}", t.action.code());
         record_audit(&txn, audit, &action, "plan", Some(current.id), Some(current.school_id), None).await?;
-        let out = load_one(&txn, current.id).await?;
+        let out = load_one(&txn, current.id, None).await?;
         txn.commit().await?;
         Ok(out)
     }
@@ -386,7 +386,7 @@ impl Store {
             .filter(plan::Column::Id.eq(id))
             .exec(&txn)
             .await?;
-        let out = load_one(&txn, id).await?;
+        let out = load_one(&txn, id, None).await?;
         txn.commit().await?;
         Ok(out)
     }

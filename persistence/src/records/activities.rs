@@ -1,11 +1,11 @@
 //! Activities held and who took part.
 
 use super::{ActivityFilter, EvidenceRow, FeedbackRow, hours, tenths, to_json};
-use crate::entities::{activity, activity_participant, plan_item};
+use crate::entities::{activity, activity_participant, plan, plan_item};
 use crate::org::check_version;
 use crate::{Audit, Page, PageRequest, Store, StoreError, StoreResult, now, record_audit, stored};
 use sea_orm::ActiveValue::Set;
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use std::collections::HashMap;
 use usul_domain::ids::{ActivityId, CommissionId, ItemId, SchoolId, StaffId, SubjectId};
@@ -82,6 +82,14 @@ impl Store {
             plan_item::Entity::update_many()
                 .col_expr(plan_item::Column::Evidence, Expr::value(to_json(&evidence)))
                 .filter(plan_item::Column::Id.eq(item.uuid()))
+                .exec(&txn)
+                .await?;
+            // The plan's content changed: its version (its ETag, and the key its items are
+            // kept under in memory) moves on, and delta sync sees it.
+            plan::Entity::update_many()
+                .col_expr(plan::Column::Version, Expr::col(plan::Column::Version).add(1))
+                .col_expr(plan::Column::UpdatedAt, Expr::value(now()))
+                .filter(plan::Column::Id.eq(row.plan_id))
                 .exec(&txn)
                 .await?;
         }

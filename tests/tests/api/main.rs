@@ -4,6 +4,7 @@
 
 mod access;
 mod auth;
+mod caching;
 mod commissions;
 mod contract;
 mod conventions;

@@ -1,0 +1,89 @@
+//! What is kept in memory between requests — accounts, schools, districts, the items of plan
+//! versions — never answers stale data where the change was made, and another instance sees a
+//! change within the cache time.
+
+use reqwest::StatusCode;
+use serde_json::json;
+use usul_tests::{spawn_app, spawn_app_with};
+
+#[tokio::test]
+async fn a_known_caller_reading_their_account_costs_no_statements() {
+    let app = spawn_app_with(usul_tests::Options { counted: true, ..usul_tests::Options::default() }).await;
+    let director = app.login("director@demo.usul.kg").await;
+    // `statements_of` reads /me once first: the account, school and district are then kept.
+    assert_eq!(app.statements_of("/api/v1/me", &director).await, 0, "a warm GET /me reads nothing");
+}
+
+#[tokio::test]
+async fn a_school_edited_is_read_back_edited_at_once() {
+    let app = spawn_app().await;
+    let director = app.login("director@demo.usul.kg").await;
+    let school = app.demo_school().await;
+    let before = app.get("/api/v1/me", &director).await;
+    assert_eq!(before.status, StatusCode::OK, "{}", before.text);
+    let patched =
+        app.patch(&format!("/api/v1/schools/{school}"), &director, &json!({"name": "№95 мектеп-гимназия"})).await;
+    assert_eq!(patched.status, StatusCode::OK, "{}", patched.text);
+    let me = app.get("/api/v1/me", &director).await;
+    assert_eq!(me.body["school"]["name"], "№95 мектеп-гимназия", "{}", me.text);
+    let read = app.get(&format!("/api/v1/schools/{school}"), &director).await;
+    assert_eq!(read.body["name"], "№95 мектеп-гимназия");
+}
+
+#[tokio::test]
+async fn another_instance_sees_a_deactivation_within_the_cache_time() {
+    let app = spawn_app().await;
+    // The twin keeps accounts for the default two seconds.
+    let twin = app.twin().await;
+    let teacher = app.login("b.toktogulov@demo.usul.kg").await;
+    let on_twin = |token: String| {
+        let client = app.client.clone();
+        let url = format!("{}/api/v1/me", twin.address);
+        async move { client.get(url).bearer_auth(token).send().await.unwrap().status() }
+    };
+    assert_eq!(on_twin(teacher.clone()).await, StatusCode::OK);
+    let director = app.login("director@demo.usul.kg").await;
+    let id = app.staff_id("b.toktogulov@demo.usul.kg").await;
+    let d = app.post(&format!("/api/v1/staff/{id}/deactivate"), &director, &json!({})).await;
+    assert_eq!(d.status, StatusCode::OK, "{}", d.text);
+    // Where the change was made: at once.
+    app.get("/api/v1/me", &teacher).await.assert_problem(401, "invalid_token");
+    // On the twin: once its entry has expired (polled, not timed).
+    let mut refused = false;
+    for _ in 0..100 {
+        if on_twin(teacher.clone()).await == StatusCode::UNAUTHORIZED {
+            refused = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(refused, "the twin still served a deactivated person after ten seconds");
+}
+
+#[tokio::test]
+async fn an_activity_that_carries_out_an_item_moves_the_plans_version_on() {
+    let app = spawn_app().await;
+    let deputy = app.login("deputy@demo.usul.kg").await;
+    let school = app.demo_school().await;
+    let plans = app.get("/api/v1/plans?kind=school&year=2022-2023", &deputy).await;
+    let plan = plans.body["items"][0].clone();
+    let path = format!("/api/v1/plans/{}", plan["id"].as_str().unwrap());
+    let before = app.get(&path, &deputy).await;
+    let etag = before.headers.get("etag").unwrap().to_str().unwrap().to_owned();
+    let item = before.body["items"][4]["id"].clone();
+    let a = app
+        .post(
+            &format!("/api/v1/schools/{school}/activities"),
+            &deputy,
+            &json!({"form": "master_class", "title": "Мастер-класс", "starts_on": "2023-02-15", "hours": 2, "plan_item_id": item}),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.text);
+    // The item's evidence changed: the old tag no longer matches, and the new content is read,
+    // not the items kept for the old version.
+    let after =
+        app.send(app.request(reqwest::Method::GET, &path, Some(&deputy)).header("if-none-match", etag.clone())).await;
+    assert_eq!(after.status, StatusCode::OK, "{}", after.text);
+    assert_ne!(after.headers.get("etag").unwrap().to_str().unwrap(), etag);
+    assert_eq!(after.body["items"][4]["evidence"], json!([{"kind": "activity", "reference": a.str("id")}]));
+}
