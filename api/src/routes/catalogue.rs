@@ -139,13 +139,33 @@ fn labelled(req: &HttpRequest, body: &impl Serialize) -> HttpResponse {
 pub async fn list(req: HttpRequest, auth: Auth, q: query::Query<FormQuery>) -> Result<HttpResponse, ApiError> {
     allow(&auth, Action::Read, Resource::Catalogue)?;
     let language = lang(&req);
-    let group = q.group;
+    let body = forms_json(language, q.group)?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CONTENT_LANGUAGE, language.code()))
+        .insert_header((header::VARY, "Accept-Language"))
+        .content_type("application/json")
+        .body(body))
+}
+
+/// The catalogue is the regulation's and never changes while the service runs: each list
+/// (by language and group) is written once, then answered from memory.
+fn forms_json(language: Lang, group: Option<FormGroup>) -> Result<web::Bytes, ApiError> {
+    type Lists = std::collections::HashMap<(Lang, Option<FormGroup>), web::Bytes>;
+    static LISTS: std::sync::OnceLock<std::sync::RwLock<Lists>> = std::sync::OnceLock::new();
+    let lists = LISTS.get_or_init(Default::default);
+    if let Some(body) = lists.read().ok().and_then(|l| l.get(&(language, group)).cloned()) {
+        return Ok(body);
+    }
     let items = catalogue::FORMS
         .iter()
         .filter(|f| group.is_none_or(|g| f.groups.contains(&g)))
         .map(|f| form_view(f, language))
         .collect();
-    Ok(labelled(&req, &FormList { items }))
+    let body = web::Bytes::from(serde_json::to_vec(&FormList { items }).map_err(|e| ApiError::internal("forms", e))?);
+    if let Ok(mut l) = lists.write() {
+        l.insert((language, group), body.clone());
+    }
+    Ok(body)
 }
 
 /// Read one form.
