@@ -16,6 +16,7 @@ mod meetings;
 mod ministry;
 mod oauth;
 mod outside;
+mod pdf;
 mod plan_access;
 mod plans;
 mod quality;
