@@ -1,6 +1,6 @@
 //! Documents as A4 PDF, laid out from the HTML page the document endpoints serve (read back by
 //! [`super::markup`]): the same blocks, in the same order, with the sizes and margins of its
-//! style sheet. DejaVu Serif (regular and bold) is embedded — subset, with a `ToUnicode` map so
+//! style sheet. DejaVu Serif Condensed (regular and bold; near Times in width, as the HTML asks for) is embedded — subset, with a `ToUnicode` map so
 //! the text can be searched and copied — so Kyrgyz ң ө ү print wherever the file is opened.
 //! Written by `krilla`; lines are broken here, and long tables run on over pages with their
 //! header repeated.
@@ -16,8 +16,8 @@ use skrifa::instance::{LocationRef, Size};
 use skrifa::metrics::GlyphMetrics;
 use skrifa::{FontRef, GlyphId, MetadataProvider};
 
-static SERIF: &[u8] = include_bytes!("../../assets/fonts/DejaVuSerif.ttf");
-static SERIF_BOLD: &[u8] = include_bytes!("../../assets/fonts/DejaVuSerif-Bold.ttf");
+static SERIF: &[u8] = include_bytes!("../../assets/fonts/DejaVuSerifCondensed.ttf");
+static SERIF_BOLD: &[u8] = include_bytes!("../../assets/fonts/DejaVuSerifCondensed-Bold.ttf");
 
 /// A4 in points.
 const PAGE_W: f32 = 595.276;
@@ -103,6 +103,8 @@ enum Item {
 struct Line {
     items: Vec<Item>,
     width: f32,
+    /// The size it was measured at (0: the block's).
+    size: f32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -207,6 +209,9 @@ fn wrap(faces: &Faces, inlines: &[Inline], max: f32, size: f32) -> Vec<Line> {
     }
     if !line.items.is_empty() || lines.is_empty() {
         lines.push(line);
+    }
+    for l in &mut lines {
+        l.size = size;
     }
     lines
 }
@@ -319,13 +324,15 @@ impl Layout<'_> {
 
     fn place(&mut self, line: &Line, x: f32, width: f32, align: Align, y: f32, size: f32) {
         let lh = self.line_height(size);
+        let block_size = size;
+        let size = if line.size > 0.0 { line.size } else { size };
         let x0 = match align {
             Align::Left => x,
             Align::Center => x + (width - line.width) / 2.0,
             Align::Right => x + width - line.width,
         };
         // DejaVu's ascent and descent are 0.928 and 0.236 of the size: centre them in the line.
-        let baseline = y + (lh - size * 1.164) / 2.0 + size * 0.928;
+        let baseline = y + (lh - block_size * 1.164) / 2.0 + block_size * 0.928;
         for item in &line.items {
             match item {
                 Item::Text { dx, text, bold } => {
@@ -529,7 +536,8 @@ impl Layout<'_> {
             }
             let marker = if e.tag == "ol" { format!("{}.", n + 1) } else { "•".to_owned() };
             let mw = self.faces.width(&marker, false, size);
-            let marker_line = Line { items: vec![Item::Text { dx: 0.0, text: marker, bold: false }], width: mw };
+            let marker_line =
+                Line { items: vec![Item::Text { dx: 0.0, text: marker, bold: false }], width: mw, size: 0.0 };
             self.place(&marker_line, x - mw - 2.0 * MM, mw, Align::Left, self.y, size);
             self.flow(&lines, x, width, Align::Left, size);
             self.y += item_gap;
@@ -557,7 +565,7 @@ impl Layout<'_> {
             let nw = self.faces.width(&name, false, size);
             let y = self.y;
             self.place(
-                &Line { items: vec![Item::Text { dx: 0.0, text: label, bold: false }], width: lw },
+                &Line { items: vec![Item::Text { dx: 0.0, text: label, bold: false }], width: lw, size: 0.0 },
                 x,
                 total,
                 Align::Left,
@@ -565,7 +573,7 @@ impl Layout<'_> {
                 size,
             );
             self.place(
-                &Line { items: vec![Item::Text { dx: 0.0, text: name, bold: false }], width: nw },
+                &Line { items: vec![Item::Text { dx: 0.0, text: name, bold: false }], width: nw, size: 0.0 },
                 x,
                 total,
                 Align::Right,
@@ -574,7 +582,7 @@ impl Layout<'_> {
             );
             let middle = x + lw + (total - lw - nw - blank) / 2.0;
             self.place(
-                &Line { items: vec![Item::Blank { dx: 0.0, width: blank }], width: blank },
+                &Line { items: vec![Item::Blank { dx: 0.0, width: blank }], width: blank, size: 0.0 },
                 middle,
                 blank,
                 Align::Left,
@@ -640,7 +648,18 @@ impl Layout<'_> {
                     let mut inlines = Vec::new();
                     this.inlines(cell, cell.tag == "th", &mut inlines);
                     let align = if cell.tag == "th" { Align::Center } else { Align::Left };
-                    (wrap(this.faces, &inlines, w - 2.0 * pad_h, size), align)
+                    // A word a little wider than its narrow column (a date) is set a little
+                    // smaller rather than cut, as a browser's narrower Times would fit it.
+                    let inner = w - 2.0 * pad_h;
+                    let widest = units(&inlines)
+                        .iter()
+                        .map(|u| match u {
+                            Unit::Word(runs) => runs.iter().map(|(t, b)| this.faces.width(t, *b, size)).sum(),
+                            _ => 0.0,
+                        })
+                        .fold(0.0_f32, f32::max);
+                    let cell_size = if widest > inner { (size * inner / widest).max(size * 0.85) } else { size };
+                    (wrap(this.faces, &inlines, inner, cell_size), align)
                 })
                 .collect()
         };
