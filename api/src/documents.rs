@@ -1,4 +1,12 @@
-//! Printable documents: HTML pages laid out for A4 in the paper form schools already use.
+//! Printable documents: HTML pages laid out for A4 in the paper form schools already use, and
+//! the same pages as A4 PDF when the client asks for `application/pdf`.
+
+pub mod markup;
+pub mod pdf;
+
+use crate::problem::{ApiError, ProblemCode};
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpRequest, HttpResponse};
 
 use usul_domain::lang::Lang;
 use usul_domain::meeting::{Meeting, Presence};
@@ -272,9 +280,106 @@ pub fn plan(
     html
 }
 
+/// The two forms a document comes in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// `text/html`, the default.
+    Html,
+    /// `application/pdf`.
+    Pdf,
+}
+
+/// The form the client's `Accept` prefers (RFC 9110 §12.5.1): HTML unless PDF has the higher
+/// quality; no `Accept`, `*/*` or `text/*` mean HTML.
+///
+/// # Errors
+/// 406 `not_acceptable` when `Accept` admits neither.
+pub fn negotiate(accept: Option<&str>) -> Result<Format, ApiError> {
+    let Some(accept) = accept.filter(|a| !a.trim().is_empty()) else { return Ok(Format::Html) };
+    // The quality the most specific matching range gives a type; none matching is 0.
+    let quality = |kind: &str, sub: &str| -> f32 {
+        let mut best: Option<(u8, f32)> = None;
+        for range in accept.split(',') {
+            let mut parts = range.split(';');
+            let media = parts.next().unwrap_or("").trim().to_ascii_lowercase();
+            let q = parts
+                .filter_map(|p| p.trim().strip_prefix("q=").or_else(|| p.trim().strip_prefix("Q=")))
+                .find_map(|v| v.trim().parse::<f32>().ok())
+                .unwrap_or(1.0);
+            let (t, s) = media.split_once('/').unwrap_or((media.as_str(), ""));
+            let specificity = match (t, s) {
+                _ if t == kind && s == sub => 3,
+                _ if t == kind && s == "*" => 2,
+                ("*", "*") => 1,
+                _ => continue,
+            };
+            if best.is_none_or(|(sp, _)| specificity > sp) {
+                best = Some((specificity, q));
+            }
+        }
+        best.map_or(0.0, |(_, q)| q)
+    };
+    let html = quality("text", "html");
+    let pdf = quality("application", "pdf");
+    if html <= 0.0 && pdf <= 0.0 {
+        return Err(ApiError::Status {
+            status: StatusCode::NOT_ACCEPTABLE,
+            code: ProblemCode::NotAcceptable,
+            detail: "This document comes as text/html or application/pdf.".to_owned(),
+        });
+    }
+    Ok(if pdf > html { Format::Pdf } else { Format::Html })
+}
+
+/// The format the request's `Accept` asks for; see [`negotiate`].
+///
+/// # Errors
+/// 406 `not_acceptable`.
+pub fn format(req: &HttpRequest) -> Result<Format, ApiError> {
+    negotiate(req.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()))
+}
+
+/// Answers a document page in the negotiated form: the HTML as it is, or the same page as an A4
+/// PDF named `{name}.pdf` (made off the request thread). Both vary by `Accept`.
+///
+/// # Errors
+/// [`ApiError::Internal`] when the PDF cannot be written.
+pub async fn respond(format: Format, html: String, lang: Lang, name: String) -> Result<HttpResponse, ApiError> {
+    let mut res = HttpResponse::Ok();
+    res.insert_header((header::CONTENT_LANGUAGE, lang.code())).append_header((header::VARY, "Accept"));
+    match format {
+        Format::Html => Ok(res.insert_header((header::CONTENT_TYPE, "text/html; charset=utf-8")).body(html)),
+        Format::Pdf => {
+            let code = lang.code();
+            let bytes = actix_web::web::block(move || pdf::render(&html, code))
+                .await
+                .map_err(|e| ApiError::internal("the PDF worker", e))?
+                .map_err(|e| ApiError::internal("writing the PDF", e))?;
+            Ok(res
+                .insert_header((header::CONTENT_TYPE, "application/pdf"))
+                .insert_header((header::CONTENT_DISPOSITION, format!("inline; filename=\"{name}.pdf\"")))
+                .body(bytes))
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::escape;
+    use super::{Format, escape, negotiate};
+
+    #[test]
+    fn html_is_the_default_and_pdf_is_given_when_preferred() {
+        let f = |a: Option<&str>| negotiate(a).ok();
+        assert_eq!(f(None), Some(Format::Html));
+        assert_eq!(f(Some("*/*")), Some(Format::Html));
+        assert_eq!(f(Some("text/html,application/xhtml+xml,*/*;q=0.8")), Some(Format::Html));
+        assert_eq!(f(Some("application/pdf")), Some(Format::Pdf));
+        assert_eq!(f(Some("application/*")), Some(Format::Pdf));
+        assert_eq!(f(Some("text/html;q=0.5, application/pdf")), Some(Format::Pdf));
+        assert_eq!(f(Some("application/pdf;q=0.4, */*;q=0.5")), Some(Format::Html));
+        assert!(negotiate(Some("application/json")).is_err());
+        assert!(negotiate(Some("text/csv, application/pdf;q=0")).is_err());
+    }
 
     #[test]
     fn markup_in_text_is_escaped() {

@@ -68,7 +68,7 @@ pub mod tags {
         (name = "catalogue", description = "The catalogue of forms of methodological work (R-4.1, R-4.2, R-4.3)."),
         (name = "operations", description = "Health, readiness and metrics."),
     ),
-    components(schemas(Problem, crate::problem::ProblemCode, FileUpload, CsvUpload, crate::problem::ProblemField, crate::routes::catalogue::FormGroupCode), responses(BadRequest, Unauthorized, Forbidden, NotFound, Conflict, PreconditionFailed, ValidationFailed, PayloadTooLarge, UnsupportedMediaType, TooManyRequests, SyncTokenExpired)),
+    components(schemas(Problem, crate::problem::ProblemCode, FileUpload, CsvUpload, crate::problem::ProblemField, crate::routes::catalogue::FormGroupCode), responses(BadRequest, Unauthorized, Forbidden, NotFound, Conflict, PreconditionFailed, ValidationFailed, PayloadTooLarge, UnsupportedMediaType, NotAcceptable, TooManyRequests, SyncTokenExpired)),
     modifiers(&Security),
 )]
 pub struct ApiDoc;
@@ -255,6 +255,15 @@ pub struct PayloadTooLarge(Problem);
 }))]
 pub struct UnsupportedMediaType(Problem);
 
+/// `Accept` admits none of the types the operation answers in (`not_acceptable`).
+#[allow(dead_code)]
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json", example = json!({
+    "type": "urn:usul:problem:not_acceptable", "title": "None of the accepted formats is offered", "status": 406,
+    "detail": "This document comes as text/html or application/pdf.", "code": "not_acceptable"
+}))]
+pub struct NotAcceptable(Problem);
+
 /// The `sync_token` is older than the kept deletions (`sync_token_expired`): read the whole
 /// collection again without it.
 #[allow(dead_code)]
@@ -434,6 +443,7 @@ fn shared_response(status: &str) -> Option<&'static str> {
         "401" => "Unauthorized",
         "403" => "Forbidden",
         "404" => "NotFound",
+        "406" => "NotAcceptable",
         "409" => "Conflict",
         "412" => "PreconditionFailed",
         "413" => "PayloadTooLarge",
@@ -474,6 +484,7 @@ fn problem_codes(
     for (status, code) in [
         ("403", C::Forbidden),
         ("404", C::NotFound),
+        ("406", C::NotAcceptable),
         ("412", C::PreconditionFailed),
         ("413", C::PayloadTooLarge),
         ("415", C::UnsupportedMediaType),
@@ -526,6 +537,10 @@ macro_rules! error_set {
 error_set! {
     /// A read or a list: a malformed parameter, no token, or not visible.
     ReadErrors { 400 => BadRequest, 401 => Unauthorized, 404 => NotFound }
+}
+error_set! {
+    /// A printable document: a read's errors, and 406 when `Accept` admits neither HTML nor PDF.
+    DocumentErrors { 400 => BadRequest, 401 => Unauthorized, 404 => NotFound, 406 => NotAcceptable }
 }
 error_set! {
     /// A read that some roles may not make.

@@ -57,6 +57,7 @@ problem_codes! {
     PreconditionFailed = "precondition_failed" => ("Жазуу өзгөрүп кеткен", "Запись была изменена", "The resource has changed"),
     PayloadTooLarge = "payload_too_large" => ("Сурам өтө чоң", "Слишком большой запрос", "Request body too large"),
     UnsupportedMediaType = "unsupported_media_type" => ("Мазмундун түрү колдоого алынбайт", "Неподдерживаемый тип содержимого", "Unsupported media type"),
+    NotAcceptable = "not_acceptable" => ("Суралган формат берилбейт", "Запрошенный формат недоступен", "None of the accepted formats is offered"),
     EmailTaken = "email_taken" => ("Бул электрондук дарек колдонулууда", "Этот адрес электронной почты уже используется", "This e-mail address is already in use"),
     SubjectNameTaken = "subject_name_taken" => ("Мындай предмет бар", "Такой предмет уже есть", "The school already has this subject"),
     SchoolNameTaken = "school_name_taken" => ("Мындай мектеп бар", "Такая школа уже есть", "The district already has a school of this name"),
@@ -180,6 +181,10 @@ impl ProblemCode {
             }
             Self::PayloadTooLarge => (413, "The body (or the uploaded file) is larger than the server accepts."),
             Self::UnsupportedMediaType => (415, "The body's `Content-Type` is not one this operation takes."),
+            Self::NotAcceptable => (
+                406,
+                "`Accept` admits none of the types this operation answers in (a document: `text/html` or `application/pdf`).",
+            ),
             Self::EmailTaken => (409, "Another account uses this e-mail address (compared case-insensitively)."),
             Self::SubjectNameTaken => (409, "The school already has a subject of this name."),
             Self::SchoolNameTaken => (409, "The district already has a school of this name."),

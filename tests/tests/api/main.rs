@@ -17,6 +17,7 @@ mod meetings;
 mod ministry;
 mod oauth;
 mod outside;
+mod pdf;
 mod plan_access;
 mod plans;
 mod quality;

@@ -11,7 +11,6 @@ use crate::problem::ApiError;
 use crate::query;
 use crate::routes::{created, versioned};
 use crate::state::AppState;
-use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use usul_domain::ids::CommissionId;
 use usul_domain::meeting::command::{MeetingChange, MinutesRequest, ScheduleRequest, schedule};
@@ -217,26 +216,25 @@ pub async fn finalize(
     tag = tags::MEETINGS,
     params(("id" = Uuid, Path, description = "Meeting id"), DocumentQuery),
     responses(
-        (status = 200, description = "The minutes.", content_type = "text/html; charset=utf-8", body = String),
-        crate::openapi::ReadErrors,
+        (status = 200, description = "The minutes: an HTML page, or with `Accept: application/pdf` the same page as an A4 PDF (fonts embedded).", content((String = "text/html; charset=utf-8"), (Vec<u8> = "application/pdf"))),
+        crate::openapi::DocumentErrors,
     ),
     security(("bearer" = [])),
 )]
 #[get("/meetings/{id}/document")]
 pub async fn document(
+    req: HttpRequest,
     state: web::Data<AppState>,
     auth: Auth,
     id: web::Path<String>,
     q: query::Query<DocumentQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let language = crate::extract::document_lang(q.lang.as_deref())?;
+    let format = crate::documents::format(&req)?;
     let case = case(&state, &id, &[], None).await?;
     case.seating.may_read(&auth.actor, &case.school)?;
     let m = &as_listed(&case);
     let people = state.store.staff_by_ids(&m.people()).await?;
     let html = crate::documents::minutes(m, &case.school, &case.seating.label(language), &people, language);
-    Ok(HttpResponse::Ok()
-        .insert_header((header::CONTENT_TYPE, "text/html; charset=utf-8"))
-        .insert_header((header::CONTENT_LANGUAGE, language.code()))
-        .body(html))
+    crate::documents::respond(format, html, language, format!("minutes-{}", m.id)).await
 }

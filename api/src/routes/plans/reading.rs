@@ -7,7 +7,6 @@ use crate::openapi::tags;
 use crate::problem::ApiError;
 use crate::query;
 use crate::state::AppState;
-use actix_web::http::header;
 use actix_web::{HttpResponse, get, web};
 use chrono::Utc;
 use usul_domain::ids::StaffId;
@@ -85,19 +84,21 @@ async fn reviewer(state: &AppState, p: &Plan, language: Lang) -> Result<Option<S
     tag = tags::PLANS,
     params(("id" = Uuid, Path, description = "Plan id"), DocumentQuery),
     responses(
-        (status = 200, description = "The plan.", content_type = "text/html; charset=utf-8", body = String),
-        crate::openapi::ReadErrors,
+        (status = 200, description = "The plan: an HTML page, or with `Accept: application/pdf` the same page as an A4 PDF (fonts embedded).", content((String = "text/html; charset=utf-8"), (Vec<u8> = "application/pdf"))),
+        crate::openapi::DocumentErrors,
     ),
     security(("bearer" = [])),
 )]
 #[get("/plans/{id}/document")]
 pub async fn document(
+    req: actix_web::HttpRequest,
     state: web::Data<AppState>,
     auth: Auth,
     id: web::Path<String>,
     q: query::Query<DocumentQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let language = crate::extract::document_lang(q.lang.as_deref())?;
+    let format = crate::documents::format(&req)?;
     let l = load(&state, &auth, &id).await?;
     let p = &l.plan;
     let mut ids: Vec<StaffId> = p.items.iter().flat_map(|i| i.responsible.iter().copied()).collect();
@@ -109,8 +110,5 @@ pub async fn document(
     let reviewer = reviewer(&state, p, language).await?;
     let theme = l.around.school_theme.as_deref();
     let html = crate::documents::plan(p, &l.school, theme, reviewer.as_deref(), &people, language);
-    Ok(HttpResponse::Ok()
-        .insert_header((header::CONTENT_TYPE, "text/html; charset=utf-8"))
-        .insert_header((header::CONTENT_LANGUAGE, language.code()))
-        .body(html))
+    crate::documents::respond(format, html, language, format!("plan-{}", p.id)).await
 }

@@ -13,7 +13,6 @@ use crate::problem::{ApiError, FieldError, FieldErrorKind};
 use crate::query::{self, Query};
 use crate::routes::{created, next_cursor, school_for};
 use crate::state::AppState;
-use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use usul_domain::commission::Commission;
 use usul_domain::ids::{CommissionId, SchoolId};
@@ -346,26 +345,25 @@ pub async fn history(state: web::Data<AppState>, auth: Auth, id: web::Path<Strin
     tag = tags::REPORTS,
     params(("id" = Uuid, Path, description = "Report id"), ReportDocumentQuery),
     responses(
-        (status = 200, description = "The report.", content_type = "text/html; charset=utf-8", body = String),
-        crate::openapi::ReadErrors,
+        (status = 200, description = "The report: an HTML page, or with `Accept: application/pdf` the same page as an A4 PDF (fonts embedded).", content((String = "text/html; charset=utf-8"), (Vec<u8> = "application/pdf"))),
+        crate::openapi::DocumentErrors,
     ),
     security(("bearer" = [])),
 )]
 #[get("/reports/{id}/document")]
 pub async fn document(
+    req: actix_web::HttpRequest,
     state: web::Data<AppState>,
     auth: Auth,
     id: web::Path<String>,
     q: Query<ReportDocumentQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let language = crate::extract::document_lang(q.lang.as_deref())?;
+    let format = crate::documents::format(&req)?;
     let l = Loaded::of(&state, &auth, &id).await?;
     let commission = l.commission.as_ref().map(|c| c.name.to_string());
     let figures = super::ReportFigures::from(&l.report.figures);
     let heard = state.store.report_hearing(l.report.id).await?;
     let html = printed(&l.report, &figures, &l.school, commission.as_deref(), heard.as_ref(), language);
-    Ok(HttpResponse::Ok()
-        .insert_header((header::CONTENT_TYPE, "text/html; charset=utf-8"))
-        .insert_header((header::CONTENT_LANGUAGE, language.code()))
-        .body(html))
+    crate::documents::respond(format, html, language, format!("report-{}", l.report.id)).await
 }
