@@ -101,10 +101,13 @@ impl<V: Clone> Memo<V> {
 /// How many plan versions' items are kept at most; past that, the cache starts again empty.
 const ITEM_CAPACITY: usize = 4_000;
 
+/// A plan version's items, shared.
+type KeptItems = Arc<Vec<Item>>;
+
 /// The items of plan versions, by plan id and version (see the module's notes).
 #[derive(Debug, Default)]
 pub(crate) struct Items {
-    entries: RwLock<HashMap<(Uuid, i32), Arc<Vec<Item>>>>,
+    entries: RwLock<HashMap<(Uuid, i32), KeptItems>>,
 }
 
 impl Items {

@@ -174,9 +174,12 @@ pub fn unescape(text: &str) -> String {
     out
 }
 
+/// One rule of a style sheet: its selectors and its `property: value` declarations.
+type Rule = (Vec<String>, Vec<(String, String)>);
+
 /// The style sheet of the page, read as `selector { property: value; … }` rules.
 #[derive(Debug, Default)]
-pub struct Css(Vec<(Vec<String>, Vec<(String, String)>)>);
+pub struct Css(Vec<Rule>);
 
 impl Css {
     /// Reads the rules; `@media` blocks are skipped.
