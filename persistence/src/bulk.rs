@@ -95,7 +95,9 @@ impl Store {
         }
         while !links.is_empty() {
             let rest = links.split_off(links.len().min(ROWS));
-            staff_subject::Entity::insert_many(std::mem::replace(&mut links, rest)).exec_without_returning(&txn).await?;
+            staff_subject::Entity::insert_many(std::mem::replace(&mut links, rest))
+                .exec_without_returning(&txn)
+                .await?;
         }
         record_audit(&txn, audit, "staff.import", "staff", None, scope.0, scope.1).await?;
         txn.commit().await?;

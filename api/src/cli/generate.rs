@@ -287,7 +287,8 @@ async fn records(
             certificate_number: None,
             issuer: None,
         };
-        trainings.push(record_training(&deputy, (*s, school.id), input, TrainingId::new(), now).map_err(|e| refused(&e))?);
+        trainings
+            .push(record_training(&deputy, (*s, school.id), input, TrainingId::new(), now).map_err(|e| refused(&e))?);
     }
     store.create_trainings(school, &trainings, audit).await?;
     let review = review_meeting(store, school, year, commissions, audit).await?;

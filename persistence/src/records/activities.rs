@@ -116,7 +116,9 @@ impl Store {
         }
         let participants: Vec<activity_participant::ActiveModel> = activities
             .iter()
-            .flat_map(|a| a.participants.iter().map(|p| participant_row((a.id.uuid(), school.id.uuid(), a.year.start_year()), p)))
+            .flat_map(|a| {
+                a.participants.iter().map(|p| participant_row((a.id.uuid(), school.id.uuid(), a.year.start_year()), p))
+            })
             .collect();
         for chunk in participants.chunks(2000) {
             activity_participant::Entity::insert_many(chunk.iter().cloned()).exec_without_returning(&txn).await?;
@@ -268,7 +270,10 @@ fn activity_row(school: &School, a: &Activity, at: chrono::DateTime<chrono::Utc>
     }
 }
 
-fn participant_row((activity_id, school_id, start_year): (Uuid, Uuid, i32), p: &Participant) -> activity_participant::ActiveModel {
+fn participant_row(
+    (activity_id, school_id, start_year): (Uuid, Uuid, i32),
+    p: &Participant,
+) -> activity_participant::ActiveModel {
     activity_participant::ActiveModel {
         activity_id: Set(activity_id),
         staff_id: Set(p.staff.uuid()),

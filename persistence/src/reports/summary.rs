@@ -6,8 +6,10 @@ use crate::entities::{
 };
 use crate::{Store, StoreError, StoreResult};
 use chrono::NaiveDate;
-use sea_orm::sea_query::{Expr, ExprTrait, Query};
-use sea_orm::{ColumnTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect, TransactionTrait};
+use sea_orm::sea_query::{Expr, ExprTrait, JoinType, Query};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+};
 use std::collections::HashMap;
 use usul_domain::ids::{DistrictId, PlanId, SubjectId};
 use usul_domain::org::{District, School};
@@ -75,7 +77,7 @@ struct ReportCount {
 struct PeopleCount {
     school_id: Option<Uuid>,
     teachers: i64,
-    presenters: Option<i64>,
+    presenters: i64,
 }
 
 #[derive(Debug, FromQueryResult)]
@@ -194,27 +196,34 @@ impl Store {
             .all(&txn)
             .await?;
         // Active staff per school, and how many of them presented in the year (anywhere in
-        // scope): counted by the database, one row per school.
+        // scope): counted by the database, one row per school. The presenters are joined as a
+        // set (a hash join), not tested person by person.
         let presenters_of_year = Query::select()
             .column(activity_participant::Column::StaffId)
+            .distinct()
             .from(activity_participant::Entity)
             .and_where(activity_participant::Column::Role.eq("presenter"))
             .and_where(activity_participant::Column::SchoolId.in_subquery(schools_of()))
             .and_where(activity_participant::Column::StartYear.eq(y))
             .to_owned();
-        let presented: Expr =
-            Expr::case(staff::Column::Id.in_subquery(presenters_of_year), Expr::val(1)).finally(Expr::val(0)).into();
-        let people: Vec<PeopleCount> = staff::Entity::find()
-            .select_only()
-            .column(staff::Column::SchoolId)
-            .column_as(Expr::col(staff::Column::Id).count(), "teachers")
-            .column_as(presented.sum(), "presenters")
-            .filter(staff::Column::SchoolId.in_subquery(schools_of()))
-            .filter(staff::Column::Active.eq(true))
-            .group_by(staff::Column::SchoolId)
-            .into_model()
-            .all(&txn)
-            .await?;
+        let people = Query::select()
+            .column((staff::Entity, staff::Column::SchoolId))
+            .expr_as(Expr::col((staff::Entity, staff::Column::Id)).count(), "teachers")
+            .expr_as(Expr::col(("presenters", activity_participant::Column::StaffId)).count(), "presenters")
+            .from(staff::Entity)
+            .join_subquery(
+                JoinType::LeftJoin,
+                presenters_of_year,
+                "presenters",
+                Expr::col(("presenters", activity_participant::Column::StaffId))
+                    .equals((staff::Entity, staff::Column::Id)),
+            )
+            .and_where(Expr::col((staff::Entity, staff::Column::SchoolId)).in_subquery(schools_of()))
+            .and_where(Expr::col((staff::Entity, staff::Column::Active)).eq(true))
+            .group_by_col((staff::Entity, staff::Column::SchoolId))
+            .to_owned();
+        let people: Vec<PeopleCount> =
+            PeopleCount::find_by_statement(txn.get_database_backend().build(&people)).all(&txn).await?;
         let hours: Vec<HoursSum> = training::Entity::find()
             .select_only()
             .column(training::Column::SchoolId)
@@ -263,7 +272,10 @@ impl Store {
         for c in progress {
             let mark = Progress::parse(&c.progress)
                 .ok_or_else(|| StoreError::Corrupt(format!("plan_item.progress: {}", c.progress)))?;
-            progress_of.entry(c.plan_id).or_default().extend(std::iter::repeat_n(mark, usize::try_from(c.n).unwrap_or(0)));
+            progress_of
+                .entry(c.plan_id)
+                .or_default()
+                .extend(std::iter::repeat_n(mark, usize::try_from(c.n).unwrap_or(0)));
         }
         let commissions: HashMap<Uuid, u32> = commissions.into_iter().map(|c| (c.school_id, small(c.n))).collect();
         let mut reports_of: HashMap<Uuid, Vec<(ReportKind, ReportStatus, u32)>> = HashMap::new();
@@ -294,7 +306,7 @@ impl Store {
             let id = s.id.uuid();
             let plan = plans.get(&id).copied();
             let plan_progress = plan.and_then(|(p, _)| progress_of.remove(&p.uuid())).unwrap_or_default();
-            let (teachers, presenters) = people.get(&id).map_or((0, 0), |p| (small(p.teachers), small(p.presenters.unwrap_or(0))));
+            let (teachers, presenters) = people.get(&id).map_or((0, 0), |p| (small(p.teachers), small(p.presenters)));
             out.push(SchoolSummary {
                 plan,
                 plan_progress,
