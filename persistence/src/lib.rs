@@ -5,6 +5,7 @@
 
 #![forbid(unsafe_code)]
 
+mod bulk;
 mod commission_writes;
 mod commissions;
 mod entities;

@@ -43,7 +43,7 @@ pub struct SchoolPatch {
     pub min_head_experience_years: Option<u8>,
 }
 
-fn name_key(name: &Name) -> String {
+pub(crate) fn name_key(name: &Name) -> String {
     name.as_str().to_lowercase()
 }
 

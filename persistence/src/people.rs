@@ -148,7 +148,7 @@ async fn set_subjects(db: &impl ConnectionTrait, staff_id: Uuid, subjects: &[Sub
     Ok(())
 }
 
-fn affiliation_ids(a: Affiliation) -> (Option<Uuid>, Option<Uuid>) {
+pub(crate) fn affiliation_ids(a: Affiliation) -> (Option<Uuid>, Option<Uuid>) {
     match a {
         Affiliation::Service => (None, None),
         Affiliation::District(d) => (None, Some(d.uuid())),

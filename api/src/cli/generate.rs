@@ -16,6 +16,20 @@ use usul_domain::values::{Email, Name};
 use usul_domain::year::AcademicYear;
 use usul_persistence::{Audit, NewDistrict, NewSchool, NewStaff, Store};
 
+/// The hash of every generated person's password, `generated-password`: argon2 is slow on
+/// purpose (tens of milliseconds), so a run hashes it once, not once per school or person.
+///
+/// # Errors
+/// [`ApiError`] when hashing fails.
+pub fn generated_password_hash() -> Result<&'static str, ApiError> {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    if let Some(h) = HASH.get() {
+        return Ok(h);
+    }
+    let h = hash_password_blocking("generated-password")?;
+    Ok(HASH.get_or_init(|| h))
+}
+
 /// The size of a generated school.
 #[derive(Debug, Clone, Copy)]
 pub struct Size {
@@ -146,13 +160,13 @@ pub async fn school(
             &audit,
         )
         .await?;
-    let mut subjects = Vec::new();
-    for s in ["Математика", "Физика", "Кыргыз тили", "Орус тили", "Тарых", "Биология", "Химия", "Англис тили"]
-    {
-        subjects.push(store.create_subject(&school, name(s)?, &audit).await?.id);
-    }
-    let hash = hash_password_blocking("generated-password")?;
-    let mut staff: Vec<StaffId> = Vec::new();
+    let names = ["Математика", "Физика", "Кыргыз тили", "Орус тили", "Тарых", "Биология", "Химия", "Англис тили"]
+        .into_iter()
+        .map(name)
+        .collect::<Result<Vec<_>, _>>()?;
+    let subjects = store.create_subjects(&school, &names, &audit).await?;
+    let hash = generated_password_hash()?;
+    let mut people = Vec::with_capacity(size.staff);
     for i in 0..size.staff {
         let role = match i {
             0 => Role::Director,
@@ -162,7 +176,7 @@ pub async fn school(
         let new = NewStaff {
             affiliation: Affiliation::School { school: school.id, district },
             email: Email::parse(&format!("t{i}.{label}@gen.usul.kg")).map_err(|e| ApiError::bug(e.to_string()))?,
-            password_hash: hash.clone(),
+            password_hash: hash.to_owned(),
             last_name: name(&format!("Мугалим{i}"))?,
             first_name: name("Айбек")?,
             patronymic: None,
@@ -173,8 +187,9 @@ pub async fn school(
             experience: Experience::parse(i64::try_from(rng.below(30)).unwrap_or(0))
                 .map_err(|_| ApiError::bug("experience"))?,
         };
-        staff.push(store.create_staff(new, &audit).await?.id);
+        people.push(new);
     }
+    let staff = store.create_staff_many(people, &audit).await?;
     let year = AcademicYear::parse("2022-2023").map_err(|e| ApiError::bug(e.to_string()))?;
     let commissions = commissions(store, &school, year, &subjects, &staff, &audit).await?;
     records(store, &school, (year, size), (&staff, &subjects, &commissions), &mut rng, &audit).await?;
@@ -259,6 +274,7 @@ async fn records(
         let m = record_mentorship(&deputy, input, &refs, MentorshipId::new(), now).map_err(|e| refused(&e))?;
         store.create_mentorship(school, &m, audit).await?;
     }
+    let mut trainings = Vec::with_capacity(staff.len() / 3 + 1);
     for (i, s) in staff.iter().enumerate().step_by(3) {
         let starts = year.first_day() + chrono::Duration::days(i64::try_from(30 + i % 200).unwrap_or(30));
         let input = TrainingInput {
@@ -271,9 +287,10 @@ async fn records(
             certificate_number: None,
             issuer: None,
         };
-        let t = record_training(&deputy, (*s, school.id), input, TrainingId::new(), now).map_err(|e| refused(&e))?;
-        store.create_training(school, &t, audit).await?;
+        trainings
+            .push(record_training(&deputy, (*s, school.id), input, TrainingId::new(), now).map_err(|e| refused(&e))?);
     }
+    store.create_trainings(school, &trainings, audit).await?;
     let review = review_meeting(store, school, year, commissions, audit).await?;
     for i in 0..size.staff / 4 {
         let input = MaterialInput {

@@ -39,18 +39,15 @@ impl PlanDesk<'_> {
         Ok(self.store.insert_version(self.school, &new, self.audit).await?)
     }
 
-    /// `who` adds items to a draft.
+    /// `who` adds items to a draft, all in one write.
     pub async fn add(
         &self,
         who: &usul_domain::staff::Staff,
-        mut p: usul_domain::plan::Plan,
+        p: usul_domain::plan::Plan,
         items: Vec<usul_domain::plan::Item>,
     ) -> Result<usul_domain::plan::Plan, ApiError> {
         p.check_edit(&self.facts(who, &p).await?.actor)?;
-        for item in items {
-            p = self.store.add_item(&p, None, &item, false, self.audit).await?;
-        }
-        Ok(p)
+        Ok(self.store.add_items(&p, None, &items, self.audit).await?)
     }
 
     /// `who` submits a draft on `day`.
@@ -79,19 +76,20 @@ impl PlanDesk<'_> {
         Ok(self.store.transition_plan(&p, None, &t, self.audit).await?)
     }
 
-    /// `who` records the progress of an approved plan's items, in order.
+    /// `who` records the progress of an approved plan's items, in order: each mark allowed by
+    /// the same rule as over HTTP, all written at once.
     pub async fn progress(
         &self,
         who: &usul_domain::staff::Staff,
-        mut p: usul_domain::plan::Plan,
+        p: usul_domain::plan::Plan,
         marks: &[usul_persistence::ItemProgress],
     ) -> Result<usul_domain::plan::Plan, ApiError> {
         let actor = self.facts(who, &p).await?.actor;
-        let ids: Vec<usul_domain::ids::ItemId> = p.items.iter().map(|i| i.id).collect();
-        for (id, mark) in ids.into_iter().zip(marks) {
-            p.check_progress(id, &actor)?;
-            p = self.store.set_progress(&p, None, id, mark, self.audit).await?;
+        let mut checked = Vec::with_capacity(marks.len());
+        for (item, mark) in p.items.iter().zip(marks) {
+            p.check_progress(item.id, &actor)?;
+            checked.push((item.id, mark.clone()));
         }
-        Ok(p)
+        Ok(self.store.set_progress_many(&p, None, &checked, self.audit).await?)
     }
 }

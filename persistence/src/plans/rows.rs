@@ -233,7 +233,21 @@ pub(super) fn ids_json(ids: &[StaffId]) -> String {
 }
 
 pub(super) async fn insert_item(txn: &DatabaseTransaction, plan: Uuid, item: &Item) -> StoreResult<()> {
+    item_row(plan, item, now()).insert(txn).await?;
+    Ok(())
+}
+
+/// Inserts many items of a plan in multi-row statements (a thousand rows each, well under the
+/// databases' limits on bound parameters).
+pub(super) async fn insert_items(txn: &DatabaseTransaction, plan: Uuid, items: &[Item]) -> StoreResult<()> {
     let at = now();
+    for chunk in items.chunks(1000) {
+        plan_item::Entity::insert_many(chunk.iter().map(|i| item_row(plan, i, at))).exec_without_returning(txn).await?;
+    }
+    Ok(())
+}
+
+fn item_row(plan: Uuid, item: &Item, at: chrono::DateTime<chrono::Utc>) -> plan_item::ActiveModel {
     plan_item::ActiveModel {
         id: Set(item.id.uuid()),
         plan_id: Set(plan),
@@ -253,9 +267,6 @@ pub(super) async fn insert_item(txn: &DatabaseTransaction, plan: Uuid, item: &It
         created_at: Set(at),
         updated_at: Set(at),
     }
-    .insert(txn)
-    .await?;
-    Ok(())
 }
 
 /// The audit action of a new version, by how it came about.

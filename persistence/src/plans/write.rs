@@ -2,7 +2,9 @@
 //! edits, progress, and the moves the domain decides. Every write is a compare-and-swap on the
 //! plan's version.
 
-use super::rows::{bump, evidence_json, ids_json, insert_item, insert_plan, lineage, load_one, status_parts};
+use super::rows::{
+    bump, evidence_json, ids_json, insert_item, insert_items, insert_plan, lineage, load_one, status_parts,
+};
 use super::{ItemContent, ItemProgress, NewPlan, PlanPatch};
 use crate::entities::{plan, plan_item, plan_transition};
 use crate::org::check_version;
@@ -126,6 +128,22 @@ impl Store {
         Ok(out)
     }
 
+    /// Adds many items to a draft at the places they carry, in one transaction and one audit
+    /// event: for the data generator, whose plans are as long as a school's.
+    ///
+    /// # Errors
+    /// [`StoreError::VersionMismatch`] when the plan is no longer at `expected` or left the
+    /// draft state.
+    pub async fn add_items(&self, p: &Plan, expected: Option<i32>, items: &[Item], audit: &Audit) -> StoreResult<Plan> {
+        let txn = self.write().await?;
+        bump(&txn, p, expected).await?;
+        insert_items(&txn, p.id.uuid(), items).await?;
+        record_audit(&txn, audit, "plan.items.add", "plan", Some(p.id.uuid()), Some(p.school.uuid()), None).await?;
+        let out = load_one(&txn, p.id.uuid()).await?;
+        txn.commit().await?;
+        Ok(out)
+    }
+
     /// Replaces a draft's whole list of items in one transaction: all of them or none.
     ///
     /// # Errors
@@ -240,6 +258,51 @@ impl Store {
         .await?;
         record_audit(&txn, audit, "plan.item.progress", "plan", Some(p.id.uuid()), Some(p.school.uuid()), None).await?;
         let out = load_one(&txn, p.id.uuid(), None).await?;
+        txn.commit().await?;
+        Ok(out)
+    }
+
+    /// Records the progress of many items of an approved plan in one transaction, one version
+    /// step and one audit event: for the data generator, which records a year's progress at once.
+    ///
+    /// # Errors
+    /// [`StoreError::VersionMismatch`] when the plan changed meanwhile.
+    pub async fn set_progress_many(
+        &self,
+        p: &Plan,
+        expected: Option<i32>,
+        marks: &[(ItemId, ItemProgress)],
+        audit: &Audit,
+    ) -> StoreResult<Plan> {
+        let txn = self.write().await?;
+        bump(&txn, p, expected).await?;
+        // Items marked alike are written by one statement: a year's marks take a few.
+        let mut alike: Vec<((&str, Option<NaiveDate>, Option<&str>, String), Vec<Uuid>)> = Vec::new();
+        for (item, m) in marks {
+            let key = (m.progress.code(), m.completed_on, m.outcome.as_deref(), evidence_json(&m.evidence));
+            match alike.iter_mut().find(|(k, _)| *k == key) {
+                Some((_, ids)) => ids.push(item.uuid()),
+                None => alike.push((key, vec![item.uuid()])),
+            }
+        }
+        let at = now();
+        for ((progress, completed_on, outcome, evidence), ids) in alike {
+            for chunk in ids.chunks(1000) {
+                plan_item::Entity::update_many()
+                    .col_expr(plan_item::Column::Progress, Expr::value(progress))
+                    .col_expr(plan_item::Column::CompletedOn, Expr::value(completed_on))
+                    .col_expr(plan_item::Column::Outcome, Expr::value(outcome.map(str::to_owned)))
+                    .col_expr(plan_item::Column::Evidence, Expr::value(evidence.clone()))
+                    .col_expr(plan_item::Column::UpdatedAt, Expr::value(at))
+                    .filter(plan_item::Column::PlanId.eq(p.id.uuid()))
+                    .filter(plan_item::Column::Id.is_in(chunk.iter().copied()))
+                    .exec(&txn)
+                    .await?;
+            }
+        }
+        record_audit(&txn, audit, "plan.items.progress", "plan", Some(p.id.uuid()), Some(p.school.uuid()), None)
+            .await?;
+        let out = load_one(&txn, p.id.uuid()).await?;
         txn.commit().await?;
         Ok(out)
     }

@@ -116,8 +116,20 @@ impl Store {
     /// [`StoreError::Db`].
     pub async fn create_activities(&self, school: &School, activities: &[Activity], audit: &Audit) -> StoreResult<()> {
         let txn = self.write().await?;
-        for a in activities {
-            insert_activity(&txn, school, a).await?;
+        let at = now();
+        for chunk in activities.chunks(500) {
+            activity::Entity::insert_many(chunk.iter().map(|a| activity_row(school, a, at)))
+                .exec_without_returning(&txn)
+                .await?;
+        }
+        let participants: Vec<activity_participant::ActiveModel> = activities
+            .iter()
+            .flat_map(|a| {
+                a.participants.iter().map(|p| participant_row((a.id.uuid(), school.id.uuid(), a.year.start_year()), p))
+            })
+            .collect();
+        for chunk in participants.chunks(2000) {
+            activity_participant::Entity::insert_many(chunk.iter().cloned()).exec_without_returning(&txn).await?;
         }
         record_audit(
             &txn,
@@ -231,7 +243,12 @@ impl Store {
 
 /// Inserts an activity and its participants inside the caller's transaction.
 async fn insert_activity(txn: &sea_orm::DatabaseTransaction, school: &School, a: &Activity) -> StoreResult<()> {
-    let at = now();
+    activity_row(school, a, now()).insert(txn).await?;
+    replace_participants(txn, (a.id.uuid(), school.id.uuid(), a.year.start_year()), &a.participants).await?;
+    Ok(())
+}
+
+fn activity_row(school: &School, a: &Activity, at: chrono::DateTime<chrono::Utc>) -> activity::ActiveModel {
     activity::ActiveModel {
         id: Set(a.id.uuid()),
         school_id: Set(school.id.uuid()),
@@ -259,10 +276,20 @@ async fn insert_activity(txn: &sea_orm::DatabaseTransaction, school: &School, a:
         created_at: Set(at),
         updated_at: Set(at),
     }
-    .insert(txn)
-    .await?;
-    replace_participants(txn, (a.id.uuid(), school.id.uuid(), a.year.start_year()), &a.participants).await?;
-    Ok(())
+}
+
+fn participant_row(
+    (activity_id, school_id, start_year): (Uuid, Uuid, i32),
+    p: &Participant,
+) -> activity_participant::ActiveModel {
+    activity_participant::ActiveModel {
+        activity_id: Set(activity_id),
+        staff_id: Set(p.staff.uuid()),
+        role: Set(p.role.code().to_owned()),
+        attended: Set(p.attended),
+        school_id: Set(Some(school_id)),
+        start_year: Set(Some(start_year)),
+    }
 }
 
 /// Replaces an activity's participants; `activity` is its id, school and year.
@@ -278,14 +305,9 @@ async fn replace_participants(
     if participants.is_empty() {
         return Ok(());
     }
-    activity_participant::Entity::insert_many(participants.iter().map(|p| activity_participant::ActiveModel {
-        activity_id: Set(activity_id),
-        staff_id: Set(p.staff.uuid()),
-        role: Set(p.role.code().to_owned()),
-        attended: Set(p.attended),
-        school_id: Set(Some(school_id)),
-        start_year: Set(Some(start_year)),
-    }))
+    activity_participant::Entity::insert_many(
+        participants.iter().map(|p| participant_row((activity_id, school_id, start_year), p)),
+    )
     .exec_without_returning(db)
     .await?;
     Ok(())

@@ -47,7 +47,7 @@ fn to_json<T: Serialize>(v: &T) -> String {
     serde_json::to_string(v).unwrap_or_else(|_| "[]".into())
 }
 
-fn tenths(h: Hours) -> i32 {
+pub(crate) fn tenths(h: Hours) -> i32 {
     i32::try_from(h.tenths()).unwrap_or(i32::MAX)
 }
 

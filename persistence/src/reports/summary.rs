@@ -6,9 +6,11 @@ use crate::entities::{
 };
 use crate::{Store, StoreError, StoreResult};
 use chrono::NaiveDate;
-use sea_orm::sea_query::{Expr, ExprTrait, Query};
-use sea_orm::{ColumnTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect, TransactionTrait};
-use std::collections::HashSet;
+use sea_orm::sea_query::{Expr, ExprTrait, JoinType, Query};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+};
+use std::collections::HashMap;
 use usul_domain::ids::{DistrictId, PlanId, SubjectId};
 use usul_domain::org::{District, School};
 use usul_domain::plan::Progress;
@@ -72,6 +74,13 @@ struct ReportCount {
 }
 
 #[derive(Debug, FromQueryResult)]
+struct PeopleCount {
+    school_id: Option<Uuid>,
+    teachers: i64,
+    presenters: i64,
+}
+
+#[derive(Debug, FromQueryResult)]
 struct HoursSum {
     school_id: Uuid,
     tenths: Option<i64>,
@@ -81,7 +90,7 @@ fn small(n: i64) -> u32 {
 }
 
 impl Store {
-    /// One row per school of a district for a year, in nine queries whatever the
+    /// One row per school of a district for a year, in eight queries whatever the
     /// number of schools: each figure is aggregated by the database across the district.
     ///
     /// # Errors
@@ -91,7 +100,7 @@ impl Store {
     }
 
     /// One row per school of every district for a year, for the ministry's national summary
-    /// the same nine queries over all schools, and one for the districts.
+    /// the same eight queries over all schools, and one for the districts.
     ///
     /// # Errors
     /// [`StoreError::Db`].
@@ -186,25 +195,35 @@ impl Store {
             .into_model()
             .all(&txn)
             .await?;
-        let staff_rows: Vec<(Uuid, Option<Uuid>)> = staff::Entity::find()
-            .select_only()
-            .column(staff::Column::Id)
-            .column(staff::Column::SchoolId)
-            .filter(staff::Column::SchoolId.in_subquery(schools_of()))
-            .filter(staff::Column::Active.eq(true))
-            .into_tuple()
-            .all(&txn)
-            .await?;
-        let presenters: Vec<Uuid> = activity_participant::Entity::find()
-            .select_only()
+        // Active staff per school, and how many of them presented in the year (anywhere in
+        // scope): counted by the database, one row per school. The presenters are joined as a
+        // set (a hash join), not tested person by person.
+        let presenters_of_year = Query::select()
             .column(activity_participant::Column::StaffId)
             .distinct()
-            .filter(activity_participant::Column::Role.eq("presenter"))
-            .filter(activity_participant::Column::SchoolId.in_subquery(schools_of()))
-            .filter(activity_participant::Column::StartYear.eq(y))
-            .into_tuple()
-            .all(&txn)
-            .await?;
+            .from(activity_participant::Entity)
+            .and_where(activity_participant::Column::Role.eq("presenter"))
+            .and_where(activity_participant::Column::SchoolId.in_subquery(schools_of()))
+            .and_where(activity_participant::Column::StartYear.eq(y))
+            .to_owned();
+        let people = Query::select()
+            .column((staff::Entity, staff::Column::SchoolId))
+            .expr_as(Expr::col((staff::Entity, staff::Column::Id)).count(), "teachers")
+            .expr_as(Expr::col(("presenters", activity_participant::Column::StaffId)).count(), "presenters")
+            .from(staff::Entity)
+            .join_subquery(
+                JoinType::LeftJoin,
+                presenters_of_year,
+                "presenters",
+                Expr::col(("presenters", activity_participant::Column::StaffId))
+                    .equals((staff::Entity, staff::Column::Id)),
+            )
+            .and_where(Expr::col((staff::Entity, staff::Column::SchoolId)).in_subquery(schools_of()))
+            .and_where(Expr::col((staff::Entity, staff::Column::Active)).eq(true))
+            .group_by_col((staff::Entity, staff::Column::SchoolId))
+            .to_owned();
+        let people: Vec<PeopleCount> =
+            PeopleCount::find_by_statement(txn.get_database_backend().build(&people)).all(&txn).await?;
         let hours: Vec<HoursSum> = training::Entity::find()
             .select_only()
             .column(training::Column::SchoolId)
@@ -245,44 +264,58 @@ impl Store {
             .await?;
         txn.commit().await?;
 
-        let presenters: HashSet<Uuid> = presenters.into_iter().collect();
+        // Each figure by school, so that the rows are put together in one pass whatever the
+        // number of schools.
+        let plans: HashMap<Uuid, (PlanId, Option<NaiveDate>)> =
+            plans.into_iter().map(|(p, school, on)| (school, (PlanId::from_uuid(p), on))).collect();
+        let mut progress_of: HashMap<Uuid, Vec<Progress>> = HashMap::new();
+        for c in progress {
+            let mark = Progress::parse(&c.progress)
+                .ok_or_else(|| StoreError::Corrupt(format!("plan_item.progress: {}", c.progress)))?;
+            progress_of
+                .entry(c.plan_id)
+                .or_default()
+                .extend(std::iter::repeat_n(mark, usize::try_from(c.n).unwrap_or(0)));
+        }
+        let commissions: HashMap<Uuid, u32> = commissions.into_iter().map(|c| (c.school_id, small(c.n))).collect();
+        let mut reports_of: HashMap<Uuid, Vec<(ReportKind, ReportStatus, u32)>> = HashMap::new();
+        for r in reports {
+            if let (Some(kind), Some(status)) = (ReportKind::parse(&r.kind), ReportStatus::parse(&r.status)) {
+                reports_of.entry(r.school_id).or_default().push((kind, status, small(r.n)));
+            }
+        }
+        let people: HashMap<Uuid, PeopleCount> = people.into_iter().filter_map(|p| Some((p.school_id?, p))).collect();
+        let hours: HashMap<Uuid, u32> = hours
+            .into_iter()
+            .map(|h| (h.school_id, u32::try_from(h.tenths.unwrap_or(0)).unwrap_or(u32::MAX)))
+            .collect();
+        let mut quality_of: HashMap<Uuid, Vec<QualityRow>> = HashMap::new();
+        for r in quality {
+            let (Some(term), Some(n)) = (Term::parse(&r.term), r.students) else { continue };
+            let g = |v: Option<i64>| u32::try_from(v.unwrap_or(0)).unwrap_or(0);
+            let counts = GradeCounts::summed(g(Some(n)), [g(r.g5), g(r.g4), g(r.g3), g(r.g2)])
+                .ok_or_else(|| StoreError::Corrupt("quality_rows: grades do not add up".to_owned()))?;
+            quality_of.entry(r.school_id).or_default().push(QualityRow {
+                subject: SubjectId::from_uuid(r.subject_id),
+                term,
+                counts,
+            });
+        }
         let mut out = Vec::with_capacity(schools.len());
         for s in schools {
             let id = s.id.uuid();
-            let plan = plans.iter().find(|(_, school, _)| *school == id).map(|(p, _, on)| (PlanId::from_uuid(*p), *on));
-            let mut plan_progress = Vec::new();
-            if let Some((p, _)) = plan {
-                for c in progress.iter().filter(|c| c.plan_id == p.uuid()) {
-                    let mark = Progress::parse(&c.progress)
-                        .ok_or_else(|| StoreError::Corrupt(format!("plan_item.progress: {}", c.progress)))?;
-                    plan_progress.extend(std::iter::repeat_n(mark, usize::try_from(c.n).unwrap_or(0)));
-                }
-            }
-            let mine: Vec<Uuid> = staff_rows.iter().filter(|(_, sc)| *sc == Some(id)).map(|(st, _)| *st).collect();
-            let mut q = Vec::new();
-            for r in quality.iter().filter(|r| r.school_id == id) {
-                let (Some(term), Some(n)) = (Term::parse(&r.term), r.students) else { continue };
-                let g = |v: Option<i64>| u32::try_from(v.unwrap_or(0)).unwrap_or(0);
-                let counts = GradeCounts::summed(g(Some(n)), [g(r.g5), g(r.g4), g(r.g3), g(r.g2)])
-                    .ok_or_else(|| StoreError::Corrupt("quality_rows: grades do not add up".to_owned()))?;
-                q.push(QualityRow { subject: SubjectId::from_uuid(r.subject_id), term, counts });
-            }
+            let plan = plans.get(&id).copied();
+            let plan_progress = plan.and_then(|(p, _)| progress_of.remove(&p.uuid())).unwrap_or_default();
+            let (teachers, presenters) = people.get(&id).map_or((0, 0), |p| (small(p.teachers), small(p.presenters)));
             out.push(SchoolSummary {
                 plan,
                 plan_progress,
-                commissions: commissions.iter().find(|c| c.school_id == id).map_or(0, |c| small(c.n)),
-                reports: reports
-                    .iter()
-                    .filter(|r| r.school_id == id)
-                    .filter_map(|r| Some((ReportKind::parse(&r.kind)?, ReportStatus::parse(&r.status)?, small(r.n))))
-                    .collect(),
-                teachers: u32::try_from(mine.len()).unwrap_or(u32::MAX),
-                presenters: u32::try_from(mine.iter().filter(|s| presenters.contains(s)).count()).unwrap_or(u32::MAX),
-                training_tenths: hours
-                    .iter()
-                    .find(|h| h.school_id == id)
-                    .map_or(0, |h| u32::try_from(h.tenths.unwrap_or(0)).unwrap_or(u32::MAX)),
-                quality: q,
+                commissions: commissions.get(&id).copied().unwrap_or(0),
+                reports: reports_of.remove(&id).unwrap_or_default(),
+                teachers,
+                presenters,
+                training_tenths: hours.get(&id).copied().unwrap_or(0),
+                quality: quality_of.remove(&id).unwrap_or_default(),
                 school: s,
             });
         }

@@ -115,3 +115,66 @@ async fn only_the_ministry_reads_the_national_summary_and_it_writes_nothing_r_3_
     let wrong = json!({"email": "m3@edu.gov.kg", "password": "ministry-pass-3", "last_name": "А", "first_name": "Б", "role": "teacher"});
     app.post("/api/v1/ministry/methodologists", &admin, &wrong).await.assert_problem(422, "validation_failed");
 }
+
+/// The national summary and a district's summary count reports as they stand: a report returned
+/// to its author leaves the submitted figures until it is submitted again, and accepting it
+/// moves it on. The figures are aggregated when read, in the same transaction's snapshot, so no
+/// stored total can lag behind a return; the number of statements does not grow with the
+/// districts and schools.
+#[tokio::test]
+async fn the_summaries_follow_a_report_returned_and_resubmitted_in_a_fixed_number_of_statements_r_3_1() {
+    let app = usul_tests::spawn_app_with(usul_tests::Options { counted: true, ..usul_tests::Options::default() }).await;
+    let ministry = app.login("ministry@demo.usul.kg").await;
+    let deputy = app.login("deputy@demo.usul.kg").await;
+    let director = app.login("director@demo.usul.kg").await;
+    let school = app.demo_school().await;
+    let national = "/api/v1/summary?year=2022-2023";
+    let district = app.get(national, &ministry).await.body["districts"][0]["district_id"].as_str().unwrap().to_owned();
+    let local = format!("/api/v1/districts/{district}/summary?year=2022-2023");
+    let (national_before, local_before) =
+        (app.statements_of(national, &ministry).await, app.statements_of(&local, &ministry).await);
+    // Reports (submitted, accepted) in the district's national row and the school's own row.
+    let figures = async || {
+        let n = app.get(national, &ministry).await;
+        let row = n.body["districts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["district_id"] == district.as_str())
+            .unwrap()
+            .clone();
+        let l = app.get(&local, &ministry).await;
+        let mine =
+            l.body["schools"].as_array().unwrap().iter().find(|r| r["school_id"] == school.as_str()).unwrap().clone();
+        (
+            (row["reports_submitted"].as_u64().unwrap(), row["reports_accepted"].as_u64().unwrap()),
+            (mine["reports_submitted"].as_u64().unwrap(), mine["reports_accepted"].as_u64().unwrap()),
+        )
+    };
+    let (row, mine) = figures().await;
+    let list = app.get("/api/v1/reports?kind=school&year=2022-2023", &deputy).await;
+    let id = list.body["items"][0]["id"].as_str().unwrap().to_owned();
+    assert_eq!(list.body["items"][0]["status"], "submitted", "{}", list.text);
+    assert!(mine.0 >= 1 && row.0 >= mine.0, "{row:?} {mine:?}");
+
+    let back = app.post(&format!("/api/v1/reports/{id}/return"), &director, &json!({"comment": "Толуктаңыз."})).await;
+    assert_eq!(back.status, StatusCode::OK, "{}", back.text);
+    assert_eq!(figures().await, ((row.0 - 1, row.1), (mine.0 - 1, mine.1)), "a returned report is not submitted");
+    let again = app.post(&format!("/api/v1/reports/{id}/submit"), &deputy, &json!({})).await;
+    assert_eq!(again.body["status"], "submitted", "{}", again.text);
+    assert_eq!(figures().await, (row, mine), "submitted again, it counts once again");
+    let accepted = app.post(&format!("/api/v1/reports/{id}/accept"), &director, &json!({})).await;
+    assert_eq!(accepted.body["status"], "accepted", "{}", accepted.text);
+    assert_eq!(figures().await, ((row.0, row.1 + 1), (mine.0, mine.1 + 1)), "accepted: still submitted, now accepted");
+
+    // More districts and schools, and a generated school in the demo's district: the same
+    // statements.
+    use usul_api::cli::generate::{Size, school as generated};
+    app.other_school().await;
+    let d = usul_domain::ids::DistrictId::from_uuid(district.parse().unwrap());
+    let size = Size { staff: 12, activities: 20, items: 10 };
+    generated(&app.store, Some(d), "n-more", size, 5).await.unwrap();
+    generated(&app.store, None, "n-elsewhere", size, 6).await.unwrap();
+    assert_eq!(app.statements_of(national, &ministry).await, national_before, "the national summary's statements");
+    assert_eq!(app.statements_of(&local, &ministry).await, local_before, "the district summary's statements");
+}
