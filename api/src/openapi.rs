@@ -68,7 +68,7 @@ pub mod tags {
         (name = "catalogue", description = "The catalogue of forms of methodological work (R-4.1, R-4.2, R-4.3)."),
         (name = "operations", description = "Health, readiness and metrics."),
     ),
-    components(schemas(Problem, crate::problem::ProblemCode, FileUpload, CsvUpload, crate::problem::ProblemField, crate::routes::catalogue::FormGroupCode), responses(BadRequest, Unauthorized, Forbidden, NotFound, Conflict, PreconditionFailed, ValidationFailed, PayloadTooLarge, UnsupportedMediaType, TooManyRequests, SyncTokenExpired)),
+    components(schemas(Problem, crate::problem::ProblemCode, FileUpload, CsvUpload, XlsxFile, crate::problem::ProblemField, crate::routes::catalogue::FormGroupCode), responses(BadRequest, NotAcceptable, Unauthorized, Forbidden, NotFound, Conflict, PreconditionFailed, ValidationFailed, PayloadTooLarge, UnsupportedMediaType, TooManyRequests, SyncTokenExpired)),
     modifiers(&Security),
 )]
 pub struct ApiDoc;
@@ -164,8 +164,24 @@ pub struct CsvUpload {
     pub file: Vec<u8>,
 }
 
+/// An Excel workbook (`.xlsx`) as the whole body: its first sheet is read, the first row with
+/// anything in it being the header.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+#[schema(value_type = String, format = Binary)]
+pub struct XlsxFile(Vec<u8>);
+
 // The response types below exist only to describe error responses in the contract; their
 // field is never read.
+
+/// The answer is offered in no format `Accept` names.
+#[allow(dead_code)]
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json", example = json!({
+    "type": "urn:usul:problem:not_acceptable", "title": "The response is not offered in a format the client accepts", "status": 406,
+    "detail": "This figure is offered as application/json, text/csv, application/vnd.openxmlformats-officedocument.spreadsheetml.sheet, or pick one with `format=json|csv|xlsx`.", "code": "not_acceptable"
+}))]
+pub struct NotAcceptable(Problem);
 
 /// The request is malformed: not JSON, or a path or query parameter cannot be parsed.
 #[allow(dead_code)]
@@ -416,6 +432,9 @@ const RULE_CODES: &[(&str, &[ProblemCode])] = {
         ("uploadTrainingCertificate", &[C::FileTypeMismatch]),
         ("updateMentorship", &[C::MentorshipCompleted]),
         ("replaceKnowledgeQuality", &[C::DuplicateRow, C::ConcurrentWrite]),
+        ("importStaff", &[C::ImportInvalid, C::FileTypeMismatch, C::EmailTaken]),
+        ("importSubjects", &[C::ImportInvalid, C::FileTypeMismatch, C::SubjectNameTaken]),
+        ("acceptInvitation", &[C::InvitationInvalid, C::RateLimited]),
         ("importKnowledgeQuality", &[C::CsvInvalid, C::DuplicateRow, C::ConcurrentWrite]),
         ("createReport", &[C::ReportExists]),
         ("updateReport", &[C::ReportNotOpen]),
@@ -434,6 +453,7 @@ fn shared_response(status: &str) -> Option<&'static str> {
         "401" => "Unauthorized",
         "403" => "Forbidden",
         "404" => "NotFound",
+        "406" => "NotAcceptable",
         "409" => "Conflict",
         "412" => "PreconditionFailed",
         "413" => "PayloadTooLarge",
@@ -474,6 +494,7 @@ fn problem_codes(
     for (status, code) in [
         ("403", C::Forbidden),
         ("404", C::NotFound),
+        ("406", C::NotAcceptable),
         ("412", C::PreconditionFailed),
         ("413", C::PayloadTooLarge),
         ("415", C::UnsupportedMediaType),
