@@ -18,7 +18,7 @@ fn person(domain: &str, i: usize, subjects: &[&str]) -> Vec<String> {
         format!("teacher{i:03}@{domain}"),
         format!("Фамилия{i}"),
         "Айгүл".to_owned(),
-        if i % 3 == 0 { String::new() } else { "Асановна".to_owned() },
+        if i.is_multiple_of(3) { String::new() } else { "Асановна".to_owned() },
         format!("{} мугалими", subjects[i % subjects.len()]),
         if i == 0 { "deputy".to_owned() } else { "teacher".to_owned() },
         format!("{}|{}", subjects[i % subjects.len()], subjects[(i + 1) % subjects.len()]),
