@@ -31,6 +31,7 @@ where
             .configure(routes::schools::configure)
             .configure(routes::subjects::configure)
             .configure(routes::staff::configure)
+            .configure(routes::onboarding::configure)
             .configure(routes::catalogue::configure)
             .configure(routes::audit::configure)
             .configure(routes::commissions::configure)

@@ -68,7 +68,7 @@ pub mod tags {
         (name = "catalogue", description = "The catalogue of forms of methodological work (R-4.1, R-4.2, R-4.3)."),
         (name = "operations", description = "Health, readiness and metrics."),
     ),
-    components(schemas(Problem, crate::problem::ProblemCode, FileUpload, CsvUpload, crate::problem::ProblemField, crate::routes::catalogue::FormGroupCode), responses(BadRequest, Unauthorized, Forbidden, NotFound, Conflict, PreconditionFailed, ValidationFailed, PayloadTooLarge, UnsupportedMediaType, NotAcceptable, TooManyRequests, SyncTokenExpired)),
+    components(schemas(Problem, crate::problem::ProblemCode, FileUpload, CsvUpload, XlsxFile, crate::problem::ProblemField, crate::routes::catalogue::FormGroupCode), responses(BadRequest, NotAcceptable, Unauthorized, Forbidden, NotFound, Conflict, PreconditionFailed, ValidationFailed, PayloadTooLarge, UnsupportedMediaType, TooManyRequests, SyncTokenExpired)),
     modifiers(&Security),
 )]
 pub struct ApiDoc;
@@ -163,6 +163,13 @@ pub struct CsvUpload {
     #[schema(value_type = String, format = Binary)]
     pub file: Vec<u8>,
 }
+
+/// An Excel workbook (`.xlsx`) as the whole body: its first sheet is read, the first row with
+/// anything in it being the header.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+#[schema(value_type = String, format = Binary)]
+pub struct XlsxFile(Vec<u8>);
 
 // The response types below exist only to describe error responses in the contract; their
 // field is never read.
@@ -425,6 +432,9 @@ const RULE_CODES: &[(&str, &[ProblemCode])] = {
         ("uploadTrainingCertificate", &[C::FileTypeMismatch]),
         ("updateMentorship", &[C::MentorshipCompleted]),
         ("replaceKnowledgeQuality", &[C::DuplicateRow, C::ConcurrentWrite]),
+        ("importStaff", &[C::ImportInvalid, C::FileTypeMismatch, C::EmailTaken]),
+        ("importSubjects", &[C::ImportInvalid, C::FileTypeMismatch, C::SubjectNameTaken]),
+        ("acceptInvitation", &[C::InvitationInvalid, C::RateLimited]),
         ("importKnowledgeQuality", &[C::CsvInvalid, C::DuplicateRow, C::ConcurrentWrite]),
         ("createReport", &[C::ReportExists]),
         ("updateReport", &[C::ReportNotOpen]),

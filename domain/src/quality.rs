@@ -214,151 +214,21 @@ pub fn total(rows: impl IntoIterator<Item = GradeCounts>) -> Option<GradeCounts>
 pub const MAX_CLASS_CHARS: usize = 16;
 
 /// One row of a CSV import, as text, with its line number.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CsvRow {
-    /// The line in the file, 1-based (the header is line 1).
-    pub line: usize,
-    /// The fields, named by the header's columns.
-    pub fields: Vec<(&'static str, String)>,
-}
+pub type CsvRow = crate::table::Row;
+
+/// What is wrong with a CSV file, each with its line and column.
+pub type CsvProblem = crate::table::Problem;
 
 /// The columns an import must have, in any order.
 pub const CSV_COLUMNS: [&str; 7] = ["subject", "class", "students", "grade_5", "grade_4", "grade_3", "grade_2"];
 
-/// What is wrong with a CSV file, each with its line and column.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CsvProblem {
-    /// 1-based line; 0 for the file as a whole.
-    pub line: usize,
-    /// The column, when one is to blame.
-    pub column: Option<String>,
-    /// A stable code: `not_utf8`, `empty`, `bad_header`, `missing_column`, `unknown_column`,
-    /// `duplicate_column`, `field_count`, `unclosed_quote`.
-    pub code: &'static str,
-    /// A sentence in English; the API adds the localised title.
-    pub message: String,
-}
-
-fn problem(line: usize, column: Option<&str>, code: &'static str, message: String) -> CsvProblem {
-    CsvProblem { line, column: column.map(str::to_owned), code, message }
-}
-
-/// Splits one line on `delim`, honouring double quotes (`""` inside quotes is a quote).
-fn split_line(line: &str, delim: char) -> Option<Vec<String>> {
-    let mut out = Vec::new();
-    let mut field = String::new();
-    let mut quoted = false;
-    let mut chars = line.chars().peekable();
-    while let Some(c) = chars.next() {
-        match (c, quoted) {
-            ('"', true) if chars.peek() == Some(&'"') => {
-                field.push('"');
-                chars.next();
-            }
-            ('"', true) => quoted = false,
-            ('"', false) if field.trim().is_empty() => {
-                field.clear();
-                quoted = true;
-            }
-            (c, false) if c == delim => out.push(std::mem::take(&mut field).trim().to_owned()),
-            (c, _) => field.push(c),
-        }
-    }
-    if quoted {
-        return None;
-    }
-    out.push(field.trim().to_owned());
-    Some(out)
-}
-
-/// Reads a knowledge-quality CSV: UTF-8 (a byte-order mark is allowed), `;` or `,` as the
-/// separator (whichever the header uses), a header naming [`CSV_COLUMNS`] in any order, one row
-/// per subject and class. Blank lines are skipped. Every problem is listed, not just the first.
+/// Reads a knowledge-quality CSV by the rules of [`crate::table::read_csv`]: every one of
+/// [`CSV_COLUMNS`] is required, in any order, one row per subject and class.
 ///
 /// # Errors
 /// The list of [`CsvProblem`]s.
 pub fn read_csv(bytes: &[u8]) -> Result<Vec<CsvRow>, Vec<CsvProblem>> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let mut problems = Vec::new();
-    let mut lines: Vec<(usize, String)> = Vec::new();
-    // Old spreadsheets end lines with CR alone.
-    let newline = if !bytes.contains(&b'\n') && bytes.contains(&b'\r') { b'\r' } else { b'\n' };
-    for (i, raw) in bytes.split(|b| *b == newline).enumerate() {
-        let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
-        match std::str::from_utf8(raw) {
-            Ok(s) => lines.push((i + 1, s.to_owned())),
-            Err(e) => problems.push(problem(
-                i + 1,
-                None,
-                "not_utf8",
-                format!("line {} is not UTF-8 (byte {}); save the file as UTF-8", i + 1, e.valid_up_to() + 1),
-            )),
-        }
-    }
-    if !problems.is_empty() {
-        return Err(problems);
-    }
-    // Blank lines, and lines of nothing but separators, are skipped.
-    let mut lines = lines.into_iter().filter(|(_, l)| l.chars().any(|c| !c.is_whitespace() && c != ';' && c != ','));
-    let Some((header_line, header)) = lines.next() else {
-        return Err(vec![problem(0, None, "empty", "the file has no header and no rows".to_owned())]);
-    };
-    let delim = if header.contains(';') { ';' } else { ',' };
-    let Some(names) = split_line(&header, delim) else {
-        return Err(vec![problem(header_line, None, "unclosed_quote", "the header has an unclosed quote".to_owned())]);
-    };
-    let mut columns: Vec<Option<&'static str>> = Vec::new();
-    for n in &names {
-        let n = n.to_lowercase();
-        match CSV_COLUMNS.iter().find(|c| **c == n) {
-            Some(c) if columns.contains(&Some(*c)) => problems.push(problem(
-                header_line,
-                Some(c),
-                "duplicate_column",
-                format!("the column `{c}` appears twice"),
-            )),
-            Some(c) => columns.push(Some(*c)),
-            None => {
-                problems.push(problem(
-                    header_line,
-                    Some(&n),
-                    "unknown_column",
-                    format!("unknown column `{n}`; the columns are {}", CSV_COLUMNS.join(", ")),
-                ));
-                columns.push(None);
-            }
-        }
-    }
-    for c in CSV_COLUMNS {
-        if !columns.contains(&Some(c)) {
-            problems.push(problem(header_line, Some(c), "missing_column", format!("the column `{c}` is missing")));
-        }
-    }
-    if !problems.is_empty() {
-        return Err(problems);
-    }
-    let mut rows = Vec::new();
-    for (line, text) in lines {
-        let Some(values) = split_line(&text, delim) else {
-            problems.push(problem(line, None, "unclosed_quote", format!("line {line} has an unclosed quote")));
-            continue;
-        };
-        if values.len() != columns.len() {
-            problems.push(problem(
-                line,
-                None,
-                "field_count",
-                format!("line {line} has {} fields; the header has {}", values.len(), columns.len()),
-            ));
-            continue;
-        }
-        let fields = columns.iter().zip(values).filter_map(|(c, v)| c.map(|c| (c, v))).collect();
-        rows.push(CsvRow { line, fields });
-    }
-    if problems.is_empty() && rows.is_empty() {
-        problems.push(problem(header_line, None, "no_rows", "the file has a header but no rows".to_owned()));
-    }
-    if problems.is_empty() { Ok(rows) } else { Err(problems) }
+    crate::table::read_csv(bytes, &CSV_COLUMNS, &CSV_COLUMNS)
 }
 
 #[cfg(test)]

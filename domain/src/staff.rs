@@ -150,6 +150,9 @@ impl Experience {
     /// The most years accepted.
     pub const MAX: u8 = 70;
 
+    /// No experience yet.
+    pub const ZERO: Self = Self(0);
+
     /// Checks a number of years.
     ///
     /// # Errors

@@ -112,7 +112,7 @@ async fn subjects_of(db: &impl ConnectionTrait, ids: &[Uuid]) -> StoreResult<Has
     Ok(map)
 }
 
-async fn load_many(db: &impl ConnectionTrait, rows: Vec<staff::Model>) -> StoreResult<Vec<Staff>> {
+pub(crate) async fn load_many(db: &impl ConnectionTrait, rows: Vec<staff::Model>) -> StoreResult<Vec<Staff>> {
     let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
     let mut subjects = subjects_of(db, &ids).await?;
     rows.into_iter()
@@ -130,7 +130,7 @@ async fn load_one(db: &impl ConnectionTrait, id: Uuid) -> StoreResult<Option<Sta
     Ok(load_many(db, vec![row]).await?.pop())
 }
 
-async fn set_subjects(db: &impl ConnectionTrait, staff_id: Uuid, subjects: &[SubjectId]) -> StoreResult<()> {
+pub(crate) async fn set_subjects(db: &impl ConnectionTrait, staff_id: Uuid, subjects: &[SubjectId]) -> StoreResult<()> {
     staff_subject::Entity::delete_many().filter(staff_subject::Column::StaffId.eq(staff_id)).exec(db).await?;
     let mut unique: Vec<Uuid> = subjects.iter().map(|s| s.uuid()).collect();
     unique.sort_unstable();

@@ -89,6 +89,8 @@ problem_codes! {
     PlanExists = "plan_exists" => ("Бул ээси жана жылы үчүн план бар", "План этого вида, владельца и года уже есть", "A plan of this kind, owner and year exists"),
     PlanWasSubmitted = "plan_was_submitted" => ("Тапшырылган планды өчүрүүгө болбойт", "Поданный план удалить нельзя", "A plan that was submitted cannot be deleted"),
     PlanAlreadyApproved = "plan_already_approved" => ("Бул пландын бекитилген версиясы бар", "У плана уже есть утверждённая версия", "Another version of this plan is approved"),
+    ImportInvalid = "import_invalid" => ("Файлда каталар бар, эч нерсе сакталган жок", "В файле ошибки, ничего не сохранено", "The file has errors; nothing was stored"),
+    InvitationInvalid = "invitation_invalid" => ("Чакыруу жараксыз, колдонулган же мөөнөтү өткөн", "Приглашение недействительно, использовано или истекло", "The invitation is unknown, used or expired"),
     CsvInvalid = "csv_invalid" => ("CSV файлында каталар бар, эч нерсе сакталган жок", "В CSV-файле ошибки, ничего не сохранено", "The CSV file has errors; nothing was stored"),
     ReportExists = "report_exists" => ("Бул жыл үчүн мындай отчет бар", "Такой отчёт за этот год уже есть", "This report for this year exists"),
     ReportNotOpen = "report_not_open" => ("Отчет тапшырылган, аны өзгөртүүгө болбойт", "Отчёт сдан, менять его нельзя", "The report is submitted and cannot be edited"),
@@ -183,7 +185,7 @@ impl ProblemCode {
             Self::UnsupportedMediaType => (415, "The body's `Content-Type` is not one this operation takes."),
             Self::NotAcceptable => (
                 406,
-                "`Accept` admits none of the types this operation answers in (a document: `text/html` or `application/pdf`).",
+                "`Accept` admits none of the types this operation answers in (a document: `text/html` or `application/pdf`; an export: JSON, CSV or XLSX); `detail` lists them.",
             ),
             Self::EmailTaken => (409, "Another account uses this e-mail address (compared case-insensitively)."),
             Self::SubjectNameTaken => (409, "The school already has a subject of this name."),
@@ -250,6 +252,13 @@ impl ProblemCode {
             Self::HearingWrongYear => (422, "The meeting that heard a report is of the report's school year (R-5.2)."),
             Self::HearingMeetingNotHeld => (422, "A report is cited at a meeting that has been held (R-5.2)."),
             Self::OutsideWorkConfirmed => (409, "This record of work outside the school is confirmed already (R-1.3)."),
+            Self::ImportInvalid => (
+                422,
+                "An imported staff or subject list (CSV or XLSX) has errors and nothing was stored; `errors` lists each line and column (the first 200), `error_count` all of them.",
+            ),
+            Self::InvitationInvalid => {
+                (400, "The invitation token is unknown, already used, expired, or its person is deactivated.")
+            }
             Self::CsvInvalid => (
                 422,
                 "The CSV file has errors and nothing was stored; `errors` lists each line and column (the first 200), `error_count` all of them.",

@@ -435,7 +435,32 @@ pub struct SummaryQuery {
         example = "-quality"
     )]
     pub sort: Option<String>,
+    /// `json` (the default), `csv` or `xlsx`: the answer's format, instead of `Accept`.
+    #[param(value_type = Option<String>, pattern = "^(json|csv|xlsx)$", example = "csv")]
+    #[serde(default, deserialize_with = "crate::export::format_param")]
+    pub format: Option<crate::export::Format>,
 }
+
+/// The district summary's columns in CSV and XLSX: the fields of `schools[]`.
+pub const SUMMARY_COLUMNS: [&str; 17] = [
+    "school_id",
+    "school_name",
+    "unified_plan_approved",
+    "unified_plan_id",
+    "unified_plan_approved_on",
+    "commissions",
+    "reports_submitted",
+    "reports_accepted",
+    "school_report_status",
+    "teachers",
+    "plan_execution_percent",
+    "training_hours_per_teacher",
+    "presented_percent",
+    "knowledge_term",
+    "success_percent",
+    "quality_percent",
+    "support_received",
+];
 
 const SORTS: [&str; 8] =
     ["name", "plan_execution", "commissions", "reports_accepted", "training_hours", "presented", "success", "quality"];
@@ -462,18 +487,30 @@ fn sort_key(r: &SchoolSummaryRow, key: &str) -> Option<f64> {
 /// Sortable. For the district's methodologists and service accounts (a school's staff get 403;
 /// another district is 404). Computed in a fixed number of queries whatever the number of
 /// schools.
+///
+/// Also as a spreadsheet: `Accept: text/csv` (UTF-8 with a byte-order mark, `,`, a header row
+/// of the field names of `schools[]`) or `Accept:
+/// application/vnd.openxmlformats-officedocument.spreadsheetml.sheet` (one sheet, numbers as
+/// numbers), or `format=csv|xlsx`; one row per school with the JSON's very figures. Another
+/// `Accept` is 406 `not_acceptable`.
 #[utoipa::path(
     operation_id = "getDistrictSummary",
     tag = tags::EFFECTIVENESS,
     params(("id" = Uuid, Path, description = "District id"), SummaryQuery),
     responses(
-        (status = 200, description = "The summary.", body = DistrictSummaryView),
+        (status = 200, description = "The summary.", content(
+            (DistrictSummaryView = "application/json"),
+            (String = "text/csv", example = "school_id,school_name,unified_plan_approved,…\r\n"),
+            (crate::openapi::XlsxFile = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        )),
         crate::openapi::GuardedReadErrors,
+        (status = 406, response = crate::openapi::NotAcceptable),
     ),
     security(("bearer" = [])),
 )]
 #[get("/districts/{id}/summary")]
 pub async fn summary(
+    req: actix_web::HttpRequest,
     state: web::Data<AppState>,
     auth: Auth,
     id: web::Path<String>,
@@ -483,6 +520,7 @@ pub async fn summary(
     allow(&auth, Action::Read, Resource::District(district))?;
     allow(&auth, Action::ReadDistrictSummary, Resource::District(district))?;
     let year = query::Year::required(q.year)?;
+    let format = crate::export::negotiate(&req, q.format)?;
     let sort = q.sort.clone().unwrap_or_else(|| "name".to_owned());
     let (descending, key) = sort.strip_prefix('-').map_or((false, sort.as_str()), |k| (true, k));
     if !SORTS.contains(&key) {
@@ -541,10 +579,8 @@ pub async fn summary(
         };
         ord.then(by_name)
     });
-    Ok(HttpResponse::Ok().json(DistrictSummaryView {
-        district_id: district.uuid(),
-        year: year.to_string(),
-        sort,
-        schools,
-    }))
+    let view = DistrictSummaryView { district_id: district.uuid(), year: year.to_string(), sort, schools };
+    crate::export::respond(format, &view, &format!("district-summary-{year}"), |v| {
+        crate::export::Table::of(&SUMMARY_COLUMNS, crate::export::list(v, "schools"))
+    })
 }

@@ -74,7 +74,29 @@ pub struct NationalQuery {
     /// `YYYY-YYYY`, required.
     #[param(value_type = Option<String>, pattern = "^[0-9]{4}-[0-9]{4}$", example = "2022-2023")]
     pub year: Option<query::Year>,
+    /// `json` (the default), `csv` or `xlsx`: the answer's format, instead of `Accept`.
+    #[param(value_type = Option<String>, pattern = "^(json|csv|xlsx)$", example = "csv")]
+    #[serde(default, deserialize_with = "crate::export::format_param")]
+    pub format: Option<crate::export::Format>,
 }
+
+/// The national summary's columns in CSV and XLSX: the fields of `districts[]`.
+pub const NATIONAL_COLUMNS: [&str; 14] = [
+    "district_id",
+    "district_name",
+    "schools",
+    "schools_with_unified_plan",
+    "commissions",
+    "reports_submitted",
+    "reports_accepted",
+    "teachers",
+    "plan_execution_percent",
+    "training_hours_per_teacher",
+    "presented_percent",
+    "success_percent",
+    "quality_percent",
+    "summary_url",
+];
 
 /// One district in the national summary: its schools' headline figures aggregated.
 #[derive(Debug, Serialize, ToSchema)]
@@ -154,24 +176,36 @@ fn headline(s: &SchoolSummary) -> SchoolHeadline {
 /// percentages). `summary_url` leads to the district's own summary. For the ministry's
 /// methodologists and administrators; district and school users get 403. Computed in a fixed
 /// number of queries whatever the number of districts and schools.
+///
+/// Also as a spreadsheet: `Accept: text/csv` or `Accept:
+/// application/vnd.openxmlformats-officedocument.spreadsheetml.sheet`, or `format=csv|xlsx`;
+/// one row per district, the columns the field names of `districts[]`, with the JSON's very
+/// figures. Another `Accept` is 406 `not_acceptable`.
 #[utoipa::path(
     operation_id = "getNationalSummary",
     tag = tags::REPORTS,
     params(NationalQuery),
     responses(
-        (status = 200, description = "The summary.", body = NationalSummaryView),
+        (status = 200, description = "The summary.", content(
+            (NationalSummaryView = "application/json"),
+            (String = "text/csv", example = "district_id,district_name,schools,…\r\n"),
+            (crate::openapi::XlsxFile = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        )),
         crate::openapi::GuardedReadErrors,
+        (status = 406, response = crate::openapi::NotAcceptable),
     ),
     security(("bearer" = [])),
 )]
 #[get("/summary")]
 pub async fn national_summary(
+    req: actix_web::HttpRequest,
     state: web::Data<AppState>,
     auth: Auth,
     q: query::Query<NationalQuery>,
 ) -> Result<HttpResponse, ApiError> {
     allow(&auth, Action::ReadNationalSummary, Resource::Service)?;
     let year = query::Year::required(q.year)?;
+    let format = crate::export::negotiate(&req, q.format)?;
     let (districts, schools) = state.store.national_summary(year).await?;
     let rows = districts
         .iter()
@@ -197,5 +231,8 @@ pub async fn national_summary(
             }
         })
         .collect();
-    Ok(HttpResponse::Ok().json(NationalSummaryView { year: year.to_string(), districts: rows }))
+    let view = NationalSummaryView { year: year.to_string(), districts: rows };
+    crate::export::respond(format, &view, &format!("national-summary-{year}"), |v| {
+        crate::export::Table::of(&NATIONAL_COLUMNS, crate::export::list(v, "districts"))
+    })
 }

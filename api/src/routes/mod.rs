@@ -8,6 +8,7 @@ pub mod districts;
 pub mod effectiveness;
 pub mod meetings;
 pub mod ministry;
+pub mod onboarding;
 pub mod ops;
 pub mod plans;
 pub mod quality;

@@ -46,6 +46,60 @@ pub struct TableQuery {
     pub term: Option<Term>,
 }
 
+/// Which table, and the answer's format.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ReadQuery {
+    /// The academic year, `YYYY-YYYY`; required.
+    #[param(required = true, value_type = String, pattern = "^[0-9]{4}-[0-9]{4}$", example = "2022-2023")]
+    pub year: Option<query::Year>,
+    /// `1`–`4` for a term, `year` for the annual grades; required.
+    #[param(required = true, value_type = String, pattern = "^([1-4]|year)$", example = "year")]
+    #[serde(default, deserialize_with = "term_param")]
+    pub term: Option<Term>,
+    /// `json` (the default), `csv` or `xlsx`: the answer's format, instead of `Accept`.
+    #[param(value_type = Option<String>, pattern = "^(json|csv|xlsx)$", example = "csv")]
+    #[serde(default, deserialize_with = "crate::export::format_param")]
+    pub format: Option<crate::export::Format>,
+}
+
+/// The table's columns in CSV and XLSX: `part` is `class` for a row of `rows[]`, `subject` for
+/// one of `subjects[]` and `school` for `total`; the others are the JSON's fields.
+pub const QUALITY_COLUMNS: [&str; 11] = [
+    "part",
+    "subject_id",
+    "subject_name",
+    "class",
+    "students",
+    "grade_5",
+    "grade_4",
+    "grade_3",
+    "grade_2",
+    "success_percent",
+    "quality_percent",
+];
+
+/// The table as one sheet: the classes, then each subject's totals, then the school's.
+fn quality_table(v: &serde_json::Value) -> crate::export::Table {
+    let part = |rows: &[serde_json::Value], name: &str| -> Vec<serde_json::Value> {
+        rows.iter()
+            .map(|r| {
+                let mut r = r.clone();
+                if let Some(o) = r.as_object_mut() {
+                    o.insert("part".into(), json!(name));
+                }
+                r
+            })
+            .collect()
+    };
+    let mut table = crate::export::Table::of(&QUALITY_COLUMNS, &part(crate::export::list(v, "rows"), "class"));
+    table.extend(&part(crate::export::list(v, "subjects"), "subject"));
+    if let Some(total) = v.get("total").filter(|t| !t.is_null()) {
+        table.extend(&part(std::slice::from_ref(total), "school"));
+    }
+    table
+}
+
 fn term_param<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Term>, D::Error> {
     query::code(d, Term::parse).map(Some)
 }
@@ -175,14 +229,25 @@ fn view(sheet: &QualitySheet, subjects: &[Subject], req: &HttpRequest) -> TableV
 /// Every class's counts with success % = (5+4+3)/students and quality % = (5+4)/students
 /// each subject's totals and the school's, weighted by students. An empty table
 /// (version 0) when nothing was entered.
+///
+/// Also as a spreadsheet: `Accept: text/csv` or `Accept:
+/// application/vnd.openxmlformats-officedocument.spreadsheetml.sheet`, or `format=csv|xlsx`:
+/// one sheet of the classes, then each subject's totals, then the school's (`part` is `class`,
+/// `subject` or `school`), with the JSON's very figures. Another `Accept` is 406
+/// `not_acceptable`.
 #[utoipa::path(
     operation_id = "getKnowledgeQuality",
     tag = tags::QUALITY,
-    params(("id" = Uuid, Path, description = "School id"), TableQuery, crate::openapi::IfNoneMatch),
+    params(("id" = Uuid, Path, description = "School id"), ReadQuery, crate::openapi::IfNoneMatch),
     responses(
-        (status = 200, description = "The table.", body = TableView, headers(("ETag" = String))),
+        (status = 200, description = "The table.", content(
+            (TableView = "application/json"),
+            (String = "text/csv", example = "part,subject_id,subject_name,class,students,grade_5,grade_4,grade_3,grade_2,success_percent,quality_percent\r\n"),
+            (crate::openapi::XlsxFile = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        ), headers(("ETag" = String))),
         (status = 304, description = "Unchanged since the `If-None-Match` version."),
         crate::openapi::ReadErrors,
+        (status = 406, response = crate::openapi::NotAcceptable),
     ),
     security(("bearer" = [])),
 )]
@@ -192,13 +257,22 @@ pub async fn read(
     state: web::Data<AppState>,
     auth: Auth,
     id: web::Path<String>,
-    q: query::Query<TableQuery>,
+    q: query::Query<ReadQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let school = school_for(&state, &auth, SchoolId::from_uuid(path_id("id", &id)?), Action::Read).await?;
-    let (year, term) = table_of(&q)?;
+    let (year, term) = table_of(&TableQuery { year: q.year, term: q.term })?;
+    let format = crate::export::negotiate(&req, q.format)?;
     let sheet = state.store.quality_sheet(school.id, year, term).await?;
     let subjects = subjects_of(&state, school.id).await?;
-    Ok(versioned(&req, sheet.version, &view(&sheet, &subjects, &req)))
+    if format == crate::export::Format::Json {
+        return Ok(versioned(&req, sheet.version, &view(&sheet, &subjects, &req)));
+    }
+    let file = format!("knowledge-quality-{year}-{}", term.code());
+    let mut res = crate::export::respond(format, &view(&sheet, &subjects, &req), &file, quality_table)?;
+    if let Ok(tag) = actix_web::http::header::HeaderValue::from_str(&crate::extract::etag(sheet.version)) {
+        res.headers_mut().insert(actix_web::http::header::ETAG, tag);
+    }
+    Ok(res)
 }
 
 /// One class's counts.

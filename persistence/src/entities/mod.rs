@@ -29,6 +29,7 @@ pub mod school;
 pub mod school_year;
 pub mod service_account;
 pub mod staff;
+pub mod staff_invitation;
 pub mod staff_subject;
 pub mod subject;
 pub mod support_event;

@@ -17,6 +17,7 @@ mod m20261201_000032_outside_work;
 mod m20261201_000033_district_support;
 mod m20261201_000110_plan_return_comment;
 mod m20261201_000111_plan_decision_dates;
+mod m20261202_000130_staff_invitations;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000033_district_support::Migration),
             Box::new(m20261201_000110_plan_return_comment::Migration),
             Box::new(m20261201_000111_plan_decision_dates::Migration),
+            Box::new(m20261202_000130_staff_invitations::Migration),
         ]
     }
 }

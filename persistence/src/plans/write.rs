@@ -139,7 +139,7 @@ impl Store {
         bump(&txn, p, expected).await?;
         insert_items(&txn, p.id.uuid(), items).await?;
         record_audit(&txn, audit, "plan.items.add", "plan", Some(p.id.uuid()), Some(p.school.uuid()), None).await?;
-        let out = load_one(&txn, p.id.uuid()).await?;
+        let out = load_one(&txn, p.id.uuid(), None).await?;
         txn.commit().await?;
         Ok(out)
     }
@@ -277,7 +277,8 @@ impl Store {
         let txn = self.write().await?;
         bump(&txn, p, expected).await?;
         // Items marked alike are written by one statement: a year's marks take a few.
-        let mut alike: Vec<((&str, Option<NaiveDate>, Option<&str>, String), Vec<Uuid>)> = Vec::new();
+        type Mark<'a> = (&'a str, Option<NaiveDate>, Option<&'a str>, String);
+        let mut alike: Vec<(Mark<'_>, Vec<Uuid>)> = Vec::new();
         for (item, m) in marks {
             let key = (m.progress.code(), m.completed_on, m.outcome.as_deref(), evidence_json(&m.evidence));
             match alike.iter_mut().find(|(k, _)| *k == key) {
@@ -302,7 +303,7 @@ impl Store {
         }
         record_audit(&txn, audit, "plan.items.progress", "plan", Some(p.id.uuid()), Some(p.school.uuid()), None)
             .await?;
-        let out = load_one(&txn, p.id.uuid()).await?;
+        let out = load_one(&txn, p.id.uuid(), None).await?;
         txn.commit().await?;
         Ok(out)
     }
