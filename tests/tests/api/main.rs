@@ -14,6 +14,7 @@ mod hardening;
 mod hearing;
 mod meetings;
 mod ministry;
+mod numbering;
 mod oauth;
 mod outside;
 mod plan_access;
