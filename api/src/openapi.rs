@@ -405,11 +405,20 @@ const RULE_CODES: &[(&str, &[ProblemCode])] = {
         ("addMethodologicalCouncilMember", &[C::CouncilBusy]),
         ("removeMethodologicalCouncilMember", &[C::CouncilBusy]),
         ("createMeeting", &[C::CommissionNotApproved]),
-        ("updateMeeting", &[C::MinutesFinalized]),
-        ("holdMeeting", &[C::MeetingWrongState, C::MinutesFinalized]),
+        ("updateMeeting", &[C::MinutesFinalized, C::MeetingDateFixed]),
+        (
+            "holdMeeting",
+            &[C::MeetingWrongState, C::MinutesFinalized, C::MeetingHeldOutOfOrder, C::ProtocolNumberingBusy],
+        ),
         (
             "finalizeMeeting",
-            &[C::MinutesIncomplete, C::MeetingWrongState, C::MinutesFinalized, C::ProtocolNumberingBusy],
+            &[
+                C::MinutesIncomplete,
+                C::MeetingWrongState,
+                C::MinutesFinalized,
+                C::MeetingHeldOutOfOrder,
+                C::ProtocolNumberingBusy,
+            ],
         ),
         ("createPlan", &[C::PlanExists]),
         ("updatePlan", &[C::PlanNotDraft]),

@@ -99,6 +99,10 @@ pub enum StoreError {
     /// A stored row no longer satisfies the domain's rules.
     #[error("stored row is invalid: {0}")]
     Corrupt(String),
+    /// A meeting dated before one of its body and year already held cannot take a protocol
+    /// number; decided by the domain on the sequence read in the same transaction.
+    #[error(transparent)]
+    OutOfOrder(#[from] usul_domain::meeting::numbering::OutOfOrder),
     /// The database failed.
     #[error(transparent)]
     Db(#[from] DbErr),

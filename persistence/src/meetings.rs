@@ -5,12 +5,12 @@ use crate::org::check_version;
 use crate::{Audit, Page, PageRequest, Store, StoreError, StoreResult, now, record_audit, stored};
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::ActiveValue::Set;
-use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect, SqlErr};
 use serde::{Deserialize, Serialize};
 use usul_domain::commission::CommissionStatus;
 use usul_domain::ids::{CommissionId, MeetingId, SchoolId, StaffId};
 use usul_domain::meeting::command::{MeetingChange, NewMeeting, Numbering};
+use usul_domain::meeting::numbering::{Numbered, next_number};
 use usul_domain::meeting::seating::{CouncilChange, Readable, Seating, Ties, council_seats};
 use usul_domain::meeting::{Body, BodyKind, Decision, Meeting, MeetingStatus, Presence, Quorum, Seat};
 use usul_domain::org::School;
@@ -128,8 +128,13 @@ impl TryFrom<meeting::Model> for Meeting {
     }
 }
 
-/// How many times finalization retries when another server took the same protocol number.
+/// How many times holding retries when another server took the same protocol number.
 const NUMBERING_ATTEMPTS: usize = 8;
+
+/// Whether the change signs the minutes.
+const fn change_finalizes(change: MeetingChange) -> bool {
+    matches!(change, MeetingChange::Finalized { .. })
+}
 
 /// What a command on a meeting needs, loaded in a fixed number of queries: the meeting, its
 /// school, its body's seating, and the people the request names.
@@ -354,13 +359,15 @@ impl Store {
 
     /// Writes what a command did to a meeting: `after` is the meeting the command answered and
     /// `change` the record of it, written only if the meeting is still as `before` was read
-    /// (and at `expected` when the client sent one). Finalizing gives the next protocol number
-    /// of the body and year with no gap and no duplicate: the unique index refuses a
-    /// number another server took a moment earlier, and the attempt is made again with the
-    /// next one.
+    /// (and at `expected` when the client sent one). Holding gives the body's next protocol
+    /// number for the year in the order of the meetings' dates, as
+    /// [`next_number`] decides on the sequence read in the same transaction; the unique index
+    /// refuses a number another server took a moment earlier, and the attempt is made again —
+    /// the order of dates checked again — so there is no gap and no duplicate.
     ///
     /// # Errors
-    /// [`StoreError::VersionMismatch`] when the meeting changed meanwhile.
+    /// [`StoreError::VersionMismatch`] when the meeting changed meanwhile,
+    /// [`StoreError::OutOfOrder`] when a meeting of the body dated later was held already.
     pub async fn save_meeting(
         &self,
         before: &Meeting,
@@ -369,28 +376,63 @@ impl Store {
         change: MeetingChange,
         audit: &Audit,
     ) -> StoreResult<Meeting> {
-        match change {
-            MeetingChange::Finalized { quorum, numbering } => {
-                self.finalize_meeting(before, expected, after, (quorum, numbering), audit).await
+        let numbering = match change {
+            MeetingChange::Held { numbering } => Some(numbering),
+            MeetingChange::Finalized { numbering, .. } => numbering,
+            MeetingChange::Edited => None,
+            MeetingChange::Scheduled => {
+                return Err(StoreError::Corrupt("a meeting is scheduled by create_meeting".into()));
             }
-            MeetingChange::Edited | MeetingChange::Held => {
-                self.update_meeting(before, expected, after, change, audit).await
+        };
+        for _ in 0..NUMBERING_ATTEMPTS {
+            match self.write_meeting(before, expected, after, change, numbering, audit).await {
+                Err(StoreError::Db(e)) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+                    // Another server numbered a meeting of this body first: read the sequence again.
+                    tracing::info!("protocol number taken by a concurrent hold; retrying");
+                }
+                other => return other,
             }
-            MeetingChange::Scheduled => Err(StoreError::Corrupt("a meeting is scheduled by create_meeting".into())),
         }
+        Err(StoreError::Conflict(crate::Conflict::ProtocolNumberingBusy))
     }
 
-    async fn update_meeting(
+    /// One attempt of [`Store::save_meeting`], in one transaction.
+    async fn write_meeting(
         &self,
         before: &Meeting,
         expected: Option<i32>,
         after: &Meeting,
         change: MeetingChange,
+        numbering: Option<Numbering>,
         audit: &Audit,
     ) -> StoreResult<Meeting> {
         let txn = self.write().await?;
         let current = meeting::Entity::find_by_id(before.id.uuid()).one(&txn).await?.ok_or(StoreError::NotFound)?;
         check_version(expected, current.version)?;
+        let number = match numbering {
+            Some(n) => {
+                let rows: Vec<(Option<i32>, NaiveDate)> = meeting::Entity::find()
+                    .select_only()
+                    .column(meeting::Column::ProtocolNumber)
+                    .column(meeting::Column::Date)
+                    .filter(meeting::Column::SchoolId.eq(n.school.uuid()))
+                    .filter(meeting::Column::BodyKey.eq(n.body.key()))
+                    .filter(meeting::Column::StartYear.eq(n.year.start_year()))
+                    .filter(meeting::Column::ProtocolNumber.is_not_null())
+                    .into_tuple()
+                    .all(&txn)
+                    .await?;
+                let numbered: Vec<Numbered> = rows
+                    .into_iter()
+                    .filter_map(|(number, date)| Some(Numbered { number: u32::try_from(number?).ok()?, date }))
+                    .collect();
+                let next = next_number(&numbered, after.date)?;
+                Some(i32::try_from(next).map_err(|_| StoreError::Corrupt("protocol number overflow".into()))?)
+            }
+            None => current.protocol_number,
+        };
+        let at = now();
+        let finalized = change_finalizes(change);
         let am = meeting::ActiveModel {
             id: Set(current.id),
             date: Set(after.date),
@@ -403,8 +445,12 @@ impl Store {
             chair_id: Set(after.chair.map(StaffId::uuid)),
             secretary_id: Set(after.secretary.map(StaffId::uuid)),
             status: Set(after.status.code().to_owned()),
+            protocol_number: Set(number),
+            quorum_present: Set(after.quorum.map(|q| i32::try_from(q.present).unwrap_or(i32::MAX))),
+            quorum_total: Set(after.quorum.map(|q| i32::try_from(q.members).unwrap_or(i32::MAX))),
+            finalized_at: Set(if finalized { Some(at) } else { current.finalized_at }),
             version: Set(current.version + 1),
-            updated_at: Set(now()),
+            updated_at: Set(at),
             ..Default::default()
         };
         let n = meeting::Entity::update_many()
@@ -422,66 +468,6 @@ impl Store {
         let updated = meeting::Entity::find_by_id(current.id).one(&txn).await?.ok_or(StoreError::NotFound)?;
         txn.commit().await?;
         updated.try_into()
-    }
-
-    async fn finalize_meeting(
-        &self,
-        before: &Meeting,
-        expected: Option<i32>,
-        after: &Meeting,
-        (quorum, numbering): (Quorum, Numbering),
-        audit: &Audit,
-    ) -> StoreResult<Meeting> {
-        for _ in 0..NUMBERING_ATTEMPTS {
-            let txn = self.write().await?;
-            let current = meeting::Entity::find_by_id(before.id.uuid()).one(&txn).await?.ok_or(StoreError::NotFound)?;
-            check_version(expected, current.version)?;
-            let last: Option<Option<i32>> = meeting::Entity::find()
-                .select_only()
-                .column_as(meeting::Column::ProtocolNumber.max(), "last")
-                .filter(meeting::Column::SchoolId.eq(numbering.school.uuid()))
-                .filter(meeting::Column::BodyKey.eq(numbering.body.key()))
-                .filter(meeting::Column::StartYear.eq(numbering.year.start_year()))
-                .into_tuple()
-                .one(&txn)
-                .await?;
-            let next = last.flatten().unwrap_or(0) + 1;
-            let result = meeting::Entity::update_many()
-                .col_expr(meeting::Column::Status, Expr::value(MeetingStatus::Finalized.code()))
-                .col_expr(meeting::Column::ProtocolNumber, Expr::value(next))
-                .col_expr(meeting::Column::Attendance, Expr::value(attendance_json(&after.attendance)))
-                .col_expr(
-                    meeting::Column::QuorumPresent,
-                    Expr::value(i32::try_from(quorum.present).unwrap_or(i32::MAX)),
-                )
-                .col_expr(meeting::Column::QuorumTotal, Expr::value(i32::try_from(quorum.members).unwrap_or(i32::MAX)))
-                .col_expr(meeting::Column::FinalizedAt, Expr::value(now()))
-                .col_expr(meeting::Column::UpdatedAt, Expr::value(now()))
-                .col_expr(meeting::Column::Version, Expr::value(current.version + 1))
-                .filter(meeting::Column::Id.eq(current.id))
-                .filter(meeting::Column::Version.eq(before.version))
-                .filter(meeting::Column::Status.eq(MeetingStatus::Held.code()))
-                .exec(&txn)
-                .await;
-            match result {
-                Ok(r) if r.rows_affected == 1 => {
-                    let action = MeetingChange::Finalized { quorum, numbering }.action();
-                    record_audit(&txn, audit, action, "meeting", Some(current.id), Some(current.school_id), None)
-                        .await?;
-                    let done = meeting::Entity::find_by_id(current.id).one(&txn).await?.ok_or(StoreError::NotFound)?;
-                    txn.commit().await?;
-                    return done.try_into();
-                }
-                Ok(_) => return Err(StoreError::VersionMismatch { current: current.version }),
-                Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
-                    // Another server numbered a meeting of this body first: try the next number.
-                    tracing::info!(number = next, "protocol number taken by a concurrent finalization; retrying");
-                    txn.rollback().await?;
-                }
-                Err(e) => return Err(e.into()),
-            }
-        }
-        Err(StoreError::Conflict(crate::Conflict::ProtocolNumberingBusy))
     }
 
     /// The deputy's additions (`true`) and removals (`false`) to the methodological council.

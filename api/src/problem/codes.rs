@@ -74,6 +74,8 @@ problem_codes! {
     MinutesFinalized = "minutes_finalized" => ("Протокол бекитилген, аны өзгөртүүгө болбойт", "Протокол оформлен, менять его нельзя", "The minutes are finalized and read-only"),
     MinutesIncomplete = "minutes_incomplete" => ("Протокол толук эмес", "Протокол не заполнен", "The minutes are incomplete"),
     MeetingWrongState = "meeting_wrong_state" => ("Жыйын бул абалда эмес", "Заседание не в том состоянии", "The meeting is not in the state this needs"),
+    MeetingHeldOutOfOrder = "meeting_held_out_of_order" => ("Бул органдын кийинки датадагы жыйыны өткөрүлгөн: протоколдор даталардын тартиби менен номерленет", "Уже проведено более позднее заседание этого органа: протоколы нумеруются по порядку дат", "A later meeting of this body was held already: minutes are numbered in date order"),
+    MeetingDateFixed = "meeting_date_fixed" => ("Өткөрүлгөн жыйындын датасы өзгөрбөйт", "Дата проведённого заседания не меняется", "A held meeting's date is fixed"),
     ProtocolNumberingBusy = "protocol_numbering_busy" => ("Протоколго номер берүү мүмкүн болбоду, кайра аракет кылыңыз", "Не удалось присвоить номер протоколу, повторите", "Could not number the minutes; try again"),
     SchoolYearExists = "school_year_exists" => ("Бул окуу жылы бар", "Этот учебный год уже есть", "This school year exists already"),
     CouncilBusy = "council_busy" => ("Кеңештин курамы ушул учурда өзгөрүүдө", "Состав совета сейчас меняется", "The council is being changed; try again"),
@@ -216,6 +218,14 @@ impl ProblemCode {
             Self::MeetingWrongState => {
                 (422, "The meeting is not in the state this step needs; `meeting_status` says which it is.")
             }
+            Self::MeetingHeldOutOfOrder => (
+                422,
+                "A meeting of the same body and year dated later was held already; minutes are numbered in the order of their meetings' dates when held (R-5.3), so this one can no longer be held. `latest_held` names that meeting's number and date.",
+            ),
+            Self::MeetingDateFixed => (
+                422,
+                "The meeting is held and numbered in the order of dates (R-5.3), so its date no longer changes; `held_on` is its date.",
+            ),
             Self::ProtocolNumberingBusy => {
                 (409, "Another meeting's minutes were being numbered at the same time; retry.")
             }

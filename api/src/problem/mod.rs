@@ -173,7 +173,8 @@ pub struct Problem {
     /// For `file_type_mismatch`: the `Content-Type` the file was sent with.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub declared: Option<String>,
-    /// Any other fact of a refusal (none today; kept so that a new one is never lost).
+    /// Any other fact of a refusal: `latest_held` (`protocol_number`, `date`) for
+    /// `meeting_held_out_of_order`, `held_on` for `meeting_date_fixed`.
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
     #[schema(ignore)]
     pub extensions: Option<serde_json::Map<String, serde_json::Value>>,
@@ -497,6 +498,18 @@ impl From<usul_persistence::StoreError> for ApiError {
             S::VersionMismatch { current } => Self::PreconditionFailed { current },
             S::Conflict(conflict) => Self::Conflict(conflict.into()),
             S::Corrupt(what) => Self::bug(format!("corrupt row: {what}")),
+            S::OutOfOrder(o) => Self::Rule {
+                code: ProblemCode::MeetingHeldOutOfOrder,
+                detail: format!(
+                    "Meeting №{} of this body, dated {}, was held already: minutes are numbered in the order of their meetings' dates (R-5.3), so a meeting dated {} can no longer be held.",
+                    o.latest.number, o.latest.date, o.date
+                ),
+                extra: Some(serde_json::json!({
+                    "field": "date",
+                    "rule": "R-5.3",
+                    "latest_held": {"protocol_number": o.latest.number, "date": o.latest.date},
+                })),
+            },
             S::Db(db) if usul_persistence::is_connection_error(&db) => {
                 tracing::error!(error = %db, "database unreachable");
                 Self::Unavailable

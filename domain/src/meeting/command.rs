@@ -95,8 +95,9 @@ impl MinutesRequest {
     }
 }
 
-/// Where protocol numbers run: 1, 2, 3 … per school, body and academic year. The
-/// store gives the next free one.
+/// Where protocol numbers run: 1, 2, 3 … per school, body and academic year, in the order of
+/// the meetings' dates. The store reads the sequence and gives the number
+/// [`super::numbering::next_number`] decides, in the same transaction.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Numbering {
     pub school: SchoolId,
@@ -111,14 +112,18 @@ pub enum MeetingChange {
     Scheduled,
     /// The minutes were edited.
     Edited,
-    /// It took place.
-    Held,
-    /// The minutes were signed: the quorum is recorded and the next protocol number given.
+    /// It took place: it takes the body's next protocol number, in date order.
+    Held {
+        /// The sequence the number comes from.
+        numbering: Numbering,
+    },
+    /// The minutes were signed: the quorum is recorded. `numbering` is `Some` only for a
+    /// meeting held before numbers were given at holding, which is numbered now.
     Finalized {
         /// Present of all members.
         quorum: Quorum,
-        /// The sequence the number comes from.
-        numbering: Numbering,
+        /// The sequence the number comes from, when the meeting has none yet.
+        numbering: Option<Numbering>,
     },
 }
 
@@ -129,7 +134,7 @@ impl MeetingChange {
         match self {
             Self::Scheduled => "meeting.create",
             Self::Edited => "meeting.update",
-            Self::Held => "meeting.hold",
+            Self::Held { .. } => "meeting.hold",
             Self::Finalized { .. } => "meeting.finalize",
         }
     }
@@ -140,7 +145,7 @@ impl MeetingChange {
         match self {
             Self::Scheduled => "meeting scheduled",
             Self::Edited => "minutes edited",
-            Self::Held => "meeting held",
+            Self::Held { .. } => "meeting held",
             Self::Finalized { .. } => "minutes finalized",
         }
     }
@@ -171,6 +176,10 @@ pub enum EditMinutesError {
     Finalized,
     #[error("the request is invalid")]
     Invalid(Vec<FieldProblem>),
+    /// A held meeting has its protocol number, given in the order of dates: its date no
+    /// longer changes.
+    #[error("the meeting was held on {0}; its date is fixed")]
+    DateFixed(NaiveDate),
 }
 
 /// Why a meeting cannot be marked held.
@@ -293,6 +302,9 @@ impl Meeting {
         if self.status == MeetingStatus::Finalized {
             return Err(EditMinutesError::Finalized);
         }
+        if self.status == MeetingStatus::Held && r.date.is_some_and(|d| d != self.date) {
+            return Err(EditMinutesError::DateFixed(self.date));
+        }
         let mut p = Problems::default();
         if let Some(d) = r.date
             && AcademicYear::containing(d) != Some(self.year)
@@ -377,7 +389,8 @@ impl Meeting {
         Ok((after, MeetingChange::Edited))
     }
 
-    /// `scheduled → held`.
+    /// `scheduled → held`: the meeting takes its body's next protocol number, which the store
+    /// gives in date order ([`super::numbering::next_number`], R-5.3).
     ///
     /// # Errors
     /// [`HoldError`].
@@ -390,12 +403,13 @@ impl Meeting {
         }
         let mut after = self.next();
         after.status = MeetingStatus::Held;
-        Ok((after, MeetingChange::Held))
+        let numbering = Numbering { school: self.school, body: self.body, year: self.year };
+        Ok((after, MeetingChange::Held { numbering }))
     }
 
     /// `held → finalized`: the minutes need an agenda, at least one decision, a chair
-    /// and a secretary; the quorum is recorded and the protocol number comes from the body's
-    /// sequence for the year, which the store keeps free of gaps and duplicates.
+    /// and a secretary; the quorum is recorded. The protocol number was given when the meeting
+    /// was held; a meeting held before that rule takes its number now, under the same rule.
     ///
     /// # Errors
     /// [`FinalizeError`].
@@ -434,7 +448,11 @@ impl Meeting {
         after.attendance = attendance;
         after.status = MeetingStatus::Finalized;
         after.quorum = Some(quorum);
-        let numbering = Numbering { school: self.school, body: self.body, year: self.year };
+        let numbering = self.protocol_number.is_none().then_some(Numbering {
+            school: self.school,
+            body: self.body,
+            year: self.year,
+        });
         Ok((after, MeetingChange::Finalized { quorum, numbering }))
     }
 }

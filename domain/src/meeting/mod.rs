@@ -2,6 +2,7 @@
 //! sits on each body, attendance and quorum, and the life of the minutes.
 
 pub mod command;
+pub mod numbering;
 pub mod seating;
 
 use crate::ids::{CommissionId, MeetingId, SchoolId, StaffId};

@@ -218,7 +218,8 @@ fn a_scheduled_meeting_lists_every_member_absent_and_bad_requests_name_each_fiel
 fn bad_minutes_name_every_field_at_once_and_good_ones_mark_the_named_members_r_5_3() {
     let t = Town::new();
     let s = seating(&t, Of::Commission);
-    let m = meeting(&t, &s, MeetingStatus::Held);
+    // Scheduled: a held meeting's date is fixed (see below).
+    let m = meeting(&t, &s, MeetingStatus::Scheduled);
     let by = actor(&t.head);
     let bad = MinutesRequest {
         date: Some(day(9, 2).with_year_2023()),
@@ -269,7 +270,7 @@ impl NextYear for chrono::NaiveDate {
 }
 
 #[test]
-fn finalizing_records_the_quorum_and_asks_for_the_bodys_next_number_r_5_3() {
+fn finalizing_records_the_quorum_and_keeps_the_number_given_when_held_r_5_3() {
     let t = Town::new();
     let s = seating(&t, Of::Commission);
     let m = meeting(&t, &s, MeetingStatus::Held);
@@ -277,10 +278,13 @@ fn finalizing_records_the_quorum_and_asks_for_the_bodys_next_number_r_5_3() {
     let quorum = Quorum { present: 2, members: 3 };
     assert_eq!(after.quorum, Some(quorum));
     assert_eq!(after.status, MeetingStatus::Finalized);
-    assert_eq!(
-        change,
-        MeetingChange::Finalized { quorum, numbering: Numbering { school: t.school.id, body: s.body, year: year() } }
-    );
+    // Held before numbers were given at holding: numbered now, under the same rule.
+    let numbering = Numbering { school: t.school.id, body: s.body, year: year() };
+    assert_eq!(change, MeetingChange::Finalized { quorum, numbering: Some(numbering) });
+    let numbered = Meeting { protocol_number: Some(3), ..m.clone() };
+    let (signed, change) = numbered.finalize(&actor(&t.head), &t.school, &s).unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(change, MeetingChange::Finalized { quorum, numbering: None }, "numbered when held, kept");
+    assert_eq!(signed.protocol_number, Some(3));
     let mut empty = m.clone();
     empty.agenda.clear();
     empty.decisions.clear();
@@ -400,4 +404,32 @@ fn a_list_shows_exactly_the_meetings_a_single_read_lets_through_r_5_2_r_5_3() {
     assert!(outsider.contains(&Readable::OfIn(Body::MethodologicalCouncil, y22)), "seated by the deputy: {outsider:?}");
     let head = readable(&actor(&t.head), &t.school, &ties(&t.head));
     assert!(!head.iter().any(|r| r.covers(Body::MethodologicalCouncil, y22)), "removed by the deputy: {head:?}");
+}
+
+#[test]
+fn holding_a_meeting_asks_for_its_bodys_next_number_in_date_order_r_5_3() {
+    let t = Town::new();
+    let s = seating(&t, Of::Commission);
+    let m = meeting(&t, &s, MeetingStatus::Scheduled);
+    let (after, change) = m.hold(&actor(&t.head), &t.school, &s).unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(after.status, MeetingStatus::Held);
+    assert_eq!(
+        change,
+        MeetingChange::Held { numbering: Numbering { school: t.school.id, body: s.body, year: year() } }
+    );
+}
+
+#[test]
+fn a_held_meetings_date_is_fixed_because_its_number_follows_it_r_5_3() {
+    let t = Town::new();
+    let s = seating(&t, Of::Commission);
+    let m = Meeting { protocol_number: Some(1), ..meeting(&t, &s, MeetingStatus::Held) };
+    let by = actor(&t.head);
+    let moved = MinutesRequest { date: Some(day(11, 10)), ..MinutesRequest::default() };
+    let got = m.edit(&by, &t.school, &s, &moved, &[]).map(|_| ()).map_err(|e| format!("{e:?}"));
+    assert_eq!(got, Err(format!("{:?}", EditMinutesError::DateFixed(day(11, 9)))));
+    let same = MinutesRequest { date: Some(day(11, 9)), ..MinutesRequest::default() };
+    assert!(m.edit(&by, &t.school, &s, &same, &[]).is_ok(), "the same date is no change");
+    let scheduled = meeting(&t, &s, MeetingStatus::Scheduled);
+    assert!(scheduled.edit(&by, &t.school, &s, &moved, &[]).is_ok(), "a scheduled meeting is re-dated freely");
 }

@@ -236,8 +236,12 @@ async fn a_plan_reviewed_at_a_held_meeting_shows_the_protocol_number_once_the_mi
     let s = setup(&app).await;
     let (p, council) = submitted_school_plan(&app, &s).await;
     let reviewed = ok(&app, &s.deputy, &p, "review", json!({"meeting_id": council})).await;
-    assert_eq!(reviewed["review"]["protocol_number"], Value::Null, "held, not yet numbered");
+    // The number is given when the meeting is held (R-5.3, issue 11 point 5): it shows at once.
+    let held = app.get(&format!("/api/v1/meetings/{council}"), &s.deputy).await.body["protocol_number"].clone();
+    assert!(held.is_u64(), "a held meeting has its number: {held}");
+    assert_eq!(reviewed["review"]["protocol_number"], held, "held and numbered");
     let number = finalize(&app, &s.deputy, &council).await;
+    assert_eq!(json!(number), held, "finalizing keeps the number given when held");
     let read = plan_of(&app, &s.deputy, &p).await;
     assert_eq!(read["review"]["protocol_number"], json!(number));
     let history = app.get(&format!("/api/v1/plans/{}/history", id(&p)), &s.deputy).await;

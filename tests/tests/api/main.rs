@@ -16,6 +16,7 @@ mod hardening;
 mod hearing;
 mod meetings;
 mod ministry;
+mod numbering;
 mod oauth;
 mod onboarding;
 mod outside;

@@ -159,48 +159,7 @@ async fn minutes_go_scheduled_held_finalized_and_then_are_read_only_r_5_3() {
     assert_eq!(f3.body["protocol_number"], 1, "{}", f3.text);
 }
 
-#[tokio::test]
-async fn protocol_numbers_have_no_gap_or_duplicate_when_two_servers_finalize_at_once() {
-    let app = spawn_app().await;
-    let twin = app.twin().await;
-    let school = app.demo_school().await;
-    let deputy = app.login("deputy@demo.usul.kg").await;
-    let mut ids = Vec::new();
-    for day in ["2023-09-11", "2023-09-12", "2023-09-13", "2023-09-14"] {
-        let m = schedule(
-            &app,
-            &school,
-            &deputy,
-            json!({"body": "methodological_council", "date": day, "agenda": ["Күн тартиби"]}),
-        )
-        .await;
-        complete_and_hold(&app, &deputy, &m).await;
-        ids.push(m["id"].as_str().unwrap().to_owned());
-    }
-    let finalize = |base: String, id: String| {
-        let client = app.client.clone();
-        let token = deputy.clone();
-        async move {
-            let res =
-                client.post(format!("{base}/api/v1/meetings/{id}/finalize")).bearer_auth(token).send().await.unwrap();
-            let status = res.status();
-            (status, res.json::<Value>().await.unwrap_or(Value::Null))
-        }
-    };
-    let (a, b, c, d) = tokio::join!(
-        finalize(app.address.clone(), ids[0].clone()),
-        finalize(twin.address.clone(), ids[1].clone()),
-        finalize(app.address.clone(), ids[2].clone()),
-        finalize(twin.address.clone(), ids[3].clone()),
-    );
-    let mut numbers = Vec::new();
-    for (status, body) in [a, b, c, d] {
-        assert_eq!(status, StatusCode::OK, "{body}");
-        numbers.push(body["protocol_number"].as_u64().unwrap());
-    }
-    numbers.sort_unstable();
-    assert_eq!(numbers, vec![1, 2, 3, 4]);
-}
+// Concurrent holds and finalizations: numbering::protocol_numbers_have_no_gap_or_duplicate_when_two_servers_hold_and_finalize_at_once_r_5_3.
 
 #[tokio::test]
 async fn a_head_runs_their_commissions_meetings_and_members_read_them() {

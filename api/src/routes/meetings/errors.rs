@@ -50,6 +50,13 @@ impl From<EditMinutesError> for ApiError {
             EditMinutesError::Refused(r) => r.into(),
             EditMinutesError::Finalized => finalized(),
             EditMinutesError::Invalid(p) => Self::invalid(p),
+            EditMinutesError::DateFixed(held_on) => Self::Rule {
+                code: ProblemCode::MeetingDateFixed,
+                detail: format!(
+                    "The meeting was held on {held_on} and numbered in the order of dates (R-5.3); its date no longer changes."
+                ),
+                extra: Some(json!({"field": "date", "rule": "R-5.3", "held_on": held_on})),
+            },
         }
     }
 }

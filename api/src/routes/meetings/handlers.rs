@@ -121,7 +121,8 @@ pub async fn read(
 ///
 /// Date, title, agenda, attendance (`present`, `absent`, `excused` for members of the body),
 /// decisions, notes, chair and secretary. Finalized minutes are read-only: 409
-/// `minutes_finalized`.
+/// `minutes_finalized`. A held meeting keeps its date, which its protocol number follows (422
+/// `meeting_date_fixed`, R-5.3).
 #[utoipa::path(
     operation_id = "updateMeeting",
     tag = tags::MEETINGS,
@@ -151,14 +152,19 @@ pub async fn update(
 /// Mark a meeting as held.
 ///
 /// A scheduled meeting is marked held, after which its minutes can be finalized; a meeting
-/// in another state answers 422 `meeting_wrong_state`.
+/// in another state answers 422 `meeting_wrong_state`. Holding gives the protocol number:
+/// 1, 2, 3 … per body and academic year in the order of the meetings' dates, with no gap and no
+/// duplicate however many servers hold at once. A meeting dated before one of the same body
+/// and year that was already held answers 422 `meeting_held_out_of_order` (its `latest_held`
+/// names that meeting's number and date): hold meetings in the order they took place. From then
+/// on the meeting's date is fixed (`meeting_date_fixed`).
 #[utoipa::path(
     operation_id = "holdMeeting",
     tag = tags::MEETINGS,
     params(("id" = Uuid, Path, description = "Meeting id"), crate::openapi::IfMatch),
     responses(
         (status = 200, description = "Held.", body = MeetingView, headers(("ETag" = String))),
-        (status = 422, description = "`meeting_wrong_state`.", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`meeting_wrong_state` with `meeting_status`, or `meeting_held_out_of_order` (rule R-5.3) with `latest_held`.", body = crate::problem::Problem, content_type = "application/problem+json"),
         crate::openapi::DeleteErrors,
     ),
     security(("bearer" = [])),
@@ -178,9 +184,9 @@ pub async fn hold(
 
 /// Finalize the minutes.
 ///
-/// Gives the protocol number — 1, 2, 3 … per body and academic year, with no gap and no
-/// duplicate however many servers finalize at once — records the quorum, and makes the
-/// minutes read-only. Needs a held meeting with an agenda, a decision, a chair and a
+/// Keeps the protocol number given when the meeting was held, records the quorum, and
+/// makes the minutes read-only. A meeting held before numbers were given at holding is
+/// numbered now, under the same rule of dates. Needs a held meeting with an agenda, a decision, a chair and a
 /// secretary (422 `minutes_incomplete` lists what is missing).
 #[utoipa::path(
     operation_id = "finalizeMeeting",
