@@ -108,25 +108,17 @@ async fn a_held_meetings_date_is_fixed_and_a_scheduled_one_is_re_dated_freely_r_
 }
 
 /// Sends `POST /meetings/{id}/{step}` to the server at `base`.
-fn step<'a>(
-    app: &'a TestApp,
-    token: &'a str,
-    base: String,
-    id: String,
-    step: &'static str,
-) -> impl std::future::Future<Output = (StatusCode, Value)> + 'a {
-    async move {
-        let res = app
-            .client
-            .post(format!("{base}/api/v1/meetings/{id}/{step}"))
-            .bearer_auth(token)
-            .json(&json!({}))
-            .send()
-            .await
-            .unwrap();
-        let status = res.status();
-        (status, res.json::<Value>().await.unwrap_or(Value::Null))
-    }
+async fn step(app: &TestApp, token: &str, base: String, id: String, step: &'static str) -> (StatusCode, Value) {
+    let res = app
+        .client
+        .post(format!("{base}/api/v1/meetings/{id}/{step}"))
+        .bearer_auth(token)
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    let status = res.status();
+    (status, res.json::<Value>().await.unwrap_or(Value::Null))
 }
 
 #[tokio::test]
