@@ -3,7 +3,7 @@
 //! write would store; only the round trips differ.
 
 use crate::entities::{staff, staff_subject, subject, training};
-use crate::people::{NewStaff, affiliation_ids};
+use crate::people::{NewStaff, affiliation_ids, new_staff_row};
 use crate::{Audit, Store, StoreError, StoreResult, now, record_audit};
 use sea_orm::ActiveValue::Set;
 use sea_orm::EntityTrait;
@@ -64,27 +64,7 @@ impl Store {
             links.extend(
                 subjects.into_iter().map(|s| staff_subject::ActiveModel { staff_id: Set(*id), subject_id: Set(s) }),
             );
-            rows.push(staff::ActiveModel {
-                id: Set(*id),
-                school_id: Set(school_id),
-                district_id: Set(district_id),
-                email_key: Set(new.email.normalized()),
-                email: Set(new.email.as_str().to_owned()),
-                password_hash: Set(new.password_hash),
-                last_name: Set(new.last_name.as_str().to_owned()),
-                first_name: Set(new.first_name.as_str().to_owned()),
-                patronymic: Set(new.patronymic.map(|p| p.as_str().to_owned())),
-                position: Set(new.position.map(|p| p.as_str().to_owned())),
-                role: Set(new.role.code().to_owned()),
-                category: Set(new.category.code().to_owned()),
-                experience_years: Set(i32::from(new.experience.years())),
-                active: Set(true),
-                failed_logins: Set(0),
-                locked_until: Set(None),
-                version: Set(1),
-                created_at: Set(at),
-                updated_at: Set(at),
-            });
+            rows.push(new_staff_row(*id, &new, at));
         }
         while !rows.is_empty() {
             let rest = rows.split_off(rows.len().min(ROWS));

@@ -4,7 +4,7 @@
 
 use crate::entities::{staff, staff_invitation, subject};
 use crate::org::bump;
-use crate::people::{load_many, set_subjects};
+use crate::people::{NewStaff, load_many, new_staff_row, set_subjects};
 use crate::{Audit, Store, StoreError, StoreResult, now, record_audit};
 use chrono::{DateTime, Utc};
 use sea_orm::ActiveValue::Set;
@@ -12,7 +12,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter};
 use usul_domain::ids::StaffId;
 use usul_domain::onboarding::Person;
 use usul_domain::org::{School, Subject};
-use usul_domain::staff::Staff;
+use usul_domain::staff::{Affiliation, Staff};
 use usul_domain::values::Name;
 use uuid::Uuid;
 
@@ -83,31 +83,24 @@ impl Store {
             match w {
                 StaffWrite::Create { person, invitation_hash } => {
                     let id = Uuid::now_v7();
-                    staff::ActiveModel {
-                        id: Set(id),
-                        school_id: Set(Some(school_id)),
-                        district_id: Set(Some(district_id)),
-                        email_key: Set(person.email.normalized()),
-                        email: Set(person.email.as_str().to_owned()),
-                        password_hash: Set(NO_PASSWORD.to_owned()),
-                        last_name: Set(person.last_name.as_str().to_owned()),
-                        first_name: Set(person.first_name.as_str().to_owned()),
-                        patronymic: Set(person.patronymic.map(|p| p.as_str().to_owned())),
-                        position: Set(person.position.map(|p| p.as_str().to_owned())),
-                        role: Set(person.role.code().to_owned()),
-                        category: Set(person.category.code().to_owned()),
-                        experience_years: Set(i32::from(person.experience.years())),
-                        active: Set(true),
-                        failed_logins: Set(0),
-                        locked_until: Set(None),
-                        version: Set(1),
-                        created_at: Set(at),
-                        updated_at: Set(at),
-                    }
-                    .insert(&txn)
-                    .await
-                    .map_err(|e| StoreError::unique(e, crate::Conflict::EmailTaken))?;
-                    set_subjects(&txn, id, &person.subjects).await?;
+                    let new = NewStaff {
+                        affiliation: Affiliation::School { school: school.id, district: school.district },
+                        email: person.email,
+                        password_hash: NO_PASSWORD.to_owned(),
+                        last_name: person.last_name,
+                        first_name: person.first_name,
+                        patronymic: person.patronymic,
+                        position: person.position,
+                        role: person.role,
+                        subjects: person.subjects,
+                        category: person.category,
+                        experience: person.experience,
+                    };
+                    new_staff_row(id, &new, at)
+                        .insert(&txn)
+                        .await
+                        .map_err(|e| StoreError::unique(e, crate::Conflict::EmailTaken))?;
+                    set_subjects(&txn, id, &new.subjects).await?;
                     staff_invitation::ActiveModel {
                         token_hash: Set(invitation_hash),
                         staff_id: Set(id),

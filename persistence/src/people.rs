@@ -148,6 +148,33 @@ pub(crate) async fn set_subjects(db: &impl ConnectionTrait, staff_id: Uuid, subj
     Ok(())
 }
 
+/// The stored row of a new person: active, at version 1, with no failed sign-ins. One place for
+/// a single creation, the generator's batches and the staff import.
+pub(crate) fn new_staff_row(id: Uuid, new: &NewStaff, at: DateTime<Utc>) -> staff::ActiveModel {
+    let (school_id, district_id) = affiliation_ids(new.affiliation);
+    staff::ActiveModel {
+        id: Set(id),
+        school_id: Set(school_id),
+        district_id: Set(district_id),
+        email_key: Set(new.email.normalized()),
+        email: Set(new.email.as_str().to_owned()),
+        password_hash: Set(new.password_hash.clone()),
+        last_name: Set(new.last_name.as_str().to_owned()),
+        first_name: Set(new.first_name.as_str().to_owned()),
+        patronymic: Set(new.patronymic.as_ref().map(|p| p.as_str().to_owned())),
+        position: Set(new.position.as_ref().map(|p| p.as_str().to_owned())),
+        role: Set(new.role.code().to_owned()),
+        category: Set(new.category.code().to_owned()),
+        experience_years: Set(i32::from(new.experience.years())),
+        active: Set(true),
+        failed_logins: Set(0),
+        locked_until: Set(None),
+        version: Set(1),
+        created_at: Set(at),
+        updated_at: Set(at),
+    }
+}
+
 pub(crate) fn affiliation_ids(a: Affiliation) -> (Option<Uuid>, Option<Uuid>) {
     match a {
         Affiliation::Service => (None, None),
@@ -166,30 +193,10 @@ impl Store {
         let at = now();
         let id = Uuid::now_v7();
         let (school_id, district_id) = affiliation_ids(new.affiliation);
-        staff::ActiveModel {
-            id: Set(id),
-            school_id: Set(school_id),
-            district_id: Set(district_id),
-            email_key: Set(new.email.normalized()),
-            email: Set(new.email.as_str().to_owned()),
-            password_hash: Set(new.password_hash),
-            last_name: Set(new.last_name.as_str().to_owned()),
-            first_name: Set(new.first_name.as_str().to_owned()),
-            patronymic: Set(new.patronymic.map(|p| p.as_str().to_owned())),
-            position: Set(new.position.map(|p| p.as_str().to_owned())),
-            role: Set(new.role.code().to_owned()),
-            category: Set(new.category.code().to_owned()),
-            experience_years: Set(i32::from(new.experience.years())),
-            active: Set(true),
-            failed_logins: Set(0),
-            locked_until: Set(None),
-            version: Set(1),
-            created_at: Set(at),
-            updated_at: Set(at),
-        }
-        .insert(&txn)
-        .await
-        .map_err(|e| StoreError::unique(e, crate::Conflict::EmailTaken))?;
+        new_staff_row(id, &new, at)
+            .insert(&txn)
+            .await
+            .map_err(|e| StoreError::unique(e, crate::Conflict::EmailTaken))?;
         set_subjects(&txn, id, &new.subjects).await?;
         record_audit(&txn, audit, "staff.create", "staff", Some(id), school_id, district_id).await?;
         let created = load_one(&txn, id).await?.ok_or(StoreError::NotFound)?;
