@@ -42,7 +42,9 @@ where
             .configure(routes::reports::configure)
             .configure(routes::effectiveness::configure)
             .configure(routes::ministry::configure)
-            .configure(routes::support::configure),
+            .configure(routes::support::configure)
+            .configure(routes::events::configure)
+            .configure(routes::webhooks::configure),
     )
     .configure(routes::ops::configure)
 }
@@ -70,6 +72,8 @@ pub struct Running {
     pub server: Server,
     /// The bound address (useful with port 0).
     pub addr: SocketAddr,
+    /// The webhook deliverer, when this instance runs one (abort it to stop delivering).
+    pub deliverer: Option<tokio::task::JoinHandle<()>>,
 }
 
 /// Purges idempotency records and sync tombstones past their retention once an hour (and once at start), in the
@@ -84,6 +88,12 @@ fn purge_idempotency_hourly(store: Store) {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(records = n, "expired idempotency records purged"),
                 Err(e) => tracing::warn!(error = %e, "could not purge idempotency records"),
+            }
+            // Events past their retention, with their deliveries: an older cursor answers 410.
+            match store.purge_events().await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(events = n, "expired events purged"),
+                Err(e) => tracing::warn!(error = %e, "could not purge events"),
             }
             // Tombstones past the sync retention: a token older than that answers 410.
             match store.purge_tombstones().await {
@@ -134,6 +144,7 @@ pub fn start(store: Store, settings: Settings, bind: &str, workers: usize) -> st
     let doc = crate::openapi::document();
     let table = web::Data::new(RouteTable::from_openapi(&doc));
     let purge_store = store.clone();
+    let deliverer = crate::webhooks::spawn(store.clone(), settings.webhooks);
     let state = web::Data::new(AppState {
         store,
         tokens: Tokens::new(settings.jwt_secret.0.as_bytes()),
@@ -174,5 +185,5 @@ pub fn start(store: Store, settings: Settings, bind: &str, workers: usize) -> st
         server = server.workers(workers);
     }
     purge_idempotency_hourly(purge_store);
-    Ok(Running { server: server.run(), addr })
+    Ok(Running { server: server.run(), addr, deliverer })
 }

@@ -72,6 +72,26 @@ pub struct ServeArgs {
     /// at once; another process over the same database sees it at most this long after.
     #[arg(long, env = "USUL_CACHE_SECONDS", default_value_t = 2, value_parser = clap::value_parser!(u64).range(0..=60))]
     pub cache_seconds: u64,
+    /// Let webhooks point at loopback, private and link-local addresses (refused by default:
+    /// a webhook must not reach into the server's own network).
+    #[arg(long, env = "USUL_WEBHOOK_ALLOW_PRIVATE", default_value_t = false, action = clap::ArgAction::Set)]
+    pub webhook_allow_private: bool,
+    /// Run the webhook deliverer in this instance (several instances may all run it).
+    #[arg(long, env = "USUL_WEBHOOK_DELIVERER", default_value_t = true, action = clap::ArgAction::Set)]
+    pub webhook_deliverer: bool,
+    /// How often the deliverer looks for due deliveries, in milliseconds.
+    #[arg(long, env = "USUL_WEBHOOK_POLL_MS", default_value_t = 1000)]
+    pub webhook_poll_ms: u64,
+    /// The wait before the first retry, in milliseconds; each next one is three times longer
+    /// (at most 1440 times this).
+    #[arg(long, env = "USUL_WEBHOOK_BACKOFF_BASE_MS", default_value_t = 30_000)]
+    pub webhook_backoff_base_ms: u64,
+    /// Attempts of a delivery before it is given up (and its subscription paused).
+    #[arg(long, env = "USUL_WEBHOOK_MAX_ATTEMPTS", default_value_t = 10)]
+    pub webhook_max_attempts: u32,
+    /// How long one delivery attempt may take, in milliseconds; a slower receiver fails it.
+    #[arg(long, env = "USUL_WEBHOOK_TIMEOUT_MS", default_value_t = 10_000)]
+    pub webhook_timeout_ms: u64,
     /// Development mode: a random JWT secret when none is given.
     #[arg(long)]
     pub dev: bool,
@@ -122,6 +142,38 @@ pub struct Settings {
     pub metrics_token: Option<Secret>,
     /// Origins allowed to call the API from a browser (CORS); empty: CORS is off.
     pub cors_origins: Vec<String>,
+    /// Webhooks: which URLs are allowed and how the deliverer runs.
+    pub webhooks: WebhookSettings,
+}
+
+/// How webhooks are checked and delivered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WebhookSettings {
+    /// Whether URLs may reach loopback, private and link-local addresses.
+    pub allow_private: bool,
+    /// Whether this instance runs the deliverer.
+    pub deliverer: bool,
+    /// How often the deliverer looks for due deliveries.
+    pub poll_interval: std::time::Duration,
+    /// The wait before the first retry.
+    pub backoff_base: std::time::Duration,
+    /// Attempts before a delivery is given up.
+    pub max_attempts: u32,
+    /// How long one attempt may take.
+    pub timeout: std::time::Duration,
+}
+
+impl Default for WebhookSettings {
+    fn default() -> Self {
+        Self {
+            allow_private: false,
+            deliverer: true,
+            poll_interval: std::time::Duration::from_secs(1),
+            backoff_base: std::time::Duration::from_secs(30),
+            max_attempts: 10,
+            timeout: std::time::Duration::from_secs(10),
+        }
+    }
 }
 
 impl Settings {
@@ -163,6 +215,14 @@ impl Settings {
                 token_requests_per_minute: args.token_requests_per_minute,
                 metrics_token: args.metrics_token.clone().filter(|t| !t.is_empty()).map(Secret),
                 cors_origins,
+                webhooks: WebhookSettings {
+                    allow_private: args.webhook_allow_private,
+                    deliverer: args.webhook_deliverer,
+                    poll_interval: std::time::Duration::from_millis(args.webhook_poll_ms.max(10)),
+                    backoff_base: std::time::Duration::from_millis(args.webhook_backoff_base_ms.max(10)),
+                    max_attempts: args.webhook_max_attempts.max(1),
+                    timeout: std::time::Duration::from_millis(args.webhook_timeout_ms.max(100)),
+                },
             },
             generated,
         ))

@@ -20,3 +20,4 @@ pub mod routes;
 pub mod state;
 pub mod sync;
 pub mod upload;
+pub mod webhooks;

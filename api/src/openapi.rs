@@ -32,6 +32,8 @@ pub mod tags {
     pub const EFFECTIVENESS: &str = "effectiveness";
     pub const AUDIT: &str = "audit";
     pub const OPS: &str = "operations";
+    pub const EVENTS: &str = "events";
+    pub const WEBHOOKS: &str = "webhooks";
 }
 
 #[derive(OpenApi)]
@@ -65,10 +67,12 @@ pub mod tags {
         (name = "reports", description = "Year-end reports (*отчет*, R-5.4) of the commissions and the school, assembled from the records and frozen when submitted."),
         (name = "effectiveness", description = "The effectiveness of a school's methodological work (R-5.5) and the district's summary of its schools (R-3.1)."),
         (name = "audit", description = "A school's audit trail: who changed what, when."),
+        (name = "events", description = "The events feed: every audited change as an event, in order (a transactional outbox)."),
+        (name = "webhooks", description = "Webhook subscriptions: events POSTed to a URL, signed as Standard Webhooks has it, retried with backoff, with a delivery log and replays."),
         (name = "catalogue", description = "The catalogue of forms of methodological work (R-4.1, R-4.2, R-4.3)."),
         (name = "operations", description = "Health, readiness and metrics."),
     ),
-    components(schemas(Problem, crate::problem::ProblemCode, FileUpload, CsvUpload, XlsxFile, crate::problem::ProblemField, crate::routes::catalogue::FormGroupCode), responses(BadRequest, NotAcceptable, Unauthorized, Forbidden, NotFound, Conflict, PreconditionFailed, ValidationFailed, PayloadTooLarge, UnsupportedMediaType, TooManyRequests, SyncTokenExpired)),
+    components(schemas(Problem, crate::problem::ProblemCode, FileUpload, CsvUpload, XlsxFile, crate::problem::ProblemField, crate::routes::catalogue::FormGroupCode), responses(BadRequest, NotAcceptable, Unauthorized, Forbidden, NotFound, Conflict, PreconditionFailed, ValidationFailed, PayloadTooLarge, UnsupportedMediaType, TooManyRequests, SyncTokenExpired, EventCursorExpired)),
     modifiers(&Security),
 )]
 pub struct ApiDoc;
@@ -281,6 +285,16 @@ pub struct NotAcceptable(Problem);
 }))]
 pub struct SyncTokenExpired(Problem);
 
+/// The events cursor is older than the kept events (`event_cursor_expired`): read the feed
+/// from its start.
+#[allow(dead_code)]
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json", example = json!({
+    "type": "urn:usul:problem:event_cursor_expired", "title": "The events cursor is too old: read the feed from its start", "status": 410,
+    "detail": "Events are kept 30 days; this cursor is older. Read the feed again from its start (without `after`).", "code": "event_cursor_expired"
+}))]
+pub struct EventCursorExpired(Problem);
+
 /// Too many failed logins (`too_many_attempts`) or token requests from one address
 /// (`rate_limited`); wait for `Retry-After` seconds.
 #[allow(dead_code)]
@@ -378,6 +392,9 @@ const RULE_CODES: &[(&str, &[ProblemCode])] = {
     &[
         ("issueToken", &[C::InvalidGrant, C::InvalidClient, C::TooManyAttempts, C::RateLimited, C::Overloaded]),
         ("createDistrict", &[C::DistrictNameTaken]),
+        ("listEvents", &[C::EventCursorExpired]),
+        ("createWebhook", &[C::WebhookUrlRefused]),
+        ("updateWebhook", &[C::WebhookUrlRefused]),
         ("putReportHearing", &[C::HearingWrongBody, C::HearingWrongYear, C::HearingMeetingNotHeld]),
         ("confirmOutsideWork", &[C::OutsideWorkConfirmed]),
         ("createMinistryMethodologist", &[C::EmailTaken]),

@@ -65,7 +65,7 @@ impl<T> std::ops::Deref for Query<T> {
 
 /// Reads a parameter's raw text and parses it; the error's message is the
 /// [`FieldErrorKind`] code that [`Query`] reports.
-fn parse_with<'de, D: Deserializer<'de>, T>(
+pub fn parse_with<'de, D: Deserializer<'de>, T>(
     d: D,
     parse: impl FnOnce(&str) -> Result<T, FieldErrorKind>,
 ) -> Result<T, D::Error> {

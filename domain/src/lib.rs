@@ -9,6 +9,7 @@ pub mod catalogue;
 pub mod commission;
 pub mod decision;
 pub mod effectiveness;
+pub mod events;
 #[cfg(test)]
 mod fixture;
 pub mod form;

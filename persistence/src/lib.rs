@@ -9,6 +9,7 @@ mod bulk;
 mod commission_writes;
 mod commissions;
 mod entities;
+mod events;
 mod idempotency;
 mod meetings;
 mod memo;
@@ -23,8 +24,10 @@ mod support;
 mod sync;
 mod throttle;
 mod tokens;
+mod webhooks;
 
 pub use commissions::{CommissionCase, CommissionFilter, DraftCase};
+pub use events::{EVENT_RETENTION_DAYS, Event, FeedPosition};
 pub use idempotency::{Begin, IDEMPOTENCY_RETENTION_HOURS, IDEMPOTENCY_STALE_SECONDS, StoredResponse};
 pub use meetings::{MeetingCase, MeetingFilter};
 pub use onboarding::{NO_PASSWORD, Redeemed, StaffWrite};
@@ -36,6 +39,9 @@ pub use reports::{QualityEntry, QualitySheet, ReportFilter, ReportTransition, Sc
 pub use sync::SYNC_RETENTION_DAYS;
 pub use throttle::Attempt;
 pub use tokens::{RefreshOutcome, TokenSubject};
+pub use webhooks::{
+    Claimed, Delivery, DeliveryStatus, NewSubscription, Outcome, RetryPolicy, Subscription, SubscriptionPatch,
+};
 
 use chrono::{DateTime, SubsecRound, Utc};
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbErr, SqlErr};
@@ -371,7 +377,8 @@ pub(crate) async fn record_audit(
     }
     .insert(db)
     .await?;
-    Ok(())
+    // Every audited change is also an event (the transactional outbox), in this transaction.
+    events::record_event(db, audit, action, entity, entity_id, school_id, district_id).await
 }
 
 /// Turns a stored text back into a domain value, or reports the row as corrupt.

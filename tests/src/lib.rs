@@ -8,7 +8,7 @@ use reqwest::{Method, RequestBuilder, Response, StatusCode};
 use sea_orm::{ConnectionTrait, Database};
 use serde_json::{Value, json};
 use std::sync::Once;
-use usul_api::config::{Secret, Settings};
+use usul_api::config::{Secret, Settings, WebhookSettings};
 use usul_persistence::Store;
 use uuid::Uuid;
 
@@ -66,6 +66,7 @@ pub struct TestApp {
     pub db_url: String,
     /// With [`Options::counted`]: how many SQL statements the server's store has sent.
     pub statements: Option<std::sync::Arc<std::sync::atomic::AtomicU64>>,
+    deliverer: Option<tokio::task::JoinHandle<()>>,
     _db: TestDb,
 }
 
@@ -75,10 +76,14 @@ pub struct Twin {
     /// `http://127.0.0.1:PORT`
     pub address: String,
     handle: actix_web::dev::ServerHandle,
+    deliverer: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl Drop for Twin {
     fn drop(&mut self) {
+        if let Some(d) = &self.deliverer {
+            d.abort();
+        }
         std::mem::drop(self.handle.stop(false));
     }
 }
@@ -86,6 +91,9 @@ impl Drop for Twin {
 impl Drop for TestApp {
     fn drop(&mut self) {
         // Stop accepting and drop the server's connections; the database is dropped after.
+        if let Some(d) = &self.deliverer {
+            d.abort();
+        }
         let handle = self.handle.clone();
         std::mem::drop(handle.stop(false));
     }
@@ -111,6 +119,27 @@ pub struct Options {
     pub metrics_token: Option<String>,
     /// Origins allowed to call the API from a browser (CORS).
     pub cors_origins: Vec<String>,
+    /// Webhooks: private receivers allowed (tests run theirs on loopback); the deliverer off
+    /// unless a test turns it on ([`Options::delivering`]).
+    pub webhooks: WebhookSettings,
+}
+
+impl Options {
+    /// The defaults with a fast webhook deliverer: polls every 25 ms, retries after 50 ms
+    /// (then 150 ms, …), an attempt times out after 2 s.
+    #[must_use]
+    pub fn delivering() -> Self {
+        Self {
+            webhooks: WebhookSettings {
+                deliverer: true,
+                poll_interval: std::time::Duration::from_millis(25),
+                backoff_base: std::time::Duration::from_millis(50),
+                timeout: std::time::Duration::from_secs(2),
+                ..Self::default().webhooks
+            },
+            ..Self::default()
+        }
+    }
 }
 
 impl Default for Options {
@@ -125,6 +154,7 @@ impl Default for Options {
             counted: false,
             metrics_token: None,
             cors_origins: Vec::new(),
+            webhooks: WebhookSettings { allow_private: true, deliverer: false, ..WebhookSettings::default() },
         }
     }
 }
@@ -186,6 +216,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         handle,
         db_url: url,
         statements,
+        deliverer: running.deliverer,
         _db: db,
     }
 }
@@ -205,6 +236,7 @@ fn settings(options: &Options) -> Settings {
         token_requests_per_minute: options.token_requests_per_minute,
         metrics_token: options.metrics_token.clone().map(Secret),
         cors_origins: options.cors_origins.clone(),
+        webhooks: options.webhooks,
     }
 }
 
@@ -281,11 +313,16 @@ impl Answer {
 impl TestApp {
     /// Starts a second server over the same database.
     pub async fn twin(&self) -> Twin {
+        self.twin_with(Options::default()).await
+    }
+
+    /// Starts a second server over the same database, with chosen options.
+    pub async fn twin_with(&self, options: Options) -> Twin {
         let store = Store::connect(&self.db_url).await.expect("connect twin");
-        let running = usul_api::app::start(store, settings(&Options::default()), "127.0.0.1:0", 1).expect("bind twin");
+        let running = usul_api::app::start(store, settings(&options), "127.0.0.1:0", 1).expect("bind twin");
         let handle = running.server.handle();
         tokio::spawn(running.server);
-        Twin { address: format!("http://{}", running.addr), handle }
+        Twin { address: format!("http://{}", running.addr), handle, deliverer: running.deliverer }
     }
 
     /// The full URL of a path.

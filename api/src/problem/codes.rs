@@ -51,6 +51,8 @@ problem_codes! {
     OriginNotAllowed = "origin_not_allowed" => ("Бул булактан (origin) сурамга уруксат жок", "Запросы с этого источника (origin) не разрешены", "Requests from this origin are not allowed"),
     CorsPreflightRefused = "cors_preflight_refused" => ("CORS алдын ала сурамы четке кагылды", "Предварительный CORS-запрос отклонён", "The CORS preflight request was refused"),
     SyncTokenExpired = "sync_token_expired" => ("Синхрондоо токени эскирген: баарын кайра окуңуз", "Токен синхронизации устарел: перечитайте всё заново", "The sync token is too old: read the whole collection again"),
+    EventCursorExpired = "event_cursor_expired" => ("Окуялар курсору эскирген: тасманы башынан окуңуз", "Курсор событий устарел: читайте ленту с начала", "The events cursor is too old: read the feed from its start"),
+    WebhookUrlRefused = "webhook_url_refused" => ("Бул даректи webhook үчүн колдонууга болбойт", "Этот адрес нельзя использовать для вебхука", "This URL cannot receive webhooks"),
     Forbidden = "forbidden" => ("Уруксат жок", "Недостаточно прав", "Not allowed"),
     NotFound = "not_found" => ("Табылган жок", "Не найдено", "Not found"),
     MethodNotAllowed = "method_not_allowed" => ("Бул ыкмага уруксат жок", "Метод не разрешён", "Method not allowed"),
@@ -176,6 +178,14 @@ impl ProblemCode {
             Self::SyncTokenExpired => {
                 (410, "The `sync_token` is older than the kept tombstones (30 days): read the whole collection again.")
             }
+            Self::EventCursorExpired => (
+                410,
+                "The events cursor (`after`) is older than the kept events (30 days): read the feed from its start.",
+            ),
+            Self::WebhookUrlRefused => (
+                422,
+                "A webhook URL that is not http(s), has credentials, or whose host is or resolves to a loopback, private, link-local or otherwise non-public address (allowed only with `USUL_WEBHOOK_ALLOW_PRIVATE=true`).",
+            ),
             Self::TooManyAttempts => (429, "Too many failed sign-ins for this login; wait `Retry-After` seconds."),
             Self::Forbidden => (403, "The caller sees the resource, but their role does not allow this action."),
             Self::NotFound => (404, "No such resource, or it belongs to a school or district the caller cannot see."),

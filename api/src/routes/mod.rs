@@ -6,6 +6,7 @@ pub mod catalogue;
 pub mod commissions;
 pub mod districts;
 pub mod effectiveness;
+pub mod events;
 pub mod meetings;
 pub mod ministry;
 pub mod onboarding;
@@ -18,6 +19,7 @@ pub mod schools;
 pub mod staff;
 pub mod subjects;
 pub mod support;
+pub mod webhooks;
 
 use crate::auth::Auth;
 use crate::extract::{encode_cursor, etag, if_none_match};

@@ -18,6 +18,8 @@ mod m20261201_000033_district_support;
 mod m20261201_000110_plan_return_comment;
 mod m20261201_000111_plan_decision_dates;
 mod m20261202_000130_staff_invitations;
+mod m20261202_000140_events;
+mod m20261202_000141_webhooks;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -41,6 +43,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000110_plan_return_comment::Migration),
             Box::new(m20261201_000111_plan_decision_dates::Migration),
             Box::new(m20261202_000130_staff_invitations::Migration),
+            Box::new(m20261202_000140_events::Migration),
+            Box::new(m20261202_000141_webhooks::Migration),
         ]
     }
 }

@@ -1,0 +1,306 @@
+//! The events outbox: written with every audit record, in the same transaction, and fanned out
+//! to the webhook deliveries of the subscriptions that want it; read as a feed in order.
+
+use crate::entities::{event, school, webhook_delivery, webhook_subscription};
+use crate::{Audit, Store, StoreError, StoreResult, now};
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+use usul_domain::events::{EventScope, EventType};
+use usul_domain::ids::{DistrictId, SchoolId};
+use uuid::Uuid;
+
+/// How long events are kept, in days: a feed cursor older than this cannot be served.
+pub const EVENT_RETENTION_DAYS: i64 = 30;
+
+/// One stored event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Event {
+    /// The event's id (UUID v7).
+    pub id: Uuid,
+    /// When the change was written.
+    pub occurred_at: DateTime<Utc>,
+    /// What happened.
+    pub event_type: EventType,
+    /// The school it belongs to, if any.
+    pub school: Option<SchoolId>,
+    /// The district it belongs to, if any.
+    pub district: Option<DistrictId>,
+    /// The kind of the changed resource (`plan`, `staff`, …).
+    pub resource_kind: String,
+    /// The changed resource.
+    pub resource_id: Option<Uuid>,
+    /// The audit action behind it (`plan.approve`).
+    pub action: String,
+    /// `staff`, `service_account` or `system`.
+    pub actor_kind: String,
+    /// The acting account.
+    pub actor_id: Option<Uuid>,
+    /// The audit trail's one-line summary.
+    pub summary: String,
+}
+
+/// A position in the feed: after the event written at `at` with this `id`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FeedPosition {
+    /// The event's time.
+    pub at: DateTime<Utc>,
+    /// The event's id.
+    pub id: Uuid,
+}
+
+impl TryFrom<event::Model> for Event {
+    type Error = StoreError;
+    fn try_from(m: event::Model) -> StoreResult<Self> {
+        Ok(Self {
+            id: m.id,
+            occurred_at: m.occurred_at,
+            event_type: EventType::parse(&m.event_type)
+                .ok_or_else(|| StoreError::Corrupt(format!("events.event_type: {}", m.event_type)))?,
+            school: m.school_id.map(SchoolId::from_uuid),
+            district: m.district_id.map(DistrictId::from_uuid),
+            resource_kind: m.resource_kind,
+            resource_id: m.resource_id,
+            action: m.action,
+            actor_kind: m.actor_kind,
+            actor_id: m.actor_id,
+            summary: m.summary,
+        })
+    }
+}
+
+/// Writes the event of an audited change, and a pending delivery for every active webhook
+/// subscription whose scope covers it and that asked for its type — all in the caller's
+/// transaction, so the change, its event and its deliveries commit or vanish together.
+///
+/// # Errors
+/// [`StoreError::Corrupt`] for an audit action the event table does not know (a programming
+/// error: add it to `usul_domain::events`), [`StoreError::Db`].
+pub(crate) async fn record_event(
+    db: &impl ConnectionTrait,
+    audit: &Audit,
+    action: &str,
+    entity: &str,
+    entity_id: Option<Uuid>,
+    school_id: Option<Uuid>,
+    district_id: Option<Uuid>,
+) -> StoreResult<()> {
+    let event_type = EventType::of_audit_action(action)
+        .ok_or_else(|| StoreError::Corrupt(format!("the audit action `{action}` has no event type")))?;
+    // Most call sites name the school only; the district decides who else sees the event.
+    let district_id = match (district_id, school_id) {
+        (Some(d), _) => Some(d),
+        (None, Some(s)) => school::Entity::find_by_id(s).one(db).await?.map(|s| s.district_id),
+        (None, None) => None,
+    };
+    let id = Uuid::now_v7();
+    let at = now();
+    event::Entity::insert(event::ActiveModel {
+        id: Set(id),
+        occurred_at: Set(at),
+        event_type: Set(event_type.code().to_owned()),
+        school_id: Set(school_id),
+        district_id: Set(district_id),
+        resource_kind: Set(entity.to_owned()),
+        resource_id: Set(entity_id),
+        action: Set(action.to_owned()),
+        actor_kind: Set(audit.actor_kind.to_owned()),
+        actor_id: Set(audit.actor_id),
+        summary: Set(audit.summary.clone()),
+    })
+    .exec_without_returning(db)
+    .await?;
+    let mut scopes = Condition::any().add(webhook_subscription::Column::Scope.eq("all"));
+    if let Some(s) = school_id {
+        scopes = scopes.add(
+            Condition::all()
+                .add(webhook_subscription::Column::Scope.eq("school"))
+                .add(webhook_subscription::Column::SchoolId.eq(s)),
+        );
+    }
+    if let Some(d) = district_id {
+        scopes = scopes.add(
+            Condition::all()
+                .add(webhook_subscription::Column::Scope.eq("district"))
+                .add(webhook_subscription::Column::DistrictId.eq(d)),
+        );
+    }
+    let subscribers: Vec<(Uuid, String)> = webhook_subscription::Entity::find()
+        .select_only()
+        .column(webhook_subscription::Column::Id)
+        .column(webhook_subscription::Column::EventTypes)
+        .filter(webhook_subscription::Column::Status.eq("active"))
+        .filter(scopes)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let resource_key = format!("{entity}:{}", entity_id.unwrap_or_default());
+    let deliveries: Vec<_> = subscribers
+        .into_iter()
+        .filter(|(_, types)| types.split(',').any(|t| t == event_type.code()))
+        .map(|(subscription, _)| crate::webhooks::new_delivery(subscription, id, at, &resource_key, None))
+        .collect();
+    if !deliveries.is_empty() {
+        webhook_delivery::Entity::insert_many(deliveries).exec_without_returning(db).await?;
+    }
+    Ok(())
+}
+
+/// The condition of an event's scope.
+pub(crate) fn scope_condition(scope: EventScope) -> Condition {
+    match scope {
+        EventScope::All => Condition::all(),
+        EventScope::District(d) => Condition::all().add(event::Column::DistrictId.eq(d.uuid())),
+        EventScope::School(s) => Condition::all().add(event::Column::SchoolId.eq(s.uuid())),
+    }
+}
+
+impl Store {
+    /// Up to `limit` events within `scope`, in order, after `after` (from the start when
+    /// `None`), and — so that a page never skips an event committed late by a slower write —
+    /// only those written before `until`. One query.
+    ///
+    /// # Errors
+    /// [`StoreError::Db`], [`StoreError::Corrupt`].
+    pub async fn events(
+        &self,
+        scope: EventScope,
+        after: Option<FeedPosition>,
+        until: DateTime<Utc>,
+        limit: u64,
+    ) -> StoreResult<Vec<Event>> {
+        let mut q = event::Entity::find()
+            .filter(scope_condition(scope))
+            .filter(event::Column::OccurredAt.lt(until))
+            .order_by_asc(event::Column::OccurredAt)
+            .order_by_asc(event::Column::Id)
+            .limit(limit);
+        if let Some(p) = after {
+            q = q.filter(
+                Condition::any()
+                    .add(event::Column::OccurredAt.gt(p.at))
+                    .add(Condition::all().add(event::Column::OccurredAt.eq(p.at)).add(event::Column::Id.gt(p.id))),
+            );
+        }
+        q.all(&self.db).await?.into_iter().map(Event::try_from).collect()
+    }
+
+    /// One event by id.
+    ///
+    /// # Errors
+    /// [`StoreError::Db`], [`StoreError::Corrupt`].
+    pub async fn event(&self, id: Uuid) -> StoreResult<Option<Event>> {
+        event::Entity::find_by_id(id).one(&self.db).await?.map(Event::try_from).transpose()
+    }
+
+    /// Forgets events older than the retention (their deliveries with them); returns how many.
+    ///
+    /// # Errors
+    /// [`StoreError::Db`].
+    pub async fn purge_events(&self) -> StoreResult<u64> {
+        let cutoff = now() - Duration::days(EVENT_RETENTION_DAYS);
+        let old = Condition::all().add(webhook_delivery::Column::EventAt.lt(cutoff));
+        webhook_delivery::Entity::delete_many().filter(old).exec(&self.db).await?;
+        Ok(event::Entity::delete_many()
+            .filter(event::Column::OccurredAt.lt(cutoff))
+            .exec(&self.db)
+            .await?
+            .rows_affected)
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::expect_used, clippy::unwrap_used)]
+mod tests {
+    use usul_domain::events::EventType;
+    use usul_domain::plan::PlanAction;
+    use usul_domain::report::ReportAction;
+
+    /// The string literals in `text` that look like audit actions (`area.verb`).
+    fn action_literals(text: &str) -> Vec<String> {
+        text.split('"')
+            .skip(1)
+            .step_by(2)
+            .filter(|l| {
+                l.contains('.')
+                    && !l.starts_with('.')
+                    && l.chars().all(|c| c.is_ascii_lowercase() || c == '_' || c == '.')
+            })
+            .map(str::to_owned)
+            .collect()
+    }
+
+    /// The text of the balanced parentheses that open at `from` (just after the `(`).
+    fn call_args(text: &str, from: usize) -> &str {
+        let mut depth = 1;
+        for (i, c) in text[from..].char_indices() {
+            depth += match c {
+                '(' => 1,
+                ')' => -1,
+                _ => 0,
+            };
+            if depth == 0 {
+                return &text[from..from + i];
+            }
+        }
+        &text[from..]
+    }
+
+    fn sources(dir: &std::path::Path, out: &mut Vec<String>) {
+        for entry in std::fs::read_dir(dir).expect("read_dir") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                sources(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(std::fs::read_to_string(&path).expect("read"));
+            }
+        }
+    }
+
+    /// Every audit action the code can write — the literals passed to `record_audit`, bound to
+    /// an `action` variable, or returned by a change's `action()` in the domain, and the plan
+    /// and report transitions — has an event type: an unknown one would fail the change's
+    /// transaction (issue 15: every change the audit trail records is also an event).
+    #[test]
+    fn every_audit_action_the_code_writes_has_an_event_type() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = Vec::new();
+        sources(&root.join("src"), &mut files);
+        sources(&root.join("../domain/src"), &mut files);
+        let mut actions: Vec<String> = Vec::new();
+        for text in &files {
+            for (at, _) in text.match_indices("record_audit(") {
+                let args = call_args(text, at + "record_audit(".len());
+                actions.extend(action_literals(args).into_iter().take(1));
+            }
+            for line in text.lines().filter(|l| l.contains("let action =")) {
+                actions.extend(action_literals(line));
+            }
+            for (at, _) in text.match_indices("fn action(") {
+                let body = &text[at..];
+                let end = body.find("\n    }\n").unwrap_or(body.len());
+                actions.extend(action_literals(&body[..end]));
+            }
+        }
+        for a in [
+            PlanAction::Submit,
+            PlanAction::Withdraw,
+            PlanAction::Review,
+            PlanAction::Agree,
+            PlanAction::Approve,
+            PlanAction::Return,
+            PlanAction::Amend,
+            PlanAction::Rollover,
+        ] {
+            actions.push(format!("plan.{}", a.code()));
+        }
+        for a in [ReportAction::Edit, ReportAction::Submit, ReportAction::Accept, ReportAction::Return] {
+            actions.push(format!("report.{}", a.code()));
+        }
+        actions.retain(|a| !a.ends_with(".rs"));
+        assert!(actions.len() > 60, "the scan found too few actions to be trusted: {actions:?}");
+        let unknown: Vec<&String> = actions.iter().filter(|a| EventType::of_audit_action(a).is_none()).collect();
+        assert!(unknown.is_empty(), "audit actions without an event type: {unknown:?}");
+    }
+}
