@@ -231,11 +231,13 @@ impl Staff {
 pub struct SchoolSettings {
     /// The fewest years of experience a commission head needs (R-3.2.2c).
     pub min_head_experience_years: u8,
+    /// From which day dated records are filed under the coming academic year.
+    pub year_starts_on: crate::year::YearBoundary,
 }
 
 impl Default for SchoolSettings {
     fn default() -> Self {
-        Self { min_head_experience_years: 5 }
+        Self { min_head_experience_years: 5, year_starts_on: crate::year::YearBoundary::default() }
     }
 }
 

@@ -1,4 +1,7 @@
-//! The academic year (*окуу жылы*): September 1 to August 31, written `2022-2023`.
+//! The academic year (*окуу жылы*): September 1 to August 31, written `2022-2023`, and the
+//! school's [`YearBoundary`]: the day from which dated records (meetings, orders, activities,
+//! outside work) are filed under the coming year, so that the August pedagogical council that
+//! opens a year belongs to it.
 
 use chrono::NaiveDate;
 use std::fmt;
@@ -60,12 +63,28 @@ impl AcademicYear {
         Ok(Self { start })
     }
 
-    /// The academic year a date falls in.
+    /// The academic year a date is filed under with the default boundary (15 August): for a
+    /// school's records use [`AcademicYear::of`] with its own boundary.
     #[must_use]
     pub fn containing(date: NaiveDate) -> Option<Self> {
+        Self::of(date, YearBoundary::default())
+    }
+
+    /// The academic year a record dated `date` is filed under, in a school whose year begins on
+    /// `boundary`: dates from the boundary on belong to the year starting that calendar year.
+    #[must_use]
+    pub fn of(date: NaiveDate, boundary: YearBoundary) -> Option<Self> {
         use chrono::Datelike;
-        let start = if date.month() >= 9 { date.year() } else { date.year() - 1 };
+        let start =
+            if (date.month(), date.day()) >= (boundary.month, boundary.day) { date.year() } else { date.year() - 1 };
         Self::starting(start).ok()
+    }
+
+    /// Whether a record dated `date` is filed under this year in a school whose year begins on
+    /// `boundary`.
+    #[must_use]
+    pub fn files(self, date: NaiveDate, boundary: YearBoundary) -> bool {
+        Self::of(date, boundary) == Some(self)
     }
 
     /// The calendar year it starts in.
@@ -102,6 +121,83 @@ impl AcademicYear {
     #[must_use]
     pub fn previous(self) -> Option<Self> {
         Self::starting(self.start - 1).ok()
+    }
+}
+
+/// The day a school's academic year begins for filing its dated records, `MM-DD`, between
+/// 1 July and 1 September; 15 August by default. Teaching starts on 1 September, but the
+/// pedagogical council that adopts the year's plan meets in the second half of August and
+/// belongs to the coming year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct YearBoundary {
+    month: u32,
+    day: u32,
+}
+
+/// Why a text is not a year boundary.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum YearBoundaryError {
+    /// Not `MM-DD`, or no such day.
+    #[error("a year boundary is written MM-DD, e.g. 08-15")]
+    Format,
+    /// Before 1 July or after 1 September.
+    #[error("the year boundary must lie between 07-01 and 09-01")]
+    OutOfRange,
+}
+
+impl Default for YearBoundary {
+    fn default() -> Self {
+        Self::DEFAULT
+    }
+}
+
+impl YearBoundary {
+    /// 15 August.
+    pub const DEFAULT: Self = Self { month: 8, day: 15 };
+    /// The earliest boundary accepted, as `(month, day)`.
+    pub const EARLIEST: (u32, u32) = (7, 1);
+    /// The latest boundary accepted: 1 September, the first day of teaching.
+    pub const LATEST: (u32, u32) = (9, 1);
+
+    /// Parses `"08-15"`.
+    ///
+    /// # Errors
+    /// [`YearBoundaryError::Format`] for anything but two-digit month and day naming a day of
+    /// the year, [`YearBoundaryError::OutOfRange`] outside 1 July – 1 September.
+    pub fn parse(text: &str) -> Result<Self, YearBoundaryError> {
+        let (m, d) = text.split_once('-').ok_or(YearBoundaryError::Format)?;
+        let two_digits = |s: &str| s.len() == 2 && s.bytes().all(|c| c.is_ascii_digit());
+        if !two_digits(m) || !two_digits(d) {
+            return Err(YearBoundaryError::Format);
+        }
+        let month: u32 = m.parse().map_err(|_| YearBoundaryError::Format)?;
+        let day: u32 = d.parse().map_err(|_| YearBoundaryError::Format)?;
+        // A leap year, so that every day of a month is a day.
+        if NaiveDate::from_ymd_opt(2024, month, day).is_none() {
+            return Err(YearBoundaryError::Format);
+        }
+        if (month, day) < Self::EARLIEST || (month, day) > Self::LATEST {
+            return Err(YearBoundaryError::OutOfRange);
+        }
+        Ok(Self { month, day })
+    }
+
+    /// The month, 7–9.
+    #[must_use]
+    pub const fn month(self) -> u32 {
+        self.month
+    }
+
+    /// The day of the month.
+    #[must_use]
+    pub const fn day(self) -> u32 {
+        self.day
+    }
+}
+
+impl fmt::Display for YearBoundary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:02}-{:02}", self.month, self.day)
     }
 }
 
@@ -157,7 +253,44 @@ mod tests {
         assert_eq!(y.last_day(), date(2023, 8, 31));
         assert!(y.contains(date(2023, 5, 25)));
         assert!(!y.contains(date(2022, 8, 31)));
-        assert_eq!(AcademicYear::containing(date(2023, 8, 31)), Some(y));
-        assert_eq!(AcademicYear::containing(date(2022, 9, 1)), Some(y));
+        let september = YearBoundary::parse("09-01").unwrap_or_default();
+        assert_eq!(AcademicYear::of(date(2023, 8, 31), september), Some(y));
+        assert_eq!(AcademicYear::of(date(2022, 9, 1), september), Some(y));
+    }
+
+    #[test]
+    fn an_august_council_after_the_default_boundary_opens_the_coming_year_r_5_1() {
+        let Ok(y) = AcademicYear::parse("2025-2026") else { panic!("valid year refused") };
+        let b = YearBoundary::default();
+        assert_eq!(b.to_string(), "08-15");
+        assert_eq!(AcademicYear::containing(date(2025, 8, 28)), Some(y));
+        assert_eq!(AcademicYear::of(date(2025, 8, 15), b), Some(y));
+        assert_eq!(AcademicYear::of(date(2025, 8, 14), b), y.previous());
+        assert_eq!(AcademicYear::of(date(2026, 6, 1), b), Some(y));
+        assert!(y.files(date(2025, 8, 20), b));
+        assert!(!y.files(date(2026, 8, 20), b));
+    }
+
+    #[test]
+    fn a_school_sets_its_own_boundary_within_july_to_the_first_of_september_r_5_1() {
+        let Ok(y) = AcademicYear::parse("2025-2026") else { panic!("valid year refused") };
+        let late = YearBoundary::parse("08-25").unwrap_or_default();
+        assert_eq!(AcademicYear::of(date(2025, 8, 20), late), y.previous());
+        assert_eq!(AcademicYear::of(date(2025, 8, 25), late), Some(y));
+        for ok in ["07-01", "08-01", "09-01", "08-31"] {
+            assert!(YearBoundary::parse(ok).is_ok(), "{ok}");
+        }
+        for (bad, why) in [
+            ("06-30", YearBoundaryError::OutOfRange),
+            ("09-02", YearBoundaryError::OutOfRange),
+            ("01-15", YearBoundaryError::OutOfRange),
+            ("8-15", YearBoundaryError::Format),
+            ("08/15", YearBoundaryError::Format),
+            ("08-32", YearBoundaryError::Format),
+            ("02-30", YearBoundaryError::Format),
+            ("", YearBoundaryError::Format),
+        ] {
+            assert_eq!(YearBoundary::parse(bad), Err(why), "{bad}");
+        }
     }
 }

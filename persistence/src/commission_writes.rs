@@ -1,8 +1,8 @@
 //! The writes behind a commission's commands: claiming the next version, issuing an order,
 //! and the membership rows a change begins and ends (R-3.2.2d).
 
-use crate::entities::{commission, commission_member, commission_subject, order};
-use crate::{Audit, StoreError, StoreResult, now};
+use crate::entities::{commission, commission_member, commission_subject, order, school};
+use crate::{Audit, StoreError, StoreResult, now, stored};
 use chrono::NaiveDate;
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::Expr;
@@ -10,7 +10,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, Q
 use usul_domain::commission::command::{CommissionChange, IssuedOrder};
 use usul_domain::commission::{Commission, CommissionStatus};
 use usul_domain::ids::{StaffId, SubjectId};
-use usul_domain::year::AcademicYear;
+use usul_domain::year::{AcademicYear, YearBoundary};
 use uuid::Uuid;
 
 /// Moves a commission from `expected` version (and `from` status) to the next version,
@@ -46,7 +46,14 @@ pub(crate) async fn insert_order(
     audit: &Audit,
 ) -> StoreResult<order::Model> {
     let new = &issued.order;
-    let start_year = AcademicYear::containing(new.date).map_or(0, AcademicYear::start_year);
+    // Filed under the year the order's date belongs to in this school (its boundary, R-5.1).
+    let boundary = school::Entity::find_by_id(school)
+        .one(txn)
+        .await?
+        .map(|s| stored("school.year_starts_on", YearBoundary::parse(&s.year_starts_on)))
+        .transpose()?
+        .unwrap_or_default();
+    let start_year = AcademicYear::of(new.date, boundary).map_or(0, AcademicYear::start_year);
     order::ActiveModel {
         id: Set(issued.id.uuid()),
         school_id: Set(school),

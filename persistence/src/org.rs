@@ -9,7 +9,7 @@ use usul_domain::ids::{DistrictId, SchoolId, SubjectId};
 use usul_domain::org::{AuditEvent, District, School, SchoolYear, Subject, Theme};
 use usul_domain::staff::SchoolSettings;
 use usul_domain::values::Name;
-use usul_domain::year::AcademicYear;
+use usul_domain::year::{AcademicYear, YearBoundary};
 use uuid::Uuid;
 
 /// A district to create.
@@ -41,6 +41,7 @@ pub struct SchoolPatch {
     pub name: Option<Name>,
     pub address: Option<Option<Name>>,
     pub min_head_experience_years: Option<u8>,
+    pub year_starts_on: Option<YearBoundary>,
 }
 
 pub(crate) fn name_key(name: &Name) -> String {
@@ -78,6 +79,7 @@ impl TryFrom<school::Model> for School {
                     "school.min_head_experience_years",
                     u8::try_from(m.min_head_experience_years),
                 )?,
+                year_starts_on: stored("school.year_starts_on", YearBoundary::parse(&m.year_starts_on))?,
             },
             version: m.version,
             created_at: m.created_at,
@@ -245,6 +247,7 @@ impl Store {
             name: Set(new.name.as_str().to_owned()),
             address: Set(new.address.map(|a| a.as_str().to_owned())),
             min_head_experience_years: Set(i32::from(new.settings.min_head_experience_years)),
+            year_starts_on: Set(new.settings.year_starts_on.to_string()),
             version: Set(1),
             created_at: Set(at),
             updated_at: Set(at),
@@ -325,6 +328,9 @@ impl Store {
         }
         if let Some(y) = patch.min_head_experience_years {
             am.min_head_experience_years = Set(i32::from(y));
+        }
+        if let Some(b) = patch.year_starts_on {
+            am.year_starts_on = Set(b.to_string());
         }
         am.version = Set(current.version + 1);
         am.updated_at = Set(now());

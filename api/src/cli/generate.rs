@@ -358,7 +358,7 @@ pub(crate) async fn held_meeting(
         agenda: vec![agenda.to_owned()],
         notes: None,
     };
-    let (body, year) = request.target().ok_or_else(|| ApiError::bug("a meeting outside every year"))?;
+    let (body, year) = request.target(school).ok_or_else(|| ApiError::bug("a meeting outside every year"))?;
     let seating =
         store.seating(school, body, year, date).await?.ok_or_else(|| ApiError::bug("a body the school lacks"))?;
     let m = store.create_meeting(school, &schedule(by, school, &request, Some(&seating))?, audit).await?;

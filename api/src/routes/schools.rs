@@ -15,7 +15,7 @@ use usul_domain::org::{School, SchoolYear, Theme};
 use usul_domain::policy::{Action, Actor, Resource};
 use usul_domain::staff::SchoolSettings;
 use usul_domain::values::Name;
-use usul_domain::year::AcademicYear;
+use usul_domain::year::{AcademicYear, YearBoundary, YearBoundaryError};
 use usul_persistence::{NewSchool, SchoolPatch};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -32,13 +32,31 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 }
 
 /// A school's own settings.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct SchoolSettingsView {
     /// The fewest years of experience a commission head needs (R-3.2.2c), 0–70; default 5.
     #[schema(example = 5)]
     #[schema(maximum = 70)]
     pub min_head_experience_years: u8,
+    /// `MM-DD`, from 07-01 to 09-01; default 08-15. From this day, dated records (meetings,
+    /// orders, activities, outside work) are filed under the coming academic year, so the
+    /// August pedagogical council that opens a year belongs to it.
+    #[schema(example = "08-15", pattern = "^[0-9]{2}-[0-9]{2}$")]
+    pub year_starts_on: String,
+}
+
+/// Settings to give a school: absent ones keep their value (their default for a new school).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"min_head_experience_years": 7, "year_starts_on": "08-20"}))]
+pub struct SchoolSettingsBody {
+    /// The fewest years of experience a commission head needs (R-3.2.2c), 0–70; default 5.
+    #[schema(example = 5, maximum = 70)]
+    pub min_head_experience_years: Option<u8>,
+    /// `MM-DD`, from 07-01 to 09-01; default 08-15: from this day, dated records are filed
+    /// under the coming academic year.
+    #[schema(example = "08-15", pattern = "^[0-9]{2}-[0-9]{2}$")]
+    pub year_starts_on: Option<String>,
 }
 
 /// A school.
@@ -65,7 +83,10 @@ impl From<&School> for SchoolView {
             district_id: s.district.uuid(),
             name: s.name.to_string(),
             address: s.address.as_ref().map(ToString::to_string),
-            settings: SchoolSettingsView { min_head_experience_years: s.settings.min_head_experience_years },
+            settings: SchoolSettingsView {
+                min_head_experience_years: s.settings.min_head_experience_years,
+                year_starts_on: s.settings.year_starts_on.to_string(),
+            },
             version: s.version,
             created_at: s.created_at,
             updated_at: s.updated_at,
@@ -87,14 +108,14 @@ pub struct CreateSchoolBody {
     pub name: String,
     #[schema(min_length = 1, max_length = 200, pattern = "\\S")]
     pub address: Option<String>,
-    /// Default: 5 years for a commission head.
-    pub settings: Option<SchoolSettingsView>,
+    /// Default: 5 years for a commission head, the year filed from 08-15.
+    pub settings: Option<SchoolSettingsBody>,
 }
 
 /// Changes to a school; absent fields stay, `null` clears `address`.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"settings": {"min_head_experience_years": 7}}))]
+#[schema(example = json!({"settings": {"min_head_experience_years": 7, "year_starts_on": "08-20"}}))]
 pub struct UpdateSchoolBody {
     #[schema(min_length = 1, max_length = 200, pattern = "\\S")]
     pub name: Option<String>,
@@ -102,7 +123,7 @@ pub struct UpdateSchoolBody {
     #[schema(value_type = Option<String>)]
     #[schema(min_length = 1, max_length = 200, pattern = "\\S")]
     pub address: Option<Option<String>>,
-    pub settings: Option<SchoolSettingsView>,
+    pub settings: Option<SchoolSettingsBody>,
 }
 
 /// Filters of the school list.
@@ -132,10 +153,27 @@ fn school_id(raw: &str) -> Result<SchoolId, ApiError> {
     path_id("id", raw).map(SchoolId::from_uuid)
 }
 
-fn check_settings(check: &mut Checker, s: &SchoolSettingsView) {
-    if s.min_head_experience_years > 70 {
-        check.push("settings.min_head_experience_years", FieldErrorKind::OutOfRange);
-    }
+/// The settings asked for, checked: `None` for one not given.
+fn check_settings(check: &mut Checker, s: &SchoolSettingsBody) -> (Option<u8>, Option<YearBoundary>) {
+    let years = s.min_head_experience_years.filter(|y| {
+        let ok = *y <= 70;
+        if !ok {
+            check.push("settings.min_head_experience_years", FieldErrorKind::OutOfRange);
+        }
+        ok
+    });
+    let boundary = s.year_starts_on.as_deref().and_then(|b| match YearBoundary::parse(b) {
+        Ok(b) => Some(b),
+        Err(YearBoundaryError::Format) => {
+            check.push("settings.year_starts_on", FieldErrorKind::InvalidFormat);
+            None
+        }
+        Err(YearBoundaryError::OutOfRange) => {
+            check.push("settings.year_starts_on", FieldErrorKind::OutOfRange);
+            None
+        }
+    });
+    (years, boundary)
 }
 
 /// List schools.
@@ -221,18 +259,18 @@ pub async fn create(
     let mut check = Checker::default();
     let name = check.text("name", Name::parse(&body.name));
     let address = body.address.as_deref().map(|a| check.text("address", Name::parse(a)));
-    if let Some(s) = &body.settings {
-        check_settings(&mut check, s);
-    }
+    let (years, boundary) = body.settings.as_ref().map_or((None, None), |s| check_settings(&mut check, s));
     let district = state.store.get_district(DistrictId::from_uuid(body.district_id)).await?;
     if district.is_none() {
         check.push("district_id", FieldErrorKind::UnknownReference);
     }
     check.finish()?;
     let district = checked(district)?;
-    let settings = body.settings.map_or_else(SchoolSettings::default, |s| SchoolSettings {
-        min_head_experience_years: s.min_head_experience_years,
-    });
+    let defaults = SchoolSettings::default();
+    let settings = SchoolSettings {
+        min_head_experience_years: years.unwrap_or(defaults.min_head_experience_years),
+        year_starts_on: boundary.unwrap_or(defaults.year_starts_on),
+    };
     let new =
         NewSchool { district: district.id, name: checked(name)?, address: address.map(checked).transpose()?, settings };
     let s = state.store.create_school(new, &auth.audit("school created")).await?;
@@ -296,14 +334,13 @@ pub async fn update(
         Some(None) => Some(Some(None)),
         Some(Some(a)) => Some(check.text("address", Name::parse(a)).map(Some)),
     };
-    if let Some(st) = &body.settings {
-        check_settings(&mut check, st);
-    }
+    let (years, boundary) = body.settings.as_ref().map_or((None, None), |s| check_settings(&mut check, s));
     check.finish()?;
     let patch = SchoolPatch {
         name: name.flatten(),
         address: address.flatten(),
-        min_head_experience_years: body.settings.map(|st| st.min_head_experience_years),
+        min_head_experience_years: years,
+        year_starts_on: boundary,
     };
     let s = state.store.update_school(s.id, if_match(&req), patch, &auth.audit("school edited")).await?;
     Ok(versioned(&req, s.version, &SchoolView::from(&s)))

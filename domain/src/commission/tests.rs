@@ -68,7 +68,7 @@ fn a_head_with_less_than_the_school_minimum_is_refused_r_3_2_2c() {
         check_head(&k, &member(b, &[maths], 3), settings()),
         Err(HeadProblem::TooLittleExperience { have: 3, need: 5 })
     );
-    let strict = SchoolSettings { min_head_experience_years: 15 };
+    let strict = SchoolSettings { min_head_experience_years: 15, ..SchoolSettings::default() };
     assert_eq!(
         check_head(&k, &member(a, &[maths], 12), strict),
         Err(HeadProblem::TooLittleExperience { have: 12, need: 15 })

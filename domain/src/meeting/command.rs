@@ -30,16 +30,17 @@ pub struct ScheduleRequest {
 
 impl ScheduleRequest {
     /// The body and year the request names, when it names them well enough to look the body
-    /// up: the store loads that body's [`Seating`] before [`schedule`] decides.
+    /// up: the store loads that body's [`Seating`] before [`schedule`] decides. The year is the
+    /// one the date is filed under in `school` (its [`crate::year::YearBoundary`], R-5.1).
     #[must_use]
-    pub fn target(&self) -> Option<(Body, AcademicYear)> {
+    pub fn target(&self, school: &School) -> Option<(Body, AcademicYear)> {
         let body = match (BodyKind::parse(&self.body)?, self.commission_id) {
             (BodyKind::PedagogicalCouncil, _) => Body::PedagogicalCouncil,
             (BodyKind::MethodologicalCouncil, _) => Body::MethodologicalCouncil,
             (BodyKind::Commission, Some(c)) => Body::Commission(c),
             (BodyKind::Commission, None) => return None,
         };
-        Some((body, AcademicYear::containing(self.date)?))
+        Some((body, AcademicYear::of(self.date, school.settings.year_starts_on)?))
     }
 }
 
@@ -231,14 +232,14 @@ pub fn schedule(
     if kind == Some(BodyKind::Commission) && r.commission_id.is_none() {
         p.push("commission_id", Problem::Required);
     }
-    let year = AcademicYear::containing(r.date);
+    let year = AcademicYear::of(r.date, school.settings.year_starts_on);
     if year.is_none() {
         p.push("date", Problem::OutOfRange);
     }
     let title = p.optional_text("title", r.title.as_deref(), 200);
     let agenda = p.texts("agenda", &r.agenda, 1000);
     let notes = p.optional_text("notes", r.notes.as_deref(), 8000);
-    let seating = match (r.target(), seating) {
+    let seating = match (r.target(school), seating) {
         (Some((body, _)), Some(s)) if s.body == body => Some(s),
         (Some(_), _) => {
             p.push("commission_id", Problem::UnknownReference);
@@ -307,7 +308,7 @@ impl Meeting {
         }
         let mut p = Problems::default();
         if let Some(d) = r.date
-            && AcademicYear::containing(d) != Some(self.year)
+            && !self.year.files(d, school.settings.year_starts_on)
         {
             p.push("date", Problem::OutOfRange);
         }

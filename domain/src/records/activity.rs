@@ -159,7 +159,8 @@ pub fn record_activity(
         p.push("form", ProblemKind::UnknownReference);
     }
     let title = p.text("title", &input.title, 500);
-    let year = p.check("starts_on", AcademicYear::containing(input.starts_on).ok_or(()), ProblemKind::OutOfRange);
+    let year =
+        p.check("starts_on", AcademicYear::of(input.starts_on, refs.boundary).ok_or(()), ProblemKind::OutOfRange);
     p.check("ends_on", check_period(input.starts_on, input.ends_on), ProblemKind::OutOfRange);
     let hours = p.check("hours", input.hours.map_or(Ok(Hours::default()), Hours::parse), ProblemKind::OutOfRange);
     let place = p.optional_text("place", input.place.as_deref(), 200);

@@ -133,6 +133,8 @@ pub struct Refs {
     pub materials: Vec<MaterialId>,
     /// The school's meetings among those asked about.
     pub meetings: Vec<MeetingId>,
+    /// The school's year boundary: under which year a dated record is filed.
+    pub boundary: crate::year::YearBoundary,
 }
 
 impl Refs {
@@ -148,6 +150,7 @@ impl Refs {
             activities: Vec::new(),
             materials: Vec::new(),
             meetings: Vec::new(),
+            boundary: crate::year::YearBoundary::DEFAULT,
         }
     }
 

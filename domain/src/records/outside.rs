@@ -9,7 +9,7 @@ use super::input::{Problem, ProblemKind, Problems};
 use super::material::is_link;
 use crate::ids::{OutsideWorkId, SchoolId, StaffId};
 use crate::lang::Text;
-use crate::year::AcademicYear;
+use crate::year::{AcademicYear, YearBoundary};
 use chrono::{DateTime, NaiveDate, Utc};
 
 /// Where the work took place, from the school outwards.
@@ -161,7 +161,7 @@ pub enum RecordOutsideError {
 /// `form` or `role`, a date in the future, hours out of range, a link that is not `http(s)`.
 pub fn record_outside_work(
     actor: &RecordActor,
-    (staff, school): (StaffId, SchoolId),
+    (staff, school, boundary): (StaffId, SchoolId, YearBoundary),
     input: OutsideWorkInput,
     id: OutsideWorkId,
     now: DateTime<Utc>,
@@ -184,7 +184,7 @@ pub fn record_outside_work(
     let title = p.text("title", &input.title, 500);
     let organiser = p.optional_text("organiser", input.organiser.as_deref(), 300);
     let hours = p.check("hours", Hours::parse(input.hours), ProblemKind::OutOfRange);
-    let year = AcademicYear::containing(input.on);
+    let year = AcademicYear::of(input.on, boundary);
     if input.on > now.date_naive() || year.is_none() {
         p.push("date", ProblemKind::OutOfRange);
     }
@@ -326,7 +326,7 @@ mod tests {
         let (school, teacher, deputy, colleague, me) = actors();
         let w = record_outside_work(
             &teacher,
-            (me, school),
+            (me, school, YearBoundary::default()),
             input("district", "practical_seminar"),
             OutsideWorkId::new(),
             now(),
@@ -337,7 +337,7 @@ mod tests {
         assert_eq!(
             record_outside_work(
                 &colleague,
-                (me, school),
+                (me, school, YearBoundary::default()),
                 input("district", "seminar_practicum"),
                 OutsideWorkId::new(),
                 now()
@@ -348,11 +348,16 @@ mod tests {
         assert_eq!(w.confirm(&colleague, now()), Err(ConfirmOutsideError::NotAllowed));
         let ok = w.confirm(&deputy, now()).unwrap();
         assert_eq!(ok.confirm(&deputy, now()), Err(ConfirmOutsideError::AlreadyConfirmed));
-        let jury =
-            record_outside_work(&deputy, (me, school), input("republic", "olympiad_jury"), OutsideWorkId::new(), now())
-                .unwrap()
-                .confirm(&deputy, now())
-                .unwrap();
+        let jury = record_outside_work(
+            &deputy,
+            (me, school, YearBoundary::default()),
+            input("republic", "olympiad_jury"),
+            OutsideWorkId::new(),
+            now(),
+        )
+        .unwrap()
+        .confirm(&deputy, now())
+        .unwrap();
         let c = count_confirmed([&ok, &jury, &w]);
         assert_eq!((c.at(OutsideLevel::District), c.at(OutsideLevel::Republic), c.total()), (1, 1, 2));
     }
@@ -366,7 +371,7 @@ mod tests {
         bad.hours = -1.0;
         bad.link = Some("ftp://x".into());
         let Err(RecordOutsideError::Invalid(problems)) =
-            record_outside_work(&teacher, (me, school), bad, OutsideWorkId::new(), now())
+            record_outside_work(&teacher, (me, school, YearBoundary::default()), bad, OutsideWorkId::new(), now())
         else {
             panic!("refused")
         };

@@ -12,6 +12,8 @@ pub struct Model {
     pub name_key: String,
     pub address: Option<String>,
     pub min_head_experience_years: i32,
+    /// `MM-DD`: from this day, dated records are filed under the coming academic year.
+    pub year_starts_on: String,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

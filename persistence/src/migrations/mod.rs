@@ -20,6 +20,7 @@ mod m20261201_000111_plan_decision_dates;
 mod m20261202_000130_staff_invitations;
 mod m20261202_000140_events;
 mod m20261202_000141_webhooks;
+mod m20261203_000150_school_year_boundary;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000130_staff_invitations::Migration),
             Box::new(m20261202_000140_events::Migration),
             Box::new(m20261202_000141_webhooks::Migration),
+            Box::new(m20261203_000150_school_year_boundary::Migration),
         ]
     }
 }

@@ -70,8 +70,9 @@ impl Store {
     ///
     /// # Errors
     /// [`crate::StoreError::Db`].
-    pub async fn record_refs(&self, school: SchoolId, q: &RefQuery) -> StoreResult<Refs> {
-        let mut refs = Refs::empty(school);
+    pub async fn record_refs(&self, school: &School, q: &RefQuery) -> StoreResult<Refs> {
+        let mut refs = Refs { boundary: school.settings.year_starts_on, ..Refs::empty(school.id) };
+        let school = school.id;
         let s = school.uuid();
         let people = distinct(&q.people, StaffId::uuid);
         if !people.is_empty() {

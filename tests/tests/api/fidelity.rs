@@ -407,3 +407,95 @@ async fn minutes_list_the_members_of_the_meetings_date_and_only_they_are_marked_
     assert_eq!(moved.status, StatusCode::OK, "{}", moved.text);
     assert!(listed(&moved.body).contains(&joined) && !listed(&moved.body).contains(&left), "{}", moved.text);
 }
+
+/// A pedagogical council dated `date` in the demo school, as the director schedules it.
+async fn council_on(app: &TestApp, director: &str, school: &str, date: &str) -> usul_tests::Answer {
+    app.post(
+        &format!("/api/v1/schools/{school}/meetings"),
+        director,
+        &json!({"body": "pedagogical_council", "date": date, "agenda": ["Жылдык план"]}),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn the_august_council_opens_the_coming_year_by_the_schools_boundary_r_5_1_issue_11_point_6() {
+    let app = spawn_app().await;
+    let director = app.login("director@demo.usul.kg").await;
+    let school = app.demo_school().await;
+    let path = format!("/api/v1/schools/{school}");
+    let s = app.get(&path, &director).await;
+    assert_eq!(s.body["settings"]["year_starts_on"], "08-15", "the default: {}", s.text);
+
+    // The council of 28 August 2025 adopts the 2025-2026 plan: it belongs to that year.
+    let august = council_on(&app, &director, &school, "2025-08-28").await;
+    assert_eq!(august.status, StatusCode::CREATED, "{}", august.text);
+    assert_eq!(august.body["year"], "2025-2026");
+    // Before the boundary, the year that ends.
+    let summer = council_on(&app, &director, &school, "2025-08-10").await;
+    assert_eq!(summer.body["year"], "2024-2025", "{}", summer.text);
+
+    // So are activities and outside work.
+    let deputy = app.login("deputy@demo.usul.kg").await;
+    let a = app
+        .post(
+            &format!("/api/v1/schools/{school}/activities"),
+            &deputy,
+            &json!({"form": "seminar_practicum", "title": "Жаңы окуу жылына даярдык", "starts_on": "2025-08-20", "hours": 2}),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.text);
+    assert_eq!(a.body["year"], "2025-2026");
+    let teacher = app.login("n.isakov@demo.usul.kg").await;
+    let me = app.staff_id("n.isakov@demo.usul.kg").await;
+    let w = app
+        .post(
+            &format!("/api/v1/staff/{me}/outside-work"),
+            &teacher,
+            &json!({"level": "district", "date": "2025-08-22", "form": "seminar_practicum", "role": "presenter", "title": "Райондук августтук кеңешме", "hours": 4}),
+        )
+        .await;
+    assert_eq!(w.status, StatusCode::CREATED, "{}", w.text);
+    assert_eq!(w.body["year"], "2025-2026");
+
+    // A school whose year begins later files the same day under the year before.
+    let later = app.patch(&path, &director, &json!({"settings": {"year_starts_on": "09-01"}})).await;
+    assert_eq!(later.status, StatusCode::OK, "{}", later.text);
+    assert_eq!(later.body["settings"]["year_starts_on"], "09-01");
+    assert_eq!(later.body["settings"]["min_head_experience_years"], 5, "the other setting stays");
+    let then = council_on(&app, &director, &school, "2025-08-29").await;
+    assert_eq!(then.body["year"], "2024-2025", "{}", then.text);
+}
+
+#[tokio::test]
+async fn a_year_boundary_out_of_range_or_malformed_is_refused_and_nothing_changes_issue_11_point_6() {
+    let app = spawn_app().await;
+    let director = app.login("director@demo.usul.kg").await;
+    let school = app.demo_school().await;
+    let path = format!("/api/v1/schools/{school}");
+    let before = app.get(&path, &director).await;
+    for (bad, kind) in
+        [("06-30", "out_of_range"), ("09-02", "out_of_range"), ("8-15", "invalid_format"), ("02-30", "invalid_format")]
+    {
+        let a = app.patch(&path, &director, &json!({"settings": {"year_starts_on": bad}})).await;
+        a.assert_problem(422, "validation_failed");
+        assert_eq!(a.error_fields(), ["settings.year_starts_on"], "{bad}: {}", a.text);
+        assert!(a.text.contains(kind), "{bad}: {}", a.text);
+    }
+    let after = app.get(&path, &director).await;
+    assert_eq!(after.body, before.body, "nothing stored");
+    // A new school with a bad boundary is not created either.
+    let admin = app.login("admin@demo.usul.kg").await;
+    let district = before.body["district_id"].clone();
+    let a = app
+        .post(
+            "/api/v1/schools",
+            &admin,
+            &json!({"district_id": district, "name": "Жаңы мектеп", "settings": {"year_starts_on": "12-01"}}),
+        )
+        .await;
+    a.assert_problem(422, "validation_failed");
+    let listed =
+        app.get(&format!("/api/v1/schools?district_id={}&limit=200", district.as_str().unwrap()), &admin).await;
+    assert!(!listed.text.contains("Жаңы мектеп"));
+}

@@ -441,7 +441,7 @@ pub(super) async fn records(
         };
         let w = usul_domain::records::outside::record_outside_work(
             &deputy,
-            (id(who)?, school.id),
+            (id(who)?, school.id, school.settings.year_starts_on),
             input,
             usul_domain::ids::OutsideWorkId::new(),
             now,

@@ -80,7 +80,7 @@ pub async fn create(
 ) -> Result<HttpResponse, ApiError> {
     let school = school(&state, &id).await?;
     let request = ScheduleRequest::from(body.0);
-    let seating = match request.target() {
+    let seating = match request.target(&school) {
         Some((body, year)) => state.store.seating(&school, body, year, request.date).await?,
         None => None,
     };

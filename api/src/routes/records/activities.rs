@@ -341,7 +341,7 @@ pub async fn create_activity(
 ) -> Result<HttpResponse, ApiError> {
     let (school, actor) = school_of_path(&state, &auth, &id).await?;
     let input = ActivityInput::from(body.0);
-    let refs = state.store.record_refs(school.id, &input.references()).await?;
+    let refs = state.store.record_refs(&school, &input.references()).await?;
     let a = record_activity(&actor, input, &refs, ActivityId::new(), Utc::now())?;
     let a = state.store.create_activity(&school, &a, &auth.audit("activity recorded")).await?;
     Ok(created(format!("/api/v1/activities/{}", a.id), a.version, &ActivityView::of(&a, lang(&req))))
@@ -407,7 +407,7 @@ pub async fn set_participants(
     let feedback: Option<Vec<FeedbackInput>> =
         body.0.feedback.as_ref().map(|f| f.iter().map(FeedbackInput::from).collect());
     let wanted = participant_references(&parts, feedback.as_deref().unwrap_or_default());
-    let refs = state.store.record_refs(school.id, &wanted).await?;
+    let refs = state.store.record_refs(&school, &wanted).await?;
     let change = a.set_participants(&actor, &parts, feedback.as_deref(), &refs)?;
     let audit = auth.audit("participants recorded");
     let (version, feedback) = (expected(&req, a.version), change.feedback.as_deref());

@@ -297,7 +297,7 @@ pub async fn create_material(
 ) -> Result<HttpResponse, ApiError> {
     let (school, actor) = school_of_path(&state, &auth, &id).await?;
     let input = MaterialInput::from(body.0);
-    let refs = state.store.record_refs(school.id, &input.references()).await?;
+    let refs = state.store.record_refs(&school, &input.references()).await?;
     let m = add_material(&actor, input, &refs, MaterialId::new(), Utc::now())?;
     let m = state.store.create_material(&school, &m, &auth.audit("material added")).await?;
     Ok(created(format!("/api/v1/materials/{}", m.id), m.version, &MaterialView::from(&m)))

@@ -212,7 +212,7 @@ pub async fn create_mentorship(
 ) -> Result<HttpResponse, ApiError> {
     let (school, actor) = school_of_path(&state, &auth, &id).await?;
     let input = MentorshipInput::from(body.0);
-    let refs = state.store.record_refs(school.id, &input.references()).await?;
+    let refs = state.store.record_refs(&school, &input.references()).await?;
     let m = record_mentorship(&actor, input, &refs, MentorshipId::new(), Utc::now())?;
     let m = state.store.create_mentorship(&school, &m, &auth.audit("mentorship recorded")).await?;
     Ok(created(format!("/api/v1/mentorships/{}", m.id), m.version, &MentorshipView::from(&m)))

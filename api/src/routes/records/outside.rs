@@ -203,7 +203,13 @@ pub async fn create_outside_work(
     body: ValidJson<CreateOutsideWorkBody>,
 ) -> Result<HttpResponse, ApiError> {
     let (s, school, actor) = staff_of_path(&state, &auth, &id).await?;
-    let w = record_outside_work(&actor, (s.id, school.id), body.0.into(), OutsideWorkId::new(), Utc::now())?;
+    let w = record_outside_work(
+        &actor,
+        (s.id, school.id, school.settings.year_starts_on),
+        body.0.into(),
+        OutsideWorkId::new(),
+        Utc::now(),
+    )?;
     let w = state.store.create_outside_work(&school, &w, &auth.audit("outside work recorded")).await?;
     Ok(created(format!("/api/v1/outside-work/{}", w.id), w.version, &OutsideWorkView::from(&w)))
 }
