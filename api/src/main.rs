@@ -157,6 +157,11 @@ async fn run(cli: Cli) -> Result<(), String> {
                     "no USUL_JWT_SECRET: using a random one; tokens will not survive a restart (dev/demo mode only)"
                 );
             }
+            tracing::info!(files = %settings.files.describe(), "where uploaded files are kept");
+            if let Err(e) = settings.files.check().await {
+                // Not fatal: uploads and downloads answer 503 until the store answers.
+                tracing::warn!(error = %e, "the file storage does not answer yet");
+            }
             let store = open(&args.db).await?.with_cache_ttl(std::time::Duration::from_secs(args.cache_seconds));
             if args.demo {
                 if demo::load(&store).await.map_err(|e| e.to_string())? {

@@ -9,6 +9,7 @@ use sea_orm::{ConnectionTrait, Database};
 use serde_json::{Value, json};
 use std::sync::Once;
 use usul_api::config::{Secret, Settings};
+use usul_api::storage::FileStore;
 use usul_persistence::Store;
 use uuid::Uuid;
 
@@ -111,6 +112,8 @@ pub struct Options {
     pub metrics_token: Option<String>,
     /// Origins allowed to call the API from a browser (CORS).
     pub cors_origins: Vec<String>,
+    /// Where uploaded files go; `None`: a local temporary directory.
+    pub files: Option<FileStore>,
 }
 
 impl Default for Options {
@@ -125,6 +128,7 @@ impl Default for Options {
             counted: false,
             metrics_token: None,
             cors_origins: Vec::new(),
+            files: None,
         }
     }
 }
@@ -198,7 +202,7 @@ fn settings(options: &Options) -> Settings {
         max_body_bytes: options.max_body_bytes,
         max_failed_logins: 5,
         lockout_seconds: 900,
-        files_dir: std::env::temp_dir().join("usul-test-files"),
+        files: options.files.clone().unwrap_or_else(|| FileStore::local(std::env::temp_dir().join("usul-test-files"))),
         max_file_bytes: options.max_file_bytes,
         hash_workers: 2,
         hash_queue: options.hash_queue,
@@ -281,8 +285,14 @@ impl Answer {
 impl TestApp {
     /// Starts a second server over the same database.
     pub async fn twin(&self) -> Twin {
+        self.twin_with(Options::default()).await
+    }
+
+    /// Starts a second server over the same database, with its own options (another file
+    /// store's spool directory, say).
+    pub async fn twin_with(&self, options: Options) -> Twin {
         let store = Store::connect(&self.db_url).await.expect("connect twin");
-        let running = usul_api::app::start(store, settings(&Options::default()), "127.0.0.1:0", 1).expect("bind twin");
+        let running = usul_api::app::start(store, settings(&options), "127.0.0.1:0", 1).expect("bind twin");
         let handle = running.server.handle();
         tokio::spawn(running.server);
         Twin { address: format!("http://{}", running.addr), handle }
