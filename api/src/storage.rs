@@ -311,7 +311,9 @@ impl FileStore {
         match self {
             Self::Local { dir } => match std::fs::read(dir.join(key)) {
                 Ok(b) => Ok(FileBody::Bytes(b)),
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(StorageError::NotFound { key: key.to_owned() }),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    Err(StorageError::NotFound { key: key.to_owned() })
+                }
                 Err(e) => Err(StorageError::Io(e)),
             },
             Self::S3 { store, .. } => {
@@ -359,10 +361,7 @@ mod tests {
         assert_eq!(s3(|c| c.bucket = " ".into()).err(), Some(S3ConfigError::MissingBucket));
         assert_eq!(s3(|c| c.access_key_id = Some("k".into())).err(), Some(S3ConfigError::HalfCredentials));
         assert!(matches!(s3(|c| c.endpoint = Some("minio:9000".into())), Err(S3ConfigError::BadEndpoint(_))));
-        assert!(matches!(
-            s3(|c| c.endpoint = Some("http://minio:9000".into())),
-            Err(S3ConfigError::HttpNotAllowed(_))
-        ));
+        assert!(matches!(s3(|c| c.endpoint = Some("http://minio:9000".into())), Err(S3ConfigError::HttpNotAllowed(_))));
         let ok = s3(|c| {
             c.endpoint = Some("http://minio:9000/".into());
             c.allow_http = true;

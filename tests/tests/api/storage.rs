@@ -153,8 +153,10 @@ async fn new_material(app: &TestApp) -> (String, String) {
 }
 
 async fn upload_material(app: &TestApp, token: &str, id: &str, name: &str, bytes: Vec<u8>) -> usul_tests::Answer {
-    app.send(app.request(Method::PUT, &format!("/api/v1/materials/{id}/file"), Some(token)).multipart(form(name, bytes)))
-        .await
+    app.send(
+        app.request(Method::PUT, &format!("/api/v1/materials/{id}/file"), Some(token)).multipart(form(name, bytes)),
+    )
+    .await
 }
 
 /// GET `url` with `token`: (status, ETag, body bytes).
@@ -170,11 +172,9 @@ async fn files_uploaded_to_one_instance_are_kept_in_the_bucket_and_served_by_ano
     // Arrange
     let Some(moto) = Moto::start().await else { return };
     let first_spool = spool();
-    let app = spawn_app_with(Options {
-        files: Some(s3_store(&moto.endpoint, first_spool.clone())),
-        ..Options::default()
-    })
-    .await;
+    let app =
+        spawn_app_with(Options { files: Some(s3_store(&moto.endpoint, first_spool.clone())), ..Options::default() })
+            .await;
     let (material, author) = new_material(&app).await;
     let teacher = app.login("t.ryskulov@demo.usul.kg").await;
     let me = app.staff_id("t.ryskulov@demo.usul.kg").await;
@@ -220,7 +220,9 @@ async fn files_uploaded_to_one_instance_are_kept_in_the_bucket_and_served_by_ano
     assert_eq!((status, sha256(&bytes)), (StatusCode::OK, sha256(&certificate)));
     // …and by a second instance over the same database and bucket with a disk of its own.
     let second_spool = spool();
-    let twin = app.twin_with(Options { files: Some(s3_store(&moto.endpoint, second_spool.clone())), ..Options::default() }).await;
+    let twin = app
+        .twin_with(Options { files: Some(s3_store(&moto.endpoint, second_spool.clone())), ..Options::default() })
+        .await;
     let (status, etag, bytes) = download(&app, &format!("{}{material_path}", twin.address), &author).await;
     assert_eq!((status, bytes), (StatusCode::OK, lesson.clone()));
     assert_eq!(etag, format!("\"{}\"", sha256(&lesson)));
@@ -235,8 +237,8 @@ async fn with_the_bucket_down_uploads_and_downloads_answer_503_and_nothing_is_re
     // Arrange: a file stored while the bucket was up.
     let Some(mut moto) = Moto::start().await else { return };
     let spool = spool();
-    let app = spawn_app_with(Options { files: Some(s3_store(&moto.endpoint, spool.clone())), ..Options::default() })
-        .await;
+    let app =
+        spawn_app_with(Options { files: Some(s3_store(&moto.endpoint, spool.clone())), ..Options::default() }).await;
     let (material, author) = new_material(&app).await;
     let first = upload_material(&app, &author, &material, "first.pdf", pdf("first")).await;
     assert_eq!(first.status, StatusCode::OK, "{}", first.text);
