@@ -128,7 +128,7 @@ pub enum ConfigError {
     #[error("USUL_CORS_ORIGINS: `{0}` is not an origin; write scheme://host[:port], e.g. https://app.example.kg")]
     BadCorsOrigin(String),
     /// `USUL_STORAGE=s3` with settings that cannot work.
-    #[error("USUL_STORAGE=s3: {0}")]
+    #[error("{0}")]
     Storage(#[from] crate::storage::S3ConfigError),
 }
 

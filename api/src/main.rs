@@ -22,7 +22,7 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Run the HTTP server (migrations run first).
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Bring the database schema up to date.
     Migrate(DbArgs),
     /// Create an administrator account.

@@ -203,7 +203,7 @@ impl ProblemCode {
             Self::Unavailable => (503, "The database cannot be reached; retry after `Retry-After` seconds."),
             Self::FileStorageUnavailable => (
                 503,
-                "The file storage (the S3-compatible bucket) cannot be reached; nothing was stored. Retry after `Retry-After` seconds.",
+                "The file storage (the S3-compatible bucket) cannot be reached; nothing was changed. Retry after `Retry-After` seconds.",
             ),
             Self::CommissionNotApprovable => {
                 (422, "The commission cannot be approved (R-3.2.2a, R-3.2.2c); `errors` lists why.")

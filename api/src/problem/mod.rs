@@ -356,9 +356,9 @@ impl ApiError {
                 t("Маалымат базасы жеткиликсиз.", "База данных недоступна.", "The database is unreachable.")
             }
             Self::FileStorageUnavailable => t(
-                "Файлдар сактагычы жеткиликсиз; эч нерсе сакталган жок.",
-                "Хранилище файлов недоступно; ничего не сохранено.",
-                "The file storage is unreachable; nothing was stored.",
+                "Файлдар сактагычы жеткиликсиз; эч нерсе өзгөргөн жок.",
+                "Хранилище файлов недоступно; ничего не изменено.",
+                "The file storage is unreachable; nothing was changed.",
             ),
             Self::Overloaded { retry_after } | Self::RateLimited { retry_after } => match lang {
                 Lang::Ky => format!("{retry_after} секунддан кийин кайра аракет кылыңыз."),
