@@ -127,14 +127,19 @@ impl fmt::Debug for S3Config {
 /// Why an S3 configuration cannot be used.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum S3ConfigError {
+    /// No bucket named.
     #[error("USUL_S3_BUCKET is required when USUL_STORAGE=s3")]
     MissingBucket,
+    /// A key id without its secret, or the other way round.
     #[error("USUL_S3_ACCESS_KEY_ID and USUL_S3_SECRET_ACCESS_KEY go together: set both or neither")]
     HalfCredentials,
+    /// An endpoint that is not an http(s) URL.
     #[error("USUL_S3_ENDPOINT: `{0}` is not an http:// or https:// URL")]
     BadEndpoint(String),
+    /// A plain-HTTP endpoint without `USUL_S3_ALLOW_HTTP`.
     #[error("USUL_S3_ENDPOINT `{0}` is plain HTTP; set USUL_S3_ALLOW_HTTP=true to allow it (local MinIO only)")]
     HttpNotAllowed(String),
+    /// The S3 client refused the settings.
     #[error("the S3 settings are refused: {0}")]
     Client(String),
 }
