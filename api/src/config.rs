@@ -41,9 +41,32 @@ pub struct ServeArgs {
     /// Largest request body accepted, in bytes.
     #[arg(long, env = "USUL_MAX_BODY_BYTES", default_value_t = 262_144)]
     pub max_body_bytes: usize,
-    /// Where uploaded files are kept.
+    /// Where uploaded files are kept (`USUL_STORAGE=local`), or written while they are checked
+    /// before going to the bucket (`s3`).
     #[arg(long, env = "USUL_FILES_DIR", default_value = "files")]
     pub files_dir: String,
+    /// Where uploaded files are kept: `local` (under `USUL_FILES_DIR`) or `s3` (an
+    /// S3-compatible bucket shared by every instance: AWS S3, MinIO).
+    #[arg(long, env = "USUL_STORAGE", value_enum, default_value_t = StorageKind::Local)]
+    pub storage: StorageKind,
+    /// The bucket (`USUL_STORAGE=s3`).
+    #[arg(long, env = "USUL_S3_BUCKET")]
+    pub s3_bucket: Option<String>,
+    /// An S3-compatible endpoint such as `http://minio:9000`; AWS S3 when unset.
+    #[arg(long, env = "USUL_S3_ENDPOINT")]
+    pub s3_endpoint: Option<String>,
+    /// The bucket's region.
+    #[arg(long, env = "USUL_S3_REGION", default_value = "us-east-1")]
+    pub s3_region: String,
+    /// Access key id; unset: the AWS defaults (`AWS_ACCESS_KEY_ID`, an instance role …).
+    #[arg(long, env = "USUL_S3_ACCESS_KEY_ID")]
+    pub s3_access_key_id: Option<String>,
+    /// Secret access key, with `USUL_S3_ACCESS_KEY_ID`.
+    #[arg(long, env = "USUL_S3_SECRET_ACCESS_KEY", hide_env_values = true)]
+    pub s3_secret_access_key: Option<String>,
+    /// Allow a plain-HTTP `USUL_S3_ENDPOINT` (a local MinIO).
+    #[arg(long, env = "USUL_S3_ALLOW_HTTP", default_value_t = false, action = clap::ArgAction::Set)]
+    pub s3_allow_http: bool,
     /// Largest uploaded file accepted, in bytes.
     #[arg(long, env = "USUL_MAX_FILE_BYTES", default_value_t = 20 * 1024 * 1024)]
     pub max_file_bytes: u64,
@@ -100,6 +123,15 @@ pub struct ServeArgs {
     pub demo: bool,
 }
 
+/// Where uploaded files are kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum StorageKind {
+    /// A local directory (`USUL_FILES_DIR`): one instance, or a shared volume.
+    Local,
+    /// An S3-compatible bucket shared by every instance.
+    S3,
+}
+
 /// Why the configuration cannot be used.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -115,6 +147,9 @@ pub enum ConfigError {
     /// An entry of `USUL_CORS_ORIGINS` that is not an origin.
     #[error("USUL_CORS_ORIGINS: `{0}` is not an origin; write scheme://host[:port], e.g. https://app.example.kg")]
     BadCorsOrigin(String),
+    /// `USUL_STORAGE=s3` with settings that cannot work.
+    #[error("{0}")]
+    Storage(#[from] crate::storage::S3ConfigError),
 }
 
 /// What the running service needs, validated.
@@ -128,8 +163,8 @@ pub struct Settings {
     pub max_failed_logins: i32,
     /// How long a locked account stays locked, in seconds.
     pub lockout_seconds: u64,
-    /// Where uploaded files are kept.
-    pub files_dir: std::path::PathBuf,
+    /// Where uploaded files are kept: a local directory or an S3-compatible bucket.
+    pub files: crate::storage::FileStore,
     /// Largest uploaded file accepted, in bytes.
     pub max_file_bytes: u64,
     /// Password hashes run at once.
@@ -180,7 +215,8 @@ impl Settings {
     /// Validates the serve flags. Returns the settings and whether the secret was generated.
     ///
     /// # Errors
-    /// [`ConfigError`] when the secret is missing or short outside dev/demo mode.
+    /// [`ConfigError`] when the secret is missing or short outside dev/demo mode, a CORS
+    /// origin is not one, or the S3 settings cannot work.
     pub fn from_args(args: &ServeArgs) -> Result<(Self, bool), ConfigError> {
         let (secret, generated) = match &args.jwt_secret {
             Some(s) if s.len() < 32 => return Err(ConfigError::ShortSecret),
@@ -196,6 +232,19 @@ impl Settings {
             .filter(|o| !o.is_empty())
             .map(|o| cors_origin(o).ok_or_else(|| ConfigError::BadCorsOrigin(o.to_owned())))
             .collect::<Result<Vec<_>, _>>()?;
+        let files_dir = std::path::PathBuf::from(&args.files_dir);
+        let files = match args.storage {
+            StorageKind::Local => crate::storage::FileStore::local(files_dir),
+            StorageKind::S3 => crate::storage::FileStore::s3(crate::storage::S3Config {
+                bucket: args.s3_bucket.clone().unwrap_or_default(),
+                endpoint: args.s3_endpoint.clone(),
+                region: args.s3_region.clone(),
+                access_key_id: args.s3_access_key_id.clone(),
+                secret_access_key: args.s3_secret_access_key.clone(),
+                allow_http: args.s3_allow_http,
+                spool: files_dir,
+            })?,
+        };
         Ok((
             Self {
                 jwt_secret: Secret(secret),
@@ -204,7 +253,7 @@ impl Settings {
                 max_body_bytes: args.max_body_bytes.max(1024),
                 max_failed_logins: 5,
                 lockout_seconds: 900,
-                files_dir: std::path::PathBuf::from(&args.files_dir),
+                files,
                 max_file_bytes: args.max_file_bytes.max(1024),
                 hash_workers: if args.hash_workers == 0 {
                     std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get)

@@ -1,12 +1,14 @@
 //! Uploaded files: checked (name, declared type against the bytes, size), written completely
-//! under `USUL_FILES_DIR` before anything is recorded, hashed with SHA-256.
+//! to a temporary file and hashed with SHA-256, then put in the [`FileStore`] before anything
+//! is recorded; served back from it.
 
 use crate::problem::{ApiError, FieldErrorKind, ProblemCode};
+use crate::storage::{FileBody, FileStore};
 use actix_multipart::Multipart;
 use futures_util::StreamExt;
 use sha2::{Digest, Sha256};
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use usul_domain::records::StoredFile;
 
 /// The types accepted, with the bytes each must start with.
@@ -48,13 +50,14 @@ fn matches_declared(content_type: &str, head: &[u8]) -> bool {
         && (content_type != "text/plain" || std::str::from_utf8(head).is_ok() || head.len() >= 512)
 }
 
-/// Reads the `file` part of a multipart body to a temporary file, checking it, and moves it to
-/// its key once complete. Nothing is left behind when anything fails.
+/// Reads the `file` part of a multipart body to a temporary file, checking it, and puts it in
+/// the store under its key once complete. Nothing is left behind when anything fails.
 ///
 /// # Errors
 /// 413 over the limit, 415 for a type we do not keep, 422 when the bytes do not match the
-/// declared type or the name is unsafe, 400 for a malformed body.
-pub async fn receive(mut body: Multipart, dir: &Path, key: &str, limit: u64) -> Result<StoredFile, ApiError> {
+/// declared type or the name is unsafe, 400 for a malformed body, 503 when the file storage
+/// cannot be reached.
+pub async fn receive(mut body: Multipart, files: &FileStore, key: &str, limit: u64) -> Result<StoredFile, ApiError> {
     let malformed = |detail: &str| ApiError::BadRequest {
         code: ProblemCode::MalformedMultipart,
         detail: detail.to_owned(),
@@ -72,6 +75,7 @@ pub async fn receive(mut body: Multipart, dir: &Path, key: &str, limit: u64) -> 
                 "PDF, PNG, JPEG, ZIP, DOCX, PPTX, XLSX, ODT, DOC or plain text in the file part",
             ));
         }
+        let dir = files.spool_dir();
         std::fs::create_dir_all(dir).map_err(|e| ApiError::internal("files dir", e))?;
         let tmp = dir.join(format!(".upload-{}", uuid::Uuid::new_v4().simple()));
         let result = write(&mut field, &tmp, limit).await;
@@ -90,14 +94,7 @@ pub async fn receive(mut body: Multipart, dir: &Path, key: &str, limit: u64) -> 
                 extra: Some(serde_json::json!({"declared": content_type, "field": "file"})),
             });
         }
-        let target: PathBuf = dir.join(key);
-        if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| ApiError::internal("files dir", e))?;
-        }
-        std::fs::rename(&tmp, &target).map_err(|e| {
-            let _ = std::fs::remove_file(&tmp);
-            ApiError::internal("storing the file", e)
-        })?;
+        files.put_file(key, &tmp).await?;
         return Ok(StoredFile { name, content_type, size, sha256, key: key.to_owned() });
     }
     Err(ApiError::field("file", FieldErrorKind::Required))
@@ -130,7 +127,7 @@ async fn write(field: &mut actix_multipart::Field, tmp: &Path, limit: u64) -> Re
 }
 
 /// Receives an upload under a fresh key of `school`, then records it with `record`; when
-/// recording fails the written file is removed, so nothing is left behind.
+/// recording fails the stored file is deleted, so nothing is left behind.
 ///
 /// # Errors
 /// Those of [`receive`], or `record`'s.
@@ -145,21 +142,26 @@ where
     Fut: std::future::Future<Output = Result<T, ApiError>>,
 {
     let key = format!("{school}/{}", uuid::Uuid::new_v4().simple());
-    let file = receive(body, &settings.files_dir, &key, settings.max_file_bytes).await?;
+    let file = receive(body, &settings.files, &key, settings.max_file_bytes).await?;
     let recorded = record(file).await;
-    if recorded.is_err() {
-        let _ = std::fs::remove_file(settings.files_dir.join(&key));
+    if recorded.is_err()
+        && let Err(e) = settings.files.delete(&key).await
+    {
+        // Unreferenced, so harmless but for its space: say where it is.
+        tracing::warn!(key = %key, error = %e, "a file whose record failed could not be deleted");
     }
     recorded
 }
 
-/// Serves a stored file with its type, an attachment name (RFC 5987) and its hash as `ETag`.
+/// Serves a stored file with its type, an attachment name (RFC 5987) and its hash as `ETag`,
+/// read through the store (streamed from a bucket).
 ///
 /// # Errors
-/// [`ApiError::Internal`] when the stored file cannot be read.
-pub fn serve(dir: &Path, f: &StoredFile) -> Result<actix_web::HttpResponse, ApiError> {
+/// 503 when the file storage cannot be reached; [`ApiError::Internal`] when the stored file
+/// is missing or cannot be read.
+pub async fn serve(files: &FileStore, f: &StoredFile) -> Result<actix_web::HttpResponse, ApiError> {
     use actix_web::http::header;
-    let bytes = std::fs::read(dir.join(&f.key)).map_err(|e| ApiError::internal("reading a stored file", e))?;
+    let body = files.get(&f.key).await?;
     let encoded: String = f
         .name
         .bytes()
@@ -171,12 +173,16 @@ pub fn serve(dir: &Path, f: &StoredFile) -> Result<actix_web::HttpResponse, ApiE
             }
         })
         .collect();
-    Ok(actix_web::HttpResponse::Ok()
-        .insert_header((header::CONTENT_TYPE, f.content_type.clone()))
+    let mut res = actix_web::HttpResponse::Ok();
+    res.insert_header((header::CONTENT_TYPE, f.content_type.clone()))
         .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename*=UTF-8''{encoded}")))
         .insert_header((header::ETAG, format!("\"{}\"", f.sha256)))
-        .insert_header(("x-content-type-options", "nosniff"))
-        .body(bytes))
+        .insert_header(("x-content-type-options", "nosniff"));
+    Ok(match body {
+        FileBody::Bytes(bytes) => res.body(bytes),
+        // The recorded size is the object's: a client sees a short body if the stream breaks.
+        FileBody::Stream(stream) => res.no_chunking(f.size).streaming(stream),
+    })
 }
 
 #[cfg(test)]

@@ -18,6 +18,7 @@ pub mod query;
 pub mod ratelimit;
 pub mod routes;
 pub mod state;
+pub mod storage;
 pub mod sync;
 pub mod upload;
 pub mod webhooks;

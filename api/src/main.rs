@@ -22,7 +22,7 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Run the HTTP server (migrations run first).
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Bring the database schema up to date.
     Migrate(DbArgs),
     /// Create an administrator account.
@@ -156,6 +156,11 @@ async fn run(cli: Cli) -> Result<(), String> {
                 tracing::warn!(
                     "no USUL_JWT_SECRET: using a random one; tokens will not survive a restart (dev/demo mode only)"
                 );
+            }
+            tracing::info!(files = %settings.files.describe(), "where uploaded files are kept");
+            if let Err(e) = settings.files.check().await {
+                // Not fatal: uploads and downloads answer 503 until the store answers.
+                tracing::warn!(error = %e, "the file storage does not answer yet");
             }
             let store = open(&args.db).await?.with_cache_ttl(std::time::Duration::from_secs(args.cache_seconds));
             if args.demo {

@@ -9,6 +9,7 @@ use sea_orm::{ConnectionTrait, Database};
 use serde_json::{Value, json};
 use std::sync::Once;
 use usul_api::config::{Secret, Settings, WebhookSettings};
+use usul_api::storage::FileStore;
 use usul_persistence::Store;
 use uuid::Uuid;
 
@@ -122,6 +123,8 @@ pub struct Options {
     /// Webhooks: private receivers allowed (tests run theirs on loopback); the deliverer off
     /// unless a test turns it on ([`Options::delivering`]).
     pub webhooks: WebhookSettings,
+    /// Where uploaded files go; `None`: a local temporary directory.
+    pub files: Option<FileStore>,
 }
 
 impl Options {
@@ -155,6 +158,7 @@ impl Default for Options {
             metrics_token: None,
             cors_origins: Vec::new(),
             webhooks: WebhookSettings { allow_private: true, deliverer: false, ..WebhookSettings::default() },
+            files: None,
         }
     }
 }
@@ -229,7 +233,7 @@ fn settings(options: &Options) -> Settings {
         max_body_bytes: options.max_body_bytes,
         max_failed_logins: 5,
         lockout_seconds: 900,
-        files_dir: std::env::temp_dir().join("usul-test-files"),
+        files: options.files.clone().unwrap_or_else(|| FileStore::local(std::env::temp_dir().join("usul-test-files"))),
         max_file_bytes: options.max_file_bytes,
         hash_workers: 2,
         hash_queue: options.hash_queue,
@@ -316,7 +320,8 @@ impl TestApp {
         self.twin_with(Options::default()).await
     }
 
-    /// Starts a second server over the same database, with chosen options.
+    /// Starts a second server over the same database, with its own options (webhooks on, or
+    /// another file store's spool directory, say).
     pub async fn twin_with(&self, options: Options) -> Twin {
         let store = Store::connect(&self.db_url).await.expect("connect twin");
         let running = usul_api::app::start(store, settings(&options), "127.0.0.1:0", 1).expect("bind twin");

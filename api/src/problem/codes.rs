@@ -69,6 +69,7 @@ problem_codes! {
     IdempotencyInProgress = "idempotency_in_progress" => ("Ушул ачкыч менен сурам аткарылып жатат", "Запрос с этим ключом ещё выполняется", "A request with this key is still in progress"),
     CannotDeactivateSelf = "cannot_deactivate_self" => ("Өзүңүздү өчүрө албайсыз", "Нельзя деактивировать себя", "You cannot deactivate yourself"),
     Unavailable = "unavailable" => ("Кызмат убактылуу жеткиликсиз", "Сервис временно недоступен", "Service unavailable"),
+    FileStorageUnavailable = "file_storage_unavailable" => ("Файлдар сактагычы убактылуу жеткиликсиз", "Хранилище файлов временно недоступно", "File storage unavailable"),
     CommissionNotApprovable = "commission_not_approvable" => ("Комиссияны бекитүүгө болбойт", "Комиссию нельзя утвердить", "The commission cannot be approved"),
     HeadNotEligible = "head_not_eligible" => ("Бул кызматкер комиссияга жетекчи боло албайт", "Этот сотрудник не может возглавить комиссию", "This person cannot head the commission"),
     OrderRequired = "order_required" => ("Бекитилген комиссиянын курамы буйрук менен гана өзгөрөт", "Состав утверждённой комиссии меняется только приказом", "An approved commission's members change only by order"),
@@ -210,6 +211,10 @@ impl ProblemCode {
             }
             Self::CannotDeactivateSelf => (422, "Nobody deactivates their own account."),
             Self::Unavailable => (503, "The database cannot be reached; retry after `Retry-After` seconds."),
+            Self::FileStorageUnavailable => (
+                503,
+                "The file storage (the S3-compatible bucket) cannot be reached; nothing was changed. Retry after `Retry-After` seconds.",
+            ),
             Self::CommissionNotApprovable => {
                 (422, "The commission cannot be approved (R-3.2.2a, R-3.2.2c); `errors` lists why.")
             }

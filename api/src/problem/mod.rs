@@ -112,6 +112,9 @@ pub enum ApiError {
     /// The database cannot be reached (503, `Retry-After`).
     #[error("service unavailable")]
     Unavailable,
+    /// The file storage cannot be reached (503, `Retry-After`).
+    #[error("file storage unavailable")]
+    FileStorageUnavailable,
     /// Too much work of one kind is under way (503, `Retry-After`): password hashing.
     #[error("overloaded")]
     Overloaded { retry_after: u64 },
@@ -257,6 +260,7 @@ impl ApiError {
             Self::PayloadTooLarge { .. } => ProblemCode::PayloadTooLarge,
             Self::UnsupportedMediaType(_) => ProblemCode::UnsupportedMediaType,
             Self::Unavailable => ProblemCode::Unavailable,
+            Self::FileStorageUnavailable => ProblemCode::FileStorageUnavailable,
             Self::Overloaded { .. } => ProblemCode::Overloaded,
             Self::RateLimited { .. } => ProblemCode::RateLimited,
             Self::Internal(_) => ProblemCode::InternalError,
@@ -351,6 +355,11 @@ impl ApiError {
             Self::Unavailable => {
                 t("Маалымат базасы жеткиликсиз.", "База данных недоступна.", "The database is unreachable.")
             }
+            Self::FileStorageUnavailable => t(
+                "Файлдар сактагычы жеткиликсиз; эч нерсе өзгөргөн жок.",
+                "Хранилище файлов недоступно; ничего не изменено.",
+                "The file storage is unreachable; nothing was changed.",
+            ),
             Self::Overloaded { retry_after } | Self::RateLimited { retry_after } => match lang {
                 Lang::Ky => format!("{retry_after} секунддан кийин кайра аракет кылыңыз."),
                 Lang::Ru => format!("Повторите через {retry_after} с."),
@@ -454,7 +463,7 @@ impl ApiError {
             | Self::RateLimited { retry_after } => {
                 res.insert_header((header::RETRY_AFTER, retry_after.to_string()));
             }
-            Self::Unavailable => {
+            Self::Unavailable | Self::FileStorageUnavailable => {
                 res.insert_header((header::RETRY_AFTER, "5"));
             }
             _ => {}
@@ -478,7 +487,9 @@ impl ResponseError for ApiError {
             Self::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,
             Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            Self::Unavailable | Self::Overloaded { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Unavailable | Self::FileStorageUnavailable | Self::Overloaded { .. } => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -515,6 +526,20 @@ impl From<usul_persistence::StoreError> for ApiError {
                 Self::Unavailable
             }
             S::Db(db) => Self::internal("database", db),
+        }
+    }
+}
+
+impl From<crate::storage::StorageError> for ApiError {
+    fn from(e: crate::storage::StorageError) -> Self {
+        use crate::storage::StorageError as S;
+        match e {
+            S::Unavailable(cause) => {
+                tracing::error!(error = %cause, "file storage unreachable");
+                Self::FileStorageUnavailable
+            }
+            S::NotFound { .. } => Self::internal("a stored file is missing", e),
+            S::Io(_) => Self::internal("the files directory", e),
         }
     }
 }

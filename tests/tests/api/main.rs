@@ -28,6 +28,7 @@ mod quality;
 mod records;
 mod reports;
 mod resources;
+mod storage;
 mod support;
 mod sync;
 mod validation;

@@ -404,7 +404,7 @@ pub async fn download_file(
     let (m, _, actor) = load_material(&state, &auth, &id).await?;
     m.read(&actor)?;
     let f = m.file.ok_or(ApiError::NotFound)?;
-    crate::files::serve(&state.settings.files_dir, &f)
+    crate::files::serve(&state.settings.files, &f).await
 }
 
 /// Record a material's review at a commission meeting.

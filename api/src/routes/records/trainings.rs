@@ -297,5 +297,5 @@ pub async fn download_certificate(
     let (t, _, actor) = load_training(&state, &auth, &id).await?;
     t.read(&actor)?;
     let f = t.certificate_file.ok_or(ApiError::NotFound)?;
-    crate::files::serve(&state.settings.files_dir, &f)
+    crate::files::serve(&state.settings.files, &f).await
 }
