@@ -3,8 +3,9 @@
 //! `Report::submit`, `Report::accept` — so they can only make reports the API would allow.
 
 use crate::problem::ApiError;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use usul_domain::commission::Commission;
+use usul_domain::decision::Dated;
 use usul_domain::org::School;
 use usul_domain::report::{self, ActorFacts, Comment, Narrative, Person, Report, ReportKind, Section, StartReport};
 use usul_domain::staff::Staff;
@@ -30,8 +31,9 @@ fn section(text: Option<String>) -> Result<Option<Section>, ApiError> {
     text.map(|t| Section::parse(&t).map_err(|e| ApiError::internal("report narrative", e))).transpose()
 }
 
-/// Starts a report with fresh figures as `author` and submits it at `at`, as its author would
-/// through the API: the commission's report by its head, the school's by the deputy.
+/// Starts a report with fresh figures as `author` and submits it at `at`, dated `on` (a paper
+/// year entered afterwards) or `at`'s day, as its author would through the API: the
+/// commission's report by its head, the school's by the deputy.
 ///
 /// # Errors
 /// The domain's refusal (e.g. 403 when `author` may not write it), `report_exists`, or a
@@ -44,7 +46,7 @@ pub async fn file_submitted(
     year: AcademicYear,
     author: &Staff,
     narrative: Narrative,
-    at: DateTime<Utc>,
+    (at, on): (DateTime<Utc>, Option<NaiveDate>),
     audit: &Audit,
 ) -> Result<Report, ApiError> {
     let facts = facts_of(author, school, commission);
@@ -59,11 +61,14 @@ pub async fn file_submitted(
     let figures = store.report_figures(school.id, start.scope(), year, at.date_naive()).await?;
     let draft = store.create_report(&start.with_figures(figures.clone(), at), audit).await?;
     // The same records, the same day: the figures taken at the start are the ones frozen.
-    let (submitted, t) = draft.submit(&facts)?.freeze(None, figures, at);
+    let (submitted, t) = draft
+        .submit(&facts)?
+        .freeze(None, figures, at, Dated::on(on, at.date_naive()))
+        .map_err(|e| ApiError::internal("submission date", e))?;
     Ok(store.save_report(&draft, &submitted, Some(&t), None, audit).await?)
 }
 
-/// The director accepts a submitted report at `at`, with a comment.
+/// The director accepts a submitted report now, dated `on`, with a comment.
 ///
 /// # Errors
 /// The domain's refusal (403 unless `director` directs the report's school, 409 unless it is
@@ -74,10 +79,14 @@ pub async fn accept(
     r: &Report,
     director: &Staff,
     comment: &str,
-    at: DateTime<Utc>,
+    on: NaiveDate,
     audit: &Audit,
 ) -> Result<Report, ApiError> {
+    let at = usul_persistence::now();
     let comment = Comment::parse(comment).map_err(|e| ApiError::internal("acceptance comment", e))?;
-    let (accepted, t) = r.accept(&facts_of(director, school, None))?.on(Some(comment), at);
+    let (accepted, t) = r
+        .accept(&facts_of(director, school, None))?
+        .on(Some(comment), at, Dated::on(Some(on), at.date_naive()))
+        .map_err(|e| ApiError::internal("acceptance date", e))?;
     Ok(store.save_report(r, &accepted, Some(&t), None, audit).await?)
 }

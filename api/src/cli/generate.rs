@@ -545,7 +545,7 @@ async fn school_report(
     };
     let audit = Audit::system("generated report");
     let now = usul_persistence::now();
-    crate::cli::filing::file_submitted(store, school, None, year, &deputy, narrative, now, &audit).await?;
+    crate::cli::filing::file_submitted(store, school, None, year, &deputy, narrative, (now, None), &audit).await?;
     Ok(())
 }
 

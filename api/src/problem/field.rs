@@ -240,3 +240,17 @@ impl Checker {
 pub fn checked<T>(value: Option<T>) -> Result<T, ApiError> {
     value.ok_or_else(|| ApiError::bug("a checked value is missing"))
 }
+
+impl From<usul_domain::decision::DateProblem> for FieldError {
+    /// A refused `decided_on` (issue 11 point 7): after today, or before the step before it.
+    fn from(p: usul_domain::decision::DateProblem) -> Self {
+        use usul_domain::decision::DateProblem;
+        Self::new(
+            "decided_on",
+            match p {
+                DateProblem::InFuture { .. } => FieldErrorKind::InFuture,
+                DateProblem::BeforePrevious { .. } => FieldErrorKind::BeforePreviousStep,
+            },
+        )
+    }
+}

@@ -10,6 +10,7 @@ use super::figures::Scope;
 use super::stored::StoredFigures;
 use super::{ReportAction, ReportKind, ReportStatus, allowed_actions, next};
 use crate::commission::Commission;
+use crate::decision::{DateProblem, Dated};
 use crate::ids::{CommissionId, ReportId, SchoolId, StaffId};
 use crate::staff::Role;
 use crate::values::{TextError, bounded};
@@ -215,6 +216,10 @@ pub struct Report {
     /// The director's comment when returned.
     pub return_comment: Option<String>,
     pub submitted_at: Option<DateTime<Utc>>,
+    /// The date the submission was made on (issue 11 point 7): as the author dated it, or the
+    /// day it was sent. Absent on reports never submitted (and on rows from before it was kept:
+    /// [`Report::submitted_date`] falls back to `submitted_at`).
+    pub submitted_on: Option<NaiveDate>,
     pub accepted: Option<Acceptance>,
     pub version: i32,
     pub created_at: DateTime<Utc>,
@@ -231,6 +236,8 @@ pub struct Transition {
     pub capacity: Capacity,
     pub comment: Option<String>,
     pub at: DateTime<Utc>,
+    /// The date the move was decided on: as the caller dated it, or the day it was made.
+    pub decided_on: Option<NaiveDate>,
 }
 
 /// Why the narrative cannot be written or the figures refreshed.
@@ -327,16 +334,27 @@ pub struct Submitting<'a> {
 }
 
 impl Submitting<'_> {
-    /// The submitted report with its `figures` frozen at `now`, and the record of the move.
-    #[must_use]
-    pub fn freeze(self, comment: Option<Comment>, figures: StoredFigures, now: DateTime<Utc>) -> (Report, Transition) {
+    /// The submitted report with its `figures` frozen at `now`, dated `when` (today unless the
+    /// author dates it earlier), and the record of the move.
+    ///
+    /// # Errors
+    /// [`DateProblem::InFuture`] for a date after today.
+    pub fn freeze(
+        self,
+        comment: Option<Comment>,
+        figures: StoredFigures,
+        now: DateTime<Utc>,
+        when: impl Into<Dated>,
+    ) -> Result<(Report, Transition), DateProblem> {
         let r = self.report;
+        let on = when.into().decide(None)?;
         let to = ReportStatus::Submitted;
         let report = Report {
             status: to,
             figures,
             figures_as_of: now,
             submitted_at: Some(now),
+            submitted_on: Some(on),
             return_comment: None,
             ..r.clone()
         };
@@ -348,8 +366,9 @@ impl Submitting<'_> {
             capacity: self.capacity,
             comment: comment.map(Comment::into_string),
             at: now,
+            decided_on: Some(on),
         };
-        (report, t)
+        Ok((report, t))
     }
 }
 
@@ -363,12 +382,21 @@ pub struct Accepting<'a> {
 }
 
 impl Accepting<'_> {
-    /// The report accepted on `now`'s date, and the record of the move.
-    #[must_use]
-    pub fn on(self, comment: Option<Comment>, now: DateTime<Utc>) -> (Report, Transition) {
+    /// The report accepted on the date `when` gives (today by default), and the record of the
+    /// move made at `now`.
+    ///
+    /// # Errors
+    /// [`DateProblem`]: dated after today, or before the submission.
+    pub fn on(
+        self,
+        comment: Option<Comment>,
+        now: DateTime<Utc>,
+        when: impl Into<Dated>,
+    ) -> Result<(Report, Transition), DateProblem> {
         let r = self.report;
+        let on = when.into().decide(r.submitted_date())?;
         let to = ReportStatus::Accepted;
-        let accepted = Acceptance { by: self.by.id, on: now.date_naive(), by_name: Some(self.by.name.clone()) };
+        let accepted = Acceptance { by: self.by.id, on, by_name: Some(self.by.name.clone()) };
         let report = Report { status: to, accepted: Some(accepted), ..r.clone() };
         let t = Transition {
             action: ReportAction::Accept,
@@ -378,8 +406,9 @@ impl Accepting<'_> {
             capacity: self.capacity,
             comment: comment.map(Comment::into_string),
             at: now,
+            decided_on: Some(on),
         };
-        (report, t)
+        Ok((report, t))
     }
 }
 
@@ -393,10 +422,19 @@ pub struct Returning<'a> {
 }
 
 impl Returning<'_> {
-    /// The report back with its author, carrying `comment`, and the record of the move.
-    #[must_use]
-    pub fn with(self, comment: Comment, now: DateTime<Utc>) -> (Report, Transition) {
+    /// The report back with its author, carrying `comment`, dated `when` (today by default),
+    /// and the record of the move made at `now`.
+    ///
+    /// # Errors
+    /// [`DateProblem`]: dated after today, or before the submission.
+    pub fn with(
+        self,
+        comment: Comment,
+        now: DateTime<Utc>,
+        when: impl Into<Dated>,
+    ) -> Result<(Report, Transition), DateProblem> {
         let r = self.report;
+        let on = when.into().decide(r.submitted_date())?;
         let to = ReportStatus::Returned;
         let comment = comment.into_string();
         let report = Report { status: to, return_comment: Some(comment.clone()), ..r.clone() };
@@ -408,12 +446,20 @@ impl Returning<'_> {
             capacity: self.capacity,
             comment: Some(comment),
             at: now,
+            decided_on: Some(on),
         };
-        (report, t)
+        Ok((report, t))
     }
 }
 
 impl Report {
+    /// The date of the last submission: as dated, or (on rows from before dates were kept) the
+    /// day it was sent.
+    #[must_use]
+    pub fn submitted_date(&self) -> Option<NaiveDate> {
+        self.submitted_on.or_else(|| self.submitted_at.map(|at| at.date_naive()))
+    }
+
     /// What can be done with it now, by their API names.
     #[must_use]
     pub fn allowed_actions(&self) -> Vec<&'static str> {

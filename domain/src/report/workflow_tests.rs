@@ -81,6 +81,7 @@ fn report(kind: ReportKind, status: ReportStatus) -> Report {
         figures_as_of: at(5, 1),
         return_comment: (status == ReportStatus::Returned).then(|| "Толуктаңыз.".to_owned()),
         submitted_at: None,
+        submitted_on: None,
         accepted: None,
         version: 3,
         created_at: at(5, 1),
@@ -146,17 +147,17 @@ fn run(r: &Report, actor: &ActorFacts, cmd: Cmd) -> String {
             Err(EditError::NotOpen) => "409".into(),
         },
         Cmd::Submit => match r.submit(actor) {
-            Ok(s) => state(s.freeze(None, figures(2), now).0),
+            Ok(s) => state(s.freeze(None, figures(2), now, now.date_naive()).unwrap().0),
             Err(SubmitError::NotAuthor) => "403".into(),
             Err(SubmitError::WrongState { .. }) => "409".into(),
         },
         Cmd::Accept => match r.accept(actor) {
-            Ok(a) => state(a.on(None, now).0),
+            Ok(a) => state(a.on(None, now, now.date_naive()).unwrap().0),
             Err(AcceptError::NotDirector) => "403".into(),
             Err(AcceptError::WrongState { .. }) => "409".into(),
         },
         Cmd::Return => match r.return_to_author(actor) {
-            Ok(b) => state(b.with(Comment::parse("Кайра").unwrap(), now).0),
+            Ok(b) => state(b.with(Comment::parse("Кайра").unwrap(), now, now.date_naive()).unwrap().0),
             Err(ReturnError::NotDirector) => "403".into(),
             Err(ReturnError::WrongState { .. }) => "409".into(),
         },
@@ -251,11 +252,11 @@ fn the_head_of_a_commission_not_yet_approved_does_not_write_its_report_r_3_2_2d_
 fn submitting_freezes_fresh_figures_clears_the_return_comment_and_records_the_head_as_head_r_5_4() {
     let c = commission(CommissionStatus::Approved);
     let r = report(ReportKind::Commission, Returned);
-    let (s, t) = r.submit(&facts(Who::Head, Some(&c))).unwrap().freeze(
-        Some(Comment::parse(" Тапшырдым ").unwrap()),
-        figures(9),
-        at(6, 2),
-    );
+    let (s, t) = r
+        .submit(&facts(Who::Head, Some(&c)))
+        .unwrap()
+        .freeze(Some(Comment::parse(" Тапшырдым ").unwrap()), figures(9), at(6, 2), at(6, 2).date_naive())
+        .unwrap();
     assert_eq!((s.status, s.is_frozen()), (Submitted, true));
     assert_eq!(s.figures, figures(9));
     assert_eq!((s.figures_as_of, s.submitted_at), (at(6, 2), Some(at(6, 2))));
@@ -263,8 +264,11 @@ fn submitting_freezes_fresh_figures_clears_the_return_comment_and_records_the_he
     assert_eq!((t.action, t.from, t.to), (ReportAction::Submit, Returned, Submitted));
     assert_eq!((t.by.id, t.capacity.code(), t.comment.as_deref()), (staff(HEAD), "commission_head", Some("Тапшырдым")));
     // The deputy submits the school's report as the deputy.
-    let (_, t) =
-        report(ReportKind::School, Draft).submit(&facts(Who::Deputy, None)).unwrap().freeze(None, figures(9), at(6, 2));
+    let (_, t) = report(ReportKind::School, Draft)
+        .submit(&facts(Who::Deputy, None))
+        .unwrap()
+        .freeze(None, figures(9), at(6, 2), at(6, 2).date_naive())
+        .unwrap();
     assert_eq!(t.capacity.code(), "deputy");
 }
 
@@ -281,7 +285,7 @@ fn a_refused_submission_lists_what_the_report_allows_r_5_4() {
 #[test]
 fn the_director_accepts_on_the_day_and_is_named_on_the_report_r_5_4() {
     let r = report(ReportKind::School, Submitted);
-    let (a, t) = r.accept(&facts(Who::Director, None)).unwrap().on(None, at(6, 12));
+    let (a, t) = r.accept(&facts(Who::Director, None)).unwrap().on(None, at(6, 12), at(6, 12).date_naive()).unwrap();
     let on = NaiveDate::from_ymd_opt(2023, 6, 12).unwrap();
     assert_eq!(a.accepted, Some(Acceptance { by: staff(DIRECTOR), on, by_name: Some("Адам 12".to_owned()) }));
     assert_eq!((t.capacity.code(), t.at), ("director", at(6, 12)));
@@ -291,8 +295,11 @@ fn the_director_accepts_on_the_day_and_is_named_on_the_report_r_5_4() {
 #[test]
 fn a_returned_report_carries_the_directors_comment_and_opens_again_r_5_4() {
     let r = report(ReportKind::School, Submitted);
-    let (back, t) =
-        r.return_to_author(&facts(Who::Director, None)).unwrap().with(Comment::parse("Толуктаңыз").unwrap(), at(6, 3));
+    let (back, t) = r
+        .return_to_author(&facts(Who::Director, None))
+        .unwrap()
+        .with(Comment::parse("Толуктаңыз").unwrap(), at(6, 3), at(6, 3).date_naive())
+        .unwrap();
     assert_eq!((back.status, back.is_frozen()), (Returned, false));
     assert_eq!(back.return_comment.as_deref(), Some("Толуктаңыз"));
     assert_eq!(t.comment.as_deref(), Some("Толуктаңыз"));
@@ -459,4 +466,41 @@ fn a_report_is_not_heard_at_another_years_or_a_future_meeting_nor_cited_by_other
     let mut elsewhere = meeting(own, year(), MeetingStatus::Finalized);
     elsewhere.school = school(OTHER_SCHOOL);
     assert_eq!(hear(&r, &facts(Who::Head, Some(&c)), &elsewhere), Err(HearingError::UnknownMeeting));
+}
+
+#[test]
+fn a_report_entered_afterwards_is_submitted_accepted_and_returned_on_the_dates_given_issue_11_point_7_r_5_4() {
+    use crate::decision::{DateProblem, Dated};
+    let day = |m, d| NaiveDate::from_ymd_opt(2023, m, d).unwrap();
+    let today = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
+    let now = at(6, 20);
+    let (s, t) = report(ReportKind::School, Draft)
+        .submit(&facts(Who::Deputy, None))
+        .unwrap()
+        .freeze(None, figures(2), now, Dated::on(Some(day(5, 25)), today))
+        .unwrap();
+    assert_eq!((s.submitted_on, t.decided_on), (Some(day(5, 25)), Some(day(5, 25))));
+    assert_eq!(s.submitted_date(), Some(day(5, 25)));
+    // Accepted no earlier than submitted, and never after today.
+    let accepting = || s.accept(&facts(Who::Director, None)).unwrap();
+    assert_eq!(
+        accepting().on(None, now, Dated::on(Some(day(5, 24)), today)).unwrap_err(),
+        DateProblem::BeforePrevious { previous: day(5, 25) }
+    );
+    assert_eq!(
+        accepting().on(None, now, Dated::on(Some(NaiveDate::from_ymd_opt(2026, 12, 1).unwrap()), today)).unwrap_err(),
+        DateProblem::InFuture { today }
+    );
+    let (a, t) = accepting().on(None, now, Dated::on(Some(day(5, 30)), today)).unwrap();
+    assert_eq!(a.accepted.map(|x| x.on), Some(day(5, 30)));
+    assert_eq!(t.decided_on, Some(day(5, 30)));
+    // A return is dated the same way.
+    let returning = || s.return_to_author(&facts(Who::Director, None)).unwrap();
+    let c = || Comment::parse("Толуктаңыз").unwrap();
+    assert!(returning().with(c(), now, Dated::on(Some(day(5, 1)), today)).is_err());
+    let (_, t) = returning().with(c(), now, Dated::on(Some(day(5, 27)), today)).unwrap();
+    assert_eq!(t.decided_on, Some(day(5, 27)));
+    // Without a date: today.
+    let (a, _) = accepting().on(None, now, today).unwrap();
+    assert_eq!(a.accepted.map(|x| x.on), Some(today));
 }

@@ -23,6 +23,7 @@ pub struct Model {
     pub figures_as_of: DateTimeUtc,
     pub return_comment: Option<String>,
     pub submitted_at: Option<DateTimeUtc>,
+    pub submitted_on: Option<Date>,
     pub accepted_by: Option<Uuid>,
     /// The director's name as it was at acceptance.
     pub accepted_by_name: Option<String>,

@@ -15,6 +15,7 @@ pub struct Model {
     pub from_status: String,
     pub to_status: String,
     pub comment: Option<String>,
+    pub decided_on: Option<Date>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -21,6 +21,7 @@ mod m20261202_000130_staff_invitations;
 mod m20261202_000140_events;
 mod m20261202_000141_webhooks;
 mod m20261203_000150_school_year_boundary;
+mod m20261203_000151_report_decision_dates;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -47,6 +48,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000140_events::Migration),
             Box::new(m20261202_000141_webhooks::Migration),
             Box::new(m20261203_000150_school_year_boundary::Migration),
+            Box::new(m20261203_000151_report_decision_dates::Migration),
         ]
     }
 }

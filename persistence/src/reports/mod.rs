@@ -15,7 +15,7 @@ pub use summary::SchoolSummary;
 
 use crate::entities::{report, report_transition, school};
 use crate::{Audit, Conflict, Page, PageRequest, Store, StoreError, StoreResult, now, record_audit, stored};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::Query;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
@@ -52,6 +52,8 @@ pub struct ReportTransition {
     pub from: String,
     pub to: String,
     pub comment: Option<String>,
+    /// The date the move was decided on, when it was kept.
+    pub decided_on: Option<NaiveDate>,
 }
 
 fn scope_key(kind: ReportKind, commission: Option<CommissionId>) -> String {
@@ -81,6 +83,7 @@ fn to_report(m: report::Model) -> StoreResult<Report> {
         figures_as_of: m.figures_as_of,
         return_comment: m.return_comment,
         submitted_at: m.submitted_at,
+        submitted_on: m.submitted_on,
         accepted: match (m.accepted_by, m.accepted_on) {
             (Some(by), Some(on)) => Some(Acceptance { by: StaffId::from_uuid(by), on, by_name: m.accepted_by_name }),
             _ => None,
@@ -119,6 +122,7 @@ impl Store {
             figures_as_of: Set(new.figures_as_of),
             return_comment: Set(None),
             submitted_at: Set(None),
+            submitted_on: Set(None),
             accepted_by: Set(None),
             accepted_by_name: Set(None),
             accepted_on: Set(None),
@@ -229,6 +233,7 @@ impl Store {
             proposals: Set(n.proposals.clone()),
             return_comment: Set(after.return_comment.clone()),
             submitted_at: Set(after.submitted_at),
+            submitted_on: Set(after.submitted_on),
             accepted_by: Set(a.map(|a| a.by.uuid())),
             accepted_by_name: Set(a.and_then(|a| a.by_name.clone())),
             accepted_on: Set(a.map(|a| a.on)),
@@ -267,6 +272,7 @@ impl Store {
                     from_status: Set(t.from.code().to_owned()),
                     to_status: Set(t.to.code().to_owned()),
                     comment: Set(t.comment.clone()),
+                    decided_on: Set(t.decided_on),
                 }
                 .insert(&txn)
                 .await?;
@@ -299,6 +305,7 @@ impl Store {
                 from: t.from_status,
                 to: t.to_status,
                 comment: t.comment,
+                decided_on: t.decided_on,
             })
             .collect())
     }

@@ -499,3 +499,53 @@ async fn a_year_boundary_out_of_range_or_malformed_is_refused_and_nothing_change
         app.get(&format!("/api/v1/schools?district_id={}&limit=200", district.as_str().unwrap()), &admin).await;
     assert!(!listed.text.contains("Жаңы мектеп"));
 }
+
+#[tokio::test]
+async fn a_reports_return_resubmission_and_acceptance_take_their_decided_on_issue_11_point_7_r_5_4() {
+    let app = spawn_app().await;
+    let deputy = app.login("deputy@demo.usul.kg").await;
+    let director = app.login("director@demo.usul.kg").await;
+    let list = app.get("/api/v1/reports?kind=school&year=2022-2023", &deputy).await;
+    let report = list.body["items"][0].clone();
+    assert_eq!(report["status"], "submitted", "{}", list.text);
+    let id = id(&report);
+    let submitted_on: chrono::NaiveDate = report["submitted_on"].as_str().unwrap().parse().unwrap();
+    let day = |n: i64| (submitted_on + chrono::Duration::days(n)).to_string();
+    let path = |what: &str| format!("/api/v1/reports/{id}/{what}");
+
+    // A return dated before the submission, or after today, is refused and changes nothing.
+    for (on, kind) in [(day(-1), "before_previous_step"), ("2999-01-01".to_owned(), "in_future")] {
+        let a = app.post(&path("return"), &director, &json!({"comment": "Толуктаңыз.", "decided_on": on})).await;
+        a.assert_problem(422, "validation_failed");
+        assert_eq!(a.error_fields(), ["decided_on"]);
+        assert!(a.text.contains(kind), "{}", a.text);
+    }
+    assert_eq!(app.get(&format!("/api/v1/reports/{id}"), &deputy).await.body["status"], "submitted");
+
+    let back = app.post(&path("return"), &director, &json!({"comment": "Толуктаңыз.", "decided_on": day(2)})).await;
+    assert_eq!(back.status, StatusCode::OK, "{}", back.text);
+    let again = app.post(&path("submit"), &deputy, &json!({"decided_on": day(5)})).await;
+    assert_eq!(again.status, StatusCode::OK, "{}", again.text);
+    assert_eq!(again.body["submitted_on"], day(5));
+    // The acceptance follows the resubmission.
+    app.post(&path("accept"), &director, &json!({"decided_on": day(4)})).await.assert_problem(422, "validation_failed");
+    let accepted =
+        app.post(&path("accept"), &director, &json!({"comment": "Кабыл алынды.", "decided_on": day(7)})).await;
+    assert_eq!(accepted.status, StatusCode::OK, "{}", accepted.text);
+    assert_eq!(accepted.body["accepted_on"], day(7));
+
+    // Shown in the history and printed.
+    let history = app.get(&path("history"), &deputy).await;
+    let dated: Vec<(String, String)> = history.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .rev()
+        .take(3)
+        .map(|t| (t["action"].as_str().unwrap().to_owned(), t["decided_on"].as_str().unwrap_or_default().to_owned()))
+        .collect();
+    assert_eq!(dated, [("accept".to_owned(), day(7)), ("submit".to_owned(), day(5)), ("return".to_owned(), day(2))]);
+    let doc = app.send(app.request(Method::GET, &format!("{}?lang=ky", path("document")), Some(&deputy))).await;
+    let printed = (submitted_on + chrono::Duration::days(7)).format("%d.%m.%Y").to_string();
+    assert!(doc.text.contains(&printed), "the acceptance is printed on {printed}");
+}

@@ -49,11 +49,12 @@ pub(super) async fn year_end(
         proposals: Some("Кийинки жылы насаатчылыкты күчөтүү, предметтик декада өткөрүү.".to_owned()),
     };
     let now = usul_persistence::now();
-    let r = filing::file_submitted(store, school, Some(commission), year, head, narrative, now, audit).await?;
-    let accepted_at = chrono::NaiveDate::from_ymd_opt(2023, 6, 12)
-        .and_then(|d| d.and_hms_opt(10, 0, 0))
-        .ok_or_else(|| ApiError::bug("date"))?
-        .and_utc();
+    // The demo year is on paper: its reports were submitted and accepted in June 2023.
+    let june = |d| chrono::NaiveDate::from_ymd_opt(2023, 6, d).ok_or_else(|| ApiError::bug("date"));
+    let r =
+        filing::file_submitted(store, school, Some(commission), year, head, narrative, (now, Some(june(5)?)), audit)
+            .await?;
+    let accepted_at = june(12)?;
     let director = by_mail("director@demo.usul.kg")?;
     filing::accept(store, school, &r, director, "Кабыл алынды.", accepted_at, audit).await?;
     let narrative = Narrative {
@@ -62,7 +63,7 @@ pub(super) async fn year_end(
         proposals: Some("Ар бир мугалимдин жекече планын бекитүү.".to_owned()),
     };
     let deputy = by_mail("deputy@demo.usul.kg")?;
-    filing::file_submitted(store, school, None, year, deputy, narrative, now, audit).await?;
+    filing::file_submitted(store, school, None, year, deputy, narrative, (now, Some(june(9)?)), audit).await?;
     Ok(())
 }
 

@@ -32,13 +32,7 @@ fn comment(e: TextError) -> ApiError {
 
 /// A refused `decided_on` (issue 11).
 fn date(p: DateProblem) -> FieldError {
-    FieldError::new(
-        "decided_on",
-        match p {
-            DateProblem::InFuture { .. } => FieldErrorKind::InFuture,
-            DateProblem::BeforePrevious { .. } => FieldErrorKind::BeforePreviousStep,
-        },
-    )
+    FieldError::from(p)
 }
 
 /// `plan_incomplete` listing every problem with its rule, item and field.

@@ -55,7 +55,10 @@ pub struct ReportView {
     /// The director's comment when returned.
     pub return_comment: Option<String>,
     pub submitted_at: Option<DateTime<Utc>>,
+    /// The date of the last submission: as the author dated it, or the day it was sent.
+    pub submitted_on: Option<NaiveDate>,
     pub accepted_by: Option<Uuid>,
+    /// The date of the acceptance, as the director dated it (default the day it was made).
     pub accepted_on: Option<NaiveDate>,
     #[schema(example = 3)]
     pub version: i32,
@@ -86,6 +89,7 @@ impl ReportView {
             frozen: r.is_frozen(),
             return_comment: r.return_comment.clone(),
             submitted_at: r.submitted_at,
+            submitted_on: r.submitted_date(),
             accepted_by: r.accepted.as_ref().map(|a| a.by.uuid()),
             accepted_on: r.accepted.as_ref().map(|a| a.on),
             version: r.version,
@@ -272,48 +276,56 @@ impl UpdateReportBody {
 
 // ---------- transitions ----------
 
-/// A comment on a transition.
+/// A comment on a submission or an acceptance, and the date it was decided on.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"comment": "Кабыл алынды.", "decided_on": "2023-06-05"}))]
 pub struct ReportCommentBody {
     /// Up to 2000 characters.
     pub comment: Option<String>,
+    /// The date the decision was made on, for a paper year entered afterwards; default today.
+    /// Not after today; an acceptance or a return not before the submission (issue 11).
+    pub decided_on: Option<NaiveDate>,
 }
 
-/// The optional comment of a submission or an acceptance.
+/// The optional comment and date of a submission or an acceptance.
 ///
 /// # Errors
 /// 422 when the comment is blank or too long.
-pub fn optional_comment(body: Option<ReportCommentBody>) -> Result<Option<Comment>, ApiError> {
+pub fn optional_comment(body: Option<ReportCommentBody>) -> Result<(Option<Comment>, Option<NaiveDate>), ApiError> {
     let mut check = Checker::default();
+    let decided_on = body.as_ref().and_then(|b| b.decided_on);
     let c = match body.and_then(|b| b.comment) {
         None => Some(None),
         Some(t) => check.text("comment", Comment::parse(&t)).map(Some),
     };
     check.finish()?;
-    checked(c)
+    Ok((checked(c)?, decided_on))
 }
 
 /// Why a report goes back.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"comment": "Ачык сабактардын тизмесин толуктаңыз."}))]
+#[schema(example = json!({"comment": "Ачык сабактардын тизмесин толуктаңыз.", "decided_on": "2023-06-02"}))]
 pub struct ReturnReportBody {
     /// Required, 1–2000 characters.
     #[schema(min_length = 1, max_length = 2000)]
     pub comment: String,
+    /// The date the report was sent back, default today; not after today, not before the
+    /// submission (issue 11).
+    pub decided_on: Option<NaiveDate>,
 }
 
 impl ReturnReportBody {
-    /// The director's comment.
+    /// The director's comment and the date asked for.
     ///
     /// # Errors
-    /// 422 when it is blank or too long.
-    pub fn parse(self) -> Result<Comment, ApiError> {
+    /// 422 when the comment is blank or too long.
+    pub fn parse(self) -> Result<(Comment, Option<NaiveDate>), ApiError> {
         let mut check = Checker::default();
         let c = check.text("comment", Comment::parse(&self.comment));
         check.finish()?;
-        checked(c)
+        Ok((checked(c)?, self.decided_on))
     }
 }
 
@@ -333,6 +345,8 @@ pub struct ReportTransitionView {
     #[schema(example = "accepted")]
     pub to_status: String,
     pub comment: Option<String>,
+    /// The date the move was decided on (absent on moves recorded before dates were kept).
+    pub decided_on: Option<NaiveDate>,
 }
 
 impl From<ReportTransition> for ReportTransitionView {
@@ -345,6 +359,7 @@ impl From<ReportTransition> for ReportTransitionView {
             from_status: t.from,
             to_status: t.to,
             comment: t.comment,
+            decided_on: t.decided_on,
         }
     }
 }

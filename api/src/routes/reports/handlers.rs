@@ -15,11 +15,17 @@ use crate::routes::{created, next_cursor, school_for};
 use crate::state::AppState;
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use usul_domain::commission::Commission;
+use usul_domain::decision::{DateProblem, Dated};
 use usul_domain::ids::{CommissionId, SchoolId};
 use usul_domain::org::School;
 use usul_domain::policy::{Action, Actor};
 use usul_domain::report;
 use usul_persistence::{ReportFilter, now};
+
+/// A refused `decided_on`: 422 naming it.
+fn date(p: DateProblem) -> ApiError {
+    ApiError::Validation(vec![FieldError::from(p)])
+}
 
 /// Which reports the caller lists: one school they may read, or their school or district.
 async fn visible(state: &AppState, auth: &Auth, school: Option<query::Id>) -> Result<ReportFilter, ApiError> {
@@ -249,8 +255,10 @@ pub async fn submit(
 ) -> Result<HttpResponse, ApiError> {
     let (l, at) = (Loaded::of(&state, &auth, &id).await?, now());
     let submitting = l.report.submit(&l.facts)?;
-    let comment = optional_comment(body.0)?;
-    let (after, t) = submitting.freeze(comment, l.figures_now(&state, at.date_naive()).await?, at);
+    let (comment, decided_on) = optional_comment(body.0)?;
+    let when = Dated::on(decided_on, at.date_naive());
+    let (after, t) =
+        submitting.freeze(comment, l.figures_now(&state, at.date_naive()).await?, at, when).map_err(date)?;
     save(&req, &state, &auth, (&l.report, &after), Some(&t), "report submit").await
 }
 
@@ -279,7 +287,9 @@ pub async fn accept(
 ) -> Result<HttpResponse, ApiError> {
     let l = Loaded::of(&state, &auth, &id).await?;
     let accepting = l.report.accept(&l.facts)?;
-    let (after, t) = accepting.on(optional_comment(body.0)?, now());
+    let (comment, decided_on) = optional_comment(body.0)?;
+    let at = now();
+    let (after, t) = accepting.on(comment, at, Dated::on(decided_on, at.date_naive())).map_err(date)?;
     save(&req, &state, &auth, (&l.report, &after), Some(&t), "report accept").await
 }
 
@@ -309,7 +319,9 @@ pub async fn return_report(
 ) -> Result<HttpResponse, ApiError> {
     let l = Loaded::of(&state, &auth, &id).await?;
     let returning = l.report.return_to_author(&l.facts)?;
-    let (after, t) = returning.with(body.0.parse()?, now());
+    let (comment, decided_on) = body.0.parse()?;
+    let at = now();
+    let (after, t) = returning.with(comment, at, Dated::on(decided_on, at.date_naive())).map_err(date)?;
     save(&req, &state, &auth, (&l.report, &after), Some(&t), "report return").await
 }
 
