@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::future::Future;
 use std::pin::Pin;
-use usul_domain::ids::{ServiceAccountId, StaffId};
+use usul_domain::ids::{DistrictId, ServiceAccountId, StaffId};
 use usul_domain::org::ServiceAccount;
 use usul_domain::policy::Actor;
 use usul_domain::staff::{Affiliation, Role, Staff};
@@ -226,9 +226,9 @@ pub fn claims_for(subject: &Principal, ttl: u64) -> Claims {
         Principal::Service(a) => Claims {
             sub: a.id.uuid(),
             typ: "service".into(),
-            role: "district_service".into(),
+            role: if a.district.is_some() { "district_service" } else { "ministry_service" }.into(),
             school_id: None,
-            district_id: Some(a.district.uuid()),
+            district_id: a.district.map(DistrictId::uuid),
             iat,
             nbf: Some(iat),
             exp,
@@ -248,7 +248,11 @@ pub async fn load_principal(state: &AppState, subject: TokenSubject) -> Result<O
         },
         TokenSubject::Service(id) => match state.store.account_service(id).await? {
             Some(a) if a.active => {
-                Some((Actor::DistrictService { id: a.id, district: a.district }, Principal::Service(a)))
+                let actor = match a.district {
+                    Some(district) => Actor::DistrictService { id: a.id, district },
+                    None => Actor::MinistryService { id: a.id },
+                };
+                Some((actor, Principal::Service(a)))
             }
             _ => None,
         },

@@ -154,7 +154,7 @@ impl EventScope {
 #[must_use]
 pub const fn feed_scope(actor: &Actor) -> Option<EventScope> {
     match *actor {
-        Actor::Admin { .. } | Actor::MinistryUser { .. } => Some(EventScope::All),
+        Actor::Admin { .. } | Actor::MinistryUser { .. } | Actor::MinistryService { .. } => Some(EventScope::All),
         Actor::DistrictUser { district, .. } | Actor::DistrictService { district, .. } => {
             Some(EventScope::District(district))
         }
@@ -171,7 +171,7 @@ pub const fn feed_scope(actor: &Actor) -> Option<EventScope> {
 #[must_use]
 pub const fn webhook_scope(actor: &Actor) -> Option<EventScope> {
     match *actor {
-        Actor::MinistryUser { .. } => Some(EventScope::All),
+        Actor::MinistryUser { .. } | Actor::MinistryService { .. } => Some(EventScope::All),
         Actor::DistrictUser { district, .. } | Actor::DistrictService { district, .. } => {
             Some(EventScope::District(district))
         }

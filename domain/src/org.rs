@@ -94,7 +94,8 @@ pub struct AuditEvent {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ServiceAccount {
     pub id: ServiceAccountId,
-    pub district: DistrictId,
+    /// Its district; `None` for a ministry account, which reads every district.
+    pub district: Option<DistrictId>,
     pub name: Name,
     pub client_id: String,
     pub active: bool,

@@ -413,7 +413,7 @@ impl Store {
     /// [`StoreError::Conflict`] `client_id_taken`.
     pub async fn create_service_account(
         &self,
-        district: DistrictId,
+        district: Option<DistrictId>,
         name: Name,
         client_id: String,
         secret_hash: String,
@@ -423,7 +423,7 @@ impl Store {
         let id = Uuid::now_v7();
         let m = service_account::ActiveModel {
             id: Set(id),
-            district_id: Set(district.uuid()),
+            district_id: Set(district.map(DistrictId::uuid)),
             name: Set(name.as_str().to_owned()),
             client_id: Set(client_id),
             secret_hash: Set(secret_hash),
@@ -433,8 +433,16 @@ impl Store {
         .insert(&txn)
         .await
         .map_err(|e| StoreError::unique(e, crate::Conflict::ClientIdTaken))?;
-        record_audit(&txn, audit, "service_account.create", "service_account", Some(id), None, Some(district.uuid()))
-            .await?;
+        record_audit(
+            &txn,
+            audit,
+            "service_account.create",
+            "service_account",
+            Some(id),
+            None,
+            district.map(DistrictId::uuid),
+        )
+        .await?;
         txn.commit().await?;
         to_service_account(m)
     }
@@ -463,13 +471,17 @@ impl Store {
         service_account::Entity::find_by_id(id.uuid()).one(&self.db).await?.map(to_service_account).transpose()
     }
 
-    /// A district's service accounts.
+    /// A district's service accounts, or (`None`) the ministry's.
     ///
     /// # Errors
     /// [`StoreError::Db`].
-    pub async fn list_service_accounts(&self, district: DistrictId) -> StoreResult<Vec<ServiceAccount>> {
+    pub async fn list_service_accounts(&self, district: Option<DistrictId>) -> StoreResult<Vec<ServiceAccount>> {
+        let of = match district {
+            Some(d) => service_account::Column::DistrictId.eq(d.uuid()),
+            None => service_account::Column::DistrictId.is_null(),
+        };
         service_account::Entity::find()
-            .filter(service_account::Column::DistrictId.eq(district.uuid()))
+            .filter(of)
             .order_by_asc(service_account::Column::Id)
             .all(&self.db)
             .await?
@@ -491,7 +503,7 @@ impl Store {
 fn to_service_account(m: service_account::Model) -> StoreResult<ServiceAccount> {
     Ok(ServiceAccount {
         id: ServiceAccountId::from_uuid(m.id),
-        district: DistrictId::from_uuid(m.district_id),
+        district: m.district_id.map(DistrictId::from_uuid),
         name: stored("service_account.name", Name::parse(&m.name))?,
         client_id: m.client_id,
         active: m.active,

@@ -534,7 +534,7 @@ pub async fn me(state: web::Data<AppState>, auth: Auth) -> Result<HttpResponse, 
             };
             (Some(StaffView::from(s.as_ref())), None, school, district)
         }
-        Principal::Service(a) => (None, Some(a.into()), None, Some(a.district)),
+        Principal::Service(a) => (None, Some(a.into()), None, a.district),
     };
     let school = match school_id {
         Some(id) => state.store.get_school(id).await?.as_ref().map(SchoolView::from),

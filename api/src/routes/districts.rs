@@ -147,7 +147,7 @@ pub async fn list(
 ) -> Result<HttpResponse, ApiError> {
     let paging = query::paging(q.limit, q.cursor);
     let only = match auth.actor {
-        Actor::Admin { .. } | Actor::MinistryUser { .. } => None,
+        Actor::Admin { .. } | Actor::MinistryUser { .. } | Actor::MinistryService { .. } => None,
         Actor::DistrictUser { district, .. }
         | Actor::DistrictService { district, .. }
         | Actor::SchoolStaff { district, .. } => Some(district),
@@ -303,7 +303,8 @@ pub async fn create_methodologist(
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ServiceAccountView {
     pub id: Uuid,
-    pub district_id: Uuid,
+    /// Its district; null for a ministry account, which reads every district.
+    pub district_id: Option<Uuid>,
     #[schema(example = "District reporting system")]
     pub name: String,
     /// The `client_id` of the `client_credentials` grant.
@@ -317,7 +318,7 @@ impl From<&ServiceAccount> for ServiceAccountView {
     fn from(a: &ServiceAccount) -> Self {
         Self {
             id: a.id.uuid(),
-            district_id: a.district.uuid(),
+            district_id: a.district.map(DistrictId::uuid),
             name: a.name.to_string(),
             client_id: a.client_id.clone(),
             active: a.active,
@@ -330,7 +331,8 @@ impl From<&ServiceAccount> for ServiceAccountView {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CreatedServiceAccount {
     pub id: Uuid,
-    pub district_id: Uuid,
+    /// Its district; null for a ministry account.
+    pub district_id: Option<Uuid>,
     #[schema(example = "District reporting system")]
     pub name: String,
     /// The `client_id` of the `client_credentials` grant.
@@ -383,7 +385,7 @@ pub async fn list_service_accounts(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let d = load(&state, &auth, &id, Action::ManageDistrictAccounts).await?;
-    let items = state.store.list_service_accounts(d.id).await?;
+    let items = state.store.list_service_accounts(Some(d.id)).await?;
     Ok(HttpResponse::Ok().json(ServiceAccountList { items: items.iter().map(ServiceAccountView::from).collect() }))
 }
 
@@ -409,7 +411,20 @@ pub async fn create_service_account(
     body: ValidJson<CreateServiceAccountBody>,
 ) -> Result<HttpResponse, ApiError> {
     let d = load(&state, &auth, &id, Action::ManageDistrictAccounts).await?;
-    let body = body.0;
+    new_service_account(&state, &auth, Some(d.id), body.0).await
+}
+
+/// Creates a service account of `district`, or of the ministry (`None`), answering its secret
+/// once.
+///
+/// # Errors
+/// 422 for a bad name or client id, 409 `client_id_taken`.
+pub(crate) async fn new_service_account(
+    state: &AppState,
+    auth: &Auth,
+    district: Option<DistrictId>,
+    body: CreateServiceAccountBody,
+) -> Result<HttpResponse, ApiError> {
     let mut check = Checker::default();
     let name = check.text("name", Name::parse(&body.name));
     let client_ok = (3..=64).contains(&body.client_id.len())
@@ -423,7 +438,7 @@ pub async fn create_service_account(
     let hash = state.hashing.hash(secret.clone()).await?;
     let a = state
         .store
-        .create_service_account(d.id, name, body.client_id, hash, &auth.audit("service account created"))
+        .create_service_account(district, name, body.client_id, hash, &auth.audit("service account created"))
         .await?;
     let view = ServiceAccountView::from(&a);
     let body = CreatedServiceAccount {
@@ -435,8 +450,12 @@ pub async fn create_service_account(
         created_at: view.created_at,
         client_secret: secret,
     };
+    let location = match district {
+        Some(d) => format!("/api/v1/districts/{d}/service-accounts"),
+        None => "/api/v1/ministry/service-accounts".to_owned(),
+    };
     Ok(HttpResponse::Created()
-        .insert_header(("location", format!("/api/v1/districts/{}/service-accounts", d.id)))
+        .insert_header(("location", location))
         .insert_header(("cache-control", "no-store"))
         .json(body))
 }

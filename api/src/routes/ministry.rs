@@ -6,6 +6,9 @@ use crate::extract::ValidJson;
 use crate::openapi::tags;
 use crate::problem::{ApiError, Checker, FieldErrorKind, checked};
 use crate::query;
+use crate::routes::districts::{
+    CreateServiceAccountBody, CreatedServiceAccount, ServiceAccountList, ServiceAccountView, new_service_account,
+};
 use crate::routes::staff::{NewPersonBody, StaffView};
 use crate::routes::{allow, created};
 use crate::state::AppState;
@@ -21,7 +24,58 @@ use uuid::Uuid;
 
 /// Registers the paths.
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(create_methodologist).service(national_summary);
+    cfg.service(create_methodologist)
+        .service(list_service_accounts)
+        .service(create_service_account)
+        .service(national_summary);
+}
+
+/// List the ministry's service accounts.
+///
+/// Administrators only. The machine clients of the ministry (`client_credentials`), which read
+/// every district and school as the ministry's methodologists do; their secrets are
+/// never shown again.
+#[utoipa::path(
+    operation_id = "listMinistryServiceAccounts",
+    tag = tags::DISTRICTS,
+    responses(
+        (status = 200, description = "The accounts.", body = ServiceAccountList),
+        crate::openapi::GuardedReadErrors,
+    ),
+    security(("bearer" = [])),
+)]
+#[get("/ministry/service-accounts")]
+pub async fn list_service_accounts(state: web::Data<AppState>, auth: Auth) -> Result<HttpResponse, ApiError> {
+    allow(&auth, Action::ManageMinistryAccounts, Resource::Service)?;
+    let items = state.store.list_service_accounts(None).await?;
+    Ok(HttpResponse::Ok().json(ServiceAccountList { items: items.iter().map(ServiceAccountView::from).collect() }))
+}
+
+/// Create a service account of the ministry.
+///
+/// Administrators only. A machine client (`client_credentials` grant) of the ministry's
+/// methodological centre: it reads every district and school, the district summaries
+/// and the national summary, and the events feed of everything; every write answers 403. The
+/// answer carries the `client_secret` once; only its hash is kept.
+#[utoipa::path(
+    operation_id = "createMinistryServiceAccount",
+    tag = tags::DISTRICTS,
+    request_body(content = CreateServiceAccountBody, example = json!({"name": "Министрликтин отчет системасы", "client_id": "ministry-reports"})),
+    params(crate::openapi::IdempotencyKey),
+    responses(
+        (status = 201, description = "Created; the secret is shown only now.", body = CreatedServiceAccount),
+        crate::openapi::CreateErrors,
+    ),
+    security(("bearer" = [])),
+)]
+#[post("/ministry/service-accounts")]
+pub async fn create_service_account(
+    state: web::Data<AppState>,
+    auth: Auth,
+    body: ValidJson<CreateServiceAccountBody>,
+) -> Result<HttpResponse, ApiError> {
+    allow(&auth, Action::ManageMinistryAccounts, Resource::Service)?;
+    new_service_account(&state, &auth, None, body.0).await
 }
 
 /// Add a ministry methodologist.

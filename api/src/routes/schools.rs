@@ -203,7 +203,7 @@ pub async fn list(
     let sync_token = sync.next_token(&state).await?;
     let filter = q.district_id.map(|d| DistrictId::from_uuid(d.0));
     let (district, only) = match auth.actor {
-        Actor::Admin { .. } | Actor::MinistryUser { .. } => (filter, None),
+        Actor::Admin { .. } | Actor::MinistryUser { .. } | Actor::MinistryService { .. } => (filter, None),
         Actor::DistrictUser { district, .. } | Actor::DistrictService { district, .. } => {
             if filter.is_some_and(|f| f != district) {
                 let deleted = sync.nothing_deleted();

@@ -28,6 +28,12 @@ pub enum Actor {
         /// The account.
         id: StaffId,
     },
+    /// A machine client of the ministry (`client_credentials`, issue 11 point 14): reads every
+    /// district and school, changes nothing, as the ministry's methodologists.
+    MinistryService {
+        /// The account.
+        id: ServiceAccountId,
+    },
     /// A district's machine client (`client_credentials`).
     DistrictService {
         /// The account.
@@ -181,7 +187,7 @@ fn visibility(actor: Actor, resource: Resource) -> Visibility {
     match (actor, resource) {
         (Actor::Admin { .. }, _) | (_, Resource::Catalogue) => Visibility::Visible,
         // The ministry's methodological centres oversee every district.
-        (Actor::MinistryUser { .. }, _) => Visibility::Visible,
+        (Actor::MinistryUser { .. } | Actor::MinistryService { .. }, _) => Visibility::Visible,
         (_, Resource::Service) => Visibility::OutOfReach,
         (
             Actor::DistrictUser { district, .. } | Actor::DistrictService { district, .. },
@@ -209,7 +215,7 @@ fn permits(actor: Actor, action: Action, resource: Resource) -> bool {
     let school_role = match actor {
         Actor::Admin { .. } => return admin_permits(action),
         // The ministry reads everything and the national summary; it writes nothing.
-        Actor::MinistryUser { .. } => {
+        Actor::MinistryUser { .. } | Actor::MinistryService { .. } => {
             return matches!(
                 action,
                 A::Read | A::ReadAudit | A::ReadMeetings | A::ReadDistrictSummary | A::ReadNationalSummary
@@ -291,7 +297,7 @@ pub const fn person(actor: &Actor) -> Option<StaffId> {
         | Actor::MinistryUser { id }
         | Actor::DistrictUser { id, .. }
         | Actor::SchoolStaff { id, .. } => Some(id),
-        Actor::DistrictService { .. } => None,
+        Actor::DistrictService { .. } | Actor::MinistryService { .. } => None,
     }
 }
 

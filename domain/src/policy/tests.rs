@@ -317,6 +317,36 @@ fn ministry() -> Actor {
     Actor::MinistryUser { id: StaffId::from_uuid(id(800)) }
 }
 
+fn ministry_service() -> Actor {
+    Actor::MinistryService { id: ServiceAccountId::from_uuid(id(801)) }
+}
+
+/// issue 11 point 14: the ministry's machine client reads as its methodologists do, and
+/// writes nothing.
+#[test]
+fn a_ministry_service_account_reads_every_district_and_writes_nothing_r_3_1() {
+    let table: Vec<(&str, Actor, Action, Resource, Decision)> = vec![
+        ("reads any district", ministry_service(), Action::Read, district(D2), Allow),
+        ("reads any school", ministry_service(), Action::Read, school(S2), Allow),
+        ("reads a district's summary", ministry_service(), Action::ReadDistrictSummary, district(D1), Allow),
+        ("reads the national summary", ministry_service(), Action::ReadNationalSummary, Resource::Service, Allow),
+        ("keeps no records", ministry_service(), Action::ManageRecords, school(S1), Forbidden),
+        ("edits no school", ministry_service(), Action::UpdateSchool, school(S1), Forbidden),
+        (
+            "creates no ministry accounts",
+            ministry_service(),
+            Action::ManageMinistryAccounts,
+            Resource::Service,
+            Forbidden,
+        ),
+        ("admin creates ministry accounts", admin(), Action::ManageMinistryAccounts, Resource::Service, Allow),
+    ];
+    for (what, actor, action, resource, expected) in table {
+        assert_eq!(authorize(actor, action, resource), expected, "{what}");
+    }
+    assert_eq!(person(&ministry_service()), None, "a machine, not a person");
+}
+
 /// the ministry's methodological centres read every district and school and the national
 /// summary, and write nothing; nobody below the ministry reads the national summary.
 #[test]

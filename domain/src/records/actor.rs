@@ -52,6 +52,7 @@ impl RecordActor {
             Actor::SchoolStaff { id, .. } => Standing::Colleague(id),
             Actor::Admin { .. }
             | Actor::MinistryUser { .. }
+            | Actor::MinistryService { .. }
             | Actor::DistrictUser { .. }
             | Actor::DistrictService { .. } => Standing::Overseer,
         };

@@ -7,7 +7,8 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
-    pub district_id: Uuid,
+    /// Null for a ministry account.
+    pub district_id: Option<Uuid>,
     pub name: String,
     pub client_id: String,
     pub secret_hash: String,

@@ -178,3 +178,54 @@ async fn the_summaries_follow_a_report_returned_and_resubmitted_in_a_fixed_numbe
     assert_eq!(app.statements_of(national, &ministry).await, national_before, "the national summary's statements");
     assert_eq!(app.statements_of(&local, &ministry).await, local_before, "the district summary's statements");
 }
+
+#[tokio::test]
+async fn a_ministry_service_account_reads_every_district_and_the_national_summary_and_writes_nothing_r_3_1() {
+    let app = spawn_app().await;
+    let (other_district, other_school, _) = app.other_school().await;
+    let admin = app.login("admin@demo.usul.kg").await;
+    let body = json!({"name": "Министрликтин отчет системасы", "client_id": "ministry-reports"});
+    // Only administrators create and list them.
+    for login in ["ministry@demo.usul.kg", "methodist@demo.usul.kg", "director@demo.usul.kg"] {
+        let token = app.login(login).await;
+        app.post("/api/v1/ministry/service-accounts", &token, &body).await.assert_problem(403, "forbidden");
+        app.get("/api/v1/ministry/service-accounts", &token).await.assert_problem(403, "forbidden");
+    }
+    let made = app.post("/api/v1/ministry/service-accounts", &admin, &body).await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.text);
+    assert_eq!(made.body["district_id"], serde_json::Value::Null);
+    assert_eq!(made.header("location"), Some("/api/v1/ministry/service-accounts"));
+    let secret = made.str("client_secret");
+    let listed = app.get("/api/v1/ministry/service-accounts", &admin).await;
+    assert_eq!(listed.body["items"].as_array().unwrap().len(), 1, "{}", listed.text);
+    assert!(listed.body["items"][0].get("client_secret").is_none());
+    // Bad input: nothing stored.
+    app.post("/api/v1/ministry/service-accounts", &admin, &body).await.assert_problem(409, "client_id_taken");
+    let bad = app.post("/api/v1/ministry/service-accounts", &admin, &json!({"name": " ", "client_id": "A b"})).await;
+    bad.assert_problem(422, "validation_failed");
+    let mut fields = bad.error_fields();
+    fields.sort_unstable();
+    assert_eq!(fields, ["client_id", "name"]);
+    assert_eq!(app.get("/api/v1/ministry/service-accounts", &admin).await.body["items"].as_array().unwrap().len(), 1);
+
+    let t = app
+        .token(&json!({"grant_type": "client_credentials", "client_id": "ministry-reports", "client_secret": secret}))
+        .await;
+    assert_eq!(t.status, StatusCode::OK, "{}", t.text);
+    let token = t.str("access_token");
+    // Every district, every school, the summaries and the events of everything.
+    let national = app.get("/api/v1/summary?year=2022-2023", &token).await;
+    assert_eq!(national.status, StatusCode::OK, "{}", national.text);
+    assert!(national.body["districts"].as_array().map_or(0, Vec::len) >= 2, "{}", national.text);
+    assert_eq!(app.get(&format!("/api/v1/schools/{other_school}"), &token).await.status, StatusCode::OK);
+    let district = app.get(&format!("/api/v1/districts/{other_district}/summary?year=2022-2023"), &token).await;
+    assert_eq!(district.status, StatusCode::OK, "{}", district.text);
+    assert_eq!(app.get("/api/v1/events?limit=5", &token).await.status, StatusCode::OK);
+    // Writes nothing.
+    app.post(&format!("/api/v1/schools/{other_school}/subjects"), &token, &json!({"name": "Астрономия"}))
+        .await
+        .assert_problem(403, "forbidden");
+    app.post("/api/v1/ministry/service-accounts", &token, &json!({"name": "x", "client_id": "xyz"}))
+        .await
+        .assert_problem(403, "forbidden");
+}

@@ -175,7 +175,7 @@ pub async fn load(store: &Store) -> Result<bool, ApiError> {
     let secret_hash = hash_password_blocking(DEMO_CLIENT_SECRET)?;
     store
         .create_service_account(
-            district.id,
+            Some(district.id),
             name("Демо район: отчет системасы")?,
             DEMO_CLIENT_ID.to_owned(),
             secret_hash,

@@ -29,7 +29,7 @@ async fn reach(
     Ok(match auth.actor {
         Actor::SchoolStaff { school, .. } => (Some(school), None),
         Actor::Admin { .. } => (asked, None),
-        Actor::MinistryUser { .. } => match asked {
+        Actor::MinistryUser { .. } | Actor::MinistryService { .. } => match asked {
             Some(s) => (Some(school_for(state, auth, s, Action::Read).await?.id), None),
             None => (None, None),
         },

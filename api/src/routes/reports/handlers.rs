@@ -38,7 +38,7 @@ async fn visible(state: &AppState, auth: &Auth, school: Option<query::Id>) -> Re
         (None, Actor::DistrictUser { district, .. } | Actor::DistrictService { district, .. }) => {
             ReportFilter { district: Some(district), ..ReportFilter::default() }
         }
-        (None, Actor::Admin { .. } | Actor::MinistryUser { .. }) => {
+        (None, Actor::Admin { .. } | Actor::MinistryUser { .. } | Actor::MinistryService { .. }) => {
             return Err(bad_param("school_id", FieldErrorKind::Required));
         }
     })
