@@ -22,6 +22,7 @@ mod m20261202_000140_events;
 mod m20261202_000141_webhooks;
 mod m20261203_000150_school_year_boundary;
 mod m20261203_000151_report_decision_dates;
+mod m20261203_000160_outside_work_evidence;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -49,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000141_webhooks::Migration),
             Box::new(m20261203_000150_school_year_boundary::Migration),
             Box::new(m20261203_000151_report_decision_dates::Migration),
+            Box::new(m20261203_000160_outside_work_evidence::Migration),
         ]
     }
 }
