@@ -117,7 +117,7 @@ pub struct OutsideWorkView {
     pub hours: f64,
     pub link: Option<String>,
     /// Evidence as an uploaded file (`PUT /outside-work/{id}/evidence`), or null.
-    pub evidence: Option<EvidenceView>,
+    pub evidence: Option<OutsideWorkEvidence>,
     /// Whether the deputy confirmed it; only confirmed work counts.
     pub confirmed: bool,
     pub confirmed_by: Option<Uuid>,
@@ -140,7 +140,7 @@ impl From<&OutsideWork> for OutsideWorkView {
             organiser: w.organiser.clone(),
             hours: w.hours.as_f64(),
             link: w.link.clone(),
-            evidence: w.evidence.as_ref().map(|f| EvidenceView {
+            evidence: w.evidence.as_ref().map(|f| OutsideWorkEvidence {
                 name: f.name.clone(),
                 content_type: f.content_type.clone(),
                 size: f.size,
@@ -157,7 +157,7 @@ impl From<&OutsideWork> for OutsideWorkView {
 
 /// An outside work's evidence file: a certificate, a programme, a publication.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct EvidenceView {
+pub struct OutsideWorkEvidence {
     #[schema(example = "Семинардын сертификаты.pdf")]
     pub name: String,
     #[schema(example = "application/pdf")]
