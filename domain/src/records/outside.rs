@@ -4,9 +4,9 @@
 //! and effectiveness.
 
 use super::actor::{Hidden, RecordActor};
-use super::{Hours, StoredFile};
 use super::input::{Problem, ProblemKind, Problems};
 use super::material::is_link;
+use super::{Hours, StoredFile};
 use crate::ids::{OutsideWorkId, SchoolId, StaffId};
 use crate::lang::Text;
 use crate::year::{AcademicYear, YearBoundary};

@@ -134,8 +134,9 @@ async fn outside_work_with_an_unknown_level_or_form_is_refused_and_others_cannot
 /// A server keeping its files in a directory of its own (returned), at most 4 KiB a file.
 async fn app_with_files() -> (TestApp, PathBuf) {
     let dir = std::env::temp_dir().join(format!("usul-evidence-{}", uuid::Uuid::new_v4().simple()));
-    let app = spawn_app_with(Options { max_file_bytes: 4096, files: Some(FileStore::local(&dir)), ..Options::default() })
-        .await;
+    let app =
+        spawn_app_with(Options { max_file_bytes: 4096, files: Some(FileStore::local(&dir)), ..Options::default() })
+            .await;
     (app, dir)
 }
 
