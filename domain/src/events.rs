@@ -111,6 +111,7 @@ event_types! {
     DiagnosisRecorded = "diagnosis.recorded" <= ["diagnosis.put"],
     OutsideWorkCreated = "outside_work.created" <= ["outside_work.create"],
     OutsideWorkConfirmed = "outside_work.confirmed" <= ["outside_work.confirm"],
+    OutsideWorkEvidenceAttached = "outside_work.evidence_attached" <= ["outside_work.evidence"],
     SupportEventCreated = "support_event.created" <= ["support_event.create"],
     KnowledgeQualitySet = "knowledge_quality.set" <= ["knowledge_quality.put"],
 }

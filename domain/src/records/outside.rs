@@ -3,10 +3,10 @@
 //! school's managers), confirmed by the deputy, and counted by level in participation, reports
 //! and effectiveness.
 
-use super::Hours;
-use super::actor::RecordActor;
+use super::actor::{Hidden, RecordActor};
 use super::input::{Problem, ProblemKind, Problems};
 use super::material::is_link;
+use super::{Hours, StoredFile};
 use crate::ids::{OutsideWorkId, SchoolId, StaffId};
 use crate::lang::Text;
 use crate::year::{AcademicYear, YearBoundary};
@@ -139,6 +139,8 @@ pub struct OutsideWork {
     pub link: Option<String>,
     /// The deputy's confirmation (who, when).
     pub confirmed: Option<(StaffId, DateTime<Utc>)>,
+    /// Evidence as an uploaded file: the scanned certificate, the programme, the publication.
+    pub evidence: Option<StoredFile>,
     pub version: i32,
     pub created_at: DateTime<Utc>,
 }
@@ -209,6 +211,7 @@ pub fn record_outside_work(
         hours,
         link: input.link,
         confirmed: None,
+        evidence: None,
         version: 1,
         created_at: now,
     })
@@ -225,7 +228,48 @@ pub enum ConfirmOutsideError {
     AlreadyConfirmed,
 }
 
+/// Why a file is not attached as an outside work's evidence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum AttachEvidenceError {
+    /// The caller does not see the record (a colleague's).
+    #[error("not found")]
+    Hidden,
+    /// Only those who record it attach its evidence: the person and the managers.
+    #[error("only the person and the managers attach evidence")]
+    NotAllowed,
+    /// The record is confirmed: what the deputy confirmed stays as it was for its owner.
+    #[error("the outside work is confirmed")]
+    Confirmed,
+}
+
 impl OutsideWork {
+    /// Reads the record: the person, the school's managers and the overseers; a colleague
+    /// does not see it.
+    ///
+    /// # Errors
+    /// [`Hidden`] from a colleague.
+    pub fn read(&self, actor: &RecordActor) -> Result<(), Hidden> {
+        actor.read_personal(self.staff)
+    }
+
+    /// Attaches (or replaces) the evidence file. Those who record the work attach it:
+    /// the person and the deputy or the director ([`RecordActor::keeps_personal`]). Once the
+    /// record is confirmed its owner no longer changes the evidence — what was confirmed is
+    /// what counts; a manager who is not the owner still may (as only they confirm).
+    ///
+    /// # Errors
+    /// [`AttachEvidenceError`].
+    pub fn attach_evidence(&self, actor: &RecordActor) -> Result<(), AttachEvidenceError> {
+        self.read(actor).map_err(|Hidden| AttachEvidenceError::Hidden)?;
+        if !actor.keeps_personal(self.staff) {
+            return Err(AttachEvidenceError::NotAllowed);
+        }
+        if self.confirmed.is_some() && actor.is(self.staff) {
+            return Err(AttachEvidenceError::Confirmed);
+        }
+        Ok(())
+    }
+
     /// The deputy confirms the record: from now on it counts.
     ///
     /// # Errors
@@ -360,6 +404,32 @@ mod tests {
         .unwrap();
         let c = count_confirmed([&ok, &jury, &w]);
         assert_eq!((c.at(OutsideLevel::District), c.at(OutsideLevel::Republic), c.total()), (1, 1, 2));
+    }
+
+    #[test]
+    fn the_owner_and_the_managers_attach_evidence_until_the_owner_is_bound_by_the_confirmation_r_1_3() {
+        let (school, teacher, deputy, colleague, me) = actors();
+        let overseer = RecordActor { standing: crate::records::actor::Standing::Overseer, leads: Vec::new() };
+        let w = record_outside_work(
+            &teacher,
+            (me, school, YearBoundary::default()),
+            input("district", "practical_seminar"),
+            OutsideWorkId::new(),
+            now(),
+        )
+        .unwrap();
+        assert_eq!(w.attach_evidence(&teacher), Ok(()), "the owner");
+        assert_eq!(w.attach_evidence(&deputy), Ok(()), "a manager");
+        assert_eq!(w.attach_evidence(&colleague), Err(AttachEvidenceError::Hidden), "a colleague does not see it");
+        assert_eq!(w.attach_evidence(&overseer), Err(AttachEvidenceError::NotAllowed), "the district reads only");
+        let confirmed = w.confirm(&deputy, now()).unwrap();
+        assert_eq!(confirmed.attach_evidence(&teacher), Err(AttachEvidenceError::Confirmed), "R-1.3: confirmed");
+        assert_eq!(confirmed.attach_evidence(&deputy), Ok(()), "the managers still may");
+        assert_eq!(confirmed.attach_evidence(&colleague), Err(AttachEvidenceError::Hidden));
+        // A manager's own confirmed record binds them as it binds a teacher.
+        let own = RecordActor::manager(me);
+        assert_eq!(confirmed.attach_evidence(&own), Err(AttachEvidenceError::Confirmed));
+        assert!(w.read(&overseer).is_ok() && w.read(&colleague).is_err());
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Teachers' part in methodological work beyond the school.
 
-use super::{hours, tenths};
+use super::{hours, stored_file, tenths};
 use crate::entities::outside_work;
 use crate::org::check_version;
 use crate::{Audit, Store, StoreError, StoreResult, now, record_audit, stored};
@@ -10,6 +10,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrde
 use std::collections::HashMap;
 use usul_domain::ids::{OutsideWorkId, SchoolId, StaffId};
 use usul_domain::org::School;
+use usul_domain::records::StoredFile;
 use usul_domain::records::outside::{OutsideCounts, OutsideLevel, OutsideRole, OutsideWork};
 use usul_domain::year::AcademicYear;
 
@@ -30,6 +31,13 @@ fn to_outside(m: outside_work::Model) -> StoreResult<OutsideWork> {
         hours: hours(m.hours_tenths),
         link: m.link,
         confirmed: m.confirmed_by.zip(m.confirmed_at).map(|(by, at)| (StaffId::from_uuid(by), at)),
+        evidence: stored_file(
+            m.evidence_file_name,
+            m.evidence_content_type,
+            m.evidence_size,
+            m.evidence_sha256,
+            m.evidence_key,
+        ),
         version: m.version,
         created_at: m.created_at,
     })
@@ -63,6 +71,11 @@ impl Store {
             link: Set(w.link.clone()),
             confirmed_by: Set(None),
             confirmed_at: Set(None),
+            evidence_file_name: Set(None),
+            evidence_content_type: Set(None),
+            evidence_size: Set(None),
+            evidence_sha256: Set(None),
+            evidence_key: Set(None),
             version: Set(1),
             created_at: Set(at),
             updated_at: Set(at),
@@ -148,6 +161,58 @@ impl Store {
             &txn,
             audit,
             "outside_work.confirm",
+            "outside_work",
+            Some(current.id),
+            Some(current.school_id),
+            None,
+        )
+        .await?;
+        let row = outside_work::Entity::find_by_id(current.id).one(&txn).await?.ok_or(StoreError::NotFound)?;
+        txn.commit().await?;
+        to_outside(row)
+    }
+
+    /// Records an outside work's evidence file (already written completely to storage) if the
+    /// record is still confirmed or not as the rules saw it.
+    ///
+    /// # Errors
+    /// [`StoreError::VersionMismatch`] when it changed meanwhile, [`StoreError::NotFound`].
+    pub async fn set_outside_work_evidence(
+        &self,
+        w: &OutsideWork,
+        expected: Option<i32>,
+        file: &StoredFile,
+        audit: &Audit,
+    ) -> StoreResult<OutsideWork> {
+        let txn = self.write().await?;
+        let current = outside_work::Entity::find_by_id(w.id.uuid()).one(&txn).await?.ok_or(StoreError::NotFound)?;
+        check_version(expected, current.version)?;
+        let confirmed = if w.confirmed.is_some() {
+            outside_work::Column::ConfirmedBy.is_not_null()
+        } else {
+            outside_work::Column::ConfirmedBy.is_null()
+        };
+        let n = outside_work::Entity::update_many()
+            .col_expr(outside_work::Column::EvidenceFileName, Expr::value(file.name.clone()))
+            .col_expr(outside_work::Column::EvidenceContentType, Expr::value(file.content_type.clone()))
+            .col_expr(outside_work::Column::EvidenceSize, Expr::value(i64::try_from(file.size).unwrap_or(i64::MAX)))
+            .col_expr(outside_work::Column::EvidenceSha256, Expr::value(file.sha256.clone()))
+            .col_expr(outside_work::Column::EvidenceKey, Expr::value(file.key.clone()))
+            .col_expr(outside_work::Column::Version, Expr::value(current.version + 1))
+            .col_expr(outside_work::Column::UpdatedAt, Expr::value(now()))
+            .filter(outside_work::Column::Id.eq(current.id))
+            .filter(outside_work::Column::Version.eq(current.version))
+            .filter(confirmed)
+            .exec(&txn)
+            .await?
+            .rows_affected;
+        if n == 0 {
+            return Err(StoreError::VersionMismatch { current: current.version + 1 });
+        }
+        record_audit(
+            &txn,
+            audit,
+            "outside_work.evidence",
             "outside_work",
             Some(current.id),
             Some(current.school_id),

@@ -1,9 +1,12 @@
 //! Work outside the school: recorded by the teacher, confirmed by the deputy, counted by
 //! level in participation, reports and effectiveness.
 
-use reqwest::StatusCode;
+use reqwest::multipart::{Form, Part};
+use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-use usul_tests::spawn_app;
+use std::path::{Path, PathBuf};
+use usul_api::storage::FileStore;
+use usul_tests::{Answer, Options, TestApp, spawn_app, spawn_app_with};
 
 fn row<'a>(list: &'a Value, staff: &str) -> &'a Value {
     list["staff"]
@@ -126,4 +129,158 @@ async fn outside_work_with_an_unknown_level_or_form_is_refused_and_others_cannot
         .await
         .assert_problem(403, "forbidden");
     app.post(&format!("/api/v1/outside-work/{id}/confirm"), &other, &json!({})).await.assert_problem(404, "not_found");
+}
+
+/// A server keeping its files in a directory of its own (returned), at most 4 KiB a file.
+async fn app_with_files() -> (TestApp, PathBuf) {
+    let dir = std::env::temp_dir().join(format!("usul-evidence-{}", uuid::Uuid::new_v4().simple()));
+    let app =
+        spawn_app_with(Options { max_file_bytes: 4096, files: Some(FileStore::local(&dir)), ..Options::default() })
+            .await;
+    (app, dir)
+}
+
+/// Every file kept under `dir`, at any depth.
+fn stored_files(dir: &Path) -> usize {
+    std::fs::read_dir(dir).map_or(0, |d| {
+        d.filter_map(Result::ok).map(|e| if e.path().is_dir() { stored_files(&e.path()) } else { 1 }).sum()
+    })
+}
+
+fn pdf(note: &str) -> Vec<u8> {
+    format!("%PDF-1.4\n% {note}\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n").into_bytes()
+}
+
+fn sha256(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+async fn attach(app: &TestApp, token: &str, work: &str, name: &str, mime: &str, bytes: Vec<u8>) -> Answer {
+    let form = Form::new().part("file", Part::bytes(bytes).file_name(name.to_owned()).mime_str(mime).unwrap());
+    app.send(app.request(Method::PUT, &format!("/api/v1/outside-work/{work}/evidence"), Some(token)).multipart(form))
+        .await
+}
+
+/// GET `path` with `token`: (status, body bytes).
+async fn download(app: &TestApp, path: &str, token: &str) -> (StatusCode, Vec<u8>) {
+    let res = app.client.get(app.url(path)).bearer_auth(token).send().await.unwrap();
+    (res.status(), res.bytes().await.unwrap().to_vec())
+}
+
+/// A district seminar recorded by a.usenova: (her token, her staff id, the record's id).
+async fn seminar(app: &TestApp) -> (String, String, String) {
+    let teacher = app.login("a.usenova@demo.usul.kg").await;
+    let me = app.staff_id("a.usenova@demo.usul.kg").await;
+    let w = app
+        .post(
+            &format!("/api/v1/staff/{me}/outside-work"),
+            &teacher,
+            &json!({"level": "district", "date": "2023-02-14", "form": "practical_seminar", "role": "presenter", "title": "Райондук семинар", "hours": 4}),
+        )
+        .await;
+    assert_eq!(w.status, StatusCode::CREATED, "{}", w.text);
+    assert_eq!(w.body["evidence"], json!(null), "no file yet");
+    (teacher, me, w.str("id"))
+}
+
+/// The record `id` as `token` lists it among `staff`'s work of 2022-2023.
+async fn listed_work(app: &TestApp, token: &str, staff: &str, id: &str) -> Value {
+    let list = app.get(&format!("/api/v1/staff/{staff}/outside-work?year=2022-2023"), token).await;
+    assert_eq!(list.status, StatusCode::OK, "{}", list.text);
+    list.body["items"].as_array().unwrap().iter().find(|w| w["id"] == id).unwrap().clone()
+}
+
+#[tokio::test]
+async fn a_teacher_attaches_a_file_as_evidence_of_outside_work_and_once_confirmed_cannot_replace_it_r_1_3() {
+    let (app, dir) = app_with_files().await;
+    let (teacher, me, id) = seminar(&app).await;
+    let certificate = pdf("сертификат");
+
+    // The teacher attaches a PDF: the record shows it, and its readers download the same bytes.
+    let up = attach(&app, &teacher, &id, "Семинардын сертификаты.pdf", "application/pdf", certificate.clone()).await;
+    assert_eq!(up.status, StatusCode::OK, "{}", up.text);
+    let href = format!("/api/v1/outside-work/{id}/evidence");
+    let evidence = json!({"name": "Семинардын сертификаты.pdf", "content_type": "application/pdf",
+        "size": certificate.len(), "sha256": sha256(&certificate), "href": href});
+    assert_eq!(up.body["evidence"], evidence);
+    assert_eq!(up.body["version"], 2);
+    assert_eq!(listed_work(&app, &teacher, &me, &id).await["evidence"], evidence, "the view shows it");
+    let deputy = app.login("deputy@demo.usul.kg").await;
+    let methodist = app.login("methodist@demo.usul.kg").await;
+    for reader in [&teacher, &deputy, &methodist] {
+        assert_eq!(download(&app, &href, reader).await, (StatusCode::OK, certificate.clone()));
+    }
+    let answer = app.client.get(app.url(&href)).bearer_auth(&teacher).send().await.unwrap();
+    assert_eq!(answer.headers()["content-type"], "application/pdf");
+    assert!(answer.headers()["content-disposition"].to_str().unwrap().starts_with("attachment; filename*=UTF-8''"));
+    assert_eq!(stored_files(&dir), 1);
+
+    // The deputy confirms it; from then on its owner cannot replace the evidence.
+    let c = app.post(&format!("/api/v1/outside-work/{id}/confirm"), &deputy, &json!({})).await;
+    assert_eq!((c.status, c.body["evidence"].clone()), (StatusCode::OK, evidence.clone()), "{}", c.text);
+    attach(&app, &teacher, &id, "другой.pdf", "application/pdf", pdf("другой"))
+        .await
+        .assert_problem(409, "outside_work_confirmed");
+    let after = listed_work(&app, &teacher, &me, &id).await;
+    assert_eq!((after["evidence"].clone(), after["version"].clone()), (evidence, json!(3)), "nothing changed");
+    assert_eq!(download(&app, &href, &teacher).await, (StatusCode::OK, certificate), "the same bytes");
+    assert_eq!(stored_files(&dir), 1, "the refused file is not kept");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test]
+async fn an_evidence_file_of_the_wrong_type_too_large_or_unnamed_is_refused_and_nothing_is_stored_r_1_3() {
+    let (app, dir) = app_with_files().await;
+    let (teacher, me, id) = seminar(&app).await;
+
+    attach(&app, &teacher, &id, "x.pdf", "application/pdf", b"\x89PNG not a pdf".to_vec())
+        .await
+        .assert_problem(422, "file_type_mismatch");
+    let mut big = pdf("big");
+    big.extend(std::iter::repeat_n(b'a', 10_000));
+    attach(&app, &teacher, &id, "big.pdf", "application/pdf", big).await.assert_problem(413, "payload_too_large");
+    let unnamed = attach(&app, &teacher, &id, "", "application/pdf", pdf("x")).await;
+    unnamed.assert_problem(422, "validation_failed");
+    assert_eq!(unnamed.error_fields(), ["file.filename"]);
+    attach(&app, &teacher, &id, "../../etc/passwd", "application/pdf", pdf("x"))
+        .await
+        .assert_problem(422, "validation_failed");
+    attach(&app, &teacher, &id, "x.exe", "application/x-msdownload", b"MZ".to_vec())
+        .await
+        .assert_problem(415, "unsupported_media_type");
+
+    let w = listed_work(&app, &teacher, &me, &id).await;
+    assert_eq!((w["evidence"].clone(), w["version"].clone()), (json!(null), json!(1)), "nothing recorded");
+    assert_eq!(stored_files(&dir), 0, "nothing kept");
+    app.get(&format!("/api/v1/outside-work/{id}/evidence"), &teacher).await.assert_problem(404, "not_found");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test]
+async fn only_those_who_record_outside_work_attach_its_evidence_and_another_school_sees_none_of_it_r_1_3() {
+    let (app, dir) = app_with_files().await;
+    let (teacher, _, id) = seminar(&app).await;
+    let href = format!("/api/v1/outside-work/{id}/evidence");
+    let up = attach(&app, &teacher, &id, "программа.pdf", "application/pdf", pdf("программа")).await;
+    assert_eq!(up.status, StatusCode::OK, "{}", up.text);
+
+    // A colleague does not see the record: neither attaches nor downloads.
+    let colleague = app.login("n.mamytova@demo.usul.kg").await;
+    attach(&app, &colleague, &id, "x.pdf", "application/pdf", pdf("x")).await.assert_problem(404, "not_found");
+    app.get(&href, &colleague).await.assert_problem(404, "not_found");
+    // The district reads it and changes nothing.
+    let methodist = app.login("methodist@demo.usul.kg").await;
+    attach(&app, &methodist, &id, "x.pdf", "application/pdf", pdf("x")).await.assert_problem(403, "forbidden");
+    // Another school's director does not know it exists.
+    let (_, _, other) = app.other_school().await;
+    attach(&app, &other, &id, "x.pdf", "application/pdf", pdf("x")).await.assert_problem(404, "not_found");
+    app.get(&href, &other).await.assert_problem(404, "not_found");
+    assert_eq!(stored_files(&dir), 1, "only the teacher's file is kept");
+    // The deputy, who records anyone's work, attaches it too.
+    let deputy = app.login("deputy@demo.usul.kg").await;
+    let by_deputy = attach(&app, &deputy, &id, "протокол.pdf", "application/pdf", pdf("протокол")).await;
+    assert_eq!((by_deputy.status, by_deputy.body["evidence"]["name"].clone()), (StatusCode::OK, json!("протокол.pdf")));
+    app.get("/api/v1/outside-work/not-an-id/evidence", &deputy).await.assert_problem(400, "invalid_parameter");
+    let _ = std::fs::remove_dir_all(dir);
 }

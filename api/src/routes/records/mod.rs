@@ -54,7 +54,9 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(outside::create_outside_work)
         .service(outside::list_person_outside_work)
         .service(outside::list_school_outside_work)
-        .service(outside::confirm_outside_work);
+        .service(outside::confirm_outside_work)
+        .service(outside::upload_evidence)
+        .service(outside::download_evidence);
 }
 
 /// A school and the caller as the record rules see them there; a school hidden from the caller

@@ -9,13 +9,16 @@ use crate::problem::{ApiError, ProblemCode};
 use crate::query::{Query, Year};
 use crate::routes::{created, versioned};
 use crate::state::AppState;
-use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use actix_multipart::Multipart;
+use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use usul_domain::ids::OutsideWorkId;
+use usul_domain::org::School;
+use usul_domain::records::actor::RecordActor;
 use usul_domain::records::outside::{
-    ConfirmOutsideError, OutsideCounts, OutsideLevel, OutsideWork, OutsideWorkInput, RecordOutsideError,
-    record_outside_work,
+    AttachEvidenceError, ConfirmOutsideError, OutsideCounts, OutsideLevel, OutsideWork, OutsideWorkInput,
+    RecordOutsideError, record_outside_work,
 };
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -113,6 +116,8 @@ pub struct OutsideWorkView {
     pub organiser: Option<String>,
     pub hours: f64,
     pub link: Option<String>,
+    /// Evidence as an uploaded file (`PUT /outside-work/{id}/evidence`), or null.
+    pub evidence: Option<OutsideWorkEvidence>,
     /// Whether the deputy confirmed it; only confirmed work counts.
     pub confirmed: bool,
     pub confirmed_by: Option<Uuid>,
@@ -135,12 +140,34 @@ impl From<&OutsideWork> for OutsideWorkView {
             organiser: w.organiser.clone(),
             hours: w.hours.as_f64(),
             link: w.link.clone(),
+            evidence: w.evidence.as_ref().map(|f| OutsideWorkEvidence {
+                name: f.name.clone(),
+                content_type: f.content_type.clone(),
+                size: f.size,
+                sha256: f.sha256.clone(),
+                href: format!("/api/v1/outside-work/{}/evidence", w.id),
+            }),
             confirmed: w.confirmed.is_some(),
             confirmed_by: w.confirmed.map(|(by, _)| by.uuid()),
             confirmed_at: w.confirmed.map(|(_, at)| at),
             version: w.version,
         }
     }
+}
+
+/// An outside work's evidence file: a certificate, a programme, a publication.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OutsideWorkEvidence {
+    #[schema(example = "Семинардын сертификаты.pdf")]
+    pub name: String,
+    #[schema(example = "application/pdf")]
+    pub content_type: String,
+    pub size: u64,
+    /// SHA-256 of the bytes, in hex.
+    pub sha256: String,
+    /// Where to download it.
+    #[schema(example = "/api/v1/outside-work/01a2153e-6f02-75e8-ab76-f3d21fc243e7/evidence")]
+    pub href: String,
 }
 
 /// A year's outside work with its confirmed counts by level.
@@ -174,6 +201,29 @@ impl From<ConfirmOutsideError> for ApiError {
             ConfirmOutsideError::AlreadyConfirmed => Self::Conflict(ProblemCode::OutsideWorkConfirmed),
         }
     }
+}
+
+impl From<AttachEvidenceError> for ApiError {
+    fn from(e: AttachEvidenceError) -> Self {
+        match e {
+            AttachEvidenceError::Hidden => Self::NotFound,
+            AttachEvidenceError::NotAllowed => Self::Forbidden,
+            AttachEvidenceError::Confirmed => Self::Conflict(ProblemCode::OutsideWorkConfirmed),
+        }
+    }
+}
+
+/// An outside work of a path's `{id}` with its school and the caller (who may not see it: each
+/// command asks the rule).
+async fn load_outside_work(
+    state: &AppState,
+    auth: &Auth,
+    raw: &str,
+) -> Result<(OutsideWork, School, RecordActor), ApiError> {
+    let w =
+        state.store.get_outside_work(OutsideWorkId::from_uuid(path_id("id", raw)?)).await?.ok_or(ApiError::NotFound)?;
+    let (school, actor) = school_actor(state, auth, w.school).await?;
+    Ok((w, school, actor))
 }
 
 /// Record a part in outside methodological work.
@@ -291,14 +341,86 @@ pub async fn confirm_outside_work(
     auth: Auth,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let w =
-        state.store.get_outside_work(OutsideWorkId::from_uuid(path_id("id", &id)?)).await?.ok_or(ApiError::NotFound)?;
-    let (_, actor) = school_actor(&state, &auth, w.school).await?;
-    actor.read_personal(w.staff)?;
+    let (w, _, actor) = load_outside_work(&state, &auth, &id).await?;
+    w.read(&actor)?;
     let after = w.confirm(&actor, Utc::now())?;
     let saved = state
         .store
         .confirm_outside_work(&after, expected(&req, w.version), &auth.audit("outside work confirmed"))
         .await?;
     Ok(versioned(&req, saved.version, &OutsideWorkView::from(&saved)))
+}
+
+/// Attach a part in outside work's evidence file.
+///
+/// evidence of the work — the certificate, the programme, the publication — as a file
+/// rather than (or beside) a link. `multipart/form-data` with one part named `file`: its
+/// declared type must be one we keep and match its bytes; its name may not contain a path. The
+/// file is written completely and hashed (SHA-256) before anything is recorded; a failed upload
+/// leaves nothing behind. Those who record the work attach it: the teacher whose record it is,
+/// the deputy and the director; a colleague gets 404, the district 403. Once the deputy has
+/// confirmed the record its owner can no longer replace the evidence (409
+/// `outside_work_confirmed`); the deputy and the director still may.
+#[utoipa::path(
+    operation_id = "uploadOutsideWorkEvidence",
+    tag = tags::OUTSIDE_WORK,
+    request_body(content = crate::openapi::FileUpload, content_type = "multipart/form-data", description = "One part named `file`: a PDF, PNG, JPEG, ZIP, DOCX, PPTX, XLSX, ODT, DOC or plain-text file."),
+    params(("id" = Uuid, Path, description = "Outside work id"), crate::openapi::IfMatch),
+    responses(
+        (status = 200, description = "Attached.", body = OutsideWorkView, headers(("ETag" = String))),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 403, response = crate::openapi::Forbidden),
+        (status = 404, response = crate::openapi::NotFound),
+        (status = 409, response = crate::openapi::Conflict),
+        (status = 412, response = crate::openapi::PreconditionFailed),
+        (status = 413, response = crate::openapi::PayloadTooLarge),
+        (status = 415, response = crate::openapi::UnsupportedMediaType),
+        (status = 422, description = "`file_type_mismatch`, or an unsafe file name.", body = crate::problem::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])),
+)]
+#[put("/outside-work/{id}/evidence")]
+pub async fn upload_evidence(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<String>,
+    body: Multipart,
+) -> Result<HttpResponse, ApiError> {
+    let (w, school, actor) = load_outside_work(&state, &auth, &id).await?;
+    w.attach_evidence(&actor)?;
+    let w = crate::files::receive_and_record(body, &state.settings, school.id, async |file| {
+        let audit = auth.audit("outside work evidence attached");
+        Ok(state.store.set_outside_work_evidence(&w, expected(&req, w.version), &file, &audit).await?)
+    })
+    .await?;
+    Ok(versioned(&req, w.version, &OutsideWorkView::from(&w)))
+}
+
+/// Download a part in outside work's evidence file.
+///
+/// The evidence file's bytes with the content type stored with them. Whoever reads the record
+/// downloads it: the person, the school's managers and the district; a colleague gets 404, as
+/// does a record without a file.
+#[utoipa::path(
+    operation_id = "downloadOutsideWorkEvidence",
+    tag = tags::OUTSIDE_WORK,
+    params(("id" = Uuid, Path, description = "Outside work id")),
+    responses(
+        (status = 200, description = "The file, in the type it was uploaded with (one of the accepted types), named in `Content-Disposition`.", content((Vec<u8> = "application/pdf"), (Vec<u8> = "image/png"), (Vec<u8> = "image/jpeg"), (Vec<u8> = "application/zip"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.presentationml.presentation"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (Vec<u8> = "application/vnd.oasis.opendocument.text"), (Vec<u8> = "application/msword"), (Vec<u8> = "text/plain"))),
+        crate::openapi::ReadErrors,
+    ),
+    security(("bearer" = [])),
+)]
+#[get("/outside-work/{id}/evidence")]
+pub async fn download_evidence(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let (w, _, actor) = load_outside_work(&state, &auth, &id).await?;
+    w.read(&actor)?;
+    let f = w.evidence.ok_or(ApiError::NotFound)?;
+    crate::files::serve(&state.settings.files, &f).await
 }
