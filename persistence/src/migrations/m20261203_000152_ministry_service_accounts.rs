@@ -3,28 +3,9 @@
 //! drops the NOT NULL; SQLite cannot alter a column, so the table is rebuilt with its rows.
 
 use sea_orm_migration::prelude::*;
-use sea_orm_migration::schema::*;
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
-
-#[derive(DeriveIden)]
-enum ServiceAccounts {
-    Table,
-    Id,
-    DistrictId,
-    Name,
-    ClientId,
-    SecretHash,
-    Active,
-    CreatedAt,
-}
-
-#[derive(DeriveIden)]
-enum Districts {
-    Table,
-    Id,
-}
 
 const COLUMNS: &str = "id, district_id, name, client_id, secret_hash, active, created_at";
 
@@ -36,41 +17,21 @@ impl MigrationTrait for Migration {
             db.execute_unprepared("ALTER TABLE service_accounts ALTER COLUMN district_id DROP NOT NULL").await?;
             return Ok(());
         }
-        // Move the old table aside, create the new one under the old name, copy, drop the old.
-        db.execute_unprepared("ALTER TABLE service_accounts RENAME TO service_accounts_old").await?;
-        db.execute_unprepared("DROP INDEX IF EXISTS service_accounts_client_key").await?;
-        m.create_table(
-            Table::create()
-                .table(ServiceAccounts::Table)
-                .col(pk_uuid(ServiceAccounts::Id))
-                .col(uuid_null(ServiceAccounts::DistrictId))
-                .col(string_len(ServiceAccounts::Name, 200))
-                .col(string_len(ServiceAccounts::ClientId, 64))
-                .col(string(ServiceAccounts::SecretHash))
-                .col(boolean(ServiceAccounts::Active))
-                .col(timestamp_with_time_zone(ServiceAccounts::CreatedAt))
-                .foreign_key(
-                    ForeignKey::create()
-                        .from(ServiceAccounts::Table, ServiceAccounts::DistrictId)
-                        .to(Districts::Table, Districts::Id)
-                        .on_delete(ForeignKeyAction::Restrict),
-                )
-                .to_owned(),
-        )
-        .await?;
+        // One batch, so that every statement runs on the same connection: the old table moves
+        // aside, the new one takes its name (the schema of the first migration, with a nullable
+        // district), the rows are copied and the old table and its index go.
         db.execute_unprepared(&format!(
-            "INSERT INTO service_accounts ({COLUMNS}) SELECT {COLUMNS} FROM service_accounts_old"
+            "ALTER TABLE service_accounts RENAME TO service_accounts_old; \
+             DROP INDEX IF EXISTS service_accounts_client_key; \
+             CREATE TABLE \"service_accounts\" ( \"id\" uuid_text NOT NULL PRIMARY KEY, \
+             \"district_id\" uuid_text NULL, \"name\" varchar(200) NOT NULL, \
+             \"client_id\" varchar(64) NOT NULL, \"secret_hash\" varchar NOT NULL, \
+             \"active\" boolean NOT NULL, \"created_at\" timestamp_with_timezone_text NOT NULL, \
+             FOREIGN KEY (\"district_id\") REFERENCES \"districts\" (\"id\") ON DELETE RESTRICT ); \
+             INSERT INTO service_accounts ({COLUMNS}) SELECT {COLUMNS} FROM service_accounts_old; \
+             DROP TABLE service_accounts_old; \
+             CREATE UNIQUE INDEX \"service_accounts_client_key\" ON \"service_accounts\" (\"client_id\");"
         ))
-        .await?;
-        db.execute_unprepared("DROP TABLE service_accounts_old").await?;
-        m.create_index(
-            Index::create()
-                .name("service_accounts_client_key")
-                .table(ServiceAccounts::Table)
-                .col(ServiceAccounts::ClientId)
-                .unique()
-                .to_owned(),
-        )
         .await?;
         Ok(())
     }
