@@ -488,7 +488,7 @@ fn respond(state: &AppState, principal: &Principal, refresh_token: String) -> Re
     "service_account": null,
     "school": {
         "id": "01a22fba-7a51-7563-8350-86222e1bb0a8", "district_id": "01a22fba-7a4f-72c2-9019-326fda2e540c",
-        "name": "КТО №95 мектеп-гимназиясы", "address": "Бишкек ш.", "settings": {"min_head_experience_years": 5},
+        "name": "КТО №95 мектеп-гимназиясы", "address": "Бишкек ш.", "settings": {"min_head_experience_years": 5, "year_starts_on": "08-15"},
         "version": 1, "created_at": "2022-08-25T09:00:00Z", "updated_at": "2022-08-25T09:00:00Z"
     },
     "district": {
