@@ -57,6 +57,11 @@ impl Moto {
                 return Some(moto);
             }
         }
+        // CI sets USUL_REQUIRE_MOTO: there a missing moto fails the tests instead of skipping them.
+        assert!(
+            std::env::var_os("USUL_REQUIRE_MOTO").is_none(),
+            "USUL_REQUIRE_MOTO is set and moto could not be started: python3 -m pip install 'moto[server]==5.2.5'"
+        );
         eprintln!(
             "\n!!! SKIPPED: moto is not installed, so the S3 storage tests did not run.\n!!! Install it: python3 -m pip install 'moto[server]==5.2.5'\n"
         );
