@@ -4,7 +4,6 @@
 
 use crate::problem::{ApiError, At, FieldError, FieldErrorKind, Listed, Message, ProblemCode};
 use serde_json::json;
-use usul_domain::decision::DateProblem;
 use usul_domain::lang::Text;
 use usul_domain::plan::{
     AmendError, DeleteError, EditError, NotNow, ProgressError, ReturnError, RolloverError, StartError, StepError,
@@ -28,11 +27,6 @@ impl From<NotNow> for ApiError {
 
 fn comment(e: TextError) -> ApiError {
     ApiError::Validation(vec![FieldError::text("comment", e)])
-}
-
-/// A refused `decided_on` (issue 11).
-fn date(p: DateProblem) -> FieldError {
-    FieldError::from(p)
 }
 
 /// `plan_incomplete` listing every problem with its rule, item and field.
@@ -106,7 +100,7 @@ impl From<SubmitError> for ApiError {
             SubmitError::NotYours => Self::Forbidden,
             SubmitError::WrongState(n) => n.into(),
             SubmitError::Comment(e) => comment(e),
-            SubmitError::Date(p) => Self::Validation(vec![date(p)]),
+            SubmitError::Date(p) => Self::Validation(vec![FieldError::from(p)]),
             SubmitError::Incomplete(problems) => incomplete(&problems),
         }
     }
@@ -135,7 +129,7 @@ impl From<StepError> for ApiError {
                         StepProblem::WrongBody | StepProblem::MeetingNotHeld => {
                             FieldError::new("meeting_id", FieldErrorKind::InvalidValue)
                         }
-                        StepProblem::Date(p) => date(p),
+                        StepProblem::Date(p) => FieldError::from(p),
                     })
                     .collect(),
             ),
@@ -149,7 +143,7 @@ impl From<ReturnError> for ApiError {
             ReturnError::WrongState(n) => n.into(),
             ReturnError::NotYours => Self::Forbidden,
             ReturnError::Comment(e) => comment(e),
-            ReturnError::Date(p) => Self::Validation(vec![date(p)]),
+            ReturnError::Date(p) => Self::Validation(vec![FieldError::from(p)]),
         }
     }
 }
