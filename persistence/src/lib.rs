@@ -3,7 +3,7 @@
 //!
 //! Entities stay private to this crate; callers see domain types and [`StoreError`].
 
-#![forbid(unsafe_code)]
+#![deny(unsafe_code)]
 
 mod bulk;
 mod commission_writes;
@@ -20,6 +20,7 @@ mod people;
 mod plans;
 mod records;
 mod reports;
+mod sqlite_tuning;
 mod support;
 mod sync;
 mod throttle;
@@ -222,6 +223,8 @@ pub struct Store {
     districts: Arc<memo::Memo<usul_domain::org::District>>,
     /// The items of plan versions.
     items: Arc<memo::Items>,
+    /// The last reading of PostgreSQL's open writes, shared by this process's requests.
+    open_writes: Arc<sync::OpenWrites>,
 }
 
 impl Store {
@@ -243,6 +246,7 @@ impl Store {
             schools: Arc::new(memo::Memo::new(DEFAULT_CACHE_TTL)),
             districts: Arc::new(memo::Memo::new(DEFAULT_CACHE_TTL)),
             items: Arc::new(memo::Items::default()),
+            open_writes: Arc::new(sync::OpenWrites::default()),
         })
     }
 
@@ -263,6 +267,9 @@ impl Store {
                     .busy_timeout(Duration::from_secs(10))
                     .foreign_keys(true)
                     .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
+            })
+            .map_sqlx_sqlite_pool_opts(|o| {
+                o.after_connect(|conn, _| Box::pin(async move { sqlite_tuning::stable_plans(conn).await }))
             });
         options
     }
@@ -362,8 +369,9 @@ pub(crate) async fn record_audit(
     school_id: Option<Uuid>,
     district_id: Option<Uuid>,
 ) -> StoreResult<()> {
-    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
-    entities::audit_event::ActiveModel {
+    use sea_orm::{ActiveValue::Set, EntityTrait};
+    // Written without reading it back: nothing here needs the stored row.
+    entities::audit_event::Entity::insert(entities::audit_event::ActiveModel {
         id: Set(Uuid::now_v7()),
         at: Set(now()),
         actor_kind: Set(audit.actor_kind.to_owned()),
@@ -374,8 +382,8 @@ pub(crate) async fn record_audit(
         entity: Set(entity.to_owned()),
         entity_id: Set(entity_id),
         summary: Set(audit.summary.clone()),
-    }
-    .insert(db)
+    })
+    .exec_without_returning(db)
     .await?;
     // Every audited change is also an event (the transactional outbox), in this transaction.
     events::record_event(db, audit, action, entity, entity_id, school_id, district_id).await
