@@ -4,9 +4,8 @@
 use crate::entities::{event, school, webhook_delivery, webhook_subscription};
 use crate::{Audit, Store, StoreError, StoreResult, now};
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-};
+use sea_orm::sea_query::{Expr, Query, SelectStatement};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use usul_domain::events::{EventScope, EventType};
 use usul_domain::ids::{DistrictId, SchoolId};
 use uuid::Uuid;
@@ -88,29 +87,45 @@ pub(crate) async fn record_event(
 ) -> StoreResult<()> {
     let event_type = EventType::of_audit_action(action)
         .ok_or_else(|| StoreError::Corrupt(format!("the audit action `{action}` has no event type")))?;
-    // Most call sites name the school only; the district decides who else sees the event.
-    let district_id = match (district_id, school_id) {
-        (Some(d), _) => Some(d),
-        (None, Some(s)) => school::Entity::find_by_id(s).one(db).await?.map(|s| s.district_id),
-        (None, None) => None,
+    // Most call sites name the school only; the district decides who else sees the event. It
+    // is read inside the statements that need it, not by one of its own.
+    let district = match (district_id, school_id) {
+        (Some(d), _) => Expr::value(d),
+        (None, Some(s)) => Expr::SubQuery(None, Box::new(district_of(s).into())),
+        (None, None) => Expr::value(Option::<Uuid>::None),
     };
     let id = Uuid::now_v7();
     let at = now();
-    event::Entity::insert(event::ActiveModel {
-        id: Set(id),
-        occurred_at: Set(at),
-        event_type: Set(event_type.code().to_owned()),
-        school_id: Set(school_id),
-        district_id: Set(district_id),
-        resource_kind: Set(entity.to_owned()),
-        resource_id: Set(entity_id),
-        action: Set(action.to_owned()),
-        actor_kind: Set(audit.actor_kind.to_owned()),
-        actor_id: Set(audit.actor_id),
-        summary: Set(audit.summary.clone()),
-    })
-    .exec_without_returning(db)
-    .await?;
+    let insert = Query::insert()
+        .into_table(event::Entity)
+        .columns([
+            event::Column::Id,
+            event::Column::OccurredAt,
+            event::Column::EventType,
+            event::Column::SchoolId,
+            event::Column::DistrictId,
+            event::Column::ResourceKind,
+            event::Column::ResourceId,
+            event::Column::Action,
+            event::Column::ActorKind,
+            event::Column::ActorId,
+            event::Column::Summary,
+        ])
+        .values_panic([
+            Expr::value(id),
+            Expr::value(at),
+            Expr::value(event_type.code()),
+            Expr::value(school_id),
+            district,
+            Expr::value(entity),
+            Expr::value(entity_id),
+            Expr::value(action),
+            Expr::value(audit.actor_kind),
+            Expr::value(audit.actor_id),
+            Expr::value(audit.summary.as_str()),
+        ])
+        .to_owned();
+    db.execute(&insert).await?;
     let mut scopes = Condition::any().add(webhook_subscription::Column::Scope.eq("all"));
     if let Some(s) = school_id {
         scopes = scopes.add(
@@ -119,12 +134,13 @@ pub(crate) async fn record_event(
                 .add(webhook_subscription::Column::SchoolId.eq(s)),
         );
     }
-    if let Some(d) = district_id {
-        scopes = scopes.add(
-            Condition::all()
-                .add(webhook_subscription::Column::Scope.eq("district"))
-                .add(webhook_subscription::Column::DistrictId.eq(d)),
-        );
+    let in_district = match (district_id, school_id) {
+        (Some(d), _) => Some(webhook_subscription::Column::DistrictId.eq(d)),
+        (None, Some(s)) => Some(webhook_subscription::Column::DistrictId.in_subquery(district_of(s))),
+        (None, None) => None,
+    };
+    if let Some(in_district) = in_district {
+        scopes = scopes.add(Condition::all().add(webhook_subscription::Column::Scope.eq("district")).add(in_district));
     }
     let subscribers: Vec<(Uuid, String)> = webhook_subscription::Entity::find()
         .select_only()
@@ -145,6 +161,15 @@ pub(crate) async fn record_event(
         webhook_delivery::Entity::insert_many(deliveries).exec_without_returning(db).await?;
     }
     Ok(())
+}
+
+/// The district of school `s`, as a subquery.
+fn district_of(s: Uuid) -> SelectStatement {
+    Query::select()
+        .column(school::Column::DistrictId)
+        .from(school::Entity)
+        .and_where(school::Column::Id.eq(s))
+        .to_owned()
 }
 
 /// The condition of an event's scope.

@@ -8,10 +8,17 @@ use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect, Statement,
 };
+use std::time::Instant;
 use uuid::Uuid;
 
 /// How long tombstones are kept, in days: a sync token older than this cannot be served.
 pub const SYNC_RETENTION_DAYS: i64 = 30;
+
+/// How long one reading of the open writes serves (see [`Store::oldest_open_write`]).
+const OPEN_WRITES_TTL: std::time::Duration = std::time::Duration::from_millis(250);
+
+/// The last reading of the open writes: when it was taken, and the bound it gave.
+pub(crate) type OpenWrites = std::sync::Mutex<Option<(Instant, DateTime<Utc>)>>;
 
 /// Records that `entity` of `collection` was deleted, in the deleting transaction.
 ///
@@ -88,10 +95,15 @@ impl Store {
         Ok(gone)
     }
 
-    /// On PostgreSQL, when the oldest transaction that has written anything and is still
-    /// running began (any connection, any instance): rows it stamps may become visible later
-    /// than rows stamped after them. `None` when none is running, and on SQLite (one writer at a
-    /// time, in this process). One query.
+    /// On PostgreSQL, a time no later than the start of any transaction that has written
+    /// anything and is still running (any connection, any instance): rows it stamps may become
+    /// visible later than rows stamped after them. `None` on SQLite (one writer at a time, in
+    /// this process).
+    ///
+    /// Reading it scans `pg_stat_activity`, which every first page of a list would otherwise
+    /// pay; so one reading serves this process for [`OPEN_WRITES_TTL`]. That stays true: a
+    /// reading taken at `t` answers `min(oldest start, t)`, and a transaction open later either
+    /// was open at `t` (so began no earlier than the oldest then) or began after `t`.
     ///
     /// # Errors
     /// [`crate::StoreError::Db`].
@@ -99,9 +111,22 @@ impl Store {
         if self.db.get_database_backend() != DbBackend::Postgres {
             return Ok(None);
         }
+        if let Ok(kept) = self.open_writes.lock()
+            && let Some((read, bound)) = *kept
+            && read.elapsed() < OPEN_WRITES_TTL
+        {
+            return Ok(Some(bound));
+        }
+        let read = Instant::now();
+        let taken = now();
         let sql = "SELECT min(xact_start) AS oldest FROM pg_stat_activity \
                    WHERE backend_xid IS NOT NULL AND datname = current_database() AND pid <> pg_backend_pid()";
         let row = self.db.query_one_raw(Statement::from_string(DbBackend::Postgres, sql)).await?;
-        Ok(row.and_then(|r| r.try_get::<Option<DateTime<Utc>>>("", "oldest").ok().flatten()))
+        let oldest = row.and_then(|r| r.try_get::<Option<DateTime<Utc>>>("", "oldest").ok().flatten());
+        let bound = oldest.map_or(taken, |o| o.min(taken));
+        if let Ok(mut kept) = self.open_writes.lock() {
+            *kept = Some((read, bound));
+        }
+        Ok(Some(bound))
     }
 }

@@ -1,13 +1,18 @@
 //! Reading plans: one plan with what surrounds it for the caller, the list under the domain's
 //! read rule, a plan's history, and the lean facts reports need.
 
-use super::rows::{lineage, load_many, load_one};
+use super::rows::{lineage, load_many, load_one, to_item, to_plan};
 use super::{HistoryEntry, PlanFilter, Surroundings};
-use crate::entities::{commission, commission_member, plan, plan_item, plan_transition, school, school_year, staff};
+use crate::entities::{
+    commission, commission_member, meeting, plan, plan_item, plan_transition, school, school_year, staff,
+};
+use crate::memo::Items;
 use crate::{Page, PageRequest, Store, StoreError, StoreResult, stored};
 use chrono::NaiveDate;
-use sea_orm::sea_query::{Condition, Expr, ExprTrait, JoinType, Query, SelectStatement};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::sea_query::{Asterisk, Condition, Expr, ExprTrait, JoinType, Query, SelectStatement};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect};
+use std::collections::HashMap;
+use std::sync::Arc;
 use usul_domain::commission::CommissionStatus;
 use usul_domain::ids::{ItemId, MeetingId, PlanId, SchoolId, StaffId};
 use usul_domain::plan::{Caller, Owner, Plan, PlanActor, PlanContext, PlanKind, Progress, ReadScope, StatusName};
@@ -121,19 +126,25 @@ async fn surroundings(
     school: SchoolId,
     owner: Owner,
     year: AcademicYear,
+    known: Option<Joined>,
 ) -> StoreResult<Surroundings> {
     let caller = Caller::at(actor, school);
     let mut a = PlanActor::plain(caller);
     let mut context = PlanContext::default();
     match (owner, caller.staff()) {
         (Owner::Commission(c), me) => {
-            let row: Option<(String, Option<Uuid>)> = commission::Entity::find_by_id(c.uuid())
-                .select_only()
-                .column(commission::Column::Status)
-                .column(commission::Column::HeadId)
-                .into_tuple()
-                .one(db)
-                .await?;
+            let row: Option<(String, Option<Uuid>)> = match &known {
+                Some(k) => k.commission.clone(),
+                None => {
+                    commission::Entity::find_by_id(c.uuid())
+                        .select_only()
+                        .column(commission::Column::Status)
+                        .column(commission::Column::HeadId)
+                        .into_tuple()
+                        .one(db)
+                        .await?
+                }
+            };
             let (status, head) = row.unwrap_or_default();
             context.commission_approved = status == APPROVED;
             a.heads_owning_commission = context.commission_approved && me.is_some_and(|m| head == Some(m.uuid()));
@@ -142,14 +153,90 @@ async fn surroundings(
         (Owner::Teacher(t), Some(me)) => teacher_facts(db, t, me, &mut a).await?,
         (Owner::Teacher(_) | Owner::School(_), _) => {}
     }
-    let theme: Option<String> = school_year::Entity::find_by_id((school.uuid(), year.start_year()))
-        .select_only()
-        .column(school_year::Column::Theme)
-        .into_tuple()
-        .one(db)
-        .await?;
+    let theme: Option<String> = match known {
+        Some(k) => k.theme,
+        None => {
+            school_year::Entity::find_by_id((school.uuid(), year.start_year()))
+                .select_only()
+                .column(school_year::Column::Theme)
+                .into_tuple()
+                .one(db)
+                .await?
+        }
+    };
     context.school_theme_set = theme.is_some();
     Ok(Surroundings { actor: a, context, school_theme: theme })
+}
+
+/// What the joined read of a plan learns beyond the plan row.
+struct Joined {
+    /// The school year's theme, if set.
+    theme: Option<String>,
+    /// The owning commission's status and head, for a commission's plan.
+    commission: Option<(String, Option<Uuid>)>,
+}
+
+/// A plan, with its review's protocol number as the minutes stand now, its school year's theme
+/// and its owning commission, in one statement; its items come from `kept` when this version's
+/// were read before, else from one more statement.
+async fn load_joined(db: &impl ConnectionTrait, id: Uuid, kept: &Items) -> StoreResult<Option<(Plan, Joined)>> {
+    let stmt = Query::select()
+        .column((plan::Entity, Asterisk))
+        .expr_as(Expr::col((meeting::Entity, meeting::Column::ProtocolNumber)), "j_protocol_number")
+        .expr_as(Expr::col((school_year::Entity, school_year::Column::Theme)), "j_theme")
+        .expr_as(Expr::col((commission::Entity, commission::Column::Status)), "j_commission_status")
+        .expr_as(Expr::col((commission::Entity, commission::Column::HeadId)), "j_commission_head")
+        .from(plan::Entity)
+        .join(
+            JoinType::LeftJoin,
+            meeting::Entity,
+            Expr::col((meeting::Entity, meeting::Column::Id)).equals((plan::Entity, plan::Column::ReviewMeetingId)),
+        )
+        .join(
+            JoinType::LeftJoin,
+            school_year::Entity,
+            Condition::all()
+                .add(
+                    Expr::col((school_year::Entity, school_year::Column::SchoolId))
+                        .equals((plan::Entity, plan::Column::SchoolId)),
+                )
+                .add(
+                    Expr::col((school_year::Entity, school_year::Column::StartYear))
+                        .equals((plan::Entity, plan::Column::StartYear)),
+                ),
+        )
+        .join(
+            JoinType::LeftJoin,
+            commission::Entity,
+            Expr::col((commission::Entity, commission::Column::Id)).equals((plan::Entity, plan::Column::CommissionId)),
+        )
+        .and_where(Expr::col((plan::Entity, plan::Column::Id)).eq(id))
+        .to_owned();
+    let Some(row) = db.query_one(&stmt).await? else { return Ok(None) };
+    let m = plan::Model::from_query_result(&row, "")?;
+    let number: Option<i32> = row.try_get("", "j_protocol_number")?;
+    let status: Option<String> = row.try_get("", "j_commission_status")?;
+    let head: Option<Uuid> = row.try_get("", "j_commission_head")?;
+    let joined = Joined { theme: row.try_get("", "j_theme")?, commission: status.map(|s| (s, head)) };
+    let numbers: HashMap<Uuid, u32> =
+        m.review_meeting_id.zip(number.and_then(|n| u32::try_from(n).ok())).into_iter().collect();
+    let items = match kept.get(m.id, m.version) {
+        Some(its) => its.as_ref().clone(),
+        None => {
+            let read = plan_item::Entity::find()
+                .filter(plan_item::Column::PlanId.eq(m.id))
+                .order_by_asc(plan_item::Column::Position)
+                .order_by_asc(plan_item::Column::Id)
+                .all(db)
+                .await?
+                .into_iter()
+                .map(to_item)
+                .collect::<StoreResult<Vec<_>>>()?;
+            kept.put(m.id, m.version, Arc::new(read.clone()));
+            read
+        }
+    };
+    Ok(Some((to_plan(m, items, &numbers)?, joined)))
 }
 
 impl Store {
@@ -166,13 +253,16 @@ impl Store {
     }
 
     /// Reads a plan with what surrounds it for `actor`: who they are to it, the submission
-    /// facts and the school year's theme. Five statements at most, whatever the data.
+    /// facts and the school year's theme. One statement when the version's items are kept (the
+    /// plan with its review's protocol number, the year's theme and its owning commission,
+    /// joined), one more for the items otherwise, and one for the facts about a teacher whose
+    /// individual plan a staff member reads.
     ///
     /// # Errors
     /// [`StoreError::Db`], [`StoreError::Corrupt`].
     pub async fn plan_for(&self, id: PlanId, actor: Actor) -> StoreResult<Option<(Plan, Surroundings)>> {
-        let Some(plan) = self.get_plan(id).await? else { return Ok(None) };
-        let around = surroundings(&self.db, actor, plan.school, plan.owner, plan.year).await?;
+        let Some((plan, known)) = load_joined(&self.db, id.uuid(), &self.items).await? else { return Ok(None) };
+        let around = surroundings(&self.db, actor, plan.school, plan.owner, plan.year, Some(known)).await?;
         Ok(Some((plan, around)))
     }
 
@@ -188,7 +278,7 @@ impl Store {
         owner: Owner,
         year: AcademicYear,
     ) -> StoreResult<Surroundings> {
-        surroundings(&self.db, actor, school, owner, year).await
+        surroundings(&self.db, actor, school, owner, year, None).await
     }
 
     /// Lists plans, oldest first, that the filter's scope reads: every page but the last is

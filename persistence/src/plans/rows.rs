@@ -203,22 +203,22 @@ pub(super) async fn load_one(db: &impl ConnectionTrait, id: Uuid, kept: Option<&
 /// makes a write conditional): the increment is made by the database, so that concurrent
 /// writers each move it on and none is refused.
 pub(super) async fn bump(txn: &DatabaseTransaction, p: &Plan, expected: Option<i32>) -> StoreResult<()> {
-    let current = plan::Entity::find_by_id(p.id.uuid()).one(txn).await?.ok_or(StoreError::NotFound)?;
-    check_version(expected, current.version)?;
     let (status, _) = status_parts(p.status);
     let mut update = plan::Entity::update_many()
         .col_expr(plan::Column::Version, Expr::col(plan::Column::Version).add(1))
         .col_expr(plan::Column::UpdatedAt, Expr::value(now()))
-        .filter(plan::Column::Id.eq(current.id))
+        .filter(plan::Column::Id.eq(p.id.uuid()))
         .filter(plan::Column::Status.eq(status));
     if let Some(v) = expected {
         update = update.filter(plan::Column::Version.eq(v));
     }
-    let n = update.exec(txn).await?.rows_affected;
-    if n == 0 {
-        return Err(StoreError::VersionMismatch { current: current.version + 1 });
+    if update.exec(txn).await?.rows_affected > 0 {
+        return Ok(());
     }
-    Ok(())
+    // Refused: the row as it stands says why (gone, at another version, or moved on).
+    let current = plan::Entity::find_by_id(p.id.uuid()).one(txn).await?.ok_or(StoreError::NotFound)?;
+    check_version(expected, current.version)?;
+    Err(StoreError::VersionMismatch { current: current.version })
 }
 
 pub(super) fn evidence_json(e: &[Evidence]) -> String {

@@ -12,13 +12,34 @@ use crate::{Audit, Store, StoreError, StoreResult, now, record_audit};
 use chrono::NaiveDate;
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect};
 use usul_domain::ids::{ItemId, StaffId};
 use usul_domain::org::School;
 use usul_domain::plan::{Header, Item, NewVersion, Origin, Plan, PlanStatus, Transition};
 use uuid::Uuid;
 
+/// Writes an item's changed columns without reading the row back (the plan is read once the
+/// write is committed). An item gone meanwhile is [`StoreError::NotFound`].
+async fn update_item_row(txn: &DatabaseTransaction, id: ItemId, am: plan_item::ActiveModel) -> StoreResult<()> {
+    let n = plan_item::Entity::update_many()
+        .set(am)
+        .filter(plan_item::Column::Id.eq(id.uuid()))
+        .exec(txn)
+        .await?
+        .rows_affected;
+    if n == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}
+
 impl Store {
+    /// The plan as committed, read after a write's transaction (so not under its lock), through
+    /// the items kept by version.
+    async fn committed(&self, id: Uuid) -> StoreResult<Plan> {
+        load_one(&self.db, id, Some(&self.items)).await
+    }
+
     /// Stores a new draft version: version 1 of a lineage, an amendment (n+1) or next year's
     /// copy, as the domain made it.
     ///
@@ -71,9 +92,8 @@ impl Store {
         }
         am.update(&txn).await?;
         record_audit(&txn, audit, "plan.update", "plan", Some(p.id.uuid()), Some(p.school.uuid()), None).await?;
-        let out = load_one(&txn, p.id.uuid(), None).await?;
         txn.commit().await?;
-        Ok(out)
+        self.committed(p.id.uuid()).await
     }
 
     /// Deletes a draft that was never submitted.
@@ -123,9 +143,8 @@ impl Store {
         }
         insert_item(&txn, p.id.uuid(), &item).await?;
         record_audit(&txn, audit, "plan.item.add", "plan", Some(p.id.uuid()), Some(p.school.uuid()), None).await?;
-        let out = load_one(&txn, p.id.uuid(), None).await?;
         txn.commit().await?;
-        Ok(out)
+        self.committed(p.id.uuid()).await
     }
 
     /// Adds many items to a draft at the places they carry, in one transaction and one audit
@@ -139,9 +158,8 @@ impl Store {
         bump(&txn, p, expected).await?;
         insert_items(&txn, p.id.uuid(), items).await?;
         record_audit(&txn, audit, "plan.items.add", "plan", Some(p.id.uuid()), Some(p.school.uuid()), None).await?;
-        let out = load_one(&txn, p.id.uuid(), None).await?;
         txn.commit().await?;
-        Ok(out)
+        self.committed(p.id.uuid()).await
     }
 
     /// Replaces a draft's whole list of items in one transaction: all of them or none.
@@ -163,9 +181,8 @@ impl Store {
             insert_item(&txn, p.id.uuid(), item).await?;
         }
         record_audit(&txn, audit, "plan.items.replace", "plan", Some(p.id.uuid()), Some(p.school.uuid()), None).await?;
-        let out = load_one(&txn, p.id.uuid(), None).await?;
         txn.commit().await?;
-        Ok(out)
+        self.committed(p.id.uuid()).await
     }
 
     /// Edits an item of a draft.
@@ -182,7 +199,7 @@ impl Store {
     ) -> StoreResult<Plan> {
         let txn = self.write().await?;
         bump(&txn, p, expected).await?;
-        let mut am = plan_item::ActiveModel { id: Set(item.uuid()), updated_at: Set(now()), ..Default::default() };
+        let mut am = plan_item::ActiveModel { updated_at: Set(now()), ..Default::default() };
         if let Some(v) = c.title {
             am.title = Set(v);
         }
@@ -210,11 +227,10 @@ impl Store {
         if let Some(v) = c.position {
             am.position = Set(i32::try_from(v).unwrap_or(i32::MAX));
         }
-        am.update(&txn).await?;
+        update_item_row(&txn, item, am).await?;
         record_audit(&txn, audit, "plan.item.update", "plan", Some(p.id.uuid()), Some(p.school.uuid()), None).await?;
-        let out = load_one(&txn, p.id.uuid(), None).await?;
         txn.commit().await?;
-        Ok(out)
+        self.committed(p.id.uuid()).await
     }
 
     /// Removes an item from a draft.
@@ -226,9 +242,8 @@ impl Store {
         bump(&txn, p, expected).await?;
         plan_item::Entity::delete_by_id(item.uuid()).exec(&txn).await?;
         record_audit(&txn, audit, "plan.item.delete", "plan", Some(p.id.uuid()), Some(p.school.uuid()), None).await?;
-        let out = load_one(&txn, p.id.uuid(), None).await?;
         txn.commit().await?;
-        Ok(out)
+        self.committed(p.id.uuid()).await
     }
 
     /// Records an item's progress on an approved plan (the plan's version moves too).
@@ -245,21 +260,18 @@ impl Store {
     ) -> StoreResult<Plan> {
         let txn = self.write().await?;
         bump(&txn, p, expected).await?;
-        plan_item::ActiveModel {
-            id: Set(item.uuid()),
+        let am = plan_item::ActiveModel {
             progress: Set(progress.progress.code().to_owned()),
             completed_on: Set(progress.completed_on),
             outcome: Set(progress.outcome.clone()),
             evidence: Set(evidence_json(&progress.evidence)),
             updated_at: Set(now()),
             ..Default::default()
-        }
-        .update(&txn)
-        .await?;
+        };
+        update_item_row(&txn, item, am).await?;
         record_audit(&txn, audit, "plan.item.progress", "plan", Some(p.id.uuid()), Some(p.school.uuid()), None).await?;
-        let out = load_one(&txn, p.id.uuid(), None).await?;
         txn.commit().await?;
-        Ok(out)
+        self.committed(p.id.uuid()).await
     }
 
     /// Records the progress of many items of an approved plan in one transaction, one version
@@ -303,9 +315,8 @@ impl Store {
         }
         record_audit(&txn, audit, "plan.items.progress", "plan", Some(p.id.uuid()), Some(p.school.uuid()), None)
             .await?;
-        let out = load_one(&txn, p.id.uuid(), None).await?;
         txn.commit().await?;
-        Ok(out)
+        self.committed(p.id.uuid()).await
     }
 
     /// Records a move the domain decided: the plan goes to `t.to` if it is still at `expected`
