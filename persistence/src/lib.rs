@@ -234,6 +234,9 @@ impl Store {
     /// [`StoreError::Db`] when the database cannot be reached.
     pub async fn connect(url: &str) -> StoreResult<Self> {
         let sqlite = url.starts_with("sqlite");
+        if sqlite {
+            sqlite_tuning::before_first_connection();
+        }
         let db = Database::connect(Self::options(url, if sqlite { 8 } else { 16 }, Duration::from_secs(2))).await?;
         // Writers wait their turn for the one SQLite writer connection for as long as SQLite
         // itself would let them wait for its lock.

@@ -10,8 +10,35 @@
 //! SQLite plan once per statement whatever is bound, which is what a statement cache assumes.
 //! The plans stay good: our queries look rows up by key, and a page's limit does not change the
 //! index to use.
+//!
+//! **No global memory statistics.** By default SQLite counts every allocation in global
+//! statistics behind one process-wide mutex. sqlx copies each column of each row it reads
+//! (`sqlite3_value_dup`), so a page of fifty plans took that mutex thousands of times, from
+//! every connection's thread at once: a fifth of a list's CPU went to locking it in perf. We
+//! read none of those statistics, so they are turned off before SQLite is first used.
 
 use sea_orm::sqlx::sqlite::SqliteConnection;
+use std::sync::Once;
+
+/// Turns SQLite's global memory statistics off, once per process, before the first connection
+/// opens: `sqlite3_config` may only be called before SQLite initializes, and every SQLite
+/// connection of this process is opened by [`crate::Store::connect`], which calls this first.
+/// Should SQLite already be in use (SQLITE_MISUSE), it is left as it is.
+pub(crate) fn before_first_connection() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        // SAFETY: SQLITE_CONFIG_MEMSTATUS takes exactly one int. It runs once, before any
+        // connection of this process exists (see above), so no other thread uses SQLite; if
+        // SQLite were already initialized it would refuse with SQLITE_MISUSE and change nothing.
+        #[allow(unsafe_code)]
+        let rc = unsafe {
+            libsqlite3_sys::sqlite3_config(libsqlite3_sys::SQLITE_CONFIG_MEMSTATUS, 0 as std::os::raw::c_int)
+        };
+        if rc != libsqlite3_sys::SQLITE_OK {
+            tracing::debug!(code = rc, "SQLite's memory statistics stay on: SQLite was already in use");
+        }
+    });
+}
 
 /// Turns on the query planner stability guarantee for `conn`.
 ///
