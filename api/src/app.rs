@@ -63,7 +63,25 @@ pub fn split_routes() -> (
     >,
     utoipa::openapi::OpenApi,
 ) {
-    register(App::new().into_utoipa_app().openapi(ApiDoc::openapi())).split_for_parts()
+    routes_over(ApiDoc::openapi())
+}
+
+/// The routes, collecting their paths into `base`.
+fn routes_over(
+    base: utoipa::openapi::OpenApi,
+) -> (
+    App<
+        impl ServiceFactory<
+            ServiceRequest,
+            Config = (),
+            Response = ServiceResponse<BoxBody>,
+            Error = actix_web::Error,
+            InitError = (),
+        >,
+    >,
+    utoipa::openapi::OpenApi,
+) {
+    register(App::new().into_utoipa_app().openapi(base)).split_for_parts()
 }
 
 /// A running server and the address it listens on.
@@ -141,8 +159,13 @@ fn cors(origins: &[String]) -> actix_web::middleware::Condition<actix_cors::Cors
 pub fn start(store: Store, settings: Settings, bind: &str, workers: usize) -> std::io::Result<Running> {
     let listener = TcpListener::bind(bind)?;
     let addr = listener.local_addr()?;
+    // The contract is built once, here, and kept only as the bytes `/api-docs/openapi.json`
+    // serves: each worker holding its own copy of the document (and building the whole
+    // document again only to throw it away) cost ~10 MiB of memory a worker.
     let doc = crate::openapi::document();
     let table = web::Data::new(RouteTable::from_openapi(&doc));
+    let contract = web::Bytes::from(serde_json::to_vec(&doc).map_err(std::io::Error::other)?);
+    drop(doc);
     let purge_store = store.clone();
     let deliverer = crate::webhooks::spawn(store.clone(), settings.webhooks);
     let state = web::Data::new(AppState {
@@ -154,18 +177,28 @@ pub fn start(store: Store, settings: Settings, bind: &str, workers: usize) -> st
             .map_err(|e| std::io::Error::other(e.to_string()))?,
         hashing: crate::auth::Hashing::new(settings.hash_workers, settings.hash_queue),
         token_limiter: Arc::new(crate::ratelimit::RateLimiter::new(settings.token_requests_per_minute)),
+        plan_items: Arc::default(),
     });
     let limit = settings.max_body_bytes;
     let origins = settings.cors_origins.clone();
     let mut server = HttpServer::new(move || {
-        let (app, _) = split_routes();
+        // The paths are collected into an empty document and dropped: the contract was built
+        // above.
+        let (app, _) = routes_over(utoipa::openapi::OpenApi::default());
+        let contract = contract.clone();
         app.app_data(state.clone())
             .app_data(table.clone())
             .app_data(web::PayloadConfig::new(limit))
             .app_data(web::JsonConfig::default().limit(limit).error_handler(json_error))
             .app_data(web::PathConfig::default().error_handler(path_error))
             .app_data(web::QueryConfig::default().error_handler(query_error))
-            .service(SwaggerUi::new("/swagger-ui/{_:.*}").url("/api-docs/openapi.json", doc.clone()))
+            .service(
+                SwaggerUi::new("/swagger-ui/{_:.*}").config(utoipa_swagger_ui::Config::new(["/api-docs/openapi.json"])),
+            )
+            .service(web::resource("/api-docs/openapi.json").get(move || {
+                let contract = contract.clone();
+                async move { HttpResponse::Ok().content_type("application/json").body(contract) }
+            }))
             .service(web::resource("/swagger-ui").to(|| async {
                 HttpResponse::PermanentRedirect().insert_header(("location", "/swagger-ui/")).finish()
             }))

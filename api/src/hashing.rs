@@ -4,7 +4,8 @@
 //! blocking pool, every thread that ever hashed kept its own copy of that memory in its
 //! allocator arena: a flood of sign-ins grew the process by hundreds of MiB. Here a fixed set of
 //! threads (`workers`, near the core count) does all the hashing, each reusing one working
-//! buffer for its whole life, so hashing holds at most `workers` × 19 MiB whatever the load;
+//! buffer while sign-ins keep coming (and letting it go when they stop), so hashing holds at
+//! most `workers` × 19 MiB whatever the load;
 //! at most `queue` more requests wait, and anything beyond is refused at once with 503 and
 //! `Retry-After`.
 
@@ -13,6 +14,7 @@ use argon2::password_hash::phc::{Output, ParamsString, PasswordHash, Salt};
 use argon2::{Algorithm, Argon2, Block, Params, Version};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, oneshot};
 
 /// A job for a hashing thread: it gets that thread's working memory.
@@ -107,15 +109,26 @@ impl HashPermit {
     }
 }
 
+/// How long a hashing thread keeps its working memory with no sign-in to hash: through a burst
+/// it is reused, and between bursts the process does not hold `workers` × 19 MiB for nothing.
+const KEEP_MEMORY_IDLE: Duration = Duration::from_secs(2);
+
 /// A hashing thread: takes jobs until the pool is dropped. A job that panics is caught, so the
-/// thread (and its working memory) stays.
+/// thread (and its working memory) stays. The memory is let go once no job has come for
+/// [`KEEP_MEMORY_IDLE`] (an allocation that size is mapped, so freeing it returns it).
 fn work(receiver: &Mutex<mpsc::Receiver<Job>>) {
     lower_priority();
     let mut memory = Vec::new();
     loop {
         let job = {
             let guard = receiver.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-            guard.recv()
+            match guard.recv_timeout(KEEP_MEMORY_IDLE) {
+                Err(mpsc::RecvTimeoutError::Timeout) => {
+                    memory = Vec::new();
+                    guard.recv().map_err(|_| mpsc::RecvTimeoutError::Disconnected)
+                }
+                other => other,
+            }
         };
         let Ok(job) = job else { return };
         let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(&mut memory)));

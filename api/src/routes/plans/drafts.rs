@@ -3,7 +3,7 @@
 use super::dto::{CreatePlanBody, PlanList, PlanQuery, PlanView, UpdatePlanBody};
 use super::{load, respond, respond_created};
 use crate::auth::Auth;
-use crate::extract::{ValidJson, expected, lang};
+use crate::extract::{ValidJson, expected};
 use crate::openapi::tags;
 use crate::problem::{ApiError, Checker, FieldErrorKind, checked};
 use crate::query;
@@ -71,8 +71,7 @@ pub async fn list(
     (f.owner_id, f.updated_since) = (q.owner_id.map(|o| o.0), sync.since);
     let page = state.store.list_plans(&f, query::paging(q.limit, q.cursor).request()).await?;
     let deleted = sync.deleted(&state, "plans", f.school.map(|s| s.uuid()), f.district.map(|d| d.uuid())).await?;
-    let language = lang(&req);
-    let items = page.items.iter().map(|p| PlanView::new(p, None, language)).collect();
+    let items = page.items.iter().map(|p| super::view(&req, p, None)).collect();
     Ok(HttpResponse::Ok().json(PlanList { items, next_cursor: next_cursor(page.next), sync_token, deleted }))
 }
 

@@ -131,7 +131,8 @@ pub struct PlanView {
     /// Why the plan was last returned to its drafter; cleared when it is submitted again.
     #[schema(example = "Ар бир иш-чарага жооптуу адамды көрсөтүңүз")]
     pub return_comment: Option<String>,
-    pub items: Vec<ItemView>,
+    #[schema(value_type = Vec<ItemView>)]
+    pub items: super::kept::ItemsJson,
     /// Sent as `ETag`; send it back in `If-Match`.
     #[schema(example = 1)]
     pub version: i32,
@@ -191,9 +192,10 @@ impl ItemView {
 }
 
 impl PlanView {
-    /// A plan with the school year's theme it is tied to, its labels in `language`.
+    /// A plan with the school year's theme it is tied to, its labels in `language`, its items
+    /// as `items` (in JSON, made once per version: see `kept.rs`).
     #[must_use]
-    pub fn new(p: &Plan, school_theme: Option<String>, language: Lang) -> Self {
+    pub fn new(p: &Plan, school_theme: Option<String>, language: Lang, items: super::kept::ItemsJson) -> Self {
         Self {
             id: p.id.uuid(),
             school_id: p.school.uuid(),
@@ -221,7 +223,7 @@ impl PlanView {
             approved_by: p.approved.map(|(s, _)| s.uuid()),
             approved_on: p.approved.map(|(_, d)| d),
             return_comment: p.return_comment.clone(),
-            items: p.items.iter().map(|i| ItemView::new(i, language)).collect(),
+            items,
             version: p.version,
             created_at: p.created_at,
             updated_at: p.updated_at,

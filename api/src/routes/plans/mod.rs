@@ -9,6 +9,7 @@ mod drafts;
 pub mod dto;
 mod errors;
 mod items;
+mod kept;
 mod reading;
 mod route;
 
@@ -19,6 +20,7 @@ pub use items::{
     __path_add_item, __path_delete_item, __path_progress, __path_read_item, __path_replace_items, __path_update_item,
     add_item, delete_item, progress, read_item, replace_items, update_item,
 };
+pub use kept::KeptItems;
 pub use reading::{__path_document, __path_execution, __path_history, document, execution, history};
 pub use route::{
     __path_agree, __path_amend, __path_approve, __path_return_plan, __path_review, __path_rollover, __path_submit,
@@ -89,14 +91,24 @@ async fn load(state: &AppState, auth: &Auth, raw: &str) -> Result<Loaded, ApiErr
     Ok(Loaded { plan, school, around })
 }
 
+/// The view of a committed plan version, its items' JSON kept per version and language.
+fn view(req: &HttpRequest, p: &Plan, school_theme: Option<String>) -> PlanView {
+    let language = lang(req);
+    let items = match req.app_data::<actix_web::web::Data<AppState>>() {
+        Some(state) => state.plan_items.get(p, language),
+        None => KeptItems::default().get(p, language),
+    };
+    PlanView::new(p, school_theme, language, items)
+}
+
 /// 200 with the plan (or 304 for a read whose `If-None-Match` names its version).
 fn respond(req: &HttpRequest, p: &Plan, school_theme: Option<String>) -> HttpResponse {
-    versioned(req, p.version, &PlanView::new(p, school_theme, lang(req)))
+    versioned(req, p.version, &view(req, p, school_theme))
 }
 
 /// 201 with the plan at its own address.
 fn respond_created(req: &HttpRequest, p: &Plan, school_theme: Option<String>) -> HttpResponse {
-    created(format!("/api/v1/plans/{}", p.id), p.version, &PlanView::new(p, school_theme, lang(req)))
+    created(format!("/api/v1/plans/{}", p.id), p.version, &view(req, p, school_theme))
 }
 
 /// Stores a move the domain decided (under `If-Match`) and answers with the plan after it.
