@@ -115,7 +115,7 @@ impl SyncRead {
             return Ok(None);
         }
         let now = usul_persistence::now();
-        let oldest = state.store.oldest_open_write().await?;
+        let oldest = state.store.open_writes_bound().await?;
         let mark = oldest.map_or(now, |o| o.min(now)) - Duration::seconds(WINDOW_SECONDS);
         Ok(Some(SyncToken(mark).encode()))
     }

@@ -95,19 +95,36 @@ impl Store {
         Ok(gone)
     }
 
-    /// On PostgreSQL, a time no later than the start of any transaction that has written
-    /// anything and is still running (any connection, any instance): rows it stamps may become
-    /// visible later than rows stamped after them. `None` on SQLite (one writer at a time, in
-    /// this process).
-    ///
-    /// Reading it scans `pg_stat_activity`, which every first page of a list would otherwise
-    /// pay; so one reading serves this process for [`OPEN_WRITES_TTL`]. That stays true: a
-    /// reading taken at `t` answers `min(oldest start, t)`, and a transaction open later either
-    /// was open at `t` (so began no earlier than the oldest then) or began after `t`.
+    /// On PostgreSQL, when the oldest transaction that has written anything and is still
+    /// running began (any connection, any instance): rows it stamps may become visible later
+    /// than rows stamped after them. `None` when none is running, and on SQLite (one writer at a
+    /// time, in this process). One query.
     ///
     /// # Errors
     /// [`crate::StoreError::Db`].
     pub async fn oldest_open_write(&self) -> StoreResult<Option<DateTime<Utc>>> {
+        if self.db.get_database_backend() != DbBackend::Postgres {
+            return Ok(None);
+        }
+        let sql = "SELECT min(xact_start) AS oldest FROM pg_stat_activity \
+                   WHERE backend_xid IS NOT NULL AND datname = current_database() AND pid <> pg_backend_pid()";
+        let row = self.db.query_one_raw(Statement::from_string(DbBackend::Postgres, sql)).await?;
+        Ok(row.and_then(|r| r.try_get::<Option<DateTime<Utc>>>("", "oldest").ok().flatten()))
+    }
+
+    /// On PostgreSQL, a time no later than the start of any transaction that has written
+    /// anything and is still running, for a watermark that may be a little early (a sync
+    /// token's); `None` on SQLite.
+    ///
+    /// [`Store::oldest_open_write`] scans `pg_stat_activity`, which every first page of a list
+    /// would otherwise pay; so one reading serves this process for [`OPEN_WRITES_TTL`]. That
+    /// stays true: a reading taken at `t` answers `min(oldest start, t)`, and a transaction
+    /// open later either was open at `t` (so began no earlier than the oldest then) or began
+    /// after `t`.
+    ///
+    /// # Errors
+    /// [`crate::StoreError::Db`].
+    pub async fn open_writes_bound(&self) -> StoreResult<Option<DateTime<Utc>>> {
         if self.db.get_database_backend() != DbBackend::Postgres {
             return Ok(None);
         }
@@ -119,11 +136,7 @@ impl Store {
         }
         let read = Instant::now();
         let taken = now();
-        let sql = "SELECT min(xact_start) AS oldest FROM pg_stat_activity \
-                   WHERE backend_xid IS NOT NULL AND datname = current_database() AND pid <> pg_backend_pid()";
-        let row = self.db.query_one_raw(Statement::from_string(DbBackend::Postgres, sql)).await?;
-        let oldest = row.and_then(|r| r.try_get::<Option<DateTime<Utc>>>("", "oldest").ok().flatten());
-        let bound = oldest.map_or(taken, |o| o.min(taken));
+        let bound = self.oldest_open_write().await?.map_or(taken, |o| o.min(taken));
         if let Ok(mut kept) = self.open_writes.lock() {
             *kept = Some((read, bound));
         }
