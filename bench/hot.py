@@ -79,18 +79,11 @@ def wait_healthy(port: int, timeout: float = 30.0) -> float:
     raise SystemExit(f"nothing answered on port {port} within {timeout} s")
 
 
-def peak_rss_mib(pid: int) -> float:
+def status_mib(pid: int, field: str) -> float:
+    """A memory figure of /proc/PID/status (VmRSS, VmHWM) in MiB."""
     with open(f"/proc/{pid}/status") as f:
         for line in f:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    return 0.0
-
-
-def rss_mib(pid: int) -> float:
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
+            if line.startswith(field + ":"):
                 return int(line.split()[1]) / 1024
     return 0.0
 
@@ -109,7 +102,7 @@ class RssSampler:
     def run(self) -> None:
         while not self.stop.is_set():
             try:
-                self.peak = max(self.peak, *(rss_mib(p) for p in self.pids))
+                self.peak = max(self.peak, *(status_mib(p, "VmRSS") for p in self.pids))
             except OSError:
                 pass
             time.sleep(0.1)
@@ -300,7 +293,7 @@ def bench_db(kind: str, args, binaries: dict, ceiling_url: str) -> list[dict]:
         ceilings.append(wrk(ceiling_url, args))
         ceiling = sum(c["rps"] for c in ceilings) / len(ceilings)
         under_load = sampler.done()
-        rss = max(peak_rss_mib(s.pid) for s in services)
+        rss = max(status_mib(s.pid, "VmHWM") for s in services)
         rows.append({"db": kind, "label": f"ceiling (bare actix-web, mean of {len(ceilings)})", "rps": ceiling, "p50": ceilings[0]["p50"], "p99": max(c["p99"] for c in ceilings), "bad": 0, "ratio": 1.0})
         for label, r in measured:
             rows.append({"db": kind, "label": label, **r, "ratio": r["rps"] / ceiling})

@@ -5,7 +5,6 @@ use crate::config::Settings;
 use crate::extract::{json_error, path_error, query_error};
 use crate::metrics::Metrics;
 use crate::middleware::{RouteTable, edge, fallback, idempotency, known_parameters, preconditions};
-use crate::openapi::ApiDoc;
 use crate::routes;
 use crate::state::AppState;
 use actix_web::body::BoxBody;
@@ -15,7 +14,6 @@ use actix_web::{App, HttpResponse, HttpServer, web};
 use std::net::{SocketAddr, TcpListener};
 use std::sync::Arc;
 use usul_persistence::Store;
-use utoipa::OpenApi;
 use utoipa_actix_web::{AppExt, UtoipaApp, scope};
 use utoipa_swagger_ui::SwaggerUi;
 
@@ -49,25 +47,10 @@ where
     .configure(routes::ops::configure)
 }
 
-/// The routes and the OpenAPI document they make.
+/// The routes, collecting their paths into `base`: `ApiDoc::openapi()` for the contract, an
+/// empty document for a worker, which needs only the routes.
 #[must_use]
-pub fn split_routes() -> (
-    App<
-        impl ServiceFactory<
-            ServiceRequest,
-            Config = (),
-            Response = ServiceResponse<BoxBody>,
-            Error = actix_web::Error,
-            InitError = (),
-        >,
-    >,
-    utoipa::openapi::OpenApi,
-) {
-    routes_over(ApiDoc::openapi())
-}
-
-/// The routes, collecting their paths into `base`.
-fn routes_over(
+pub fn routes_over(
     base: utoipa::openapi::OpenApi,
 ) -> (
     App<

@@ -308,7 +308,7 @@ pub struct TooManyRequests(Problem);
 /// The document served at `/api-docs/openapi.json` and committed as `openapi/openapi.json`.
 #[must_use]
 pub fn document() -> utoipa::openapi::OpenApi {
-    let mut doc = crate::app::split_routes().1;
+    let mut doc = crate::app::routes_over(ApiDoc::openapi()).1;
     complete(&mut doc);
     doc
 }

@@ -1,7 +1,7 @@
 //! Reading plans: one plan with what surrounds it for the caller, the list under the domain's
 //! read rule, a plan's history, and the lean facts reports need.
 
-use super::rows::{lineage, load_many, load_one, to_item, to_plan};
+use super::rows::{items_of, lineage, load_many, load_one, to_plan};
 use super::{HistoryEntry, PlanFilter, Surroundings};
 use crate::entities::{
     commission, commission_member, meeting, plan, plan_item, plan_transition, school, school_year, staff,
@@ -12,7 +12,6 @@ use chrono::NaiveDate;
 use sea_orm::sea_query::{Asterisk, Condition, Expr, ExprTrait, JoinType, Query, SelectStatement};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect};
 use std::collections::HashMap;
-use std::sync::Arc;
 use usul_domain::commission::CommissionStatus;
 use usul_domain::ids::{ItemId, MeetingId, PlanId, SchoolId, StaffId};
 use usul_domain::plan::{Caller, Owner, Plan, PlanActor, PlanContext, PlanKind, Progress, ReadScope, StatusName};
@@ -220,22 +219,7 @@ async fn load_joined(db: &impl ConnectionTrait, id: Uuid, kept: &Items) -> Store
     let joined = Joined { theme: row.try_get("", "j_theme")?, commission: status.map(|s| (s, head)) };
     let numbers: HashMap<Uuid, u32> =
         m.review_meeting_id.zip(number.and_then(|n| u32::try_from(n).ok())).into_iter().collect();
-    let items = match kept.get(m.id, m.version) {
-        Some(its) => its.as_ref().clone(),
-        None => {
-            let read = plan_item::Entity::find()
-                .filter(plan_item::Column::PlanId.eq(m.id))
-                .order_by_asc(plan_item::Column::Position)
-                .order_by_asc(plan_item::Column::Id)
-                .all(db)
-                .await?
-                .into_iter()
-                .map(to_item)
-                .collect::<StoreResult<Vec<_>>>()?;
-            kept.put(m.id, m.version, Arc::new(read.clone()));
-            read
-        }
-    };
+    let items = items_of(db, &[(m.id, m.version)], Some(kept)).await?.remove(&m.id).unwrap_or_default();
     Ok(Some((to_plan(m, items, &numbers)?, joined)))
 }
 

@@ -147,22 +147,23 @@ pub(super) fn to_plan(m: plan::Model, items: Vec<Item>, numbers: &HashMap<Uuid, 
     })
 }
 
-/// Plans with their items. With `kept` (committed reads only, never inside a transaction that
-/// may roll back), the items of a plan version read before come from memory, and those read
-/// now are kept: a version's items never change.
-pub(super) async fn load_many(
+/// The items of the plan versions `versions` (plan id, version), by plan. With `kept`
+/// (committed reads only, never inside a transaction that may roll back), the items of a
+/// version read before come from memory, and those read now are kept: a version's items never
+/// change. One statement for all the versions not kept, none when all are.
+pub(super) async fn items_of(
     db: &impl ConnectionTrait,
-    rows: Vec<plan::Model>,
+    versions: &[(Uuid, i32)],
     kept: Option<&Items>,
-) -> StoreResult<Vec<Plan>> {
+) -> StoreResult<HashMap<Uuid, Vec<Item>>> {
     let mut items: HashMap<Uuid, Vec<Item>> = HashMap::new();
     let mut missing: Vec<Uuid> = Vec::new();
-    for r in &rows {
-        match kept.and_then(|k| k.get(r.id, r.version)) {
+    for &(id, version) in versions {
+        match kept.and_then(|k| k.get(id, version)) {
             Some(its) => {
-                items.insert(r.id, its.as_ref().clone());
+                items.insert(id, its.as_ref().clone());
             }
-            None => missing.push(r.id),
+            None => missing.push(id),
         }
     }
     if !missing.is_empty() {
@@ -177,13 +178,24 @@ pub(super) async fn load_many(
             let plan_id = i.plan_id;
             read.entry(plan_id).or_default().push(to_item(i)?);
         }
-        for r in &rows {
-            if let (Some(k), Some(its)) = (kept, read.get(&r.id)) {
-                k.put(r.id, r.version, Arc::new(its.clone()));
+        for &(id, version) in versions {
+            if let (Some(k), Some(its)) = (kept, read.get(&id)) {
+                k.put(id, version, Arc::new(its.clone()));
             }
         }
         items.extend(read);
     }
+    Ok(items)
+}
+
+/// Plans with their items (see [`items_of`] for `kept`), and their reviews' protocol numbers.
+pub(super) async fn load_many(
+    db: &impl ConnectionTrait,
+    rows: Vec<plan::Model>,
+    kept: Option<&Items>,
+) -> StoreResult<Vec<Plan>> {
+    let versions: Vec<(Uuid, i32)> = rows.iter().map(|r| (r.id, r.version)).collect();
+    let mut items = items_of(db, &versions, kept).await?;
     let numbers = protocol_numbers(db, rows.iter().filter_map(|r| r.review_meeting_id).collect()).await?;
     rows.into_iter()
         .map(|m| {

@@ -32,7 +32,7 @@ impl Serialize for ItemsJson {
 
 impl ItemsJson {
     /// The items of `p` in JSON, labels in `language`.
-    fn of(p: &Plan, language: Lang) -> Self {
+    pub(super) fn of(p: &Plan, language: Lang) -> Self {
         let views: Vec<ItemView> = p.items.iter().map(|i| ItemView::new(i, language)).collect();
         // Item views always serialize; should one not, the list reads as empty rather than fail.
         let raw = serde_json::value::to_raw_value(&views)

@@ -96,7 +96,7 @@ fn view(req: &HttpRequest, p: &Plan, school_theme: Option<String>) -> PlanView {
     let language = lang(req);
     let items = match req.app_data::<actix_web::web::Data<AppState>>() {
         Some(state) => state.plan_items.get(p, language),
-        None => KeptItems::default().get(p, language),
+        None => kept::ItemsJson::of(p, language),
     };
     PlanView::new(p, school_theme, language, items)
 }
