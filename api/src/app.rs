@@ -160,7 +160,7 @@ pub fn start(store: Store, settings: Settings, bind: &str, workers: usize) -> st
             .map_err(|e| std::io::Error::other(e.to_string()))?,
         hashing: crate::auth::Hashing::new(settings.hash_workers, settings.hash_queue),
         token_limiter: Arc::new(crate::ratelimit::RateLimiter::new(settings.token_requests_per_minute)),
-        plan_items: Arc::default(),
+        kept: Arc::default(),
     });
     let limit = settings.max_body_bytes;
     let origins = settings.cors_origins.clone();

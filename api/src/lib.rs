@@ -10,6 +10,7 @@ pub mod export;
 pub mod extract;
 pub mod files;
 pub mod hashing;
+pub mod kept;
 pub mod metrics;
 pub mod middleware;
 pub mod openapi;

@@ -20,6 +20,6 @@ pub struct AppState {
     pub hashing: Hashing,
     /// Requests to the token endpoint, limited per client address.
     pub token_limiter: std::sync::Arc<crate::ratelimit::RateLimiter>,
-    /// Plan versions' items in JSON, by version and language.
-    pub plan_items: Arc<crate::routes::plans::KeptItems>,
+    /// JSON made once for committed versions (see `kept.rs`).
+    pub kept: Arc<crate::kept::KeptViews>,
 }

@@ -11,6 +11,7 @@ mod commissions;
 mod entities;
 mod events;
 mod idempotency;
+mod keys;
 mod meetings;
 mod memo;
 mod migrations;
@@ -30,6 +31,7 @@ mod webhooks;
 pub use commissions::{CommissionCase, CommissionFilter, DraftCase};
 pub use events::{EVENT_RETENTION_DAYS, Event, FeedPosition};
 pub use idempotency::{Begin, IDEMPOTENCY_RETENTION_HOURS, IDEMPOTENCY_STALE_SECONDS, StoredResponse};
+pub use keys::RowKey;
 pub use meetings::{MeetingCase, MeetingFilter};
 pub use onboarding::{NO_PASSWORD, Redeemed, StaffWrite};
 pub use org::{DistrictPatch, NewDistrict, NewSchool, SchoolPatch};
@@ -262,6 +264,12 @@ impl Store {
             // connection, then answers 503 with Retry-After.
             .connect_timeout(Duration::from_secs(2))
             .acquire_timeout(acquire)
+            // A connection in use is known to be alive: pinging each one as it is taken from
+            // the pool cost a round trip per statement (a third of a one-statement read's
+            // work on SQLite, whose connections answer from their own threads). Only one idle
+            // long enough to have been dropped (a restarted database) is pinged first; one
+            // that fails in use is closed on its way back, and the request answers 503.
+            .test_before_acquire_if_idle_for(Duration::from_secs(5))
             .sqlx_logging(false)
             // On every pooled SQLite connection: WAL lets readers proceed while one writer
             // writes; busy_timeout makes writers wait for each other instead of failing.

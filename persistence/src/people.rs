@@ -1,13 +1,17 @@
 //! Staff (people with logins) and district service accounts.
 
 use crate::entities::{service_account, staff, staff_subject};
+use crate::keys::{self, RowKey};
 use crate::memo::Account;
 use crate::org::{bump, check_version};
 use crate::{Audit, Page, PageRequest, Store, StoreError, StoreResult, now, record_audit, stored};
 use chrono::{DateTime, Utc};
 use sea_orm::ActiveValue::Set;
 
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::sea_query::{Expr, Query};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
+};
 use std::collections::HashMap;
 use usul_domain::ids::{DistrictId, SchoolId, ServiceAccountId, StaffId, SubjectId};
 use usul_domain::org::ServiceAccount;
@@ -288,45 +292,35 @@ impl Store {
         Ok(Some(LoginRecord { staff, password_hash: hash, failed_logins: failed, locked_until: locked }))
     }
 
-    /// Lists a school's staff.
+    /// A page of a school's staff, named by the people's keys, in one statement of one row.
+    /// [`Store::staff_keyed`] reads the people.
     ///
     /// # Errors
     /// [`StoreError::Db`].
-    pub async fn list_staff(
+    pub async fn staff_page(
         &self,
         school: SchoolId,
         filter: StaffFilter,
         page: PageRequest,
-    ) -> StoreResult<Page<Staff>> {
-        let mut q = staff::Entity::find()
-            .filter(staff::Column::SchoolId.eq(school.uuid()))
-            .order_by_asc(staff::Column::Id)
-            .limit(page.limit + 1);
-        if let Some(r) = filter.role {
-            q = q.filter(staff::Column::Role.eq(r.code()));
-        }
-        if let Some(a) = filter.active {
-            q = q.filter(staff::Column::Active.eq(a));
-        }
-        if let Some(t) = filter.updated_since {
-            q = q.filter(staff::Column::UpdatedAt.gte(t));
-        }
-        if let Some(s) = filter.subject {
-            let holders: Vec<Uuid> = staff_subject::Entity::find()
-                .select_only()
-                .column(staff_subject::Column::StaffId)
-                .filter(staff_subject::Column::SubjectId.eq(s.uuid()))
-                .into_tuple()
-                .all(&self.db)
-                .await?;
-            q = q.filter(staff::Column::Id.is_in(holders));
-        }
-        if let Some(after) = page.after {
-            q = q.filter(staff::Column::Id.gt(after));
-        }
-        let rows = q.all(&self.db).await?;
-        let items = load_many(&self.db, rows).await?;
-        Ok(Page::from_rows(items, page.limit, |s| s.id.uuid()))
+    ) -> StoreResult<Page<RowKey>> {
+        let select = staff_listing(school, filter, page)
+            .select_only()
+            .column_as(staff::Column::Id, keys::ID)
+            .column_as(staff::Column::Version, keys::VERSION)
+            .expr_as(Expr::cust("NULL"), keys::EXTRA)
+            .into_query();
+        keys::page_keys(&self.db, &select, page).await
+    }
+
+    /// The people of `ids` with their keys as [`Store::staff_page`] names them, in two
+    /// statements; an id no longer there is left out.
+    ///
+    /// # Errors
+    /// [`StoreError::Db`].
+    pub async fn staff_keyed(&self, ids: &[Uuid]) -> StoreResult<Vec<(RowKey, Staff)>> {
+        let rows = staff::Entity::find().filter(staff::Column::Id.is_in(ids.iter().copied())).all(&self.db).await?;
+        let keys: Vec<RowKey> = rows.iter().map(|r| RowKey { id: r.id, version: r.version, extra: None }).collect();
+        Ok(keys.into_iter().zip(load_many(&self.db, rows).await?).collect())
     }
 
     /// Changes a person if still at `expected` (when given). A new password or e-mail, or a
@@ -509,4 +503,36 @@ fn to_service_account(m: service_account::Model) -> StoreResult<ServiceAccount> 
         active: m.active,
         created_at: m.created_at,
     })
+}
+
+/// A school's staff a list reads under `filter`, in id order, `page.limit + 1` at most.
+fn staff_listing(school: SchoolId, filter: StaffFilter, page: PageRequest) -> sea_orm::Select<staff::Entity> {
+    let mut q = staff::Entity::find()
+        .filter(staff::Column::SchoolId.eq(school.uuid()))
+        .order_by_asc(staff::Column::Id)
+        .limit(page.limit + 1);
+    if let Some(r) = filter.role {
+        q = q.filter(staff::Column::Role.eq(r.code()));
+    }
+    if let Some(a) = filter.active {
+        q = q.filter(staff::Column::Active.eq(a));
+    }
+    if let Some(t) = filter.updated_since {
+        q = q.filter(staff::Column::UpdatedAt.gte(t));
+    }
+    if let Some(s) = filter.subject {
+        q = q.filter(
+            staff::Column::Id.in_subquery(
+                Query::select()
+                    .column(staff_subject::Column::StaffId)
+                    .from(staff_subject::Entity)
+                    .and_where(staff_subject::Column::SubjectId.eq(s.uuid()))
+                    .to_owned(),
+            ),
+        );
+    }
+    if let Some(after) = page.after {
+        q = q.filter(staff::Column::Id.gt(after));
+    }
+    q
 }

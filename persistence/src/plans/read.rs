@@ -1,16 +1,19 @@
 //! Reading plans: one plan with what surrounds it for the caller, the list under the domain's
 //! read rule, a plan's history, and the lean facts reports need.
 
-use super::rows::{items_of, lineage, load_many, load_one, to_plan};
+use super::rows::{items_of, lineage, load_keyed, load_one, to_plan};
 use super::{HistoryEntry, PlanFilter, Surroundings};
 use crate::entities::{
     commission, commission_member, meeting, plan, plan_item, plan_transition, school, school_year, staff,
 };
+use crate::keys::{self, RowKey};
 use crate::memo::Items;
 use crate::{Page, PageRequest, Store, StoreError, StoreResult, stored};
 use chrono::NaiveDate;
 use sea_orm::sea_query::{Asterisk, Condition, Expr, ExprTrait, JoinType, Query, SelectStatement};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
+};
 use std::collections::HashMap;
 use usul_domain::commission::CommissionStatus;
 use usul_domain::ids::{ItemId, MeetingId, PlanId, SchoolId, StaffId};
@@ -265,48 +268,33 @@ impl Store {
         surroundings(&self.db, actor, school, owner, year, None).await
     }
 
-    /// Lists plans, oldest first, that the filter's scope reads: every page but the last is
-    /// full. Two statements (the page and its items), whatever the data.
+    /// A page of the plans the filter's scope reads, oldest first (every page but the last is
+    /// full), named by the plans' keys (the extra number: the protocol number of the meeting a
+    /// review cites), in one statement of one row. [`Store::plans_keyed`] reads the plans.
     ///
     /// # Errors
-    /// [`StoreError::Db`].
-    pub async fn list_plans(&self, f: &PlanFilter, page: PageRequest) -> StoreResult<Page<Plan>> {
-        let mut q = plan::Entity::find().filter(readable(f.scope)).order_by_asc(plan::Column::Id).limit(page.limit + 1);
-        if let Some(s) = f.school {
-            q = q.filter(plan::Column::SchoolId.eq(s.uuid()));
-        }
-        if let Some(d) = f.district {
-            q = q.filter(
-                plan::Column::SchoolId.in_subquery(
-                    Query::select()
-                        .column(school::Column::Id)
-                        .from(school::Entity)
-                        .and_where(school::Column::DistrictId.eq(d.uuid()))
-                        .to_owned(),
-                ),
-            );
-        }
-        if let Some(k) = f.kind {
-            q = q.filter(plan::Column::Kind.eq(k.code()));
-        }
-        if let Some(y) = f.year {
-            q = q.filter(plan::Column::StartYear.eq(y.start_year()));
-        }
-        if let Some(o) = f.owner_id {
-            q = q.filter(Condition::any().add(plan::Column::CommissionId.eq(o)).add(plan::Column::TeacherId.eq(o)));
-        }
-        if let Some(s) = f.status {
-            q = q.filter(status_is(s));
-        }
-        if let Some(t) = f.updated_since {
-            q = q.filter(plan::Column::UpdatedAt.gte(t));
-        }
-        if let Some(after) = page.after {
-            q = q.filter(plan::Column::Id.gt(after));
-        }
-        let rows = q.all(&self.db).await?;
-        let items = load_many(&self.db, rows, Some(&self.items)).await?;
-        Ok(Page::from_rows(items, page.limit, |p| p.id.uuid()))
+    /// A database error.
+    pub async fn plan_page(&self, f: &PlanFilter, page: PageRequest) -> StoreResult<Page<RowKey>> {
+        let select = listing(f, page)
+            .select_only()
+            .column_as(plan::Column::Id, keys::ID)
+            .column_as(plan::Column::Version, keys::VERSION)
+            .expr_as(
+                Expr::cust("(SELECT protocol_number FROM meetings WHERE meetings.id = plans.review_meeting_id)"),
+                keys::EXTRA,
+            )
+            .into_query();
+        keys::page_keys(&self.db, &select, page).await
+    }
+
+    /// The plans of `ids` with their keys as [`Store::plan_page`] names them, in a fixed
+    /// number of statements; an id no longer there is left out.
+    ///
+    /// # Errors
+    /// A database error.
+    pub async fn plans_keyed(&self, ids: &[Uuid]) -> StoreResult<Vec<(RowKey, Plan)>> {
+        let rows = plan::Entity::find().filter(plan::Column::Id.is_in(ids.iter().copied())).all(&self.db).await?;
+        load_keyed(&self.db, rows, Some(&self.items)).await
     }
 
     /// What a report or the effectiveness figures need of the plan of a lineage — its approved
@@ -400,4 +388,42 @@ impl Store {
         let Some(row) = plan_item::Entity::find_by_id(item.uuid()).one(&self.db).await? else { return Ok(None) };
         self.get_plan(PlanId::from_uuid(row.plan_id)).await
     }
+}
+
+/// The plans a list reads under `f`, in id order, `page.limit + 1` at most.
+fn listing(f: &PlanFilter, page: PageRequest) -> sea_orm::Select<plan::Entity> {
+    let mut q = plan::Entity::find().filter(readable(f.scope)).order_by_asc(plan::Column::Id).limit(page.limit + 1);
+    if let Some(s) = f.school {
+        q = q.filter(plan::Column::SchoolId.eq(s.uuid()));
+    }
+    if let Some(d) = f.district {
+        q = q.filter(
+            plan::Column::SchoolId.in_subquery(
+                Query::select()
+                    .column(school::Column::Id)
+                    .from(school::Entity)
+                    .and_where(school::Column::DistrictId.eq(d.uuid()))
+                    .to_owned(),
+            ),
+        );
+    }
+    if let Some(k) = f.kind {
+        q = q.filter(plan::Column::Kind.eq(k.code()));
+    }
+    if let Some(y) = f.year {
+        q = q.filter(plan::Column::StartYear.eq(y.start_year()));
+    }
+    if let Some(o) = f.owner_id {
+        q = q.filter(Condition::any().add(plan::Column::CommissionId.eq(o)).add(plan::Column::TeacherId.eq(o)));
+    }
+    if let Some(s) = f.status {
+        q = q.filter(status_is(s));
+    }
+    if let Some(t) = f.updated_since {
+        q = q.filter(plan::Column::UpdatedAt.gte(t));
+    }
+    if let Some(after) = page.after {
+        q = q.filter(plan::Column::Id.gt(after));
+    }
+    q
 }

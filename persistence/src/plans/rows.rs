@@ -1,6 +1,7 @@
 //! Rows to domain types and back: statuses, owners, lineages, items and their evidence.
 
 use crate::entities::{meeting, plan, plan_item};
+use crate::keys::RowKey;
 use crate::memo::Items;
 use crate::org::check_version;
 use crate::{Audit, StoreError, StoreResult, now, record_audit, stored};
@@ -201,6 +202,29 @@ pub(super) async fn load_many(
         .map(|m| {
             let its = items.remove(&m.id).unwrap_or_default();
             to_plan(m, its, &numbers)
+        })
+        .collect()
+}
+
+/// Plans with their items, each with its key as a keyed page names it (see
+/// [`crate::keys::RowKey`]): the extra number is the protocol number the view was made with.
+pub(super) async fn load_keyed(
+    db: &impl ConnectionTrait,
+    rows: Vec<plan::Model>,
+    kept: Option<&Items>,
+) -> StoreResult<Vec<(RowKey, Plan)>> {
+    let versions: Vec<(Uuid, i32)> = rows.iter().map(|r| (r.id, r.version)).collect();
+    let mut items = items_of(db, &versions, kept).await?;
+    let numbers = protocol_numbers(db, rows.iter().filter_map(|r| r.review_meeting_id).collect()).await?;
+    rows.into_iter()
+        .map(|m| {
+            let key = RowKey {
+                id: m.id,
+                version: m.version,
+                extra: m.review_meeting_id.and_then(|r| numbers.get(&r)).map(|n| i64::from(*n)),
+            };
+            let its = items.remove(&m.id).unwrap_or_default();
+            Ok((key, to_plan(m, its, &numbers)?))
         })
         .collect()
 }

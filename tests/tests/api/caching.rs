@@ -87,3 +87,78 @@ async fn an_activity_that_carries_out_an_item_moves_the_plans_version_on() {
     assert_ne!(after.headers.get("etag").unwrap().to_str().unwrap(), etag);
     assert_eq!(after.body["items"][4]["evidence"], json!([{"kind": "activity", "reference": a.str("id")}]));
 }
+
+#[tokio::test]
+async fn a_listed_plan_shows_a_change_made_on_another_instance_at_once() {
+    // A list keeps what it showed of each plan version; a change moves the version on, so
+    // even the instance that did not make it shows it on its next read, in every language.
+    let app = spawn_app().await;
+    let twin = app.twin().await;
+    let deputy = app.login("deputy@demo.usul.kg").await;
+    let list_on_twin = |lang: &'static str| {
+        let (client, token) = (app.client.clone(), deputy.clone());
+        let url = format!("{}/api/v1/plans?kind=school&year=2023-2024", twin.address);
+        async move {
+            let r = client.get(url).bearer_auth(token).header("Accept-Language", lang).send().await.unwrap();
+            assert_eq!(r.status(), StatusCode::OK);
+            r.json::<serde_json::Value>().await.unwrap()["items"].as_array().unwrap().clone()
+        }
+    };
+    assert!(list_on_twin("ky").await.is_empty());
+    let made =
+        app.post("/api/v1/plans", &deputy, &json!({"kind": "school", "year": "2023-2024", "title": "Биринчи"})).await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.text);
+    let path = format!("/api/v1/plans/{}", made.str("id"));
+    let shown = list_on_twin("ky").await;
+    assert_eq!((shown.len(), shown[0]["title"].as_str()), (1, Some("Биринчи")));
+    assert_eq!(list_on_twin("ru").await[0]["title"], "Биринчи");
+    let patched = app.patch(&path, &deputy, &json!({"title": "Экинчи ✓"})).await;
+    assert_eq!(patched.status, StatusCode::OK, "{}", patched.text);
+    let deputy_id = app.staff_id("deputy@demo.usul.kg").await;
+    let item = app
+        .post(
+            &format!("{path}/items"),
+            &deputy,
+            &json!({"title": "Семинар", "form": "open_lesson", "due_date": "2023-10-15", "responsible_ids": [deputy_id]}),
+        )
+        .await;
+    assert_eq!(item.status, StatusCode::CREATED, "{}", item.text);
+    for lang in ["ky", "ru"] {
+        let after = list_on_twin(lang).await;
+        assert_eq!(after[0]["title"], "Экинчи ✓", "{lang}");
+        assert_eq!(after[0]["version"], patched.body["version"].as_i64().unwrap() + 1, "{lang}");
+        assert_eq!(after[0]["items"].as_array().map(Vec::len), Some(1), "{lang}");
+    }
+    let deleted = app.send(app.request(reqwest::Method::DELETE, &path, Some(&deputy))).await;
+    assert!(deleted.status.is_success(), "{}", deleted.text);
+    assert!(list_on_twin("ky").await.is_empty(), "a deleted plan leaves the list");
+}
+
+#[tokio::test]
+async fn a_listed_person_shows_a_change_made_on_another_instance_at_once() {
+    let app = spawn_app().await;
+    let twin = app.twin().await;
+    let director = app.login("director@demo.usul.kg").await;
+    let school = app.demo_school().await;
+    let id = app.staff_id("b.toktogulov@demo.usul.kg").await;
+    let listed_on_twin = || {
+        let (client, token) = (app.client.clone(), director.clone());
+        let url = format!("{}/api/v1/schools/{school}/staff?limit=100", twin.address);
+        let id = id.clone();
+        async move {
+            let r = client.get(url).bearer_auth(token).send().await.unwrap();
+            assert_eq!(r.status(), StatusCode::OK);
+            let body = r.json::<serde_json::Value>().await.unwrap();
+            body["items"].as_array().unwrap().iter().find(|p| p["id"] == json!(id)).cloned()
+        }
+    };
+    let before = listed_on_twin().await.expect("listed");
+    let patched = app.patch(&format!("/api/v1/staff/{id}"), &director, &json!({"position": "Математика мугалими ✓"})).await;
+    assert_eq!(patched.status, StatusCode::OK, "{}", patched.text);
+    let after = listed_on_twin().await.expect("still listed");
+    assert_eq!(after["position"], "Математика мугалими ✓");
+    assert_eq!(after["version"], before["version"].as_i64().unwrap() + 1);
+    let d = app.post(&format!("/api/v1/staff/{id}/deactivate"), &director, &json!({})).await;
+    assert_eq!(d.status, StatusCode::OK, "{}", d.text);
+    assert_eq!(listed_on_twin().await.expect("listed, inactive")["active"], false);
+}

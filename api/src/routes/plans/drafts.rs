@@ -3,7 +3,8 @@
 use super::dto::{CreatePlanBody, PlanList, PlanQuery, PlanView, UpdatePlanBody};
 use super::{load, respond, respond_created};
 use crate::auth::Auth;
-use crate::extract::{ValidJson, expected};
+use crate::extract::{ValidJson, expected, lang};
+use crate::kept::Json;
 use crate::openapi::tags;
 use crate::problem::{ApiError, Checker, FieldErrorKind, checked};
 use crate::query;
@@ -12,11 +13,11 @@ use crate::state::AppState;
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 use usul_domain::ids::{CommissionId, DistrictId, SchoolId, StaffId};
 use usul_domain::org::School;
-use usul_domain::plan::{Header, Owner, PlanKind, ReadScope, start};
+use usul_domain::plan::{Header, Owner, Plan, PlanKind, ReadScope, start};
 use usul_domain::policy::{Action, Actor};
 use usul_domain::values::bounded;
 use usul_domain::year::AcademicYear;
-use usul_persistence::PlanFilter;
+use usul_persistence::{PlanFilter, RowKey};
 use uuid::Uuid;
 
 /// The schools a list reaches: a school's staff their own school; an administrator every
@@ -69,10 +70,23 @@ pub async fn list(
     let sync = crate::sync::SyncRead::new(q.sync_token, q.updated_since, q.cursor)?;
     let sync_token = sync.next_token(&state).await?;
     (f.owner_id, f.updated_since) = (q.owner_id.map(|o| o.0), sync.since);
-    let page = state.store.list_plans(&f, query::paging(q.limit, q.cursor).request()).await?;
+    let page = state.store.plan_page(&f, query::paging(q.limit, q.cursor).request()).await?;
     let deleted = sync.deleted(&state, "plans", f.school.map(|s| s.uuid()), f.district.map(|d| d.uuid())).await?;
-    let items = page.items.iter().map(|p| super::view(&req, p, None)).collect();
+    let items = entries(&req, &state, &page.items).await?;
     Ok(HttpResponse::Ok().json(PlanList { items, next_cursor: next_cursor(page.next), sync_token, deleted }))
+}
+
+/// The plans a page names, as a list shows them (see [`crate::kept::page_of`]).
+async fn entries(req: &HttpRequest, state: &AppState, keys: &[RowKey]) -> Result<Vec<Json>, ApiError> {
+    let language = lang(req);
+    crate::kept::page_of(
+        &state.kept.plans,
+        keys,
+        |k| (k, language),
+        |ids| async move { Ok(state.store.plans_keyed(&ids).await?) },
+        |p: &Plan| Json::of(&super::view(req, p, None)?).map_err(|e| ApiError::internal("serializing a plan view", e)),
+    )
+    .await
 }
 
 /// The owner a new plan names: the school's own plans are the school's; a commission's plan
@@ -164,7 +178,7 @@ pub async fn create(
     let around = state.store.plan_surroundings(auth.actor, school.id, owner, year).await?;
     let new = start(kind, owner, year, header, &around.actor)?;
     let p = state.store.insert_version(&school, &new, &auth.audit(format!("{} plan started", kind.code()))).await?;
-    Ok(respond_created(&req, &p, around.school_theme))
+    respond_created(&req, &p, around.school_theme)
 }
 
 /// Read a plan.
@@ -190,7 +204,7 @@ pub async fn read(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let l = load(&state, &auth, &id).await?;
-    Ok(respond(&req, &l.plan, l.around.school_theme))
+    respond(&req, &l.plan, l.around.school_theme)
 }
 
 /// Edit a draft's header.
@@ -220,7 +234,7 @@ pub async fn update(
     l.plan.check_edit(l.actor())?;
     let patch = body.0.into_patch()?;
     let p = state.store.update_plan(&l.plan, expected(&req, l.plan.version), patch, &auth.audit("plan edited")).await?;
-    Ok(respond(&req, &p, l.around.school_theme))
+    respond(&req, &p, l.around.school_theme)
 }
 
 /// Delete a draft that was never submitted.

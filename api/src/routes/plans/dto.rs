@@ -132,7 +132,7 @@ pub struct PlanView {
     #[schema(example = "Ар бир иш-чарага жооптуу адамды көрсөтүңүз")]
     pub return_comment: Option<String>,
     #[schema(value_type = Vec<ItemView>)]
-    pub items: super::kept::ItemsJson,
+    pub items: crate::kept::Json,
     /// Sent as `ETag`; send it back in `If-Match`.
     #[schema(example = 1)]
     pub version: i32,
@@ -195,7 +195,7 @@ impl PlanView {
     /// A plan with the school year's theme it is tied to, its labels in `language`, its items
     /// as `items` (in JSON, made once per version: see `kept.rs`).
     #[must_use]
-    pub fn new(p: &Plan, school_theme: Option<String>, language: Lang, items: super::kept::ItemsJson) -> Self {
+    pub fn new(p: &Plan, school_theme: Option<String>, language: Lang, items: crate::kept::Json) -> Self {
         Self {
             id: p.id.uuid(),
             school_id: p.school.uuid(),
@@ -231,7 +231,7 @@ impl PlanView {
     }
 }
 
-list_of!(PlanList, PlanView, "A page of plans, oldest first: every page but the last is full.");
+list_of!(PlanList, kept PlanView, "A page of plans, oldest first: every page but the last is full.");
 
 /// A new plan: version 1 of its lineage (kind + owner + year), as a draft.
 #[derive(Debug, Deserialize, ToSchema)]

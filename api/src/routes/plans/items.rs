@@ -249,7 +249,7 @@ pub async fn replace_items(
     let items = l.plan.replace_items(l.actor(), items)?;
     let audit = auth.audit("plan items replaced");
     let p = state.store.replace_items(&l.plan, if_match(&req), &items, &audit).await?;
-    Ok(respond(&req, &p, l.around.school_theme))
+    respond(&req, &p, l.around.school_theme)
 }
 
 /// Edit an item of a draft.
@@ -281,7 +281,7 @@ pub async fn update_item(
     let c = checked_item(&state, &l, &body.0, false).await?;
     let audit = auth.audit("plan item edited");
     let p = state.store.update_item(&l.plan, expected(&req, l.plan.version), item, c, &audit).await?;
-    Ok(respond(&req, &p, l.around.school_theme))
+    respond(&req, &p, l.around.school_theme)
 }
 
 /// Remove an item from a draft.
@@ -310,7 +310,7 @@ pub async fn delete_item(
     let item = l.plan.check_edit_item(item_id(&raw_item)?, l.actor())?.id;
     let audit = auth.audit("plan item removed");
     let p = state.store.delete_item(&l.plan, expected(&req, l.plan.version), item, &audit).await?;
-    Ok(respond(&req, &p, l.around.school_theme))
+    respond(&req, &p, l.around.school_theme)
 }
 
 /// Whether a piece of evidence names something real: a web address, or a meeting, activity or
@@ -391,5 +391,5 @@ pub async fn progress(
     // still refuses if the plan left its status meanwhile. Writers recording progress on
     // different items of one plan at once all succeed.
     let p = state.store.set_progress(&l.plan, if_match(&req), item, &record, &audit).await?;
-    Ok(respond(&req, &p, l.around.school_theme))
+    respond(&req, &p, l.around.school_theme)
 }

@@ -9,7 +9,6 @@ mod drafts;
 pub mod dto;
 mod errors;
 mod items;
-mod kept;
 mod reading;
 mod route;
 
@@ -20,7 +19,6 @@ pub use items::{
     __path_add_item, __path_delete_item, __path_progress, __path_read_item, __path_replace_items, __path_update_item,
     add_item, delete_item, progress, read_item, replace_items, update_item,
 };
-pub use kept::KeptItems;
 pub use reading::{__path_document, __path_execution, __path_history, document, execution, history};
 pub use route::{
     __path_agree, __path_amend, __path_approve, __path_return_plan, __path_review, __path_rollover, __path_submit,
@@ -29,11 +27,12 @@ pub use route::{
 
 use crate::auth::Auth;
 use crate::extract::{expected, lang, path_id};
+use crate::kept::Json;
 use crate::problem::ApiError;
 use crate::routes::{created, school_for, versioned};
 use crate::state::AppState;
 use actix_web::{HttpRequest, HttpResponse};
-use dto::PlanView;
+use dto::{ItemView, PlanView};
 use usul_domain::ids::PlanId;
 use usul_domain::org::School;
 use usul_domain::plan::{Plan, PlanActor, Transition, may_read};
@@ -92,23 +91,25 @@ async fn load(state: &AppState, auth: &Auth, raw: &str) -> Result<Loaded, ApiErr
 }
 
 /// The view of a committed plan version, its items' JSON kept per version and language.
-fn view(req: &HttpRequest, p: &Plan, school_theme: Option<String>) -> PlanView {
+fn view(req: &HttpRequest, p: &Plan, school_theme: Option<String>) -> Result<PlanView, ApiError> {
     let language = lang(req);
+    let items = || Json::of(&p.items.iter().map(|i| ItemView::new(i, language)).collect::<Vec<_>>());
     let items = match req.app_data::<actix_web::web::Data<AppState>>() {
-        Some(state) => state.plan_items.get(p, language),
-        None => kept::ItemsJson::of(p, language),
-    };
-    PlanView::new(p, school_theme, language, items)
+        Some(state) => state.kept.plan_items.get_or_make((p.id.uuid(), p.version, language), items),
+        None => items(),
+    }
+    .map_err(|e| ApiError::internal("serializing a plan view", e))?;
+    Ok(PlanView::new(p, school_theme, language, items))
 }
 
 /// 200 with the plan (or 304 for a read whose `If-None-Match` names its version).
-fn respond(req: &HttpRequest, p: &Plan, school_theme: Option<String>) -> HttpResponse {
-    versioned(req, p.version, &view(req, p, school_theme))
+fn respond(req: &HttpRequest, p: &Plan, school_theme: Option<String>) -> Result<HttpResponse, ApiError> {
+    Ok(versioned(req, p.version, &view(req, p, school_theme)?))
 }
 
 /// 201 with the plan at its own address.
-fn respond_created(req: &HttpRequest, p: &Plan, school_theme: Option<String>) -> HttpResponse {
-    created(format!("/api/v1/plans/{}", p.id), p.version, &view(req, p, school_theme))
+fn respond_created(req: &HttpRequest, p: &Plan, school_theme: Option<String>) -> Result<HttpResponse, ApiError> {
+    Ok(created(format!("/api/v1/plans/{}", p.id), p.version, &view(req, p, school_theme)?))
 }
 
 /// Stores a move the domain decided (under `If-Match`) and answers with the plan after it.
@@ -121,5 +122,5 @@ async fn record(
 ) -> Result<HttpResponse, ApiError> {
     let audit = auth.audit(format!("plan {}", t.action.code()));
     let p = state.store.transition_plan(&l.plan, expected(req, l.plan.version), &t, &audit).await?;
-    Ok(respond(req, &p, l.around.school_theme))
+    respond(req, &p, l.around.school_theme)
 }

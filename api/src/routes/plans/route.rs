@@ -242,7 +242,7 @@ pub async fn amend(
     let l = load(&state, &auth, &id).await?;
     let next = l.plan.amend(l.actor())?;
     let p = state.store.insert_version(&l.school, &next, &auth.audit("plan amended")).await?;
-    Ok(respond_created(&req, &p, l.around.school_theme))
+    respond_created(&req, &p, l.around.school_theme)
 }
 
 /// Roll a plan over into the next academic year.
@@ -275,5 +275,5 @@ pub async fn rollover(
     let p = state.store.insert_version(&l.school, &next, &auth.audit("plan rolled over")).await?;
     // Next year's plan is tied to next year's theme.
     let theme = state.store.get_school_year(p.school, p.year).await?.map(|y| y.theme.as_str().to_owned());
-    Ok(respond_created(&req, &p, theme))
+    respond_created(&req, &p, theme)
 }

@@ -152,7 +152,7 @@ impl From<&Staff> for StaffView {
     }
 }
 
-list_of!(StaffList, StaffView, "A page of staff.");
+list_of!(StaffList, kept StaffView, "A page of staff.");
 
 /// A new person.
 #[derive(Debug, Deserialize, ToSchema)]

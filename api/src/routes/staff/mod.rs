@@ -6,6 +6,7 @@ pub use dto::{CategoryDto, NewPersonBody, RoleDto, StaffChange, StaffList, Staff
 
 use crate::auth::Auth;
 use crate::extract::{ValidJson, if_match, path_id};
+use crate::kept::Json;
 use crate::openapi::tags;
 use crate::problem::{ApiError, Checker, FieldErrorKind, checked};
 use crate::query;
@@ -66,15 +67,19 @@ pub async fn list(
     let updated_since = sync.since;
     let page = state
         .store
-        .list_staff(school.id, StaffFilter { role, subject, active, updated_since }, paging.request())
+        .staff_page(school.id, StaffFilter { role, subject, active, updated_since }, paging.request())
         .await?;
     let deleted = sync.deleted(&state, "staff", Some(school.id.uuid()), None).await?;
-    Ok(HttpResponse::Ok().json(StaffList {
-        items: page.items.iter().map(StaffView::from).collect(),
-        next_cursor: next_cursor(page.next),
-        sync_token,
-        deleted,
-    }))
+    let store = &state.store;
+    let items = crate::kept::page_of(
+        &state.kept.staff,
+        &page.items,
+        |k| k,
+        |ids| async move { Ok(store.staff_keyed(&ids).await?) },
+        |s: &Staff| Json::of(&StaffView::from(s)).map_err(|e| ApiError::internal("serializing a staff view", e)),
+    )
+    .await?;
+    Ok(HttpResponse::Ok().json(StaffList { items, next_cursor: next_cursor(page.next), sync_token, deleted }))
 }
 
 /// Add a person to a school's staff.
