@@ -153,7 +153,8 @@ async fn a_listed_person_shows_a_change_made_on_another_instance_at_once() {
         }
     };
     let before = listed_on_twin().await.expect("listed");
-    let patched = app.patch(&format!("/api/v1/staff/{id}"), &director, &json!({"position": "Математика мугалими ✓"})).await;
+    let patched =
+        app.patch(&format!("/api/v1/staff/{id}"), &director, &json!({"position": "Математика мугалими ✓"})).await;
     assert_eq!(patched.status, StatusCode::OK, "{}", patched.text);
     let after = listed_on_twin().await.expect("still listed");
     assert_eq!(after["position"], "Математика мугалими ✓");
