@@ -33,7 +33,33 @@ async fn update_item_row(txn: &DatabaseTransaction, id: ItemId, am: plan_item::A
     Ok(())
 }
 
+/// The version a write in `txn` moved `p` on to, when it moved it on from the version `p` was
+/// read at (no other write came between): then the items the write made of `p.items` are the
+/// new version's, to be kept rather than read back. Known from `If-Match` at no cost, else read
+/// under the row lock the write holds (one small statement instead of every item's row).
+async fn stepped_from(txn: &DatabaseTransaction, p: &Plan, expected: Option<i32>) -> StoreResult<Option<i32>> {
+    let now = match expected {
+        Some(v) if v == p.version => v + 1,
+        _ => plan::Entity::find_by_id(p.id.uuid())
+            .select_only()
+            .column(plan::Column::Version)
+            .into_tuple::<i32>()
+            .one(txn)
+            .await?
+            .ok_or(StoreError::NotFound)?,
+    };
+    Ok((now == p.version + 1).then_some(now))
+}
+
 impl Store {
+    /// Keeps `items` as the items of plan `id` at `version` (committed, so never rolled back).
+    fn keep_items(&self, id: Uuid, version: Option<i32>, mut items: Vec<Item>) {
+        if let Some(v) = version {
+            items.sort_by_key(|i| (i.position, i.id.uuid()));
+            self.items.put(id, v, std::sync::Arc::new(items));
+        }
+    }
+
     /// The plan as committed, read after a write's transaction (so not under its lock), through
     /// the items kept by version.
     async fn committed(&self, id: Uuid) -> StoreResult<Plan> {
@@ -143,7 +169,10 @@ impl Store {
         }
         insert_item(&txn, p.id.uuid(), &item).await?;
         record_audit(&txn, audit, "plan.item.add", "plan", Some(p.id.uuid()), Some(p.school.uuid()), None).await?;
+        let stepped = stepped_from(&txn, p, expected).await?;
         txn.commit().await?;
+        item.form = item.form.filter(|f| !f.is_empty());
+        self.keep_items(p.id.uuid(), stepped, p.items.iter().cloned().chain([item]).collect());
         self.committed(p.id.uuid()).await
     }
 
@@ -270,7 +299,16 @@ impl Store {
         };
         update_item_row(&txn, item, am).await?;
         record_audit(&txn, audit, "plan.item.progress", "plan", Some(p.id.uuid()), Some(p.school.uuid()), None).await?;
+        let stepped = stepped_from(&txn, p, expected).await?;
         txn.commit().await?;
+        let mut items = p.items.clone();
+        if let Some(marked) = items.iter_mut().find(|i| i.id == item) {
+            marked.progress = progress.progress;
+            marked.completed_on = progress.completed_on;
+            marked.outcome.clone_from(&progress.outcome);
+            marked.evidence.clone_from(&progress.evidence);
+            self.keep_items(p.id.uuid(), stepped, items);
+        }
         self.committed(p.id.uuid()).await
     }
 

@@ -163,3 +163,57 @@ async fn a_listed_person_shows_a_change_made_on_another_instance_at_once() {
     assert_eq!(d.status, StatusCode::OK, "{}", d.text);
     assert_eq!(listed_on_twin().await.expect("listed, inactive")["active"], false);
 }
+
+#[tokio::test]
+async fn an_item_write_answers_with_the_items_a_fresh_read_finds() {
+    // After adding an item or recording progress, the new version's items are kept from what
+    // the write did rather than read back: they must be what the database holds, in its order.
+    let app = spawn_app().await;
+    let twin = app.twin().await;
+    let deputy = app.login("deputy@demo.usul.kg").await;
+    let deputy_id = app.staff_id("deputy@demo.usul.kg").await;
+    let fresh = |id: String| {
+        let (client, token) = (app.client.clone(), deputy.clone());
+        let url = format!("{}/api/v1/plans/{id}", twin.address);
+        async move {
+            let r = client.get(url).bearer_auth(token).send().await.unwrap();
+            let status = r.status();
+            let body = r.json::<serde_json::Value>().await.unwrap();
+            assert_eq!(status, StatusCode::OK, "{body}");
+            body
+        }
+    };
+    let made =
+        app.post("/api/v1/plans", &deputy, &json!({"kind": "school", "year": "2023-2024", "title": "План"})).await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.text);
+    let id = made.str("id");
+    for (title, due, position) in [
+        ("Үчүнчү", "2023-12-01", json!(null)),
+        ("Биринчи", "2023-10-01", json!(1)),
+        ("Экинчи ✓", "2023-11-01", json!(null)),
+    ] {
+        let mut body = json!({"title": title, "form": "open_lesson", "due_date": due, "responsible_ids": [deputy_id], "description": "  кош  боштук  "});
+        if !position.is_null() {
+            body["position"] = position;
+        }
+        let a = app.post(&format!("/api/v1/plans/{id}/items"), &deputy, &body).await;
+        assert_eq!(a.status, StatusCode::CREATED, "{}", a.text);
+        let read = app.get(&format!("/api/v1/plans/{id}"), &deputy).await.body;
+        assert_eq!(read["items"], fresh(id.clone()).await["items"], "after adding {title}");
+    }
+    // Progress, on the approved unified plan.
+    let approved = app.get("/api/v1/plans?kind=school&year=2022-2023", &deputy).await.body["items"][0].clone();
+    let (id, item) =
+        (approved["id"].as_str().unwrap().to_owned(), approved["items"][2]["id"].as_str().unwrap().to_owned());
+    let marked = app
+        .patch(
+            &format!("/api/v1/plans/{id}/items/{item}/progress"),
+            &deputy,
+            &json!({"progress": "partly_done", "outcome": "Жарым-жартылай ✓", "evidence": [{"kind": "url", "reference": "https://school95.kg/news/1"}]}),
+        )
+        .await;
+    assert_eq!(marked.status, StatusCode::OK, "{}", marked.text);
+    assert_eq!(marked.body["items"][2]["outcome"], "Жарым-жартылай ✓");
+    assert_eq!(marked.body["items"], fresh(id.clone()).await["items"], "after recording progress");
+    assert_eq!(app.get(&format!("/api/v1/plans/{id}"), &deputy).await.body["items"], marked.body["items"]);
+}
