@@ -98,35 +98,20 @@ pub fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<O
 
 /// Declares a list response type: `{"items": [...], "next_cursor": …}`.
 macro_rules! list_of {
+    ($name:ident, $item:ident, $doc:literal) => {
+        $crate::routes::list_of!(@ $name, $item, , $doc);
+    };
     // The items kept as JSON (see `kept.rs`), documented as the view they are.
     ($name:ident, kept $item:ident, $doc:literal) => {
-        #[doc = $doc]
-        #[derive(Debug, serde::Serialize, utoipa::ToSchema)]
-        pub struct $name {
-            /// The page's items.
-            #[schema(value_type = Vec<$item>)]
-            pub items: Vec<crate::kept::Json>,
-            /// Pass as `cursor` to read the next page; `null` on the last page.
-            #[schema(example = json!(null))]
-            pub next_cursor: Option<String>,
-            /// On the first page of a collection that syncs: the token to send as
-            /// `sync_token` next time, to read only what changed (and was deleted) since this
-            /// read began. Keep the first page's token while reading the following pages.
-            #[serde(skip_serializing_if = "Option::is_none")]
-            #[schema(nullable = false, example = "st1.0006243a9f1c2b40")]
-            pub sync_token: Option<String>,
-            /// With `sync_token`, on the first page: the ids deleted since that token.
-            #[serde(skip_serializing_if = "Option::is_none")]
-            #[schema(nullable = false)]
-            pub deleted: Option<Vec<uuid::Uuid>>,
-        }
+        $crate::routes::list_of!(@ $name, crate::kept::Json, $item, $doc);
     };
-    ($name:ident, $item:ty, $doc:literal) => {
+    (@ $name:ident, $field:ty, $($schema:ident)?, $doc:literal) => {
         #[doc = $doc]
         #[derive(Debug, serde::Serialize, utoipa::ToSchema)]
         pub struct $name {
             /// The page's items.
-            pub items: Vec<$item>,
+            $(#[schema(value_type = Vec<$schema>)])?
+            pub items: Vec<$field>,
             /// Pass as `cursor` to read the next page; `null` on the last page.
             #[schema(example = json!(null))]
             pub next_cursor: Option<String>,
