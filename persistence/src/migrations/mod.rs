@@ -24,6 +24,7 @@ mod m20261203_000150_school_year_boundary;
 mod m20261203_000151_report_decision_dates;
 mod m20261203_000152_ministry_service_accounts;
 mod m20261203_000160_outside_work_evidence;
+mod m20261204_000170_summary_indexes;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -53,6 +54,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000151_report_decision_dates::Migration),
             Box::new(m20261203_000152_ministry_service_accounts::Migration),
             Box::new(m20261203_000160_outside_work_evidence::Migration),
+            Box::new(m20261204_000170_summary_indexes::Migration),
         ]
     }
 }

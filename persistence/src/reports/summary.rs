@@ -6,9 +6,10 @@ use crate::entities::{
 };
 use crate::{Store, StoreError, StoreResult};
 use chrono::NaiveDate;
-use sea_orm::sea_query::{Expr, ExprTrait, JoinType, Query};
+use sea_orm::sea_query::{Expr, ExprTrait, IntoColumnRef, JoinType, Query, SimpleExpr};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+    AccessMode, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbBackend, EntityTrait, FromQueryResult,
+    IsolationLevel, QueryFilter, QueryOrder, QuerySelect, Statement, TransactionTrait,
 };
 use std::collections::HashMap;
 use usul_domain::ids::{DistrictId, PlanId, SubjectId};
@@ -85,6 +86,22 @@ struct HoursSum {
     school_id: Uuid,
     tenths: Option<i64>,
 }
+/// `column` names a school in scope: one of the district's schools, or, for the whole country,
+/// any school — every row that has one, without joining the schools (a semi-join over all of
+/// them cost the national summary a third of its time).
+fn scoped(column: impl IntoColumnRef, district: Option<DistrictId>) -> SimpleExpr {
+    match district {
+        Some(d) => Expr::col(column).in_subquery(
+            Query::select()
+                .column(school::Column::Id)
+                .from(school::Entity)
+                .and_where(school::Column::DistrictId.eq(d.uuid()))
+                .to_owned(),
+        ),
+        None => Expr::col(column).is_not_null(),
+    }
+}
+
 fn small(n: i64) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
@@ -119,150 +136,24 @@ impl Store {
 
     #[allow(clippy::too_many_lines)]
     async fn summary_of(&self, district: Option<DistrictId>, year: AcademicYear) -> StoreResult<Vec<SchoolSummary>> {
-        // A read transaction: every figure comes from the same snapshot.
-        let txn = self.db.begin().await?;
-        let y = year.start_year();
-        let in_scope = || match district {
-            Some(d) => school::Column::DistrictId.eq(d.uuid()),
-            None => Expr::value(true),
-        };
-        let schools_of =
-            || Query::select().column(school::Column::Id).from(school::Entity).and_where(in_scope()).to_owned();
-        let schools: Vec<School> = school::Entity::find()
-            .filter(in_scope())
-            .order_by_asc(school::Column::Id)
-            .all(&txn)
-            .await?
-            .into_iter()
-            .map(School::try_from)
-            .collect::<StoreResult<Vec<_>>>()?;
-        let plans: Vec<(Uuid, Uuid, Option<NaiveDate>)> = plan::Entity::find()
-            .select_only()
-            .column(plan::Column::Id)
-            .column(plan::Column::SchoolId)
-            .column(plan::Column::ApprovedOn)
-            .filter(plan::Column::SchoolId.in_subquery(schools_of()))
-            .filter(plan::Column::StartYear.eq(y))
-            .filter(plan::Column::Kind.eq("school"))
-            .filter(plan::Column::Status.eq("approved"))
-            .into_tuple()
-            .all(&txn)
-            .await?;
-        let progress: Vec<ProgressCount> = plan_item::Entity::find()
-            .select_only()
-            .column(plan_item::Column::PlanId)
-            .column(plan_item::Column::Progress)
-            .column_as(Expr::col(plan_item::Column::Id).count(), "n")
-            .filter(
-                plan_item::Column::PlanId.in_subquery(
-                    Query::select()
-                        .column(plan::Column::Id)
-                        .from(plan::Entity)
-                        .and_where(plan::Column::SchoolId.in_subquery(schools_of()))
-                        .and_where(plan::Column::StartYear.eq(y))
-                        .and_where(plan::Column::Kind.eq("school"))
-                        .and_where(plan::Column::Status.eq("approved"))
-                        .to_owned(),
-                ),
-            )
-            .group_by(plan_item::Column::PlanId)
-            .group_by(plan_item::Column::Progress)
-            .into_model()
-            .all(&txn)
-            .await?;
-        let commissions: Vec<SchoolCount> = commission::Entity::find()
-            .select_only()
-            .column(commission::Column::SchoolId)
-            .column_as(Expr::col(commission::Column::Id).count(), "n")
-            .filter(commission::Column::SchoolId.in_subquery(schools_of()))
-            .filter(commission::Column::StartYear.eq(y))
-            .filter(commission::Column::Status.eq("approved"))
-            .group_by(commission::Column::SchoolId)
-            .into_model()
-            .all(&txn)
-            .await?;
-        let reports: Vec<ReportCount> = report::Entity::find()
-            .select_only()
-            .column(report::Column::SchoolId)
-            .column(report::Column::Kind)
-            .column(report::Column::Status)
-            .column_as(Expr::col(report::Column::Id).count(), "n")
-            .filter(report::Column::SchoolId.in_subquery(schools_of()))
-            .filter(report::Column::StartYear.eq(y))
-            .group_by(report::Column::SchoolId)
-            .group_by(report::Column::Kind)
-            .group_by(report::Column::Status)
-            .into_model()
-            .all(&txn)
-            .await?;
-        // Active staff per school, and how many of them presented in the year (anywhere in
-        // scope): counted by the database, one row per school. The presenters are joined as a
-        // set (a hash join), not tested person by person.
-        let presenters_of_year = Query::select()
-            .column(activity_participant::Column::StaffId)
-            .distinct()
-            .from(activity_participant::Entity)
-            .and_where(activity_participant::Column::Role.eq("presenter"))
-            .and_where(activity_participant::Column::SchoolId.in_subquery(schools_of()))
-            .and_where(activity_participant::Column::StartYear.eq(y))
-            .to_owned();
-        let people = Query::select()
-            .column((staff::Entity, staff::Column::SchoolId))
-            .expr_as(Expr::col((staff::Entity, staff::Column::Id)).count(), "teachers")
-            .expr_as(Expr::col(("presenters", activity_participant::Column::StaffId)).count(), "presenters")
-            .from(staff::Entity)
-            .join_subquery(
-                JoinType::LeftJoin,
-                presenters_of_year,
-                "presenters",
-                Expr::col(("presenters", activity_participant::Column::StaffId))
-                    .equals((staff::Entity, staff::Column::Id)),
-            )
-            .and_where(Expr::col((staff::Entity, staff::Column::SchoolId)).in_subquery(schools_of()))
-            .and_where(Expr::col((staff::Entity, staff::Column::Active)).eq(true))
-            .group_by_col((staff::Entity, staff::Column::SchoolId))
-            .to_owned();
-        let people: Vec<PeopleCount> =
-            PeopleCount::find_by_statement(txn.get_database_backend().build(&people)).all(&txn).await?;
-        let hours: Vec<HoursSum> = training::Entity::find()
-            .select_only()
-            .column(training::Column::SchoolId)
-            .column_as(Expr::col(training::Column::HoursTenths).sum(), "tenths")
-            .filter(training::Column::SchoolId.in_subquery(schools_of()))
-            .filter(training::Column::StartsOn.gte(year.first_day()))
-            .filter(training::Column::StartsOn.lte(year.last_day()))
-            .filter(
-                training::Column::StaffId.in_subquery(
-                    Query::select()
-                        .column(staff::Column::Id)
-                        .from(staff::Entity)
-                        .and_where(staff::Column::Active.eq(true))
-                        .to_owned(),
-                ),
-            )
-            .group_by(training::Column::SchoolId)
-            .into_model()
-            .all(&txn)
-            .await?;
-        let quality: Vec<QualitySum> = quality_row::Entity::find()
-            .select_only()
-            .column(quality_row::Column::SchoolId)
-            .column(quality_row::Column::SubjectId)
-            .column(quality_row::Column::Term)
-            .column_as(Expr::col(quality_row::Column::Students).sum(), "students")
-            .column_as(Expr::col(quality_row::Column::Grade5).sum(), "g5")
-            .column_as(Expr::col(quality_row::Column::Grade4).sum(), "g4")
-            .column_as(Expr::col(quality_row::Column::Grade3).sum(), "g3")
-            .column_as(Expr::col(quality_row::Column::Grade2).sum(), "g2")
-            .filter(quality_row::Column::SchoolId.in_subquery(schools_of()))
-            .filter(quality_row::Column::StartYear.eq(y))
-            .group_by(quality_row::Column::SchoolId)
-            .group_by(quality_row::Column::SubjectId)
-            .group_by(quality_row::Column::Term)
-            .into_model()
-            .all(&txn)
-            .await?;
-        txn.commit().await?;
+        // Every figure comes from one snapshot of the database. On PostgreSQL two read-only
+        // repeatable-read transactions share it (the second imports the snapshot the first
+        // exports), and the school figures and the people figures are read at once, one half
+        // on each connection; SQLite's one read transaction is its snapshot, and the two halves
+        // take turns on it.
+        let first = self.snapshot().await?;
+        let second = self.sharing_snapshot(&first).await?;
+        let (
+            SchoolFigures { schools, plans, progress, commissions, reports, hours },
+            PeopleFigures { people, quality },
+        ) = tokio::try_join!(
+            school_figures(&first, district, year),
+            people_figures(second.as_ref().unwrap_or(&first), district, year)
+        )?;
+        first.commit().await?;
+        if let Some(second) = second {
+            second.commit().await?;
+        }
 
         // Each figure by school, so that the rows are put together in one pass whatever the
         // number of schools.
@@ -321,4 +212,211 @@ impl Store {
         }
         Ok(out)
     }
+}
+
+impl Store {
+    /// A read-only transaction whose statements all see one snapshot: on PostgreSQL a
+    /// repeatable-read one (its default, read committed, takes a new snapshot per statement);
+    /// on SQLite a read transaction is one already.
+    async fn snapshot(&self) -> StoreResult<DatabaseTransaction> {
+        Ok(if self.db.get_database_backend() == DbBackend::Postgres {
+            self.db.begin_with_config(Some(IsolationLevel::RepeatableRead), Some(AccessMode::ReadOnly)).await?
+        } else {
+            self.db.begin().await?
+        })
+    }
+
+    /// On PostgreSQL, a second transaction that sees exactly what `first` sees (it imports the
+    /// snapshot `first` exports), to read beside it on another connection; none on SQLite.
+    async fn sharing_snapshot(&self, first: &DatabaseTransaction) -> StoreResult<Option<DatabaseTransaction>> {
+        if first.get_database_backend() != DbBackend::Postgres {
+            return Ok(None);
+        }
+        let row = first
+            .query_one_raw(Statement::from_string(DbBackend::Postgres, "SELECT pg_export_snapshot() AS id"))
+            .await?
+            .ok_or_else(|| StoreError::Corrupt("pg_export_snapshot() answered no row".to_owned()))?;
+        let id: String = row.try_get("", "id")?;
+        // A snapshot id is hexadecimal digits and dashes (`00000003-0000001B-1`); it is sent
+        // inline because SET TRANSACTION takes no parameters.
+        if id.is_empty() || !id.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
+            return Err(StoreError::Corrupt(format!("pg_export_snapshot() answered {id:?}")));
+        }
+        let second = self.snapshot().await?;
+        second.execute_unprepared(&format!("SET TRANSACTION SNAPSHOT '{id}'")).await?;
+        Ok(Some(second))
+    }
+}
+
+/// The figures read per school of the scope: the schools, their approved unified plans and the
+/// plans' progress, commissions, reports and training hours.
+struct SchoolFigures {
+    schools: Vec<School>,
+    plans: Vec<(Uuid, Uuid, Option<NaiveDate>)>,
+    progress: Vec<ProgressCount>,
+    commissions: Vec<SchoolCount>,
+    reports: Vec<ReportCount>,
+    hours: Vec<HoursSum>,
+}
+
+/// The figures read over the scope's people and classes: teachers and presenters, and the
+/// knowledge-quality sums.
+struct PeopleFigures {
+    people: Vec<PeopleCount>,
+    quality: Vec<QualitySum>,
+}
+
+async fn school_figures(
+    db: &DatabaseTransaction,
+    district: Option<DistrictId>,
+    year: AcademicYear,
+) -> StoreResult<SchoolFigures> {
+    let y = year.start_year();
+    let in_scope = || match district {
+        Some(d) => school::Column::DistrictId.eq(d.uuid()),
+        None => Expr::value(true),
+    };
+    let schools: Vec<School> = school::Entity::find()
+        .filter(in_scope())
+        .order_by_asc(school::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(School::try_from)
+        .collect::<StoreResult<Vec<_>>>()?;
+    let plans: Vec<(Uuid, Uuid, Option<NaiveDate>)> = plan::Entity::find()
+        .select_only()
+        .column(plan::Column::Id)
+        .column(plan::Column::SchoolId)
+        .column(plan::Column::ApprovedOn)
+        .filter(scoped(plan::Column::SchoolId, district))
+        .filter(plan::Column::StartYear.eq(y))
+        .filter(plan::Column::Kind.eq("school"))
+        .filter(plan::Column::Status.eq("approved"))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let progress: Vec<ProgressCount> = plan_item::Entity::find()
+        .select_only()
+        .column(plan_item::Column::PlanId)
+        .column(plan_item::Column::Progress)
+        .column_as(Expr::col(plan_item::Column::Id).count(), "n")
+        .filter(
+            plan_item::Column::PlanId.in_subquery(
+                Query::select()
+                    .column(plan::Column::Id)
+                    .from(plan::Entity)
+                    .and_where(scoped(plan::Column::SchoolId, district))
+                    .and_where(plan::Column::StartYear.eq(y))
+                    .and_where(plan::Column::Kind.eq("school"))
+                    .and_where(plan::Column::Status.eq("approved"))
+                    .to_owned(),
+            ),
+        )
+        .group_by(plan_item::Column::PlanId)
+        .group_by(plan_item::Column::Progress)
+        .into_model()
+        .all(db)
+        .await?;
+    let commissions: Vec<SchoolCount> = commission::Entity::find()
+        .select_only()
+        .column(commission::Column::SchoolId)
+        .column_as(Expr::col(commission::Column::Id).count(), "n")
+        .filter(scoped(commission::Column::SchoolId, district))
+        .filter(commission::Column::StartYear.eq(y))
+        .filter(commission::Column::Status.eq("approved"))
+        .group_by(commission::Column::SchoolId)
+        .into_model()
+        .all(db)
+        .await?;
+    let reports: Vec<ReportCount> = report::Entity::find()
+        .select_only()
+        .column(report::Column::SchoolId)
+        .column(report::Column::Kind)
+        .column(report::Column::Status)
+        .column_as(Expr::col(report::Column::Id).count(), "n")
+        .filter(scoped(report::Column::SchoolId, district))
+        .filter(report::Column::StartYear.eq(y))
+        .group_by(report::Column::SchoolId)
+        .group_by(report::Column::Kind)
+        .group_by(report::Column::Status)
+        .into_model()
+        .all(db)
+        .await?;
+    let hours: Vec<HoursSum> = training::Entity::find()
+        .select_only()
+        .column(training::Column::SchoolId)
+        .column_as(Expr::col(training::Column::HoursTenths).sum(), "tenths")
+        .filter(scoped(training::Column::SchoolId, district))
+        .filter(training::Column::StartsOn.gte(year.first_day()))
+        .filter(training::Column::StartsOn.lte(year.last_day()))
+        .filter(
+            training::Column::StaffId.in_subquery(
+                Query::select()
+                    .column(staff::Column::Id)
+                    .from(staff::Entity)
+                    .and_where(staff::Column::Active.eq(true))
+                    .to_owned(),
+            ),
+        )
+        .group_by(training::Column::SchoolId)
+        .into_model()
+        .all(db)
+        .await?;
+    Ok(SchoolFigures { schools, plans, progress, commissions, reports, hours })
+}
+
+async fn people_figures(
+    db: &DatabaseTransaction,
+    district: Option<DistrictId>,
+    year: AcademicYear,
+) -> StoreResult<PeopleFigures> {
+    let y = year.start_year();
+    // Active staff per school, and how many of them presented in the year (anywhere in
+    // scope): counted by the database, one row per school. The presenters are joined as a
+    // set (a hash join), not tested person by person.
+    let presenters_of_year = Query::select()
+        .column(activity_participant::Column::StaffId)
+        .distinct()
+        .from(activity_participant::Entity)
+        .and_where(activity_participant::Column::Role.eq("presenter"))
+        .and_where(scoped(activity_participant::Column::SchoolId, district))
+        .and_where(activity_participant::Column::StartYear.eq(y))
+        .to_owned();
+    let people = Query::select()
+        .column((staff::Entity, staff::Column::SchoolId))
+        .expr_as(Expr::col((staff::Entity, staff::Column::Id)).count(), "teachers")
+        .expr_as(Expr::col(("presenters", activity_participant::Column::StaffId)).count(), "presenters")
+        .from(staff::Entity)
+        .join_subquery(
+            JoinType::LeftJoin,
+            presenters_of_year,
+            "presenters",
+            Expr::col(("presenters", activity_participant::Column::StaffId)).equals((staff::Entity, staff::Column::Id)),
+        )
+        .and_where(scoped((staff::Entity, staff::Column::SchoolId), district))
+        .and_where(Expr::col((staff::Entity, staff::Column::Active)).eq(true))
+        .group_by_col((staff::Entity, staff::Column::SchoolId))
+        .to_owned();
+    let people: Vec<PeopleCount> =
+        PeopleCount::find_by_statement(db.get_database_backend().build(&people)).all(db).await?;
+    let quality: Vec<QualitySum> = quality_row::Entity::find()
+        .select_only()
+        .column(quality_row::Column::SchoolId)
+        .column(quality_row::Column::SubjectId)
+        .column(quality_row::Column::Term)
+        .column_as(Expr::col(quality_row::Column::Students).sum(), "students")
+        .column_as(Expr::col(quality_row::Column::Grade5).sum(), "g5")
+        .column_as(Expr::col(quality_row::Column::Grade4).sum(), "g4")
+        .column_as(Expr::col(quality_row::Column::Grade3).sum(), "g3")
+        .column_as(Expr::col(quality_row::Column::Grade2).sum(), "g2")
+        .filter(scoped(quality_row::Column::SchoolId, district))
+        .filter(quality_row::Column::StartYear.eq(y))
+        .group_by(quality_row::Column::SchoolId)
+        .group_by(quality_row::Column::SubjectId)
+        .group_by(quality_row::Column::Term)
+        .into_model()
+        .all(db)
+        .await?;
+    Ok(PeopleFigures { people, quality })
 }
