@@ -137,6 +137,7 @@ async fn run(cli: Cli) -> Result<(), String> {
                 seed,
             };
             let made = generate::country(&store, &run).await.map_err(|e| e.to_string())?;
+            store.vacuum_after_bulk_load().await.map_err(|e| format!("vacuum after the load: {e}"))?;
             println!(
                 "Generated {schools} school(s) of {staff} staff, {items} plan items and {activities} activities in {} district(s) (first {}) in {:.1} s, {concurrency} at once.\nLogins: t0.{tag}-1@gen.usul.kg (director), t1.{tag}-1@gen.usul.kg (deputy), password generated-password.",
                 made.districts.len(),

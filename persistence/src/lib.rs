@@ -329,6 +329,20 @@ impl Store {
         Ok(self.writer.begin_with_options(options).await?)
     }
 
+    /// After a bulk load, on PostgreSQL: `VACUUM (ANALYZE)`, so that the planner knows the
+    /// tables' new sizes and the summaries' index-only scans need not visit the rows (the
+    /// visibility map is set). Autovacuum would do the same, later: until it did, the national
+    /// summary over a freshly generated country took 589 ms instead of 392. Nothing on SQLite.
+    ///
+    /// # Errors
+    /// [`StoreError::Db`].
+    pub async fn vacuum_after_bulk_load(&self) -> StoreResult<()> {
+        if self.db.get_database_backend() == sea_orm::DbBackend::Postgres {
+            self.db.execute_unprepared("VACUUM (ANALYZE)").await?;
+        }
+        Ok(())
+    }
+
     /// Brings the schema up to date.
     ///
     /// # Errors
