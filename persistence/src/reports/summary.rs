@@ -8,7 +8,7 @@ use crate::{Store, StoreError, StoreResult};
 use chrono::NaiveDate;
 use sea_orm::sea_query::{Expr, ExprTrait, IntoColumnRef, JoinType, Query, SimpleExpr};
 use sea_orm::{
-    AccessMode, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbBackend, EntityTrait, FromQueryResult,
+    AccessMode, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, DbBackend, EntityTrait, FromQueryResult,
     IsolationLevel, QueryFilter, QueryOrder, QuerySelect, Statement, TransactionTrait,
 };
 use std::collections::HashMap;
@@ -86,6 +86,7 @@ struct HoursSum {
     school_id: Uuid,
     tenths: Option<i64>,
 }
+
 /// `column` names a school in scope: one of the district's schools, or, for the whole country,
 /// any school — every row that has one, without joining the schools (a semi-join over all of
 /// them cost the national summary a third of its time).
@@ -134,7 +135,6 @@ impl Store {
         Ok((districts, schools))
     }
 
-    #[allow(clippy::too_many_lines)]
     async fn summary_of(&self, district: Option<DistrictId>, year: AcademicYear) -> StoreResult<Vec<SchoolSummary>> {
         // Every figure comes from one snapshot of the database. On PostgreSQL two read-only
         // repeatable-read transactions share it (the second imports the snapshot the first
@@ -272,27 +272,32 @@ async fn school_figures(
     year: AcademicYear,
 ) -> StoreResult<SchoolFigures> {
     let y = year.start_year();
-    let in_scope = || match district {
-        Some(d) => school::Column::DistrictId.eq(d.uuid()),
-        None => Expr::value(true),
-    };
     let schools: Vec<School> = school::Entity::find()
-        .filter(in_scope())
+        .filter(match district {
+            Some(d) => school::Column::DistrictId.eq(d.uuid()),
+            None => Expr::value(true),
+        })
         .order_by_asc(school::Column::Id)
         .all(db)
         .await?
         .into_iter()
         .map(School::try_from)
         .collect::<StoreResult<Vec<_>>>()?;
+    // The approved unified plans of the year in scope: read themselves, and whose items are
+    // counted by progress.
+    let approved_unified = || {
+        Condition::all()
+            .add(scoped(plan::Column::SchoolId, district))
+            .add(plan::Column::StartYear.eq(y))
+            .add(plan::Column::Kind.eq("school"))
+            .add(plan::Column::Status.eq("approved"))
+    };
     let plans: Vec<(Uuid, Uuid, Option<NaiveDate>)> = plan::Entity::find()
         .select_only()
         .column(plan::Column::Id)
         .column(plan::Column::SchoolId)
         .column(plan::Column::ApprovedOn)
-        .filter(scoped(plan::Column::SchoolId, district))
-        .filter(plan::Column::StartYear.eq(y))
-        .filter(plan::Column::Kind.eq("school"))
-        .filter(plan::Column::Status.eq("approved"))
+        .filter(approved_unified())
         .into_tuple()
         .all(db)
         .await?;
@@ -301,18 +306,9 @@ async fn school_figures(
         .column(plan_item::Column::PlanId)
         .column(plan_item::Column::Progress)
         .column_as(Expr::col(plan_item::Column::Id).count(), "n")
-        .filter(
-            plan_item::Column::PlanId.in_subquery(
-                Query::select()
-                    .column(plan::Column::Id)
-                    .from(plan::Entity)
-                    .and_where(scoped(plan::Column::SchoolId, district))
-                    .and_where(plan::Column::StartYear.eq(y))
-                    .and_where(plan::Column::Kind.eq("school"))
-                    .and_where(plan::Column::Status.eq("approved"))
-                    .to_owned(),
-            ),
-        )
+        .filter(plan_item::Column::PlanId.in_subquery(
+            Query::select().column(plan::Column::Id).from(plan::Entity).cond_where(approved_unified()).to_owned(),
+        ))
         .group_by(plan_item::Column::PlanId)
         .group_by(plan_item::Column::Progress)
         .into_model()
