@@ -237,7 +237,8 @@ def bench_db(kind: str, args, binaries: dict, ceiling_url: str) -> list[dict]:
         for name in ("usul_bench", "usul_bench_empty"):
             sh("psql", admin, "-q", "-c", f"DROP DATABASE IF EXISTS {name}", "-c", f"CREATE DATABASE {name}")
         base = admin.rsplit("/", 1)[0]
-        db_url, empty_url = f"{base}/usul_bench", f"{base}/usul_bench_empty"
+        tls = f"?sslmode={args.pg_sslmode}"
+        db_url, empty_url = f"{base}/usul_bench{tls}", f"{base}/usul_bench_empty{tls}"
 
     # Start-up on an empty database, migrations included.
     t0 = time.monotonic()
@@ -334,6 +335,12 @@ def main() -> None:
     p.add_argument("--writers", type=int, default=60, help="teachers whose plans take items")
     p.add_argument("--instances", type=int, default=1, help="service processes (reads only when > 1)")
     p.add_argument("--pg-admin-url", default=os.environ.get("USUL_BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/postgres"))
+    p.add_argument(
+        "--pg-sslmode",
+        default="disable",
+        help="the service's sslmode to PostgreSQL (default: disable, as over loopback or a private network; "
+        "prefer or require measure TLS too)",
+    )
     p.add_argument("--only", help="run only the targets whose label contains this")
     p.add_argument("--skip-build", action="store_true")
     p.add_argument("--keep", action="store_true", help="keep the SQLite work directory")
@@ -353,7 +360,7 @@ def main() -> None:
     finally:
         ceiling.terminate()
         ceiling.wait()
-    print(f"\nwrk -t{args.threads} -c{args.connections} -d{args.duration}s, {args.instances} instance(s), {os.cpu_count()} cores\n")
+    print(f"\nwrk -t{args.threads} -c{args.connections} -d{args.duration}s, {args.instances} instance(s), {os.cpu_count()} cores, PostgreSQL sslmode={args.pg_sslmode}\n")
     print("| db | target | req/s | p50 ms | p99 ms | of ceiling | not 2xx/3xx |")
     print("|---|---|---:|---:|---:|---:|---:|")
     for r in rows:

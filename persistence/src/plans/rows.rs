@@ -6,10 +6,10 @@ use crate::memo::Items;
 use crate::org::check_version;
 use crate::{Audit, StoreError, StoreResult, now, record_audit, stored};
 use sea_orm::ActiveValue::Set;
-use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, FromQueryResult, QueryFilter,
+    QueryOrder, QuerySelect,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -255,6 +255,63 @@ pub(super) async fn bump(txn: &DatabaseTransaction, p: &Plan, expected: Option<i
     let current = plan::Entity::find_by_id(p.id.uuid()).one(txn).await?.ok_or(StoreError::NotFound)?;
     check_version(expected, current.version)?;
     Err(StoreError::VersionMismatch { current: current.version })
+}
+
+/// [`bump`], answering the plan's row as the bump left it (`RETURNING`): a write then needs no
+/// statement of its own to learn the version it moved the plan to, nor to read the plan once
+/// committed. One statement when the bump is made.
+///
+/// Nothing else is read in that statement: on PostgreSQL a subquery there would see the
+/// snapshot the statement started with, not the rows committed by the writer it waited for.
+pub(super) async fn bump_returning(
+    txn: &DatabaseTransaction,
+    p: &Plan,
+    expected: Option<i32>,
+) -> StoreResult<plan::Model> {
+    let (status, _) = status_parts(p.status);
+    let mut update = Query::update();
+    update
+        .table(plan::Entity)
+        .value(plan::Column::Version, Expr::col(plan::Column::Version).add(1))
+        .value(plan::Column::UpdatedAt, now())
+        .and_where(plan::Column::Id.eq(p.id.uuid()))
+        .and_where(plan::Column::Status.eq(status));
+    if let Some(v) = expected {
+        update.and_where(plan::Column::Version.eq(v));
+    }
+    update.returning_all();
+    if let Some(r) = txn.query_one(&update).await? {
+        return Ok(plan::Model::from_query_result(&r, "")?);
+    }
+    // Refused: the row as it stands says why (gone, at another version, or moved on).
+    let current = plan::Entity::find_by_id(p.id.uuid()).one(txn).await?.ok_or(StoreError::NotFound)?;
+    check_version(expected, current.version)?;
+    Err(StoreError::VersionMismatch { current: current.version })
+}
+
+/// The plan a write in `txn` made of `p`, its row as the write's bump returned it. When no
+/// other write came between (the row is one version on from `p`), its items are `p`'s as
+/// `change` makes them, with no statement; else they are read in `txn`, after the bump: every
+/// change to a plan's items bumps the plan in its transaction, so under the row lock the bump
+/// holds, the committed items and this write's own are exactly those of the version it made.
+/// The review's protocol number is the one `p` was read with.
+pub(super) async fn made(
+    txn: &DatabaseTransaction,
+    p: &Plan,
+    row: plan::Model,
+    change: impl FnOnce(&mut Vec<Item>),
+) -> StoreResult<Plan> {
+    let items = if row.version == p.version + 1 {
+        let mut items = p.items.clone();
+        change(&mut items);
+        items.sort_by_key(|i| (i.position, i.id.uuid()));
+        items
+    } else {
+        items_of(txn, &[(row.id, row.version)], None).await?.remove(&row.id).unwrap_or_default()
+    };
+    let numbers: HashMap<Uuid, u32> =
+        p.review.as_ref().and_then(|r| r.protocol_number.map(|n| (r.meeting.uuid(), n))).into_iter().collect();
+    to_plan(row, items, &numbers)
 }
 
 pub(super) fn evidence_json(e: &[Evidence]) -> String {

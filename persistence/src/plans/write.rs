@@ -3,7 +3,8 @@
 //! plan's version.
 
 use super::rows::{
-    bump, evidence_json, ids_json, insert_item, insert_items, insert_plan, lineage, load_one, status_parts,
+    bump, bump_returning, evidence_json, ids_json, insert_item, insert_items, insert_plan, lineage, load_one, made,
+    status_parts,
 };
 use super::{ItemContent, ItemProgress, NewPlan, PlanPatch};
 use crate::entities::{plan, plan_item, plan_transition};
@@ -33,31 +34,11 @@ async fn update_item_row(txn: &DatabaseTransaction, id: ItemId, am: plan_item::A
     Ok(())
 }
 
-/// The version a write in `txn` moved `p` on to, when it moved it on from the version `p` was
-/// read at (no other write came between): then the items the write made of `p.items` are the
-/// new version's, to be kept rather than read back. Known from `If-Match` at no cost, else read
-/// under the row lock the write holds (one small statement instead of every item's row).
-async fn stepped_from(txn: &DatabaseTransaction, p: &Plan, expected: Option<i32>) -> StoreResult<Option<i32>> {
-    let now = match expected {
-        Some(v) if v == p.version => v + 1,
-        _ => plan::Entity::find_by_id(p.id.uuid())
-            .select_only()
-            .column(plan::Column::Version)
-            .into_tuple::<i32>()
-            .one(txn)
-            .await?
-            .ok_or(StoreError::NotFound)?,
-    };
-    Ok((now == p.version + 1).then_some(now))
-}
-
 impl Store {
-    /// Keeps `items` as the items of plan `id` at `version` (committed, so never rolled back).
-    fn keep_items(&self, id: Uuid, version: Option<i32>, mut items: Vec<Item>) {
-        if let Some(v) = version {
-            items.sort_by_key(|i| (i.position, i.id.uuid()));
-            self.items.put(id, v, std::sync::Arc::new(items));
-        }
+    /// Keeps the items of `plan`, which a write has just committed, and answers it.
+    fn kept(&self, plan: Plan) -> Plan {
+        self.items.put(plan.id.uuid(), plan.version, std::sync::Arc::new(plan.items.clone()));
+        plan
     }
 
     /// The plan as committed, read after a write's transaction (so not under its lock), through
@@ -154,7 +135,7 @@ impl Store {
         let txn = self.write().await?;
         // The plan's row is locked by the bump first: concurrent additions read the last
         // position one after another.
-        bump(&txn, p, expected).await?;
+        let row = bump_returning(&txn, p, expected).await?;
         let mut item = item.clone();
         if last {
             let max: Option<i32> = plan_item::Entity::find()
@@ -169,11 +150,10 @@ impl Store {
         }
         insert_item(&txn, p.id.uuid(), &item).await?;
         record_audit(&txn, audit, "plan.item.add", "plan", Some(p.id.uuid()), Some(p.school.uuid()), None).await?;
-        let stepped = stepped_from(&txn, p, expected).await?;
-        txn.commit().await?;
         item.form = item.form.filter(|f| !f.is_empty());
-        self.keep_items(p.id.uuid(), stepped, p.items.iter().cloned().chain([item]).collect());
-        self.committed(p.id.uuid()).await
+        let plan = made(&txn, p, row, |items| items.push(item)).await?;
+        txn.commit().await?;
+        Ok(self.kept(plan))
     }
 
     /// Adds many items to a draft at the places they carry, in one transaction and one audit
@@ -288,7 +268,10 @@ impl Store {
         audit: &Audit,
     ) -> StoreResult<Plan> {
         let txn = self.write().await?;
-        bump(&txn, p, expected).await?;
+        // The item's row first and the plan's last: writers recording progress on one plan
+        // wait for each other only over the bump and the commit, not over every statement.
+        // Nothing writes an approved plan's items but progress, which takes the rows in this
+        // order too, so no two writers wait for each other's rows.
         let am = plan_item::ActiveModel {
             progress: Set(progress.progress.code().to_owned()),
             completed_on: Set(progress.completed_on),
@@ -299,17 +282,18 @@ impl Store {
         };
         update_item_row(&txn, item, am).await?;
         record_audit(&txn, audit, "plan.item.progress", "plan", Some(p.id.uuid()), Some(p.school.uuid()), None).await?;
-        let stepped = stepped_from(&txn, p, expected).await?;
+        let row = bump_returning(&txn, p, expected).await?;
+        let plan = made(&txn, p, row, |items| {
+            if let Some(marked) = items.iter_mut().find(|i| i.id == item) {
+                marked.progress = progress.progress;
+                marked.completed_on = progress.completed_on;
+                marked.outcome.clone_from(&progress.outcome);
+                marked.evidence.clone_from(&progress.evidence);
+            }
+        })
+        .await?;
         txn.commit().await?;
-        let mut items = p.items.clone();
-        if let Some(marked) = items.iter_mut().find(|i| i.id == item) {
-            marked.progress = progress.progress;
-            marked.completed_on = progress.completed_on;
-            marked.outcome.clone_from(&progress.outcome);
-            marked.evidence.clone_from(&progress.evidence);
-            self.keep_items(p.id.uuid(), stepped, items);
-        }
-        self.committed(p.id.uuid()).await
+        Ok(self.kept(plan))
     }
 
     /// Records the progress of many items of an approved plan in one transaction, one version
@@ -325,8 +309,8 @@ impl Store {
         audit: &Audit,
     ) -> StoreResult<Plan> {
         let txn = self.write().await?;
-        bump(&txn, p, expected).await?;
-        // Items marked alike are written by one statement: a year's marks take a few.
+        // Items marked alike are written by one statement: a year's marks take a few. The
+        // items' rows first and the plan's last, as a single mark takes them.
         type Mark<'a> = (&'a str, Option<NaiveDate>, Option<&'a str>, String);
         let mut alike: Vec<(Mark<'_>, Vec<Uuid>)> = Vec::new();
         for (item, m) in marks {
@@ -353,6 +337,7 @@ impl Store {
         }
         record_audit(&txn, audit, "plan.items.progress", "plan", Some(p.id.uuid()), Some(p.school.uuid()), None)
             .await?;
+        bump(&txn, p, expected).await?;
         txn.commit().await?;
         self.committed(p.id.uuid()).await
     }
