@@ -100,6 +100,10 @@ impl Drop for TestApp {
     }
 }
 
+/// The statements of the purge every server runs once at start (`usul_api::app::start`):
+/// idempotency records, webhook deliveries, events, sync tombstones.
+const START_PURGE_STATEMENTS: u64 = 4;
+
 /// How long the served store keeps accounts, schools and districts: the whole test.
 pub const CACHE_TTL: std::time::Duration = std::time::Duration::from_secs(3600);
 
@@ -213,6 +217,16 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
     let running = usul_api::app::start(served, settings(&options), "127.0.0.1:0", 1).expect("bind");
     let handle = running.server.handle();
     tokio::spawn(running.server);
+    if let Some(counter) = &statements {
+        // The served store purges expired records once at start, in the background. A test
+        // that counts statements must not count those: it starts once they are counted.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        while counter.load(std::sync::atomic::Ordering::SeqCst) < START_PURGE_STATEMENTS
+            && std::time::Instant::now() < deadline
+        {
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+    }
     TestApp {
         address: format!("http://{}", running.addr),
         client: reqwest::Client::new(),
