@@ -6,7 +6,7 @@ use crate::memo::Items;
 use crate::org::check_version;
 use crate::{Audit, StoreError, StoreResult, now, record_audit, stored};
 use sea_orm::ActiveValue::Set;
-use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::sea_query::{Expr, ExprTrait, Query, UpdateStatement};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, FromQueryResult, QueryFilter,
     QueryOrder, QuerySelect,
@@ -239,22 +239,10 @@ pub(super) async fn load_one(db: &impl ConnectionTrait, id: Uuid, kept: Option<&
 /// makes a write conditional): the increment is made by the database, so that concurrent
 /// writers each move it on and none is refused.
 pub(super) async fn bump(txn: &DatabaseTransaction, p: &Plan, expected: Option<i32>) -> StoreResult<()> {
-    let (status, _) = status_parts(p.status);
-    let mut update = plan::Entity::update_many()
-        .col_expr(plan::Column::Version, Expr::col(plan::Column::Version).add(1))
-        .col_expr(plan::Column::UpdatedAt, Expr::value(now()))
-        .filter(plan::Column::Id.eq(p.id.uuid()))
-        .filter(plan::Column::Status.eq(status));
-    if let Some(v) = expected {
-        update = update.filter(plan::Column::Version.eq(v));
-    }
-    if update.exec(txn).await?.rows_affected > 0 {
+    if txn.execute(&bump_statement(p, expected)).await?.rows_affected() > 0 {
         return Ok(());
     }
-    // Refused: the row as it stands says why (gone, at another version, or moved on).
-    let current = plan::Entity::find_by_id(p.id.uuid()).one(txn).await?.ok_or(StoreError::NotFound)?;
-    check_version(expected, current.version)?;
-    Err(StoreError::VersionMismatch { current: current.version })
+    Err(refused(txn, p, expected).await)
 }
 
 /// [`bump`], answering the plan's row as the bump left it (`RETURNING`): a write then needs no
@@ -268,6 +256,17 @@ pub(super) async fn bump_returning(
     p: &Plan,
     expected: Option<i32>,
 ) -> StoreResult<plan::Model> {
+    let mut update = bump_statement(p, expected);
+    update.returning_all();
+    match txn.query_one(&update).await? {
+        Some(r) => Ok(plan::Model::from_query_result(&r, "")?),
+        None => Err(refused(txn, p, expected).await),
+    }
+}
+
+/// The `UPDATE` that moves `p` one version on if it is still in its status and, when
+/// `expected` names one, at that version.
+fn bump_statement(p: &Plan, expected: Option<i32>) -> UpdateStatement {
     let (status, _) = status_parts(p.status);
     let mut update = Query::update();
     update
@@ -279,14 +278,20 @@ pub(super) async fn bump_returning(
     if let Some(v) = expected {
         update.and_where(plan::Column::Version.eq(v));
     }
-    update.returning_all();
-    if let Some(r) = txn.query_one(&update).await? {
-        return Ok(plan::Model::from_query_result(&r, "")?);
+    update
+}
+
+/// Why a bump of `p` changed no row, as the row stands: gone, at another version, or moved on.
+async fn refused(txn: &DatabaseTransaction, p: &Plan, expected: Option<i32>) -> StoreError {
+    let current = match plan::Entity::find_by_id(p.id.uuid()).one(txn).await {
+        Ok(Some(row)) => row,
+        Ok(None) => return StoreError::NotFound,
+        Err(e) => return e.into(),
+    };
+    match check_version(expected, current.version) {
+        Err(e) => e,
+        Ok(()) => StoreError::VersionMismatch { current: current.version },
     }
-    // Refused: the row as it stands says why (gone, at another version, or moved on).
-    let current = plan::Entity::find_by_id(p.id.uuid()).one(txn).await?.ok_or(StoreError::NotFound)?;
-    check_version(expected, current.version)?;
-    Err(StoreError::VersionMismatch { current: current.version })
 }
 
 /// The plan a write in `txn` made of `p`, its row as the write's bump returned it. When no
