@@ -4,6 +4,7 @@
 
 mod read;
 mod rows;
+pub(crate) mod turns;
 mod write;
 
 use chrono::{DateTime, NaiveDate, Utc};

@@ -294,25 +294,38 @@ async fn refused(txn: &DatabaseTransaction, p: &Plan, expected: Option<i32>) -> 
     }
 }
 
-/// The plan a write in `txn` made of `p`, its row as the write's bump returned it. When no
-/// other write came between (the row is one version on from `p`), its items are `p`'s as
-/// `change` makes them, with no statement; else they are read in `txn`, after the bump: every
-/// change to a plan's items bumps the plan in its transaction, so under the row lock the bump
-/// holds, the committed items and this write's own are exactly those of the version it made.
-/// The review's protocol number is the one `p` was read with.
+/// The items of the version a write moved `p` on from, its row as the write's bump returned
+/// it, when they are known without a statement: `p`'s own when no other write came between
+/// (the row is one version on from `p`), else those this process kept for that version. A
+/// version's items never change, and while the bump's row lock is held nothing after that
+/// version has committed, so what is kept for it is exact.
+pub(super) fn before(p: &Plan, row: &plan::Model, kept: &Items) -> Option<Vec<Item>> {
+    if row.version == p.version + 1 {
+        return Some(p.items.clone());
+    }
+    kept.get(row.id, row.version - 1).map(|items| items.as_ref().clone())
+}
+
+/// The plan a write in `txn` made of `p`, its row as the write's bump returned it. When the
+/// items it moved on from are known (`before`), its items are those as `change` makes them,
+/// with no statement; else they are read in `txn`, after the bump: every change to a plan's
+/// items bumps the plan in its transaction, so under the row lock the bump holds, the
+/// committed items and this write's own are exactly those of the version it made. The
+/// review's protocol number is the one `p` was read with.
 pub(super) async fn made(
     txn: &DatabaseTransaction,
     p: &Plan,
     row: plan::Model,
+    before: Option<Vec<Item>>,
     change: impl FnOnce(&mut Vec<Item>),
 ) -> StoreResult<Plan> {
-    let items = if row.version == p.version + 1 {
-        let mut items = p.items.clone();
-        change(&mut items);
-        items.sort_by_key(|i| (i.position, i.id.uuid()));
-        items
-    } else {
-        items_of(txn, &[(row.id, row.version)], None).await?.remove(&row.id).unwrap_or_default()
+    let items = match before {
+        Some(mut items) => {
+            change(&mut items);
+            items.sort_by_key(|i| (i.position, i.id.uuid()));
+            items
+        }
+        None => items_of(txn, &[(row.id, row.version)], None).await?.remove(&row.id).unwrap_or_default(),
     };
     let numbers: HashMap<Uuid, u32> =
         p.review.as_ref().and_then(|r| r.protocol_number.map(|n| (r.meeting.uuid(), n))).into_iter().collect();

@@ -3,8 +3,8 @@
 //! plan's version.
 
 use super::rows::{
-    bump, bump_returning, evidence_json, ids_json, insert_item, insert_items, insert_plan, lineage, load_one, made,
-    status_parts,
+    before, bump, bump_returning, evidence_json, ids_json, insert_item, insert_items, insert_plan, lineage, load_one,
+    made, status_parts,
 };
 use super::{ItemContent, ItemProgress, NewPlan, PlanPatch};
 use crate::entities::{plan, plan_item, plan_transition};
@@ -132,26 +132,33 @@ impl Store {
         last: bool,
         audit: &Audit,
     ) -> StoreResult<Plan> {
+        let _turn = self.plan_turns.take(p.id.uuid()).await;
         let txn = self.write().await?;
-        // The plan's row is locked by the bump first: concurrent additions read the last
-        // position one after another.
+        // The audit first: the plan's row, locked by the bump, is then held only while the
+        // item takes its place and the write commits.
+        record_audit(&txn, audit, "plan.item.add", "plan", Some(p.id.uuid()), Some(p.school.uuid()), None).await?;
+        // The plan's row is locked by the bump before the last position is known: concurrent
+        // additions take their places one after another.
         let row = bump_returning(&txn, p, expected).await?;
+        let known = before(p, &row, &self.items);
         let mut item = item.clone();
         if last {
-            let max: Option<i32> = plan_item::Entity::find()
-                .select_only()
-                .column_as(plan_item::Column::Position.max(), "m")
-                .filter(plan_item::Column::PlanId.eq(p.id.uuid()))
-                .into_tuple::<Option<i32>>()
-                .one(&txn)
-                .await?
-                .flatten();
+            let max: Option<i32> = match &known {
+                Some(items) => items.iter().map(|i| i32::try_from(i.position).unwrap_or(i32::MAX)).max(),
+                None => plan_item::Entity::find()
+                    .select_only()
+                    .column_as(plan_item::Column::Position.max(), "m")
+                    .filter(plan_item::Column::PlanId.eq(p.id.uuid()))
+                    .into_tuple::<Option<i32>>()
+                    .one(&txn)
+                    .await?
+                    .flatten(),
+            };
             item.position = u32::try_from(max.unwrap_or(0)).unwrap_or(0) + 1;
         }
         insert_item(&txn, p.id.uuid(), &item).await?;
-        record_audit(&txn, audit, "plan.item.add", "plan", Some(p.id.uuid()), Some(p.school.uuid()), None).await?;
         item.form = item.form.filter(|f| !f.is_empty());
-        let plan = made(&txn, p, row, |items| items.push(item)).await?;
+        let plan = made(&txn, p, row, known, |items| items.push(item)).await?;
         txn.commit().await?;
         Ok(self.kept(plan))
     }
@@ -267,6 +274,7 @@ impl Store {
         progress: &ItemProgress,
         audit: &Audit,
     ) -> StoreResult<Plan> {
+        let _turn = self.plan_turns.take(p.id.uuid()).await;
         let txn = self.write().await?;
         // The item's row first and the plan's last: writers recording progress on one plan
         // wait for each other only over the bump and the commit, not over every statement.
@@ -283,7 +291,8 @@ impl Store {
         update_item_row(&txn, item, am).await?;
         record_audit(&txn, audit, "plan.item.progress", "plan", Some(p.id.uuid()), Some(p.school.uuid()), None).await?;
         let row = bump_returning(&txn, p, expected).await?;
-        let plan = made(&txn, p, row, |items| {
+        let known = before(p, &row, &self.items);
+        let plan = made(&txn, p, row, known, |items| {
             if let Some(marked) = items.iter_mut().find(|i| i.id == item) {
                 marked.progress = progress.progress;
                 marked.completed_on = progress.completed_on;
