@@ -225,6 +225,8 @@ pub struct Store {
     districts: Arc<memo::Memo<usul_domain::org::District>>,
     /// The items of plan versions.
     items: Arc<memo::Items>,
+    /// This process's writers of one plan take turns (see `plans/turns.rs`).
+    plan_turns: Arc<plans::turns::Turns>,
     /// The last reading of PostgreSQL's open writes, shared by this process's requests.
     open_writes: Arc<sync::OpenWrites>,
 }
@@ -251,6 +253,7 @@ impl Store {
             schools: Arc::new(memo::Memo::new(DEFAULT_CACHE_TTL)),
             districts: Arc::new(memo::Memo::new(DEFAULT_CACHE_TTL)),
             items: Arc::new(memo::Items::default()),
+            plan_turns: Arc::new(plans::turns::Turns::default()),
             open_writes: Arc::new(sync::OpenWrites::default()),
         })
     }
@@ -394,24 +397,39 @@ pub(crate) async fn record_audit(
     school_id: Option<Uuid>,
     district_id: Option<Uuid>,
 ) -> StoreResult<()> {
-    use sea_orm::{ActiveValue::Set, EntityTrait};
+    use sea_orm::sea_query::{Expr, Query};
     // Written without reading it back: nothing here needs the stored row.
-    entities::audit_event::Entity::insert(entities::audit_event::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        at: Set(now()),
-        actor_kind: Set(audit.actor_kind.to_owned()),
-        actor_id: Set(audit.actor_id),
-        school_id: Set(school_id),
-        district_id: Set(district_id),
-        action: Set(action.to_owned()),
-        entity: Set(entity.to_owned()),
-        entity_id: Set(entity_id),
-        summary: Set(audit.summary.clone()),
-    })
-    .exec_without_returning(db)
-    .await?;
+    let at = now();
+    let row = Query::insert()
+        .into_table(entities::audit_event::Entity)
+        .columns([
+            entities::audit_event::Column::Id,
+            entities::audit_event::Column::At,
+            entities::audit_event::Column::ActorKind,
+            entities::audit_event::Column::ActorId,
+            entities::audit_event::Column::SchoolId,
+            entities::audit_event::Column::DistrictId,
+            entities::audit_event::Column::Action,
+            entities::audit_event::Column::Entity,
+            entities::audit_event::Column::EntityId,
+            entities::audit_event::Column::Summary,
+        ])
+        .values_panic([
+            Expr::value(Uuid::now_v7()),
+            Expr::value(at),
+            Expr::value(audit.actor_kind),
+            Expr::value(audit.actor_id),
+            Expr::value(school_id),
+            Expr::value(district_id),
+            Expr::value(action),
+            Expr::value(entity),
+            Expr::value(entity_id),
+            Expr::value(audit.summary.as_str()),
+        ])
+        .to_owned();
     // Every audited change is also an event (the transactional outbox), in this transaction.
-    events::record_event(db, audit, action, entity, entity_id, school_id, district_id).await
+    let change = events::Change { action, entity, entity_id, school_id, district_id, at };
+    events::record_event(db, row, audit, &change).await
 }
 
 /// Turns a stored text back into a domain value, or reports the row as corrupt.
