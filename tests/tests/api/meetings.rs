@@ -555,7 +555,15 @@ async fn a_teachers_meeting_reads_take_the_same_number_of_statements_whatever_th
     // Assert: the head now reads more, at the same cost.
     let large_count = listed(&app).await;
     assert_eq!(large_count, small_count + 10, "three more of each body, and philology's own now theirs too");
-    assert_eq!(app.statements_of(&list, &head).await, small_list, "the list's statements do not grow with the data");
+    // On PostgreSQL a first page may also read the sync token's watermark (the oldest open
+    // write), which the process shares for 250 ms: one statement more or not by timing, not by
+    // the data (a loaded CI machine was slower than that between two pages once).
+    let large_list = app.statements_of(&list, &head).await;
+    let watermark = u64::from(app.db_url.starts_with("postgres"));
+    assert!(
+        large_list.abs_diff(small_list) <= watermark,
+        "the list's statements do not grow with the data: {small_list} then {large_list}"
+    );
     assert_eq!(app.statements_of(&format!("/api/v1/meetings/{first}"), &head).await, small_one);
     // Eight, and on PostgreSQL one more for the first page's sync token (the oldest open write).
     assert!(small_list <= 9, "{small_list} statements for a page of meetings");
