@@ -64,8 +64,13 @@ async fn every_step_of_a_plan_is_an_event_in_the_feed_in_the_order_it_happened()
     assert!(approved["district_id"].is_string(), "{approved}");
     assert_eq!(approved["data"]["action"], "plan.approve");
     assert_eq!(approved["data"]["actor_id"], json!(app.staff_id("deputy@demo.usul.kg").await));
-    // Ordered by the time written.
-    let times: Vec<&str> = events.iter().filter_map(|e| e["occurred_at"].as_str()).collect();
+    // Ordered by the time written, compared as times: RFC 3339 drops trailing zeros of the
+    // fraction (`11.318Z` comes after `11.317901Z` but sorts before it as text).
+    let times: Vec<chrono::DateTime<chrono::Utc>> = events
+        .iter()
+        .filter_map(|e| e["occurred_at"].as_str())
+        .map(|t| chrono::DateTime::parse_from_rfc3339(t).unwrap().to_utc())
+        .collect();
     let mut sorted = times.clone();
     sorted.sort_unstable();
     assert_eq!(times, sorted);
