@@ -19,8 +19,9 @@ use usul_domain::org::School;
 use usul_domain::plan::{Header, Item, NewVersion, Origin, Plan, PlanStatus, Transition};
 use uuid::Uuid;
 
-/// Writes an item's changed columns without reading the row back (the plan is read once the
-/// write is committed). An item gone meanwhile is [`StoreError::NotFound`].
+/// Writes an item's changed columns without reading the row back (the plan is made from what
+/// was written, or read once the write is committed). An item gone meanwhile is
+/// [`StoreError::NotFound`].
 async fn update_item_row(txn: &DatabaseTransaction, id: ItemId, am: plan_item::ActiveModel) -> StoreResult<()> {
     let n = plan_item::Entity::update_many()
         .set(am)
