@@ -227,6 +227,8 @@ pub struct Store {
     items: Arc<memo::Items>,
     /// This process's writers of one plan take turns (see `plans/turns.rs`).
     plan_turns: Arc<plans::turns::Turns>,
+    /// Progress marks waiting for their plan's turn, recorded together (see `plans/marks.rs`).
+    progress_marks: Arc<plans::marks::Waiting>,
     /// The last reading of PostgreSQL's open writes, shared by this process's requests.
     open_writes: Arc<sync::OpenWrites>,
 }
@@ -254,6 +256,7 @@ impl Store {
             districts: Arc::new(memo::Memo::new(DEFAULT_CACHE_TTL)),
             items: Arc::new(memo::Items::default()),
             plan_turns: Arc::new(plans::turns::Turns::default()),
+            progress_marks: Arc::new(plans::marks::Waiting::default()),
             open_writes: Arc::new(sync::OpenWrites::default()),
         })
     }

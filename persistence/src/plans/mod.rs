@@ -2,6 +2,7 @@
 //! need to know about the caller, loaded with the plan in a fixed number of statements; and the
 //! domain's read rule as the plan list's filter.
 
+pub(crate) mod marks;
 mod read;
 mod rows;
 pub(crate) mod turns;

@@ -239,7 +239,7 @@ pub(super) async fn load_one(db: &impl ConnectionTrait, id: Uuid, kept: Option<&
 /// makes a write conditional): the increment is made by the database, so that concurrent
 /// writers each move it on and none is refused.
 pub(super) async fn bump(txn: &DatabaseTransaction, p: &Plan, expected: Option<i32>) -> StoreResult<()> {
-    if txn.execute(&bump_statement(p, expected)).await?.rows_affected() > 0 {
+    if txn.execute(&bump_statement(p, expected, 1)).await?.rows_affected() > 0 {
         return Ok(());
     }
     Err(refused(txn, p, expected).await)
@@ -256,7 +256,18 @@ pub(super) async fn bump_returning(
     p: &Plan,
     expected: Option<i32>,
 ) -> StoreResult<plan::Model> {
-    let mut update = bump_statement(p, expected);
+    bump_returning_by(txn, p, expected, 1).await
+}
+
+/// [`bump_returning`] by `steps` versions at once: for marks recorded together, each of which
+/// is a version step of its own.
+pub(super) async fn bump_returning_by(
+    txn: &DatabaseTransaction,
+    p: &Plan,
+    expected: Option<i32>,
+    steps: i32,
+) -> StoreResult<plan::Model> {
+    let mut update = bump_statement(p, expected, steps);
     update.returning_all();
     match txn.query_one(&update).await? {
         Some(r) => Ok(plan::Model::from_query_result(&r, "")?),
@@ -264,14 +275,14 @@ pub(super) async fn bump_returning(
     }
 }
 
-/// The `UPDATE` that moves `p` one version on if it is still in its status and, when
+/// The `UPDATE` that moves `p` `steps` versions on if it is still in its status and, when
 /// `expected` names one, at that version.
-fn bump_statement(p: &Plan, expected: Option<i32>) -> UpdateStatement {
+fn bump_statement(p: &Plan, expected: Option<i32>, steps: i32) -> UpdateStatement {
     let (status, _) = status_parts(p.status);
     let mut update = Query::update();
     update
         .table(plan::Entity)
-        .value(plan::Column::Version, Expr::col(plan::Column::Version).add(1))
+        .value(plan::Column::Version, Expr::col(plan::Column::Version).add(steps))
         .value(plan::Column::UpdatedAt, now())
         .and_where(plan::Column::Id.eq(p.id.uuid()))
         .and_where(plan::Column::Status.eq(status));

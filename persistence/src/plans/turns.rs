@@ -6,19 +6,28 @@
 //! holds a pooled connection idle, so 32 writers recording progress on a school's unified plan
 //! held the whole pool while writers of other plans waited for a connection. And a writer that
 //! starts after the one before it has kept its items ([`super::rows::made`]) knows the items
-//! of the version it moves on from without reading 50 rows under the lock.
+//! of the version it moves on from without reading 50 rows under the lock. Progress marks,
+//! which come to one plan all day, wait here together and whoever's turn it is records them
+//! all in one transaction ([`super::marks`]).
 //!
 //! Plans share a fixed number of turns by their id, so memory does not grow with the plans
 //! written. A writer waits for its turn at most [`MAX_WAIT`], then goes ahead anyway: the row
 //! lock still orders it, and a stopped database (each writer failing only after its
 //! connection timeout) cannot queue writers here for longer than they would wait without it.
 
+use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::{Mutex, MutexGuard};
+use tokio::sync::{Mutex, OwnedMutexGuard};
 use uuid::Uuid;
 
 /// How many plans' writers may go at once before two plans share a turn.
-const TURNS: usize = 256;
+pub(crate) const TURNS: usize = 256;
+
+/// The turn `plan` shares with the plans whose ids end alike.
+pub(crate) fn slot(plan: Uuid) -> usize {
+    let (_, low) = plan.as_u64_pair();
+    usize::try_from(low % TURNS as u64).unwrap_or(0)
+}
 
 /// The longest a writer waits for its plan's turn.
 const MAX_WAIT: Duration = Duration::from_secs(2);
@@ -26,26 +35,25 @@ const MAX_WAIT: Duration = Duration::from_secs(2);
 /// The turns of this process's plan writers.
 #[derive(Debug)]
 pub(crate) struct Turns {
-    turns: Box<[Mutex<()>]>,
+    turns: Box<[Arc<Mutex<()>>]>,
 }
 
 impl Default for Turns {
     fn default() -> Self {
-        Self { turns: (0..TURNS).map(|_| Mutex::new(())).collect() }
+        Self { turns: (0..TURNS).map(|_| Arc::new(Mutex::new(()))).collect() }
     }
 }
 
 impl Turns {
     /// Waits for `plan`'s turn (tokio's mutex is fair: first come, first served); `None` when
-    /// the wait ran past [`MAX_WAIT`].
-    pub(crate) async fn take(&self, plan: Uuid) -> Option<MutexGuard<'_, ()>> {
+    /// the wait ran past [`MAX_WAIT`]. The turn is owned, so that a write the turn's holder
+    /// hands to a task of its own keeps it until that task is done.
+    pub(crate) async fn take(&self, plan: Uuid) -> Option<OwnedMutexGuard<()>> {
         self.take_within(plan, MAX_WAIT).await
     }
 
-    async fn take_within(&self, plan: Uuid, wait: Duration) -> Option<MutexGuard<'_, ()>> {
-        let (_, low) = plan.as_u64_pair();
-        let slot = usize::try_from(low % TURNS as u64).unwrap_or(0);
-        tokio::time::timeout(wait, self.turns[slot].lock()).await.ok()
+    async fn take_within(&self, plan: Uuid, wait: Duration) -> Option<OwnedMutexGuard<()>> {
+        tokio::time::timeout(wait, Arc::clone(&self.turns[slot(plan)]).lock_owned()).await.ok()
     }
 }
 

@@ -549,3 +549,71 @@ async fn a_reports_return_resubmission_and_acceptance_take_their_decided_on_issu
     let printed = (submitted_on + chrono::Duration::days(7)).format("%d.%m.%Y").to_string();
     assert!(doc.text.contains(&printed), "the acceptance is printed on {printed}");
 }
+
+#[tokio::test]
+async fn concurrent_progress_marks_on_one_plan_are_each_recorded_as_a_version_step_and_an_event_issue_14() {
+    let app = spawn_app().await;
+    let s = setup(&app).await;
+    let plans = app.get("/api/v1/plans?kind=school&year=2022-2023&status=approved", &s.deputy).await;
+    let v1 = plans.body["items"][0].clone();
+    let plan = id(&v1);
+    let from = v1["version"].as_i64().unwrap();
+    let items: Vec<String> = v1["items"].as_array().unwrap().iter().map(id).collect();
+    assert!(items.len() >= 4, "{v1}");
+    let progress_events = |events: &[Value]| {
+        events.iter().filter(|e| e["type"] == "plan.progress_recorded" && e["resource"]["id"] == json!(plan)).count()
+    };
+    let events_before = progress_events(&crate::events::all_events(&app, &s.deputy, 200).await);
+    // Every item marked at once, without If-Match: the marks that wait for one another's
+    // transaction are recorded together, each still a version step of its own.
+    let marks = items.iter().enumerate().map(|(n, item)| {
+        let body = json!({"progress": "partly_done", "outcome": format!("Белги {n} ✓")});
+        let path = format!("/api/v1/plans/{plan}/items/{item}/progress");
+        let app = &app;
+        let token = &s.deputy;
+        async move { app.patch(&path, token, &body).await }
+    });
+    let answers = futures_util::future::join_all(marks).await;
+    let mut versions = Vec::new();
+    for (n, (a, item)) in answers.iter().zip(&items).enumerate() {
+        assert_eq!(a.status, StatusCode::OK, "{}", a.text);
+        let version = a.body["version"].as_i64().unwrap();
+        assert_eq!(a.header("etag"), Some(format!("\"{version}\"").as_str()));
+        let mine = a.body["items"].as_array().unwrap().iter().find(|i| i["id"] == json!(item)).unwrap();
+        assert_eq!(mine["outcome"], format!("Белги {n} ✓"), "each answer shows its own mark");
+        versions.push(version);
+    }
+    versions.sort_unstable();
+    versions.dedup();
+    assert_eq!(versions.len(), items.len(), "each mark is a version step of its own: {versions:?}");
+    let stored = plan_of(&app, &s.deputy, &v1).await;
+    let to = from + i64::try_from(items.len()).unwrap();
+    assert_eq!(stored["version"], json!(to));
+    assert_eq!(versions.last(), Some(&to));
+    for (n, item) in items.iter().enumerate() {
+        let kept = stored["items"].as_array().unwrap().iter().find(|i| i["id"] == json!(item)).unwrap();
+        assert_eq!(kept["progress"], "partly_done");
+        assert_eq!(kept["outcome"], format!("Белги {n} ✓"));
+    }
+    let events = crate::events::all_events(&app, &s.deputy, 200).await;
+    assert_eq!(progress_events(&events), events_before + items.len(), "one event a mark");
+    // A mark with If-Match is recorded alone, at that version or not at all.
+    let path = format!("/api/v1/plans/{plan}/items/{}/progress", items[0]);
+    let stale = app
+        .send(
+            app.request(Method::PATCH, &path, Some(&s.deputy))
+                .header("If-Match", format!("\"{from}\""))
+                .json(&json!({"progress": "done", "completed_on": "2023-05-01"})),
+        )
+        .await;
+    stale.assert_problem(412, "precondition_failed");
+    let fresh = app
+        .send(
+            app.request(Method::PATCH, &path, Some(&s.deputy))
+                .header("If-Match", format!("\"{to}\""))
+                .json(&json!({"progress": "done", "completed_on": "2023-05-01"})),
+        )
+        .await;
+    assert_eq!(fresh.status, StatusCode::OK, "{}", fresh.text);
+    assert_eq!(fresh.body["version"], json!(to + 1));
+}
