@@ -78,19 +78,18 @@ pub(crate) struct Change<'a> {
     pub(crate) entity_id: Option<Uuid>,
     pub(crate) school_id: Option<Uuid>,
     pub(crate) district_id: Option<Uuid>,
-    /// When it was written (the audit row's time).
-    pub(crate) at: DateTime<Utc>,
 }
 
-/// Writes the audit row of a change (`audit_row`, an `INSERT`), its event, and a pending
-/// delivery for every active webhook subscription whose scope covers it and that asked for its
-/// type — all in the caller's transaction, so the change, its event and its deliveries commit
-/// or vanish together.
+/// Writes the audit rows of changes alike (`audit_rows`, an `INSERT`, a row for each of
+/// `records`: who, and when), their events, and a pending delivery of each for every active
+/// webhook subscription whose scope covers it and that asked for its type — all in the
+/// caller's transaction, so the changes, their events and their deliveries commit or vanish
+/// together.
 ///
-/// On PostgreSQL the audit row, the event and the reading of the subscriptions are one
+/// On PostgreSQL the audit rows, the events and the reading of the subscriptions are one
 /// statement (the two inserts as data-modifying `WITH` parts of the `SELECT`): a write then
 /// pays one round trip for its record, not three. SQLite, in the process, runs the three.
-/// Deliveries, when some subscription wants the event, take one more.
+/// Deliveries, when some subscription wants the events, take one more.
 ///
 /// # Errors
 /// [`StoreError::Corrupt`] for an audit action the event table does not know (a programming
@@ -98,10 +97,10 @@ pub(crate) struct Change<'a> {
 pub(crate) async fn record_event(
     db: &impl ConnectionTrait,
     audit_row: InsertStatement,
-    audit: &Audit,
+    records: &[(&Audit, DateTime<Utc>)],
     change: &Change<'_>,
 ) -> StoreResult<()> {
-    let &Change { action, entity, entity_id, school_id, district_id, at } = change;
+    let &Change { action, entity, entity_id, school_id, district_id } = change;
     let event_type = EventType::of_audit_action(action)
         .ok_or_else(|| StoreError::Corrupt(format!("the audit action `{action}` has no event type")))?;
     // Most call sites name the school only; the district decides who else sees the event. It
@@ -111,8 +110,7 @@ pub(crate) async fn record_event(
         (None, Some(s)) => Expr::SubQuery(None, Box::new(district_of(s).into())),
         (None, None) => Expr::value(Option::<Uuid>::None),
     };
-    let id = Uuid::now_v7();
-    let insert = Query::insert()
+    let mut insert = Query::insert()
         .into_table(event::Entity)
         .columns([
             event::Column::Id,
@@ -127,20 +125,25 @@ pub(crate) async fn record_event(
             event::Column::ActorId,
             event::Column::Summary,
         ])
-        .values_panic([
+        .to_owned();
+    let mut written = Vec::with_capacity(records.len());
+    for &(audit, at) in records {
+        let id = Uuid::now_v7();
+        insert.values_panic([
             Expr::value(id),
             Expr::value(at),
             Expr::value(event_type.code()),
             Expr::value(school_id),
-            district,
+            district.clone(),
             Expr::value(entity),
             Expr::value(entity_id),
             Expr::value(action),
             Expr::value(audit.actor_kind),
             Expr::value(audit.actor_id),
             Expr::value(audit.summary.as_str()),
-        ])
-        .to_owned();
+        ]);
+        written.push((id, at));
+    }
     let mut scopes = Condition::any().add(webhook_subscription::Column::Scope.eq("all"));
     if let Some(s) = school_id {
         scopes = scopes.add(
@@ -184,9 +187,10 @@ pub(crate) async fn record_event(
     };
     let resource_key = format!("{entity}:{}", entity_id.unwrap_or_default());
     let deliveries: Vec<_> = subscribers
-        .into_iter()
+        .iter()
         .filter(|(_, types)| types.split(',').any(|t| t == event_type.code()))
-        .map(|(subscription, _)| crate::webhooks::new_delivery(subscription, id, at, &resource_key, None))
+        .flat_map(|&(subscription, _)| written.iter().map(move |&(id, at)| (subscription, id, at)))
+        .map(|(subscription, id, at)| crate::webhooks::new_delivery(subscription, id, at, &resource_key, None))
         .collect();
     if !deliveries.is_empty() {
         webhook_delivery::Entity::insert_many(deliveries).exec_without_returning(db).await?;

@@ -400,10 +400,28 @@ pub(crate) async fn record_audit(
     school_id: Option<Uuid>,
     district_id: Option<Uuid>,
 ) -> StoreResult<()> {
+    record_audits(db, &[audit], action, entity, entity_id, school_id, district_id).await
+}
+
+/// Writes the audit events of changes alike (one action on one entity, by one or more
+/// callers), in the order given, inside the caller's transaction: one multi-row statement for
+/// their audit rows and one for their events, whatever their number. Each has its own id and
+/// time.
+pub(crate) async fn record_audits(
+    db: &impl ConnectionTrait,
+    audits: &[&Audit],
+    action: &str,
+    entity: &str,
+    entity_id: Option<Uuid>,
+    school_id: Option<Uuid>,
+    district_id: Option<Uuid>,
+) -> StoreResult<()> {
     use sea_orm::sea_query::{Expr, Query};
-    // Written without reading it back: nothing here needs the stored row.
-    let at = now();
-    let row = Query::insert()
+    if audits.is_empty() {
+        return Ok(());
+    }
+    // Written without reading them back: nothing here needs the stored rows.
+    let mut rows = Query::insert()
         .into_table(entities::audit_event::Entity)
         .columns([
             entities::audit_event::Column::Id,
@@ -417,7 +435,11 @@ pub(crate) async fn record_audit(
             entities::audit_event::Column::EntityId,
             entities::audit_event::Column::Summary,
         ])
-        .values_panic([
+        .to_owned();
+    let mut records = Vec::with_capacity(audits.len());
+    for audit in audits {
+        let at = now();
+        rows.values_panic([
             Expr::value(Uuid::now_v7()),
             Expr::value(at),
             Expr::value(audit.actor_kind),
@@ -428,11 +450,12 @@ pub(crate) async fn record_audit(
             Expr::value(entity),
             Expr::value(entity_id),
             Expr::value(audit.summary.as_str()),
-        ])
-        .to_owned();
+        ]);
+        records.push((*audit, at));
+    }
     // Every audited change is also an event (the transactional outbox), in this transaction.
-    let change = events::Change { action, entity, entity_id, school_id, district_id, at };
-    events::record_event(db, row, audit, &change).await
+    let change = events::Change { action, entity, entity_id, school_id, district_id };
+    events::record_event(db, rows, &records, &change).await
 }
 
 /// Turns a stored text back into a domain value, or reports the row as corrupt.

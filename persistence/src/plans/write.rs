@@ -10,11 +10,13 @@ use super::rows::{
 use super::{ItemContent, ItemProgress, NewPlan, PlanPatch};
 use crate::entities::{plan, plan_item, plan_transition};
 use crate::org::check_version;
-use crate::{Audit, Store, StoreError, StoreResult, now, record_audit};
+use crate::{Audit, Store, StoreError, StoreResult, now, record_audit, record_audits};
 use chrono::NaiveDate;
 use sea_orm::ActiveValue::Set;
-use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::sea_query::{CaseStatement, Expr, ExprTrait, Query, UpdateStatement};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect,
+};
 use usul_domain::ids::{ItemId, StaffId};
 use usul_domain::org::School;
 use usul_domain::plan::{Header, Item, NewVersion, Origin, Plan, PlanStatus, Transition};
@@ -46,6 +48,31 @@ fn progress_row(progress: &ItemProgress) -> plan_item::ActiveModel {
         updated_at: Set(now()),
         ..Default::default()
     }
+}
+
+/// The `UPDATE` that records several items' progress on plan `plan` at once: each column a
+/// `CASE` on the item's id.
+fn marks_statement(plan: Uuid, rows: &[(ItemId, &ItemProgress)]) -> UpdateStatement {
+    let column = |value: &dyn Fn(&ItemProgress) -> Expr, otherwise: plan_item::Column| -> Expr {
+        let mut case = CaseStatement::new();
+        for (item, progress) in rows {
+            case = case.case(plan_item::Column::Id.eq(item.uuid()), value(progress));
+        }
+        case.finally(Expr::col(otherwise)).into()
+    };
+    Query::update()
+        .table(plan_item::Entity)
+        .value(plan_item::Column::Progress, column(&|p| Expr::value(p.progress.code()), plan_item::Column::Progress))
+        .value(plan_item::Column::CompletedOn, column(&|p| Expr::value(p.completed_on), plan_item::Column::CompletedOn))
+        .value(plan_item::Column::Outcome, column(&|p| Expr::value(p.outcome.clone()), plan_item::Column::Outcome))
+        .value(
+            plan_item::Column::Evidence,
+            column(&|p| Expr::value(evidence_json(&p.evidence)), plan_item::Column::Evidence),
+        )
+        .value(plan_item::Column::UpdatedAt, now())
+        .and_where(plan_item::Column::PlanId.eq(plan))
+        .and_where(plan_item::Column::Id.is_in(rows.iter().map(|(i, _)| i.uuid())))
+        .to_owned()
 }
 
 /// Applies a mark to the item it names among `items`.
@@ -371,12 +398,13 @@ impl Store {
         }
     }
 
-    /// Records marks on one plan in one transaction: their items (in the order of their ids, so
-    /// that two such transactions never wait for each other's rows; an item marked twice takes
-    /// the later mark), an audit row and event each in the order they came, and one bump of as
-    /// many versions as there are marks. Each mark's plan is the version its step made: the
-    /// items the first step moved on from, with the marks up to its own applied; when those
-    /// items are not known without a statement, every mark gets the plan as the last step left it.
+    /// Records marks on one plan in one transaction whose statements do not grow with their
+    /// number: their items in one `UPDATE` (an item marked twice takes the later mark), their
+    /// audit rows and events in the order they came (one statement on PostgreSQL, three on
+    /// SQLite), and one bump of as many versions as there are marks. Each mark's plan is the
+    /// version its step made: the items the first step moved on from, with the marks up to its
+    /// own applied; when those items are not known without a statement, every mark gets the
+    /// plan as the last step left it.
     async fn progress_together(&self, marks: &[Mark]) -> StoreResult<Vec<Plan>> {
         let first = &marks[0].plan;
         let (id, school) = (first.id.uuid(), first.school.uuid());
@@ -387,14 +415,14 @@ impl Store {
                 rows.push((m.item, &m.progress));
             }
         }
-        rows.sort_by_key(|(i, _)| i.uuid());
         let txn = self.write().await?;
-        for (item, progress) in rows {
-            update_item_row(&txn, item, progress_row(progress)).await?;
+        let marked = txn.execute(&marks_statement(id, &rows)).await?.rows_affected();
+        if u64::try_from(rows.len()).ok() != Some(marked) {
+            // An item gone: tried alone, each mark learns whether it was its own.
+            return Err(StoreError::NotFound);
         }
-        for m in marks {
-            record_audit(&txn, &m.audit, "plan.item.progress", "plan", Some(id), Some(school), None).await?;
-        }
+        let audits: Vec<&Audit> = marks.iter().map(|m| &m.audit).collect();
+        record_audits(&txn, &audits, "plan.item.progress", "plan", Some(id), Some(school), None).await?;
         let row = bump_returning_by(&txn, first, None, steps).await?;
         let from = row.version - steps;
         let known = marks
