@@ -3,6 +3,7 @@
 //! domain's read rule as the plan list's filter.
 
 pub(crate) mod marks;
+mod progress;
 mod read;
 mod rows;
 pub(crate) mod turns;
