@@ -459,7 +459,7 @@ impl Plan {
             header: self.header(),
             version_no: self.version_no + 1,
             origin: Origin::Amendment(self.id),
-            items: self.items.clone(),
+            items: self.items.as_ref().clone(),
         })
     }
 

@@ -16,7 +16,7 @@ fn an_item_needs_no_catalogue_form_but_a_given_form_is_in_the_catalogue_r_3_2_2g
     // A plan whose items have no form is submitted like any other (R-5.1 asks deadlines and
     // responsible people, not forms).
     let mut p = plan(PlanKind::Commission, DRAFT);
-    p.items[0].form = None;
+    std::sync::Arc::make_mut(&mut p.items)[0].form = None;
     let t = p.submit(&actor(Who::Head, PlanKind::Commission), CONTEXT, None, day(2023, 9, 1)).unwrap();
     assert_eq!(t.to, PlanStatus::InRoute { steps_done: 0 });
 }

@@ -598,7 +598,7 @@ pub struct Plan {
     pub approved: Option<(StaffId, NaiveDate)>,
     /// Why it was last returned to draft; cleared when it is submitted again.
     pub return_comment: Option<String>,
-    pub items: Vec<Item>,
+    pub items: std::sync::Arc<Vec<Item>>,
     pub version: i32,
     pub created_at: chrono::DateTime<chrono::Utc>,
     pub updated_at: chrono::DateTime<chrono::Utc>,

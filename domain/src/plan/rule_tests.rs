@@ -117,7 +117,7 @@ fn submission_refuses_a_long_comment_then_lists_every_problem_at_once_r_5_1_r_3_
         p.submit(&teacher, CONTEXT, Some(&long), day(2023, 9, 1)),
         Err(SubmitError::Comment(TextError::TooLong { max: COMMENT_MAX }))
     );
-    p.items[0].due = None;
+    std::sync::Arc::make_mut(&mut p.items)[0].due = None;
     p.personal_theme = None;
     let no_theme = PlanContext { school_theme_set: false, commission_approved: false };
     assert_eq!(
@@ -283,7 +283,7 @@ fn execution_counts_marks_overdue_items_and_each_responsible_person() {
     late.position = 2;
     late.progress = Progress::PartlyDone;
     late.responsible = vec![COLLEAGUE, TEACHER];
-    p.items.push(late);
+    std::sync::Arc::make_mut(&mut p.items).push(late);
     let e = p.execution(day(2024, 1, 10));
     assert_eq!(e.items, 2);
     assert_eq!(e.percent_done, 50.0);

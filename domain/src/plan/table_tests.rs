@@ -111,7 +111,7 @@ pub(super) fn plan(kind: PlanKind, status: PlanStatus) -> Plan {
         agreed: None,
         approved: None,
         return_comment: None,
-        items: vec![item()],
+        items: vec![item()].into(),
         version: 1,
         created_at: chrono::DateTime::default(),
         updated_at: chrono::DateTime::default(),

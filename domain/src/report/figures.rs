@@ -439,7 +439,7 @@ mod tests {
             agreed: None,
             approved: None,
             return_comment: None,
-            items,
+            items: items.into(),
             version: 1,
             created_at: chrono::DateTime::default(),
             updated_at: chrono::DateTime::default(),

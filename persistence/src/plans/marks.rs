@@ -127,7 +127,7 @@ mod tests {
             agreed: None,
             approved: None,
             return_comment: None,
-            items: Vec::new(),
+            items: std::sync::Arc::default(),
             version: 1,
             created_at: chrono::Utc::now(),
             updated_at: chrono::Utc::now(),

@@ -178,7 +178,7 @@ impl Store {
         let known = marks
             .iter()
             .find(|m| m.plan.version == from)
-            .map(|m| m.plan.items.clone())
+            .map(|m| m.plan.items.as_ref().clone())
             .or_else(|| self.items.get(id, from).map(|items| items.as_ref().clone()));
         let plans = match known {
             Some(mut items) => {

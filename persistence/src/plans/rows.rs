@@ -100,7 +100,7 @@ pub(crate) async fn protocol_numbers(db: &impl ConnectionTrait, ids: Vec<Uuid>) 
     Ok(rows.into_iter().filter_map(|(id, n)| Some((id, u32::try_from(n?).ok()?))).collect())
 }
 
-pub(super) fn to_plan(m: plan::Model, items: Vec<Item>, numbers: &HashMap<Uuid, u32>) -> StoreResult<Plan> {
+pub(super) fn to_plan(m: plan::Model, items: Arc<Vec<Item>>, numbers: &HashMap<Uuid, u32>) -> StoreResult<Plan> {
     let kind = PlanKind::parse(&m.kind).ok_or_else(|| StoreError::Corrupt(format!("plan.kind: {}", m.kind)))?;
     let owner = match (m.commission_id, m.teacher_id) {
         (Some(c), _) => Owner::Commission(CommissionId::from_uuid(c)),
@@ -156,13 +156,13 @@ pub(super) async fn items_of(
     db: &impl ConnectionTrait,
     versions: &[(Uuid, i32)],
     kept: Option<&Items>,
-) -> StoreResult<HashMap<Uuid, Vec<Item>>> {
-    let mut items: HashMap<Uuid, Vec<Item>> = HashMap::new();
+) -> StoreResult<HashMap<Uuid, Arc<Vec<Item>>>> {
+    let mut items: HashMap<Uuid, Arc<Vec<Item>>> = HashMap::new();
     let mut missing: Vec<Uuid> = Vec::new();
     for &(id, version) in versions {
         match kept.and_then(|k| k.get(id, version)) {
             Some(its) => {
-                items.insert(id, its.as_ref().clone());
+                items.insert(id, its);
             }
             None => missing.push(id),
         }
@@ -179,9 +179,10 @@ pub(super) async fn items_of(
             let plan_id = i.plan_id;
             read.entry(plan_id).or_default().push(to_item(i)?);
         }
+        let read: HashMap<Uuid, Arc<Vec<Item>>> = read.into_iter().map(|(id, its)| (id, Arc::new(its))).collect();
         for &(id, version) in versions {
             if let (Some(k), Some(its)) = (kept, read.get(&id)) {
-                k.put(id, version, Arc::new(its.clone()));
+                k.put(id, version, its.clone());
             }
         }
         items.extend(read);
@@ -312,7 +313,7 @@ async fn refused(txn: &DatabaseTransaction, p: &Plan, expected: Option<i32>) -> 
 /// version has committed, so what is kept for it is exact.
 pub(super) fn before(p: &Plan, row: &plan::Model, kept: &Items) -> Option<Vec<Item>> {
     if row.version == p.version + 1 {
-        return Some(p.items.clone());
+        return Some(p.items.as_ref().clone());
     }
     kept.get(row.id, row.version - 1).map(|items| items.as_ref().clone())
 }
@@ -334,7 +335,7 @@ pub(super) async fn made(
         Some(mut items) => {
             change(&mut items);
             items.sort_by_key(|i| (i.position, i.id.uuid()));
-            items
+            Arc::new(items)
         }
         None => items_of(txn, &[(row.id, row.version)], None).await?.remove(&row.id).unwrap_or_default(),
     };

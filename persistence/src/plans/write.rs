@@ -42,7 +42,7 @@ pub(super) async fn update_item_row(
 impl Store {
     /// Keeps the items of `plan`, which a write has just committed, and answers it.
     pub(super) fn kept(&self, plan: Plan) -> Plan {
-        self.items.put(plan.id.uuid(), plan.version, std::sync::Arc::new(plan.items.clone()));
+        self.items.put(plan.id.uuid(), plan.version, plan.items.clone());
         plan
     }
 
