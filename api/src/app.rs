@@ -23,18 +23,21 @@ where
     T: ServiceFactory<ServiceRequest, Config = (), Error = actix_web::Error, InitError = ()>,
 {
     app.service(
+        // actix-web tries a scope's routes in the order they were registered, each pattern with
+        // a parameter by a regular expression: the plans and the staff lists, which clients
+        // read all day, come first (none of their paths is another module's).
         scope("/api/v1")
+            .configure(routes::plans::configure)
+            .configure(routes::staff::configure)
             .configure(routes::auth::configure)
             .configure(routes::districts::configure)
             .configure(routes::schools::configure)
             .configure(routes::subjects::configure)
-            .configure(routes::staff::configure)
             .configure(routes::onboarding::configure)
             .configure(routes::catalogue::configure)
             .configure(routes::audit::configure)
             .configure(routes::commissions::configure)
             .configure(routes::meetings::configure)
-            .configure(routes::plans::configure)
             .configure(routes::records::configure)
             .configure(routes::quality::configure)
             .configure(routes::reports::configure)
