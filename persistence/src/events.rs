@@ -7,6 +7,7 @@ use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{Alias, CommonTableExpression, Expr, InsertStatement, Query, SelectStatement, WithClause};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
+    Statement,
 };
 use usul_domain::events::{EventScope, EventType};
 use usul_domain::ids::{DistrictId, SchoolId};
@@ -181,9 +182,20 @@ pub(crate) async fn record_event(
         }
         subscribers
     } else {
-        db.execute(&audit_row).await?;
-        db.execute(&insert).await?;
-        subscribed.into_tuple().all(db).await?
+        // SQLite: the two inserts and the lookup in one round trip to the connection's thread,
+        // which runs the statements of the text in turn, each binding its own values in order.
+        // Only the lookup returns rows. Under the single writer every round trip saved is time
+        // the other writers no longer wait.
+        let backend = db.get_database_backend();
+        let parts = [backend.build(&audit_row), backend.build(&insert), backend.build(&subscribed.into_query())];
+        let sql = parts.iter().map(|s| s.sql.as_str()).collect::<Vec<_>>().join(";\n");
+        let values: Vec<sea_orm::Value> =
+            parts.into_iter().flat_map(|s| s.values.map(|v| v.0).unwrap_or_default()).collect();
+        let mut subscribers = Vec::new();
+        for row in db.query_all_raw(Statement::from_sql_and_values(backend, sql, values)).await? {
+            subscribers.push((row.try_get_by_index::<Uuid>(0)?, row.try_get_by_index::<String>(1)?));
+        }
+        subscribers
     };
     let resource_key = format!("{entity}:{}", entity_id.unwrap_or_default());
     let deliveries: Vec<_> = subscribers
