@@ -89,8 +89,9 @@ pub(crate) struct Change<'a> {
 ///
 /// On PostgreSQL the audit rows, the events and the reading of the subscriptions are one
 /// statement (the two inserts as data-modifying `WITH` parts of the `SELECT`): a write then
-/// pays one round trip for its record, not three. SQLite, in the process, runs the three.
-/// Deliveries, when some subscription wants the events, take one more.
+/// pays one round trip for its record, not three. On SQLite the three statements go as one
+/// text, also one round trip to the connection's thread. Deliveries, when some subscription
+/// wants the events, take one more.
 ///
 /// # Errors
 /// [`StoreError::Corrupt`] for an audit action the event table does not know (a programming

@@ -150,8 +150,8 @@ impl Store {
 
     /// Records marks on one plan in one transaction whose statements do not grow with their
     /// number: their items in one `UPDATE` (an item marked twice takes the later mark), their
-    /// audit rows and events in the order they came (one statement on PostgreSQL, three on
-    /// SQLite), and one bump of as many versions as there are marks. Each mark's plan is the
+    /// audit rows and events in the order they came (one round trip: one statement on
+    /// PostgreSQL, one text of three on SQLite), and one bump of as many versions as there are marks. Each mark's plan is the
     /// version its step made: the items the first step moved on from, with the marks up to its
     /// own applied; when those items are not known without a statement, every mark gets the
     /// plan as the last step left it.
