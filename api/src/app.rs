@@ -24,17 +24,19 @@ where
 {
     app.service(
         // actix-web tries a scope's routes in the order they were registered, each pattern with
-        // a parameter by a regular expression: the plans and the staff lists, which clients
-        // read all day, come first (none of their paths is another module's).
+        // a parameter by a regular expression (a capture costing about what a static answer
+        // does): what clients read all day comes first — `/me` and the catalogue (three static
+        // paths and one with a parameter), then the plans and the staff lists. None of their
+        // paths is another module's, so the order changes no match.
         scope("/api/v1")
+            .configure(routes::auth::configure)
+            .configure(routes::catalogue::configure)
             .configure(routes::plans::configure)
             .configure(routes::staff::configure)
-            .configure(routes::auth::configure)
             .configure(routes::districts::configure)
             .configure(routes::schools::configure)
             .configure(routes::subjects::configure)
             .configure(routes::onboarding::configure)
-            .configure(routes::catalogue::configure)
             .configure(routes::audit::configure)
             .configure(routes::commissions::configure)
             .configure(routes::meetings::configure)
