@@ -12,6 +12,7 @@ mod entities;
 mod events;
 mod idempotency;
 mod keys;
+mod lane;
 mod meetings;
 mod memo;
 mod migrations;
@@ -208,6 +209,19 @@ pub fn now() -> DateTime<Utc> {
 /// How long an account, a school or a district read is kept in memory by default.
 pub const DEFAULT_CACHE_TTL: Duration = Duration::from_secs(2);
 
+/// How many pooled connections read from SQLite (its one writer has its own): the reads made
+/// all day go through the lane, so the pool serves the rest.
+const SQLITE_CONNECTIONS: u32 = 4;
+
+/// How many connections SQLite's read lane keeps (see `lane.rs`), besides the pool's.
+const SQLITE_LANE: u32 = 4;
+
+/// How many connections PostgreSQL's read lane keeps, besides the pool's.
+const POSTGRES_LANE: u32 = 8;
+
+/// How many pooled connections read from and write to PostgreSQL.
+const POSTGRES_CONNECTIONS: u32 = 16;
+
 /// The database, with every repository operation.
 #[derive(Debug, Clone)]
 pub struct Store {
@@ -217,6 +231,8 @@ pub struct Store {
     /// and much cheaper than letting each connection sleep in SQLite's busy handler. On
     /// PostgreSQL the same pool as reads.
     writer: DatabaseConnection,
+    /// Connections kept out of the pool for the reads made all day (see `lane.rs`).
+    lane: lane::Lane,
     /// The accounts behind access tokens, briefly (see [`Store::with_cache_ttl`]).
     accounts: Arc<memo::Memo<memo::Account>>,
     /// Schools, briefly.
@@ -243,14 +259,17 @@ impl Store {
         if sqlite {
             sqlite_tuning::before_first_connection();
         }
-        let db = Database::connect(Self::options(url, if sqlite { 8 } else { 16 }, Duration::from_secs(2))).await?;
+        let connections = if sqlite { SQLITE_CONNECTIONS } else { POSTGRES_CONNECTIONS };
+        let db = Database::connect(Self::options(url, connections, Duration::from_secs(2))).await?;
         // Writers wait their turn for the one SQLite writer connection for as long as SQLite
         // itself would let them wait for its lock.
         let writer =
             if sqlite { Database::connect(Self::options(url, 1, Duration::from_secs(10))).await? } else { db.clone() };
+        let lane = lane::Lane::over(&db, if sqlite { SQLITE_LANE } else { POSTGRES_LANE }, None);
         Ok(Self {
             db,
             writer,
+            lane,
             accounts: Arc::new(memo::Memo::new(DEFAULT_CACHE_TTL)),
             schools: Arc::new(memo::Memo::new(DEFAULT_CACHE_TTL)),
             districts: Arc::new(memo::Memo::new(DEFAULT_CACHE_TTL)),
@@ -320,6 +339,9 @@ impl Store {
                 seen_writes.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             });
         }
+        let sqlite = store.db.get_database_backend() == sea_orm::DatabaseBackend::Sqlite;
+        let size = if sqlite { SQLITE_LANE } else { POSTGRES_LANE };
+        store.lane = lane::Lane::over(&store.db, size, Some(counter.clone()));
         Ok((store, counter))
     }
 
@@ -382,6 +404,7 @@ impl Store {
     /// # Errors
     /// [`StoreError::Db`] when closing fails.
     pub async fn close(self) -> StoreResult<()> {
+        self.lane.close().await;
         if self.writer.get_database_backend() == sea_orm::DatabaseBackend::Sqlite {
             self.writer.close().await?;
         }

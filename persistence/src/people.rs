@@ -213,7 +213,7 @@ impl Store {
     /// # Errors
     /// [`StoreError::Db`].
     pub async fn get_staff(&self, id: StaffId) -> StoreResult<Option<Staff>> {
-        load_one(&self.db, id.uuid()).await
+        load_one(&self.lane, id.uuid()).await
     }
 
     /// A person as authentication reads them: from memory when read in the last moments and
@@ -226,7 +226,7 @@ impl Store {
             return Ok(Some(s));
         }
         let (read_at, generation) = (std::time::Instant::now(), self.accounts.generation());
-        let staff = load_one(&self.db, id.uuid()).await?;
+        let staff = load_one(&self.lane, id.uuid()).await?;
         if let Some(s) = &staff {
             self.accounts.put(id.uuid(), Account::Staff(s.clone()), read_at, generation);
         }
@@ -309,7 +309,7 @@ impl Store {
             .column_as(staff::Column::Version, keys::VERSION)
             .expr_as(Expr::cust("NULL"), keys::EXTRA)
             .into_query();
-        keys::page_keys(&self.db, &select, page).await
+        keys::page_keys(&self.lane, &select, page).await
     }
 
     /// The people of `ids` with their keys as [`Store::staff_page`] names them, in two
@@ -318,9 +318,9 @@ impl Store {
     /// # Errors
     /// [`StoreError::Db`].
     pub async fn staff_keyed(&self, ids: &[Uuid]) -> StoreResult<Vec<(RowKey, Staff)>> {
-        let rows = staff::Entity::find().filter(staff::Column::Id.is_in(ids.iter().copied())).all(&self.db).await?;
+        let rows = staff::Entity::find().filter(staff::Column::Id.is_in(ids.iter().copied())).all(&self.lane).await?;
         let keys: Vec<RowKey> = rows.iter().map(|r| RowKey { id: r.id, version: r.version, extra: None }).collect();
-        Ok(keys.into_iter().zip(load_many(&self.db, rows).await?).collect())
+        Ok(keys.into_iter().zip(load_many(&self.lane, rows).await?).collect())
     }
 
     /// Changes a person if still at `expected` (when given). A new password or e-mail, or a

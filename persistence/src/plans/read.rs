@@ -270,8 +270,8 @@ impl Store {
     /// # Errors
     /// [`StoreError::Db`], [`StoreError::Corrupt`].
     pub async fn plan_for(&self, id: PlanId, actor: Actor) -> StoreResult<Option<(Plan, Surroundings)>> {
-        let Some((plan, known)) = load_joined(&self.db, id.uuid(), &self.items).await? else { return Ok(None) };
-        let around = surroundings(&self.db, actor, plan.school, plan.owner, plan.year, Some(known)).await?;
+        let Some((plan, known)) = load_joined(&self.lane, id.uuid(), &self.items).await? else { return Ok(None) };
+        let around = surroundings(&self.lane, actor, plan.school, plan.owner, plan.year, Some(known)).await?;
         Ok(Some((plan, around)))
     }
 
@@ -287,7 +287,7 @@ impl Store {
         owner: Owner,
         year: AcademicYear,
     ) -> StoreResult<Surroundings> {
-        surroundings(&self.db, actor, school, owner, year, None).await
+        surroundings(&self.lane, actor, school, owner, year, None).await
     }
 
     /// A page of the plans the filter's scope reads, oldest first (every page but the last is
@@ -306,7 +306,7 @@ impl Store {
                 keys::EXTRA,
             )
             .into_query();
-        keys::page_keys(&self.db, &select, page).await
+        keys::page_keys(&self.lane, &select, page).await
     }
 
     /// The plans of `ids` with their keys as [`Store::plan_page`] names them, in a fixed
@@ -315,8 +315,8 @@ impl Store {
     /// # Errors
     /// A database error.
     pub async fn plans_keyed(&self, ids: &[Uuid]) -> StoreResult<Vec<(RowKey, Plan)>> {
-        let rows = plan::Entity::find().filter(plan::Column::Id.is_in(ids.iter().copied())).all(&self.db).await?;
-        load_keyed(&self.db, rows, Some(&self.items)).await
+        let rows = plan::Entity::find().filter(plan::Column::Id.is_in(ids.iter().copied())).all(&self.lane).await?;
+        load_keyed(&self.lane, rows, Some(&self.items)).await
     }
 
     /// What a report or the effectiveness figures need of the plan of a lineage — its approved

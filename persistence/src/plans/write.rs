@@ -49,7 +49,7 @@ impl Store {
     /// The plan as committed, read after a write's transaction (so not under its lock), through
     /// the items kept by version.
     async fn committed(&self, id: Uuid) -> StoreResult<Plan> {
-        load_one(&self.db, id, Some(&self.items)).await
+        load_one(&self.lane, id, Some(&self.items)).await
     }
 
     /// Stores a new draft version: version 1 of a lineage, an amendment (n+1) or next year's
