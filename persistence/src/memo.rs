@@ -11,6 +11,12 @@
 //!
 //! A zero `ttl` turns the cache off.
 //!
+//! In the last quarter of an entry's life, the first caller to look finds nothing and reads
+//! the record again, while every other caller keeps being answered from the entry until it
+//! expires. Otherwise every request in flight when a busy caller's entry expired read it at
+//! once (64 connections: 64 reads of four statements each, every `ttl`), a pause all of them
+//! waited through. No caller is ever answered from an entry older than `ttl`.
+//!
 //! Plan items are kept differently, in [`Items`]: by plan and version. Every change to a
 //! plan's items moves the plan's version on, so the items of a version never change and are
 //! safe to keep on any number of instances for as long as memory allows.
@@ -40,6 +46,8 @@ pub(crate) enum Account {
 struct Entry<V> {
     at: Instant,
     value: V,
+    /// Whether a caller has been sent to read the record again (see the module's notes).
+    refreshing: std::sync::atomic::AtomicBool,
 }
 
 /// Records by id, each for at most `ttl`.
@@ -56,13 +64,22 @@ impl<V: Clone> Memo<V> {
         Self { ttl, entries: RwLock::new(HashMap::new()), generation: AtomicU64::new(0) }
     }
 
-    /// The record, if cached and fresh.
+    /// The record, if cached and fresh; `None` also for the one caller sent to read it again
+    /// in the last quarter of its entry's life.
     pub(crate) fn get(&self, id: Uuid) -> Option<V> {
         if self.ttl.is_zero() {
             return None;
         }
         let entries = self.entries.read().ok()?;
-        entries.get(&id).filter(|e| e.at.elapsed() < self.ttl).map(|e| e.value.clone())
+        let entry = entries.get(&id)?;
+        let age = entry.at.elapsed();
+        if age >= self.ttl {
+            return None;
+        }
+        if age >= self.ttl - self.ttl / 4 && !entry.refreshing.swap(true, Ordering::AcqRel) {
+            return None;
+        }
+        Some(entry.value.clone())
     }
 
     /// Keeps a record read at `read_at` — the moment before its read began, so that an entry
@@ -80,7 +97,7 @@ impl<V: Clone> Memo<V> {
         if entries.len() >= CAPACITY {
             entries.clear();
         }
-        entries.insert(id, Entry { at: read_at, value });
+        entries.insert(id, Entry { at: read_at, value, refreshing: std::sync::atomic::AtomicBool::new(false) });
     }
 
     /// The generation to pass to [`Memo::put`]: read it before reading the record.
@@ -145,6 +162,41 @@ impl Items {
             entries.items -= old.len();
         }
         entries.items += added;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Memo;
+    use std::time::{Duration, Instant};
+    use uuid::Uuid;
+
+    #[test]
+    fn near_its_end_one_caller_reads_a_record_again_while_the_others_keep_it_until_it_expires() {
+        let memo = Memo::new(Duration::from_millis(400));
+        let id = Uuid::now_v7();
+        memo.put(id, 1, Instant::now(), memo.generation());
+        assert_eq!(memo.get(id), Some(1), "fresh");
+        std::thread::sleep(Duration::from_millis(320));
+        assert_eq!(memo.get(id), None, "the first caller in the last quarter reads it again");
+        assert_eq!(memo.get(id), Some(1), "the others are still answered from the entry");
+        assert_eq!(memo.get(id), Some(1));
+        std::thread::sleep(Duration::from_millis(100));
+        assert_eq!(memo.get(id), None, "nobody is answered past the entry's life");
+        memo.put(id, 2, Instant::now(), memo.generation());
+        assert_eq!(memo.get(id), Some(2), "the record read again is kept afresh");
+    }
+
+    #[test]
+    fn a_change_forgets_the_record_and_a_read_begun_before_it_is_not_kept() {
+        let memo = Memo::new(Duration::from_secs(60));
+        let id = Uuid::now_v7();
+        let (read_at, generation) = (Instant::now(), memo.generation());
+        memo.put(id, 1, read_at, generation);
+        memo.clear();
+        assert_eq!(memo.get(id), None);
+        memo.put(id, 1, read_at, generation);
+        assert_eq!(memo.get(id), None, "read before the change: not kept");
     }
 }
 
